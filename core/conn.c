@@ -1,0 +1,228 @@
+/* A connection: opening, plain execution, and the per-connection prepared-statement cache. */
+#include "conn.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "engine.h"
+#include "error.h"
+#include "loader.h"
+#include "sqltext.h"
+
+/* Statements kept prepared per connection; the least recently used one goes when it is full. */
+#define CACHE_MAX 128
+
+double ath_monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+/* Records a failure of `conn`: a lost connection is never used again. */
+static int conn_failed(ath_conn *conn, int rc, const char *sql)
+{
+    if (rc == ATH_ECONNLOST)
+        conn->broken = true;
+    if (sql && !ath_error_last()->sql)
+        ath_error_set_sql(sql);
+    return rc;
+}
+
+int ath_conn_open(ath_conn **out, ath_engine *engine)
+{
+    *out = NULL;
+    ath_conn *conn = ath_calloc(1, sizeof *conn);
+    if (!conn)
+        return ath_fail(ATH_ENOMEM, "allocating a connection");
+    conn->engine = engine;
+    conn->driver = ath_engine_driver(engine);
+    double start = ath_monotonic();
+    int rc = conn->driver->connect(&conn->d, ath_engine_connect_params(engine), &ath_host,
+                                   &conn->info);
+    if (rc != ATH_OK) {
+        ath_free(conn);
+        return rc;
+    }
+    conn->created = ath_monotonic();
+    conn->max_params =
+        conn->info.max_params > 0 ? conn->info.max_params : conn->driver->dialect->max_params;
+    ath_engine_log(engine, ATH_LOG_INFO, "connected to %s server %s in %.3f ms",
+                   conn->driver->name, conn->info.server_version,
+                   (conn->created - start) * 1000.0);
+    *out = conn;
+    return ATH_OK;
+}
+
+static void stmt_free(ath_stmt *st)
+{
+    if (!st)
+        return;
+    st->conn->driver->finalize(st->d);
+    ath_free(st->sql);
+    ath_free(st->native_sql);
+    ath_free(st);
+}
+
+void ath_conn_close(ath_conn *conn)
+{
+    if (!conn)
+        return;
+    for (size_t i = 0; i < conn->cache_len; i++)
+        stmt_free(conn->cache[i]);
+    ath_free(conn->cache);
+    conn->driver->close(conn->d);
+    ath_free(conn);
+}
+
+int ath_conn_exec(ath_conn *conn, const char *sql)
+{
+    bool echo = ath_engine_echo(conn->engine);
+    double start = echo ? ath_monotonic() : 0;
+    int rc = conn->driver->exec(conn->d, sql);
+    if (echo)
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  -- %.3f ms%s", sql,
+                       (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+    return rc < 0 ? conn_failed(conn, rc, sql) : ATH_OK;
+}
+
+int ath_conn_ping(ath_conn *conn)
+{
+    int rc = conn->driver->ping(conn->d);
+    if (rc < 0)
+        conn->broken = true;
+    return rc;
+}
+
+static int stmt_create(ath_conn *conn, const char *sql, uint64_t hash, ath_stmt **out)
+{
+    ath_buf native;
+    ath_buf_init(&native);
+    size_t nparams = 0;
+    ath_stmt *st = NULL;
+    int rc = ath_sql_placeholders(sql, conn->driver->dialect->placeholder, &native, &nparams);
+    if (rc != ATH_OK)
+        goto done;
+    if (!(st = ath_calloc(1, sizeof *st)) || !(st->sql = ath_strdup(sql))) {
+        rc = ath_fail(ATH_ENOMEM, "preparing a statement");
+        goto done;
+    }
+    st->conn = conn;
+    st->hash = hash;
+    st->nparams = nparams;
+    st->native_sql = ath_buf_take(&native);
+    if (!st->native_sql) {
+        rc = ath_fail(ATH_ENOMEM, "preparing a statement");
+        goto done;
+    }
+    rc = conn->driver->prepare(conn->d, st->native_sql, nparams, &st->d);
+    if (rc < 0) {
+        rc = conn_failed(conn, rc, sql);
+        goto done;
+    }
+    *out = st;
+    st = NULL;
+    rc = ATH_OK;
+done:
+    if (st) {
+        ath_free(st->sql);
+        ath_free(st->native_sql);
+        ath_free(st);
+    }
+    ath_buf_free(&native);
+    return rc;
+}
+
+/* Puts `st` in the cache, evicting the least recently used idle statement when full. */
+static void cache_insert(ath_conn *conn, ath_stmt *st)
+{
+    if (!conn->cache && !(conn->cache = ath_calloc(CACHE_MAX, sizeof *conn->cache)))
+        return; /* no cache: the statement stays uncached */
+    if (conn->cache_len == CACHE_MAX) {
+        size_t victim = CACHE_MAX;
+        for (size_t i = 0; i < conn->cache_len; i++)
+            if (!conn->cache[i]->busy &&
+                (victim == CACHE_MAX || conn->cache[i]->last_used < conn->cache[victim]->last_used))
+                victim = i;
+        if (victim == CACHE_MAX)
+            return;
+        stmt_free(conn->cache[victim]);
+        conn->cache[victim] = conn->cache[--conn->cache_len];
+    }
+    st->cached = true;
+    conn->cache[conn->cache_len++] = st;
+}
+
+int ath_conn_prepare(ath_conn *conn, const char *sql, ath_stmt **out)
+{
+    *out = NULL;
+    uint64_t hash = hash_text(sql);
+    for (size_t i = 0; i < conn->cache_len; i++) {
+        ath_stmt *st = conn->cache[i];
+        if (st->hash == hash && !st->busy && strcmp(st->sql, sql) == 0) {
+            st->busy = true;
+            st->last_used = ++conn->tick;
+            *out = st;
+            return ATH_OK;
+        }
+    }
+    ath_stmt *st = NULL;
+    int rc = stmt_create(conn, sql, hash, &st);
+    if (rc != ATH_OK)
+        return rc;
+    st->busy = true;
+    st->last_used = ++conn->tick;
+    bool duplicate_busy = false;
+    for (size_t i = 0; i < conn->cache_len; i++)
+        if (conn->cache[i]->hash == hash && strcmp(conn->cache[i]->sql, sql) == 0)
+            duplicate_busy = true;
+    if (!duplicate_busy)
+        cache_insert(conn, st);
+    *out = st;
+    return ATH_OK;
+}
+
+void ath_stmt_release(ath_stmt *st)
+{
+    if (!st)
+        return;
+    if (!st->cached) {
+        stmt_free(st);
+        return;
+    }
+    st->conn->driver->reset(st->d);
+    st->busy = false;
+}
+
+int ath_stmt_execute(ath_stmt *st, const ath_value *params, size_t nparams)
+{
+    ath_conn *conn = st->conn;
+    if (nparams != st->nparams)
+        return ath_fail(ATH_EINVAL, "the statement has %zu placeholders but %zu values were given",
+                        st->nparams, nparams);
+    bool echo = ath_engine_echo(conn->engine);
+    double start = echo ? ath_monotonic() : 0;
+    int rc = conn->driver->execute(st->d, params, nparams);
+    if (echo)
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  [%zu params] -- %.3f ms%s", st->sql,
+                       nparams, (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+    return rc < 0 ? conn_failed(conn, rc, st->sql) : ATH_OK;
+}
+
+int ath_stmt_step(ath_stmt *st)
+{
+    int rc = st->conn->driver->step(st->d);
+    return rc < 0 ? conn_failed(st->conn, rc, st->sql) : rc;
+}

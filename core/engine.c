@@ -1,0 +1,266 @@
+/* Engines: URL -> driver + pool options + driver options. */
+#include "engine.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <athanor/url.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "loader.h"
+
+struct ath_engine {
+    ath_url *url;
+    const ath_driver *driver;
+    ath_engine_options opts;
+    ath_connect_params params;
+    const char **keys;   /* driver options: pointers into url */
+    const char **values;
+    ath_pool *pool;
+};
+
+void ath_engine_options_init(ath_engine_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->struct_size = sizeof *opts;
+    opts->pool_size = 5;
+    opts->max_overflow = 10;
+    opts->pool_timeout = 30.0;
+    opts->pool_pre_ping = false;
+    opts->pool_recycle = -1.0;
+    opts->echo = false;
+}
+
+static int parse_int(const char *key, const char *text, int min, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || errno || v < min || v > 100000)
+        return ath_fail(ATH_EURL, "URL option %s=%s: expected a whole number from %d to 100000",
+                        key, text, min);
+    *out = (int)v;
+    return ATH_OK;
+}
+
+static int parse_seconds(const char *key, const char *text, double min, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (!*text || *end || errno || !isfinite(v) || v < min)
+        return ath_fail(ATH_EURL, "URL option %s=%s: expected a number of seconds >= %g", key, text,
+                        min);
+    *out = v;
+    return ATH_OK;
+}
+
+static int parse_bool(const char *key, const char *text, bool *out)
+{
+    static const char *const yes[] = {"true", "1", "yes", "on"};
+    static const char *const no[] = {"false", "0", "no", "off"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcmp(text, yes[i]) == 0) {
+            *out = true;
+            return ATH_OK;
+        }
+        if (strcmp(text, no[i]) == 0) {
+            *out = false;
+            return ATH_OK;
+        }
+    }
+    return ath_fail(ATH_EURL, "URL option %s=%s: expected true or false", key, text);
+}
+
+/* Applies one engine option from the URL; returns 1 when `key` is not an engine option. */
+static int apply_option(ath_engine_options *o, const char *key, const char *value)
+{
+    if (strcmp(key, "pool_size") == 0)
+        return parse_int(key, value, 1, &o->pool_size);
+    if (strcmp(key, "max_overflow") == 0)
+        return parse_int(key, value, 0, &o->max_overflow);
+    if (strcmp(key, "pool_timeout") == 0)
+        return parse_seconds(key, value, 0, &o->pool_timeout);
+    if (strcmp(key, "pool_recycle") == 0) {
+        if (strcmp(value, "-1") == 0) {
+            o->pool_recycle = -1;
+            return ATH_OK;
+        }
+        return parse_seconds(key, value, 0, &o->pool_recycle);
+    }
+    if (strcmp(key, "pool_pre_ping") == 0)
+        return parse_bool(key, value, &o->pool_pre_ping);
+    if (strcmp(key, "echo") == 0)
+        return parse_bool(key, value, &o->echo);
+    if (strncmp(key, "pool_", 5) == 0)
+        return ath_fail(ATH_EURL,
+                        "unknown pool option '%s' (known: pool_size, max_overflow, pool_timeout, "
+                        "pool_pre_ping, pool_recycle)",
+                        key);
+    return 1;
+}
+
+static int check_options(const ath_engine_options *o)
+{
+    if (o->pool_size < 1 || o->max_overflow < 0 || !(o->pool_timeout >= 0))
+        return ath_fail(ATH_EINVAL, "engine options: pool_size must be >= 1, max_overflow >= 0 "
+                                    "and pool_timeout >= 0");
+    return ATH_OK;
+}
+
+int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_engine_options *opts)
+{
+    ath_engine *engine = NULL;
+    int rc;
+
+    *out = NULL;
+    if (!(engine = ath_calloc(1, sizeof *engine))) {
+        rc = ath_fail(ATH_ENOMEM, "allocating an engine");
+        goto done;
+    }
+    ath_engine_options_init(&engine->opts);
+    if (opts) {
+        size_t n = opts->struct_size < sizeof *opts ? opts->struct_size : sizeof *opts;
+        memcpy(&engine->opts, opts, n);
+        engine->opts.struct_size = sizeof engine->opts;
+    }
+    if ((rc = ath_url_parse(url_text, &engine->url)) != ATH_OK)
+        goto done;
+    const ath_url *url = engine->url;
+
+    size_t nquery = ath_url_query_count(url), nopts = 0;
+    engine->keys = ath_calloc(nquery + 1, sizeof *engine->keys);
+    engine->values = ath_calloc(nquery + 1, sizeof *engine->values);
+    if (!engine->keys || !engine->values) {
+        rc = ath_fail(ATH_ENOMEM, "allocating an engine");
+        goto done;
+    }
+    for (size_t i = 0; i < nquery; i++) {
+        const char *key, *value;
+        ath_url_query_at(url, i, &key, &value);
+        rc = apply_option(&engine->opts, key, value);
+        if (rc < 0)
+            goto done;
+        if (rc == 1) {
+            engine->keys[nopts] = key;
+            engine->values[nopts] = value;
+            nopts++;
+        }
+    }
+    if ((rc = check_options(&engine->opts)) != ATH_OK)
+        goto done;
+
+    char scheme[256];
+    const char *variant = ath_url_driver(url);
+    snprintf(scheme, sizeof scheme, "%s%s%s", ath_url_dialect(url), variant ? "+" : "",
+             variant ? variant : "");
+    if ((rc = ath_driver_find(&engine->driver, scheme)) != ATH_OK)
+        goto done;
+
+    engine->params = (ath_connect_params){
+        .dialect = ath_url_dialect(url),
+        .driver = variant,
+        .username = ath_url_username(url),
+        .password = ath_url_password(url),
+        .host = ath_url_host(url),
+        .port = ath_url_port(url),
+        .database = ath_url_database(url),
+        .noptions = nopts,
+        .keys = engine->keys,
+        .values = engine->values,
+    };
+    if (engine->driver->struct_size >= offsetof(ath_driver, check) + sizeof(void *) &&
+        engine->driver->check &&
+        (rc = engine->driver->check(&engine->params, &ath_host)) != ATH_OK)
+        goto done;
+
+    ath_pool_config pc = {
+        .size = engine->opts.pool_size,
+        .max_overflow = engine->opts.max_overflow,
+        .timeout = engine->opts.pool_timeout,
+        .pre_ping = engine->opts.pool_pre_ping,
+        .recycle = engine->opts.pool_recycle,
+    };
+    if ((rc = ath_pool_create(&engine->pool, engine, &pc)) != ATH_OK)
+        goto done;
+
+    *out = engine;
+    engine = NULL;
+    rc = ATH_OK;
+done:
+    ath_engine_dispose(engine);
+    return rc;
+}
+
+int ath_engine_create(ath_engine **out, const char *url)
+{
+    return ath_engine_create_opts(out, url, NULL);
+}
+
+void ath_engine_dispose(ath_engine *engine)
+{
+    if (!engine)
+        return;
+    ath_pool_free(engine->pool);
+    ath_free(engine->keys);
+    ath_free(engine->values);
+    ath_url_free(engine->url);
+    ath_free(engine);
+}
+
+const char *ath_engine_dialect(const ath_engine *engine)
+{
+    return engine->driver->name;
+}
+
+int ath_engine_render_url(const ath_engine *engine, char *buf, size_t size)
+{
+    return ath_url_render(engine->url, true, buf, size);
+}
+
+void ath_engine_pool_status(ath_engine *engine, ath_pool_status *out)
+{
+    ath_pool_get_status(engine->pool, out);
+}
+
+const ath_driver *ath_engine_driver(const ath_engine *engine)
+{
+    return engine->driver;
+}
+
+const ath_connect_params *ath_engine_connect_params(const ath_engine *engine)
+{
+    return &engine->params;
+}
+
+ath_pool *ath_engine_pool(const ath_engine *engine)
+{
+    return engine->pool;
+}
+
+bool ath_engine_echo(const ath_engine *engine)
+{
+    return engine->opts.echo;
+}
+
+void ath_engine_log(ath_engine *engine, ath_log_level level, const char *fmt, ...)
+{
+    if (!engine->opts.log && !engine->opts.echo)
+        return;
+    if (level == ATH_LOG_SQL && !engine->opts.echo)
+        return;
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (engine->opts.log)
+        engine->opts.log(engine->opts.log_ctx, level, line);
+    else
+        fprintf(stderr, "athanor: %s\n", line); /* echo without a sink: the documented default */
+}

@@ -1,0 +1,18 @@
+/* Private: what other core files need from the engine. */
+#ifndef ATH_CORE_ENGINE_H
+#define ATH_CORE_ENGINE_H
+
+#include <athanor/driver.h>
+#include <athanor/engine.h>
+
+#include "pool.h"
+
+const ath_driver *ath_engine_driver(const ath_engine *engine);
+const ath_connect_params *ath_engine_connect_params(const ath_engine *engine);
+ath_pool *ath_engine_pool(const ath_engine *engine);
+/** True when statements should be logged (echo). */
+bool ath_engine_echo(const ath_engine *engine);
+/** Sends a line to the engine's log callback (nothing when there is none and echo is off). */
+void ath_engine_log(ath_engine *engine, ath_log_level level, const char *fmt, ...) ATH_PRINTF(3, 4);
+
+#endif

@@ -1,0 +1,134 @@
+/* The thread-local last error and the code tables. */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MESSAGE_MAX 1024
+#define SQL_MAX 2048
+#define CONSTRAINT_MAX 128
+
+typedef struct error_slot {
+    ath_error pub;
+    char message[MESSAGE_MAX];
+    char sql[SQL_MAX];
+    char constraint[CONSTRAINT_MAX];
+} error_slot;
+
+static _Thread_local error_slot slot;
+
+static void copy_truncated(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size) {
+        /* keep room for an ellipsis so a reader knows text was cut */
+        n = size - 4;
+        memcpy(dst, src, n);
+        memcpy(dst + n, "...", 4);
+        return;
+    }
+    memcpy(dst, src, n + 1);
+}
+
+const ath_error *ath_error_last(void)
+{
+    slot.pub.message = slot.message;
+    return &slot.pub;
+}
+
+void ath_error_clear(void)
+{
+    memset(&slot.pub, 0, sizeof slot.pub);
+    slot.message[0] = '\0';
+    slot.pub.message = slot.message;
+}
+
+int ath_fail_dbv(int code, const char *sqlstate, long native, const char *constraint,
+                 const char *fmt, va_list ap)
+{
+    ath_error_clear();
+    slot.pub.code = code;
+    slot.pub.native_code = native;
+    if (sqlstate && *sqlstate) {
+        strncpy(slot.pub.sqlstate, sqlstate, 5);
+        slot.pub.sqlstate[5] = '\0';
+    }
+    if (constraint && *constraint) {
+        copy_truncated(slot.constraint, sizeof slot.constraint, constraint);
+        slot.pub.constraint = slot.constraint;
+    }
+    int n = vsnprintf(slot.message, sizeof slot.message, fmt, ap);
+    if (n >= (int)sizeof slot.message)
+        memcpy(slot.message + sizeof slot.message - 4, "...", 4);
+    return code;
+}
+
+int ath_fail_db(int code, const char *sqlstate, long native, const char *constraint,
+                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ath_fail_dbv(code, sqlstate, native, constraint, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int ath_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ath_fail_dbv(code, NULL, 0, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void ath_error_set_sql(const char *sql)
+{
+    if (!sql) {
+        slot.pub.sql = NULL;
+        return;
+    }
+    copy_truncated(slot.sql, sizeof slot.sql, sql);
+    slot.pub.sql = slot.sql;
+}
+
+void ath_error_prefix(const char *fmt, ...)
+{
+    char prefix[256];
+    char old[MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, slot.message, sizeof old);
+    int n = snprintf(slot.message, sizeof slot.message, "%s: %s", prefix, old);
+    if (n >= (int)sizeof slot.message)
+        memcpy(slot.message + sizeof slot.message - 4, "...", 4);
+}
+
+#define CODE_NAME_CASE(name, value, text)                                                          \
+    case value:                                                                                    \
+        return #name;
+const char *ath_code_name(int code)
+{
+    switch (code) {
+        ATH_CODES(CODE_NAME_CASE)
+    default:
+        return "ATH_E?";
+    }
+}
+#undef CODE_NAME_CASE
+
+#define CODE_TEXT_CASE(name, value, text)                                                          \
+    case value:                                                                                    \
+        return text;
+const char *ath_code_text(int code)
+{
+    switch (code) {
+        ATH_CODES(CODE_TEXT_CASE)
+    default:
+        return "unknown result code";
+    }
+}
+#undef CODE_TEXT_CASE

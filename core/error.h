@@ -1,0 +1,26 @@
+/* Private: setting the thread-local error from inside the core. */
+#ifndef ATH_CORE_ERROR_H
+#define ATH_CORE_ERROR_H
+
+#include <stdarg.h>
+
+#include <athanor/error.h>
+
+/** Sets this thread's error to `code` with a formatted message; returns `code`. */
+int ath_fail(int code, const char *fmt, ...) ATH_PRINTF(2, 3);
+
+/** As ath_fail, with the database's SQLSTATE, native number and constraint (each may be empty). */
+int ath_fail_db(int code, const char *sqlstate, long native, const char *constraint,
+                const char *fmt, ...) ATH_PRINTF(5, 6);
+
+/** Same as ath_fail_db with a va_list (the driver host table forwards here). */
+int ath_fail_dbv(int code, const char *sqlstate, long native, const char *constraint,
+                 const char *fmt, va_list ap);
+
+/** Attaches the failing statement to the current error (truncated if very long). */
+void ath_error_set_sql(const char *sql);
+
+/** Prefixes the current message with `prefix` + ": " (context from an outer layer). */
+void ath_error_prefix(const char *fmt, ...) ATH_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,191 @@
+/* The connection pool: a mutex, a condition variable and a stack of idle connections. */
+#include "pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "engine.h"
+#include "error.h"
+
+struct ath_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t freed; /* signalled when a connection returns or a slot opens */
+    ath_engine *engine;
+    ath_pool_config config;
+    int limit;            /* size + overflow, or 1 for a single-connection database */
+    ath_conn **idle;      /* LIFO: the most recently used connection goes out first */
+    int nidle;
+    int open;             /* idle + checked out + being opened */
+    int checked_out;
+    int waiting;
+    long opened_total;
+    long closed_total;
+};
+
+int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config)
+{
+    *out = NULL;
+    ath_pool *pool = ath_calloc(1, sizeof *pool);
+    if (!pool)
+        return ath_fail(ATH_ENOMEM, "allocating the pool");
+    pool->engine = engine;
+    pool->config = *config;
+    pool->limit = config->size + config->max_overflow;
+    if (!(pool->idle = ath_calloc((size_t)pool->limit, sizeof *pool->idle))) {
+        ath_free(pool);
+        return ath_fail(ATH_ENOMEM, "allocating the pool");
+    }
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&pool->freed, &attr);
+    pthread_condattr_destroy(&attr);
+    *out = pool;
+    return ATH_OK;
+}
+
+void ath_pool_free(ath_pool *pool)
+{
+    if (!pool)
+        return;
+    for (int i = 0; i < pool->nidle; i++)
+        ath_conn_close(pool->idle[i]);
+    pthread_cond_destroy(&pool->freed);
+    pthread_mutex_destroy(&pool->lock);
+    ath_free(pool->idle);
+    ath_free(pool);
+}
+
+/* Closes a connection that was counted as open (lock not held). */
+static void close_counted(ath_pool *pool, ath_conn *conn, const char *why)
+{
+    ath_engine_log(pool->engine, ATH_LOG_INFO, "closing a connection: %s", why);
+    ath_conn_close(conn);
+    pthread_mutex_lock(&pool->lock);
+    pool->open--;
+    pool->closed_total++;
+    pthread_cond_signal(&pool->freed);
+    pthread_mutex_unlock(&pool->lock);
+}
+
+/* Opens a connection for a slot already counted in pool->open (lock not held). */
+static int open_counted(ath_pool *pool, ath_conn **out)
+{
+    int rc = ath_conn_open(out, pool->engine);
+    pthread_mutex_lock(&pool->lock);
+    if (rc != ATH_OK) {
+        pool->open--;
+        pthread_cond_signal(&pool->freed);
+    } else {
+        pool->opened_total++;
+        if ((*out)->info.caps & ATH_CAP_SINGLE_CONNECTION)
+            pool->limit = 1; /* the database lives in this connection: never open another */
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return rc;
+}
+
+static struct timespec deadline_after(double seconds)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long long ns = (long long)ts.tv_nsec + (long long)(seconds * 1e9);
+    ts.tv_sec += (time_t)(ns / 1000000000LL);
+    ts.tv_nsec = (long)(ns % 1000000000LL);
+    return ts;
+}
+
+int ath_pool_checkout(ath_pool *pool, ath_conn **out)
+{
+    *out = NULL;
+    struct timespec deadline = deadline_after(pool->config.timeout);
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        if (pool->nidle > 0) {
+            ath_conn *conn = pool->idle[--pool->nidle];
+            pool->checked_out++;
+            pthread_mutex_unlock(&pool->lock);
+            const char *why = NULL;
+            if (pool->config.recycle >= 0 &&
+                ath_monotonic() - conn->created > pool->config.recycle)
+                why = "older than pool_recycle";
+            else if (pool->config.pre_ping && ath_conn_ping(conn) != ATH_OK)
+                why = "pre-ping failed";
+            if (!why) {
+                *out = conn;
+                return ATH_OK;
+            }
+            /* replace it in the same slot: still counted as open and checked out */
+            ath_engine_log(pool->engine, ATH_LOG_INFO, "replacing a pooled connection: %s", why);
+            ath_conn_close(conn);
+            pthread_mutex_lock(&pool->lock);
+            pool->closed_total++;
+            pthread_mutex_unlock(&pool->lock);
+            int rc = open_counted(pool, out);
+            if (rc != ATH_OK) {
+                pthread_mutex_lock(&pool->lock);
+                pool->checked_out--;
+                pthread_mutex_unlock(&pool->lock);
+            }
+            return rc;
+        }
+        /* until a first connection has told us its capabilities, open one at a time: a
+         * single-connection database (SQLite :memory:) must never get a second */
+        int limit = pool->opened_total == 0 ? 1 : pool->limit;
+        if (pool->open < limit) {
+            pool->open++;
+            pool->checked_out++;
+            pthread_mutex_unlock(&pool->lock);
+            int rc = open_counted(pool, out);
+            if (rc != ATH_OK) {
+                pthread_mutex_lock(&pool->lock);
+                pool->checked_out--;
+                pthread_mutex_unlock(&pool->lock);
+            }
+            return rc;
+        }
+        pool->waiting++;
+        int wrc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
+        pool->waiting--;
+        if (wrc == ETIMEDOUT && pool->nidle == 0 && pool->open >= pool->limit) {
+            int size = pool->limit, out_now = pool->checked_out;
+            pthread_mutex_unlock(&pool->lock);
+            return ath_fail(ATH_ETIMEOUT,
+                            "no connection became free within pool_timeout=%gs (%d of %d in use)",
+                            pool->config.timeout, out_now, size);
+        }
+    }
+}
+
+void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
+{
+    if (!conn)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->checked_out--;
+    bool keep = !conn->broken && pool->open <= pool->config.size && pool->nidle < pool->limit;
+    if (keep) {
+        pool->idle[pool->nidle++] = conn;
+        pthread_cond_signal(&pool->freed);
+        pthread_mutex_unlock(&pool->lock);
+        return;
+    }
+    pthread_mutex_unlock(&pool->lock);
+    close_counted(pool, conn, conn->broken ? "connection broken" : "overflow returned");
+}
+
+void ath_pool_get_status(ath_pool *pool, ath_pool_status *out)
+{
+    pthread_mutex_lock(&pool->lock);
+    out->size = pool->limit == 1 ? 1 : pool->config.size;
+    out->open = pool->open;
+    out->idle = pool->nidle;
+    out->checked_out = pool->checked_out;
+    out->waiting = pool->waiting;
+    out->opened_total = pool->opened_total;
+    out->closed_total = pool->closed_total;
+    pthread_mutex_unlock(&pool->lock);
+}

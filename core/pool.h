@@ -1,0 +1,38 @@
+/* Private: the thread-safe connection pool. */
+#ifndef ATH_CORE_POOL_H
+#define ATH_CORE_POOL_H
+
+#include <stdbool.h>
+
+#include <athanor/engine.h>
+
+#include "conn.h"
+
+typedef struct ath_pool ath_pool;
+
+/** Pool settings, from the engine's options. */
+typedef struct ath_pool_config {
+    int size;
+    int max_overflow;
+    double timeout;   /* seconds */
+    bool pre_ping;
+    double recycle;   /* seconds; < 0 never */
+} ath_pool_config;
+
+int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config);
+/** Closes idle connections and frees the pool; connections still out are the caller's bug. */
+void ath_pool_free(ath_pool *pool);
+
+/**
+ * Hands out a connection: an idle one (pinged first with pre_ping, replaced when older than
+ * recycle), a new one while under size + overflow, or — after waiting up to the timeout —
+ * ATH_ETIMEOUT. Connection errors come back as they are (ATH_ECONNECT…).
+ */
+int ath_pool_checkout(ath_pool *pool, ath_conn **out);
+
+/** Takes a connection back; a broken one, or one beyond pool size, is closed. */
+void ath_pool_checkin(ath_pool *pool, ath_conn *conn);
+
+void ath_pool_get_status(ath_pool *pool, ath_pool_status *out);
+
+#endif

@@ -1,0 +1,393 @@
+/* Sessions: lazy checkout and BEGIN, commit/rollback, savepoints, the failed-transaction rule. */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "engine.h"
+#include "error.h"
+#include "sqltext.h"
+
+struct ath_session {
+    ath_engine *engine;
+    ath_conn *conn;      /* held from the first statement until the transaction ends */
+    bool in_tx;
+    bool failed;         /* the database rejected a statement in this transaction */
+    int depth;           /* savepoints open */
+    int64_t affected;
+    ath_result *result;  /* the open raw result, if any */
+};
+
+struct ath_result {
+    ath_session *session;
+    ath_stmt *stmt;      /* NULL once the session took it back */
+    int64_t affected;
+    bool done;
+};
+
+int ath_session_open(ath_session **out, ath_engine *engine)
+{
+    *out = NULL;
+    if (!engine)
+        return ath_fail(ATH_EINVAL, "no engine given");
+    ath_session *s = ath_calloc(1, sizeof *s);
+    if (!s)
+        return ath_fail(ATH_ENOMEM, "allocating a session");
+    s->engine = engine;
+    *out = s;
+    return ATH_OK;
+}
+
+ath_engine *ath_session_engine(const ath_session *s)
+{
+    return s->engine;
+}
+
+/* Ends the open raw result early: its statement goes back before the transaction changes. */
+static void detach_result(ath_session *s)
+{
+    ath_result *r = s->result;
+    if (!r)
+        return;
+    if (r->stmt) {
+        r->affected = r->stmt->conn->driver->changes(r->stmt->d);
+        ath_stmt_release(r->stmt);
+        r->stmt = NULL;
+    }
+    r->done = true;
+    r->session = NULL;
+    s->result = NULL;
+}
+
+/* Gives the connection back to the pool and forgets the transaction. */
+static void end_transaction(ath_session *s)
+{
+    detach_result(s);
+    s->in_tx = false;
+    s->failed = false;
+    s->depth = 0;
+    if (s->conn) {
+        ath_pool_checkin(ath_engine_pool(s->engine), s->conn);
+        s->conn = NULL;
+    }
+}
+
+int ath_session_note_error(ath_session *s, int rc)
+{
+    if (rc < 0 && rc != ATH_EINVAL && s->in_tx)
+        s->failed = true;
+    if (rc == ATH_ECONNLOST)
+        s->failed = true; /* the transaction is gone with the connection */
+    return rc;
+}
+
+static int refuse_failed(void)
+{
+    return ath_fail(ATH_EINVAL, "a statement failed in this transaction: roll back first "
+                                "(ath_session_rollback, or ath_session_rollback_to a savepoint "
+                                "taken before the failure)");
+}
+
+int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
+{
+    if (s->failed)
+        return refuse_failed();
+    if (!s->conn) {
+        int rc = ath_pool_checkout(ath_engine_pool(s->engine), &s->conn);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    if (!s->in_tx) {
+        const ath_dialect *d = s->conn->driver->dialect;
+        const char *begin = write && d->begin_write_sql ? d->begin_write_sql : d->begin_sql;
+        int rc = ath_conn_exec(s->conn, begin);
+        if (rc != ATH_OK) {
+            end_transaction(s);
+            return rc;
+        }
+        s->in_tx = true;
+    }
+    if (conn)
+        *conn = s->conn;
+    return ATH_OK;
+}
+
+int ath_session_begin(ath_session *s)
+{
+    if (s->in_tx)
+        return ath_fail(ATH_EINVAL, "a transaction is already open in this session");
+    return ath_session_ensure(s, false, NULL);
+}
+
+bool ath_session_in_transaction(const ath_session *s)
+{
+    return s->in_tx;
+}
+
+bool ath_session_failed(const ath_session *s)
+{
+    return s->failed;
+}
+
+int ath_session_rollback(ath_session *s)
+{
+    int rc = ATH_OK;
+    if (s->conn && s->in_tx && !s->conn->broken) {
+        detach_result(s); /* finish the open statement before ROLLBACK */
+        rc = ath_conn_exec(s->conn, "ROLLBACK");
+        if (rc != ATH_OK && !s->conn->broken)
+            s->conn->broken = true; /* state unknown: do not pool it */
+        if (s->conn->broken)
+            rc = ATH_OK; /* the transaction is gone either way */
+    }
+    end_transaction(s);
+    return rc;
+}
+
+int ath_session_commit(ath_session *s)
+{
+    if (s->failed)
+        return ath_fail(ATH_EINVAL, "cannot commit: a statement failed in this transaction; "
+                                    "roll back first");
+    if (!s->in_tx) {
+        end_transaction(s);
+        return ATH_OK;
+    }
+    detach_result(s);
+    int rc = ath_conn_exec(s->conn, "COMMIT");
+    if (rc != ATH_OK) {
+        /* a failed COMMIT leaves nothing committed: roll back so the state is known */
+        ath_error sav = *ath_error_last();
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", sav.message);
+        if (!s->conn->broken && ath_conn_exec(s->conn, "ROLLBACK") != ATH_OK)
+            s->conn->broken = true;
+        ath_fail_db(rc, sav.sqlstate, sav.native_code, sav.constraint, "commit failed: %s", msg);
+        ath_error_set_sql("COMMIT");
+    }
+    end_transaction(s);
+    return rc;
+}
+
+void ath_session_close(ath_session *s)
+{
+    if (!s)
+        return;
+    detach_result(s);
+    ath_session_rollback(s);
+    ath_free(s);
+}
+
+/* --- savepoints ----------------------------------------------------------------------------- */
+
+static int savepoint_sql(ath_session *s, const char *verb, ath_savepoint sp)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "%s ath_sp_%d", verb, sp);
+    return ath_session_note_error(s, ath_conn_exec(s->conn, sql));
+}
+
+int ath_session_savepoint(ath_session *s, ath_savepoint *out)
+{
+    int rc = ath_session_ensure(s, false, NULL);
+    if (rc != ATH_OK)
+        return rc;
+    if ((rc = savepoint_sql(s, "SAVEPOINT", s->depth + 1)) != ATH_OK)
+        return rc;
+    *out = ++s->depth;
+    return ATH_OK;
+}
+
+static int check_savepoint(ath_session *s, ath_savepoint sp)
+{
+    if (!s->in_tx || sp < 1 || sp > s->depth)
+        return ath_fail(ATH_EINVAL, "savepoint %d is not open in this session (%d open)", sp,
+                        s->in_tx ? s->depth : 0);
+    return ATH_OK;
+}
+
+int ath_session_release(ath_session *s, ath_savepoint sp)
+{
+    int rc = check_savepoint(s, sp);
+    if (rc != ATH_OK)
+        return rc;
+    if (s->failed)
+        return refuse_failed();
+    if ((rc = savepoint_sql(s, "RELEASE SAVEPOINT", sp)) != ATH_OK)
+        return rc;
+    s->depth = sp - 1;
+    return ATH_OK;
+}
+
+int ath_session_rollback_to(ath_session *s, ath_savepoint sp)
+{
+    int rc = check_savepoint(s, sp);
+    if (rc != ATH_OK)
+        return rc;
+    detach_result(s);
+    /* no statement runs after a failure, so every open savepoint predates it */
+    char sql[64];
+    snprintf(sql, sizeof sql, "ROLLBACK TO SAVEPOINT ath_sp_%d", sp);
+    rc = ath_conn_exec(s->conn, sql);
+    if (rc != ATH_OK) {
+        s->failed = true;
+        return rc;
+    }
+    s->failed = false;
+    s->depth = sp;
+    return ATH_OK;
+}
+
+/* --- statements ----------------------------------------------------------------------------- */
+
+int ath_session_prepare(ath_session *s, const char *sql, bool write, ath_stmt **out)
+{
+    ath_conn *conn;
+    int rc = ath_session_ensure(s, write, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    return ath_session_note_error(s, ath_conn_prepare(conn, sql, out));
+}
+
+int ath_session_run(ath_session *s, ath_stmt *st, const ath_value *params, size_t nparams)
+{
+    return ath_session_note_error(s, ath_stmt_execute(st, params, nparams));
+}
+
+int ath_session_step(ath_session *s, ath_stmt *st)
+{
+    int rc = ath_stmt_step(st);
+    return rc < 0 ? ath_session_note_error(s, rc) : rc;
+}
+
+int64_t ath_session_affected(const ath_session *s)
+{
+    return s->affected;
+}
+
+int ath_session_execute(ath_session *s, const char *sql, const ath_value *params, size_t nparams,
+                        ath_result **out)
+{
+    if (out)
+        *out = NULL;
+    if (!sql)
+        return ath_fail(ATH_EINVAL, "no SQL given");
+    if (s->result)
+        return ath_fail(ATH_EINVAL, "a result is still open on this session: free it first");
+    ath_stmt *st = NULL;
+    int rc = ath_session_prepare(s, sql, ath_sql_is_write(sql), &st);
+    if (rc != ATH_OK)
+        return rc;
+    if ((rc = ath_session_run(s, st, params, nparams)) != ATH_OK) {
+        ath_stmt_release(st);
+        return rc;
+    }
+    const ath_driver *drv = st->conn->driver;
+    if (!out || drv->column_count(st->d) == 0) {
+        while ((rc = ath_session_step(s, st)) > 0)
+            ;
+        s->affected = drv->changes(st->d);
+        ath_stmt_release(st);
+        if (rc < 0)
+            return rc;
+        if (!out)
+            return ATH_OK;
+        st = NULL;
+    }
+    ath_result *r = ath_calloc(1, sizeof *r);
+    if (!r) {
+        ath_stmt_release(st);
+        return ath_fail(ATH_ENOMEM, "allocating a result");
+    }
+    r->session = s;
+    r->stmt = st;
+    r->done = st == NULL;
+    r->affected = s->affected;
+    if (st)
+        s->result = r;
+    *out = r;
+    return ATH_OK;
+}
+
+/* --- results -------------------------------------------------------------------------------- */
+
+static void result_finish(ath_result *r)
+{
+    if (r->stmt) {
+        r->affected = r->stmt->conn->driver->changes(r->stmt->d);
+        if (r->session)
+            r->session->affected = r->affected;
+        ath_stmt_release(r->stmt);
+        r->stmt = NULL;
+    }
+    r->done = true;
+    if (r->session && r->session->result == r)
+        r->session->result = NULL;
+}
+
+int ath_result_next(ath_result *r)
+{
+    if (r->done || !r->stmt)
+        return 0;
+    int rc = r->session ? ath_session_step(r->session, r->stmt) : ath_stmt_step(r->stmt);
+    if (rc <= 0)
+        result_finish(r);
+    return rc;
+}
+
+int ath_result_column_count(ath_result *r)
+{
+    return r->stmt ? r->stmt->conn->driver->column_count(r->stmt->d) : 0;
+}
+
+const char *ath_result_column_name(ath_result *r, int i)
+{
+    if (!r->stmt || i < 0 || i >= ath_result_column_count(r))
+        return NULL;
+    return r->stmt->conn->driver->column_name(r->stmt->d, i);
+}
+
+int ath_result_get(ath_result *r, int i, ath_type type, ath_value *out)
+{
+    *out = ath_v_null();
+    if (!r->stmt || r->done)
+        return ath_fail(ATH_EINVAL, "the result has no current row");
+    if (i < 0 || i >= ath_result_column_count(r))
+        return ath_fail(ATH_EINVAL, "column %d is out of range (%d columns)", i,
+                        ath_result_column_count(r));
+    return r->stmt->conn->driver->column(r->stmt->d, i, type, out);
+}
+
+int64_t ath_result_i64(ath_result *r, int i)
+{
+    ath_value v;
+    return ath_result_get(r, i, ATH_T_I64, &v) == ATH_OK && v.type == ATH_T_I64 ? v.u.i64 : 0;
+}
+
+double ath_result_double(ath_result *r, int i)
+{
+    ath_value v;
+    return ath_result_get(r, i, ATH_T_DOUBLE, &v) == ATH_OK && v.type == ATH_T_DOUBLE ? v.u.f64
+                                                                                     : 0.0;
+}
+
+const char *ath_result_text(ath_result *r, int i)
+{
+    ath_value v;
+    return ath_result_get(r, i, ATH_T_TEXT, &v) == ATH_OK && v.type == ATH_T_TEXT ? v.u.s.ptr
+                                                                                 : NULL;
+}
+
+int64_t ath_result_affected(const ath_result *r)
+{
+    return r->affected;
+}
+
+void ath_result_free(ath_result *r)
+{
+    if (!r)
+        return;
+    result_finish(r);
+    ath_free(r);
+}

@@ -1,0 +1,28 @@
+/* Private: what the repository and schema code need from a session. */
+#ifndef ATH_CORE_SESSION_H
+#define ATH_CORE_SESSION_H
+
+#include <athanor/session.h>
+
+#include "conn.h"
+
+/**
+ * Makes sure a connection is held and a transaction is open (BEGIN, or the dialect's
+ * write-transaction form when `write`), refusing when the transaction has failed.
+ */
+int ath_session_ensure(ath_session *session, bool write, ath_conn **conn);
+
+/** Prepares `sql` on the session's connection, opening the transaction first. */
+int ath_session_prepare(ath_session *session, const char *sql, bool write, ath_stmt **out);
+
+/** Executes a prepared statement; a database error marks the transaction failed. */
+int ath_session_run(ath_session *session, ath_stmt *stmt, const ath_value *params,
+                    size_t nparams);
+
+/** Steps a statement; a database error marks the transaction failed. */
+int ath_session_step(ath_session *session, ath_stmt *stmt);
+
+/** Marks the transaction failed after a database error `rc` (ATH_EINVAL does not count). */
+int ath_session_note_error(ath_session *session, int rc);
+
+#endif

@@ -1,0 +1,25 @@
+/* Private: reading SQL text — placeholder counting and rewriting, write detection. */
+#ifndef ATH_CORE_SQLTEXT_H
+#define ATH_CORE_SQLTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <athanor/driver.h>
+
+#include "buf.h"
+
+/**
+ * Scans `sql`, written with `?` placeholders, counting them into *nparams. When `out` is given,
+ * writes the statement in `style` there (`$1`, `$2`… for ATH_PLACEHOLDER_DOLLAR). Quoted strings
+ * ('…', E'…' with backslashes), quoted identifiers ("…", `…`), comments (line and nested block comments),
+ * dollar-quoted bodies ($tag$…$tag$) are copied untouched; `??` stands for a literal `?`.
+ * Returns ATH_OK, ATH_EINVAL for an unterminated quote or comment, ATH_ENOMEM.
+ */
+int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *out,
+                         size_t *nparams);
+
+/** True when the statement's first keyword changes data or schema (INSERT, UPDATE, CREATE…). */
+bool ath_sql_is_write(const char *sql);
+
+#endif

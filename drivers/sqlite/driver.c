@@ -1,0 +1,67 @@
+/* The SQLite driver's descriptor and dialect. */
+#include "sqlite_driver.h"
+
+static const char *const schemes[] = {"sqlite", "sqlite+pysqlite", "sqlite+sqlite3", NULL};
+
+static const ath_dialect dialect = {
+    .struct_size = sizeof(ath_dialect),
+    .placeholder = ATH_PLACEHOLDER_QMARK,
+    .ident_quote = '"',
+    .type_names =
+        {
+            [ATH_T_I32] = "INTEGER",
+            [ATH_T_I64] = "BIGINT",
+            [ATH_T_DOUBLE] = "REAL",
+            [ATH_T_BOOL] = "BOOLEAN",
+            [ATH_T_TEXT] = "TEXT",
+            [ATH_T_BLOB] = "BLOB",
+            [ATH_T_NUMERIC] = "NUMERIC",
+            [ATH_T_TIMESTAMP] = "DATETIME",
+            [ATH_T_DATE] = "DATE",
+            [ATH_T_UUID] = "CHAR(36)",
+            [ATH_T_JSON] = "TEXT",
+        },
+    .varchar_format = "VARCHAR(%d)",
+    .text_key_type = NULL,
+    .autoinc = ATH_AUTOINC_INLINE_PK,
+    .autoinc_type = "INTEGER",
+    .autoinc_suffix = NULL,
+    .upsert = ATH_UPSERT_ON_CONFLICT,
+    .has_ilike = false,
+    .transactional_ddl = true,
+    .index_if_not_exists = true,
+    .begin_sql = "BEGIN",
+    .begin_write_sql = "BEGIN IMMEDIATE",
+    .like_escape = " ESCAPE '\\'",
+    .max_params = 32766,
+    .table_options = "",
+};
+
+static const ath_driver driver = {
+    .abi = ATH_DRIVER_ABI,
+    .struct_size = sizeof(ath_driver),
+    .name = "sqlite",
+    .schemes = schemes,
+    .dialect = &dialect,
+    .connect = sqlite_connect,
+    .close = sqlite_close,
+    .ping = sqlite_ping,
+    .exec = sqlite_exec,
+    .prepare = sqlite_prepare,
+    .finalize = sqlite_finalize,
+    .execute = sqlite_execute,
+    .step = sqlite_step,
+    .column_count = sqlite_column_count,
+    .column_name = sqlite_column_name,
+    .column = sqlite_column,
+    .changes = sqlite_changes,
+    .last_insert_id = sqlite_last_insert_id,
+    .reset = sqlite_reset,
+    .check = sqlite_check,
+};
+
+ATH_API const ath_driver *athanor_sqlite_driver(void);
+const ath_driver *athanor_sqlite_driver(void)
+{
+    return &driver;
+}

@@ -1,0 +1,232 @@
+/* Prepared statements: bind, step, typed column reads. */
+#include <string.h>
+
+#include "sqlite_driver.h"
+
+int sqlite_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
+{
+    *out = NULL;
+    ath_dstmt *st = conn->host->malloc(sizeof *st);
+    if (!st)
+        return conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a sqlite statement");
+    st->conn = conn;
+    st->state = STEP_IDLE;
+    st->stmt = NULL;
+    int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt, NULL);
+    if (rc != SQLITE_OK) {
+        conn->host->free(st);
+        return sqlite_fail(conn->host, conn->db, rc, NULL);
+    }
+    if (!st->stmt) {
+        conn->host->free(st);
+        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement is empty");
+    }
+    if ((size_t)sqlite3_bind_parameter_count(st->stmt) != nparams) {
+        int have = sqlite3_bind_parameter_count(st->stmt);
+        sqlite3_finalize(st->stmt);
+        conn->host->free(st);
+        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                "sqlite counts %d parameters where %zu were expected", have,
+                                nparams);
+    }
+    *out = st;
+    return ATH_OK;
+}
+
+void sqlite_finalize(ath_dstmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_finalize(st->stmt);
+    st->conn->host->free(st);
+}
+
+static int bind_one(ath_dstmt *st, int i, const ath_value *v)
+{
+    const ath_driver_host *host = st->conn->host;
+    char text[48];
+    int n;
+    switch (v->type) {
+    case ATH_T_NULL:
+        return sqlite3_bind_null(st->stmt, i);
+    case ATH_T_I32:
+        return sqlite3_bind_int(st->stmt, i, v->u.i32);
+    case ATH_T_I64:
+        return sqlite3_bind_int64(st->stmt, i, v->u.i64);
+    case ATH_T_DOUBLE:
+        return sqlite3_bind_double(st->stmt, i, v->u.f64);
+    case ATH_T_BOOL:
+        return sqlite3_bind_int(st->stmt, i, v->u.b ? 1 : 0);
+    case ATH_T_TEXT:
+    case ATH_T_NUMERIC:
+    case ATH_T_JSON:
+        return sqlite3_bind_text64(st->stmt, i, v->u.s.ptr, v->u.s.len, SQLITE_STATIC, SQLITE_UTF8);
+    case ATH_T_BLOB:
+        return sqlite3_bind_blob64(st->stmt, i, v->u.s.len ? v->u.s.ptr : "", v->u.s.len,
+                                   SQLITE_STATIC);
+    case ATH_T_TIMESTAMP:
+        n = host->timestamp_format(v->u.ts, false, text, sizeof text);
+        break;
+    case ATH_T_DATE:
+        n = host->date_format(v->u.date, text, sizeof text);
+        break;
+    case ATH_T_UUID:
+        n = host->uuid_format(&v->u.uuid, text, sizeof text);
+        break;
+    default:
+        return SQLITE_MISMATCH;
+    }
+    if (n < 0)
+        return -1; /* the host already described the bad value */
+    return sqlite3_bind_text(st->stmt, i, text, n, SQLITE_TRANSIENT);
+}
+
+/* Maps a failed sqlite3_step and leaves the statement reusable. */
+static int step_failed(ath_dstmt *st, int rc)
+{
+    int code = sqlite_fail(st->conn->host, st->conn->db, rc, NULL);
+    sqlite3_reset(st->stmt);
+    st->state = STEP_DONE;
+    return code;
+}
+
+int sqlite_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
+{
+    sqlite3_reset(st->stmt);
+    st->state = STEP_IDLE;
+    for (size_t i = 0; i < nparams; i++) {
+        int rc = bind_one(st, (int)i + 1, &params[i]);
+        if (rc == -1)
+            return ATH_EINVAL;
+        if (rc != SQLITE_OK)
+            return sqlite_fail(st->conn->host, st->conn->db, rc, "binding a parameter");
+    }
+    int rc = sqlite3_step(st->stmt);
+    if (rc == SQLITE_ROW) {
+        st->state = STEP_ROW_PENDING;
+        return ATH_OK;
+    }
+    if (rc == SQLITE_DONE) {
+        st->state = STEP_DONE;
+        return ATH_OK;
+    }
+    return step_failed(st, rc);
+}
+
+int sqlite_step(ath_dstmt *st)
+{
+    if (st->state == STEP_ROW_PENDING) {
+        st->state = STEP_IDLE;
+        return 1;
+    }
+    if (st->state == STEP_DONE)
+        return 0;
+    int rc = sqlite3_step(st->stmt);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE) {
+        st->state = STEP_DONE;
+        return 0;
+    }
+    return step_failed(st, rc);
+}
+
+int sqlite_column_count(ath_dstmt *st)
+{
+    return sqlite3_column_count(st->stmt);
+}
+
+const char *sqlite_column_name(ath_dstmt *st, int i)
+{
+    return sqlite3_column_name(st->stmt, i);
+}
+
+static int bad_value(ath_dstmt *st, int i, ath_type want)
+{
+    static const char *const names[ATH_T__COUNT] = {
+        "null", "i32", "i64", "double", "bool", "text", "blob", "numeric", "timestamp", "date",
+        "uuid", "json"};
+    return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                "column %s holds a value that is not a valid %s",
+                                sqlite3_column_name(st->stmt, i),
+                                (unsigned)want < ATH_T__COUNT ? names[want] : "?");
+}
+
+int sqlite_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
+{
+    const ath_driver_host *host = st->conn->host;
+    sqlite3_stmt *s = st->stmt;
+    int type = sqlite3_column_type(s, i);
+    memset(out, 0, sizeof *out);
+    if (type == SQLITE_NULL)
+        return ATH_OK;
+    out->type = want;
+    switch (want) {
+    case ATH_T_I32:
+        out->u.i32 = sqlite3_column_int(s, i);
+        return ATH_OK;
+    case ATH_T_I64:
+        out->u.i64 = sqlite3_column_int64(s, i);
+        return ATH_OK;
+    case ATH_T_DOUBLE:
+        out->u.f64 = sqlite3_column_double(s, i);
+        return ATH_OK;
+    case ATH_T_BOOL:
+        out->u.b = sqlite3_column_int64(s, i) != 0;
+        return ATH_OK;
+    case ATH_T_TEXT:
+    case ATH_T_NUMERIC:
+    case ATH_T_JSON:
+        out->u.s.ptr = sqlite3_column_text(s, i);
+        out->u.s.len = (size_t)sqlite3_column_bytes(s, i);
+        if (!out->u.s.ptr)
+            return host->fail(ATH_ENOMEM, NULL, 0, NULL, "reading a text column");
+        return ATH_OK;
+    case ATH_T_BLOB:
+        out->u.s.ptr = sqlite3_column_blob(s, i);
+        out->u.s.len = (size_t)sqlite3_column_bytes(s, i);
+        if (!out->u.s.ptr)
+            out->u.s.ptr = ""; /* a zero-length blob, not NULL */
+        return ATH_OK;
+    case ATH_T_TIMESTAMP:
+        if (type == SQLITE_INTEGER) {
+            out->u.ts = sqlite3_column_int64(s, i);
+            return ATH_OK;
+        }
+        if (host->timestamp_parse(&out->u.ts, (const char *)sqlite3_column_text(s, i),
+                                  (size_t)sqlite3_column_bytes(s, i)) != ATH_OK)
+            return bad_value(st, i, want);
+        return ATH_OK;
+    case ATH_T_DATE:
+        if (type == SQLITE_INTEGER) {
+            out->u.date = (ath_date)sqlite3_column_int64(s, i);
+            return ATH_OK;
+        }
+        if (host->date_parse(&out->u.date, (const char *)sqlite3_column_text(s, i),
+                             (size_t)sqlite3_column_bytes(s, i)) != ATH_OK)
+            return bad_value(st, i, want);
+        return ATH_OK;
+    case ATH_T_UUID:
+        if (type == SQLITE_BLOB && sqlite3_column_bytes(s, i) == 16) {
+            memcpy(out->u.uuid.bytes, sqlite3_column_blob(s, i), 16);
+            return ATH_OK;
+        }
+        if (host->uuid_parse(&out->u.uuid, (const char *)sqlite3_column_text(s, i),
+                             (size_t)sqlite3_column_bytes(s, i)) != ATH_OK)
+            return bad_value(st, i, want);
+        return ATH_OK;
+    default:
+        return bad_value(st, i, want);
+    }
+}
+
+int64_t sqlite_changes(ath_dstmt *st)
+{
+    return sqlite3_changes64(st->conn->db);
+}
+
+void sqlite_reset(ath_dstmt *st)
+{
+    sqlite3_reset(st->stmt);
+    st->state = STEP_IDLE;
+}

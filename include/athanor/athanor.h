@@ -1,0 +1,13 @@
+/* Athanor — the whole public API. */
+#ifndef ATHANOR_ATHANOR_H
+#define ATHANOR_ATHANOR_H
+
+#include "driver.h"
+#include "engine.h"
+#include "error.h"
+#include "export.h"
+#include "session.h"
+#include "url.h"
+#include "value.h"
+
+#endif

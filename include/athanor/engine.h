@@ -1,0 +1,81 @@
+/* Athanor — engines: one per database, owning the driver and the connection pool. */
+#ifndef ATHANOR_ENGINE_H
+#define ATHANOR_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "export.h"
+
+ATH_BEGIN_DECLS
+
+typedef struct ath_engine ath_engine;
+
+/** Log levels for the engine's callback. */
+typedef enum ath_log_level { ATH_LOG_SQL = 0, ATH_LOG_INFO = 1, ATH_LOG_WARN = 2 } ath_log_level;
+
+/**
+ * Receives log lines: executed SQL with its duration (level SQL, when echo is on), pool events
+ * (INFO), recoverable problems (WARN). Called on the thread that did the work; must not call
+ * back into the engine.
+ */
+typedef void (*ath_log_fn)(void *ctx, ath_log_level level, const char *message);
+
+/** Engine options. Start from ath_engine_options_init(); values in the URL query override. */
+typedef struct ath_engine_options {
+    size_t struct_size;   /**< set by ath_engine_options_init() */
+    int pool_size;        /**< connections kept open (default 5) */
+    int max_overflow;     /**< extra connections opened under load, closed on return (default 10) */
+    double pool_timeout;  /**< seconds a checkout waits for a free connection (default 30) */
+    bool pool_pre_ping;   /**< ping a connection before handing it out (default false) */
+    double pool_recycle;  /**< replace connections older than this many seconds; <0 never (default) */
+    bool echo;            /**< log every statement with its time */
+    ath_log_fn log;       /**< log sink; NULL with echo on writes to stderr */
+    void *log_ctx;        /**< passed to `log` */
+} ath_engine_options;
+
+/** Fills `opts` with the defaults. */
+ATH_API void ath_engine_options_init(ath_engine_options *opts);
+
+/**
+ * Creates an engine for `url` ("sqlite:///app.db", "postgresql://u:p@h/db?pool_size=8").
+ * The pool options (pool_size, max_overflow, pool_timeout, pool_pre_ping, pool_recycle, echo)
+ * are taken from the query; everything else in it goes to the driver. The driver is loaded now;
+ * no connection is opened until the first session needs one.
+ *
+ * On success `*out` owns the engine; release it with ath_engine_dispose() after every session
+ * on it is closed. Returns ATH_OK, ATH_EURL (malformed URL, unknown or bad pool option),
+ * ATH_ENODRIVER/ATH_EDRIVERLOAD/ATH_EDRIVERSYM/ATH_EDRIVERABI, ATH_ENOMEM.
+ */
+ATH_API int ath_engine_create(ath_engine **out, const char *url);
+
+/** As ath_engine_create(), starting from `opts` (NULL for the defaults) before the URL's query. */
+ATH_API int ath_engine_create_opts(ath_engine **out, const char *url,
+                                   const ath_engine_options *opts);
+
+/** Closes every pooled connection and frees the engine; NULL is a no-op. */
+ATH_API void ath_engine_dispose(ath_engine *engine);
+
+/** The dialect name of the engine's driver ("sqlite", "postgresql", "mysql"). */
+ATH_API const char *ath_engine_dialect(const ath_engine *engine);
+
+/** The URL with the password hidden, snprintf-style (see ath_url_render). */
+ATH_API int ath_engine_render_url(const ath_engine *engine, char *buf, size_t size);
+
+/** A snapshot of the pool, for monitoring and tests. */
+typedef struct ath_pool_status {
+    int size;        /**< configured pool_size (1 for a single-connection database) */
+    int open;        /**< connections currently open (idle + checked out) */
+    int idle;        /**< open and waiting in the pool */
+    int checked_out; /**< held by sessions */
+    int waiting;     /**< threads waiting for a connection */
+    long opened_total; /**< connections opened since the engine was created */
+    long closed_total; /**< connections closed (overflow returned, broken, recycled) */
+} ath_pool_status;
+
+/** Fills `out` with the pool's current numbers. */
+ATH_API void ath_engine_pool_status(ath_engine *engine, ath_pool_status *out);
+
+ATH_END_DECLS
+
+#endif

@@ -1,0 +1,83 @@
+/* Test kit: CUnit runner with a strict exit status and readable failure output. */
+#include "runner.h"
+
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <athanor/error.h>
+
+void test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc clean,
+                    const test_case *tests)
+{
+    if (!CU_get_registry() && CU_initialize_registry() != CUE_SUCCESS) {
+        fprintf(stderr, "cannot initialise the CUnit registry\n");
+        return;
+    }
+    CU_pSuite suite = CU_add_suite(name, init, clean);
+    if (!suite) {
+        fprintf(stderr, "cannot add suite %s: %s\n", name, CU_get_error_msg());
+        return;
+    }
+    for (const test_case *t = tests; t->name; t++)
+        CU_add_test(suite, t->name, t->fn);
+}
+
+static int wanted(int argc, char **argv, const char *suite)
+{
+    if (argc < 2)
+        return 1;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], suite) == 0)
+            return 1;
+    return 0;
+}
+
+int test_run(int argc, char **argv)
+{
+    if (!CU_get_registry()) {
+        fprintf(stderr, "no suites registered\n");
+        return 2;
+    }
+    /* drop suites not asked for on the command line */
+    CU_pTestRegistry reg = CU_get_registry();
+    for (CU_pSuite s = reg->pSuite; s; s = s->pNext)
+        if (!wanted(argc, argv, s->pName))
+            CU_set_suite_active(s, CU_FALSE);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned ran = CU_get_number_of_tests_run();
+    unsigned failed_tests = CU_get_number_of_tests_failed();
+    unsigned failed_asserts = CU_get_number_of_failures();
+    unsigned suites_failed = CU_get_number_of_suites_failed();
+    printf("\nSUMMARY tests=%u failed_tests=%u failed_asserts=%u failed_suites=%u\n", ran,
+           failed_tests, failed_asserts, suites_failed);
+    CU_cleanup_registry();
+    if (ran == 0) {
+        fprintf(stderr, "no test ran\n");
+        return 2;
+    }
+    return (failed_tests || failed_asserts || suites_failed) ? 1 : 0;
+}
+
+void test_assert_rc(int rc, int expected, const char *expr, const char *file, int line)
+{
+    char msg[1400];
+    if (rc == expected) {
+        CU_assertImplementation(CU_TRUE, (unsigned)line, "rc", file, "", CU_FALSE);
+        return;
+    }
+    const ath_error *e = ath_error_last();
+    snprintf(msg, sizeof msg, "%s returned %s (%d), expected %s: %s", expr, ath_code_name(rc), rc,
+             ath_code_name(expected), e->message);
+    CU_assertImplementation(CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}
+
+void test_assert_err_has(const char *needle, const char *file, int line)
+{
+    char msg[1400];
+    const char *m = ath_error_last()->message;
+    int ok = strstr(m, needle) != NULL;
+    snprintf(msg, sizeof msg, "error message \"%s\" lacks \"%s\"", m, needle);
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}

@@ -1,0 +1,31 @@
+/* Test kit: runs the registered CUnit suites and turns failures into an exit status. */
+#ifndef ATHANOR_TEST_RUNNER_H
+#define ATHANOR_TEST_RUNNER_H
+
+#include <CUnit/CUnit.h>
+
+/** One test: its name and function. */
+typedef struct test_case {
+    const char *name;
+    CU_TestFunc fn;
+} test_case;
+
+/** Adds a suite of `tests` (terminated by {NULL, NULL}) with optional setup/teardown. */
+void test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc clean,
+                    const test_case *tests);
+
+/**
+ * Runs every registered suite (or only those named in argv[1..]) and returns the process exit
+ * status: 0 when every assertion passed and at least one test ran.
+ */
+int test_run(int argc, char **argv);
+
+/** Asserts that `rc` equals `expected`, printing ath_error_last() when it does not. */
+#define ASSERT_RC(rc, expected) test_assert_rc((rc), (expected), #rc, __FILE__, __LINE__)
+void test_assert_rc(int rc, int expected, const char *expr, const char *file, int line);
+
+/** Asserts the current error message contains `needle`. */
+#define ASSERT_ERR_HAS(needle) test_assert_err_has((needle), __FILE__, __LINE__)
+void test_assert_err_has(const char *needle, const char *file, int line);
+
+#endif
