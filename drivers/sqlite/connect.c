@@ -168,7 +168,7 @@ int sqlite_connect(ath_dconn **out, const ath_connect_params *params, const ath_
 
     info->caps = ATH_CAP_LAST_INSERT_ID_IS_LAST;
     if (sqlite3_libversion_number() >= 3035000)
-        info->caps |= ATH_CAP_RETURNING;
+        info->caps |= ATH_CAP_RETURNING | ATH_CAP_UPDATE_RETURNING;
     if (memory)
         info->caps |= ATH_CAP_SINGLE_CONNECTION;
     info->max_params = sqlite3_limit(conn->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);

@@ -32,7 +32,6 @@ static const ath_dialect dialect = {
     .index_if_not_exists = true,
     .begin_sql = "BEGIN",
     .begin_write_sql = "BEGIN IMMEDIATE",
-    .like_escape = " ESCAPE '\\'",
     .max_params = 32766,
     .table_options = "",
 };

@@ -60,20 +60,20 @@ typedef struct ath_dialect {
     bool index_if_not_exists;    /**< CREATE INDEX IF NOT EXISTS is understood */
     const char *begin_sql;       /**< statement that opens a transaction ("BEGIN") */
     const char *begin_write_sql; /**< when the first statement writes ("BEGIN IMMEDIATE"), or NULL */
-    const char *like_escape;     /**< the ESCAPE clause for LIKE patterns, e.g. " ESCAPE '\\'" */
     int max_params;              /**< most parameters in one statement (a connection may lower it) */
     const char *table_options;   /**< appended after CREATE TABLE (…), e.g. " ENGINE=InnoDB", or "" */
 } ath_dialect;
 
 /** Per-connection capability bits, known only after connecting (from the server's version). */
 enum {
-    ATH_CAP_RETURNING = 1u << 0,          /**< INSERT/UPDATE … RETURNING */
+    ATH_CAP_RETURNING = 1u << 0,          /**< INSERT … RETURNING (and DELETE … RETURNING) */
     ATH_CAP_SINGLE_CONNECTION = 1u << 1,  /**< the database lives in this one connection (SQLite
                                                :memory:): the pool must never open a second */
     ATH_CAP_MULTIROW_IDS_SEQUENTIAL = 1u << 2, /**< a multi-row insert's generated ids are
                                                    last_insert_id() .. +n-1 in order */
-    ATH_CAP_LAST_INSERT_ID_IS_LAST = 1u << 3   /**< last_insert_id() names the LAST row of a
+    ATH_CAP_LAST_INSERT_ID_IS_LAST = 1u << 3,  /**< last_insert_id() names the LAST row of a
                                                    multi-row insert (SQLite), not the first */
+    ATH_CAP_UPDATE_RETURNING = 1u << 4         /**< UPDATE … RETURNING (not MariaDB) */
 };
 
 /** What a driver reports about a connection it opened. */

@@ -1,0 +1,28 @@
+/* Test kit: the database URLs a run is configured for (ATHANOR_TEST_URLS). */
+#ifndef ATHANOR_TEST_URLS_H
+#define ATHANOR_TEST_URLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** Exit status of a suite that had nothing to run against (reported as SKIPPED, never PASS). */
+#define TEST_EXIT_SKIPPED 77
+
+/** The URLs in ATHANOR_TEST_URLS (space-separated), or the two SQLite defaults when unset. */
+size_t test_urls(const char *const **out);
+
+/**
+ * The first configured URL whose dialect (the text before "://" or "+") is one of the
+ * comma-separated `dialects` ("postgresql,postgres"), or NULL. When there is none and CI=true,
+ * prints why and exits with status 1; otherwise returns NULL (the caller exits with
+ * TEST_EXIT_SKIPPED).
+ */
+const char *test_url_for(const char *dialects);
+
+/** True when CI=true. */
+bool test_under_ci(void);
+
+/** A writable scratch directory for the run (ATHANOR_TEST_WORKDIR, else /tmp). */
+const char *test_workdir(void);
+
+#endif
