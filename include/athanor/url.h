@@ -18,7 +18,8 @@ typedef struct ath_url ath_url;
  * returned without brackets; query keys keep their order and repeats.
  *
  * On success `*out` owns the URL. Returns ATH_OK, ATH_EURL (ath_error_last() says what is wrong
- * and at which character position, never showing the password) or ATH_ENOMEM.
+ * and at which character position, never showing the password), ATH_EINVAL (NULL text or out)
+ * or ATH_ENOMEM. On failure `*out` is NULL.
  */
 ATH_API int ath_url_parse(const char *text, ath_url **out);
 
