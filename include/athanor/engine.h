@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "export.h"
+#include "error.h"
 
 ATH_BEGIN_DECLS
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "error.h"
 #include "export.h"
 #include "value.h"
 

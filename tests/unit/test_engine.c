@@ -1,0 +1,147 @@
+/* Tests for core/engine.c: URL options for the pool and the driver. */
+#include <string.h>
+
+#include <athanor/engine.h>
+#include <athanor/session.h>
+
+#include "runner.h"
+#include "suites.h"
+
+static void test_defaults_apply_without_options(void)
+{
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, "fake://"), ATH_OK);
+    ath_pool_status st;
+    ath_engine_pool_status(e, &st);
+    CU_ASSERT_EQUAL(st.size, 5);
+    CU_ASSERT_EQUAL(st.open, 0); /* no connection until a session needs one */
+    CU_ASSERT_STRING_EQUAL(ath_engine_dialect(e), "fake");
+    ath_engine_dispose(e);
+}
+
+static void test_pool_options_come_from_the_query(void)
+{
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, "fake://?pool_size=3&max_overflow=0&pool_timeout=0.5&"
+                                    "pool_pre_ping=true&pool_recycle=3600&echo=false"),
+              ATH_OK);
+    ath_pool_status st;
+    ath_engine_pool_status(e, &st);
+    CU_ASSERT_EQUAL(st.size, 3);
+    ath_engine_dispose(e);
+}
+
+static void test_unknown_pool_option_is_an_error(void)
+{
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, "fake://?pool_sise=3"), ATH_EURL);
+    ASSERT_ERR_HAS("unknown pool option 'pool_sise'");
+    CU_ASSERT_PTR_NULL(e);
+}
+
+static void test_bad_pool_values_are_errors(void)
+{
+    static const char *const bad[] = {
+        "fake://?pool_size=0",      "fake://?pool_size=abc",    "fake://?pool_size=",
+        "fake://?max_overflow=-1",  "fake://?pool_timeout=-2",  "fake://?pool_timeout=nan",
+        "fake://?pool_pre_ping=2",  "fake://?echo=maybe",       "fake://?pool_recycle=x",
+        "fake://?pool_size=1e3",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ath_engine *e = NULL;
+        ASSERT_RC(ath_engine_create(&e, bad[i]), ATH_EURL);
+        CU_ASSERT_PTR_NULL(e);
+    }
+}
+
+static void test_driver_options_are_checked_at_creation(void)
+{
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, "fake://?colour=blue"), ATH_EURL);
+    ASSERT_ERR_HAS("unknown fake option 'colour'");
+    ASSERT_RC(ath_engine_create(&e, "sqlite:///:memory:?journal_mode=bogus"), ATH_EURL);
+    ASSERT_ERR_HAS("journal_mode=bogus");
+    ASSERT_RC(ath_engine_create(&e, "sqlite:///:memory:?foo=1"), ATH_EURL);
+    ASSERT_ERR_HAS("unknown sqlite option 'foo'");
+}
+
+static void test_options_struct_is_overridden_by_the_url(void)
+{
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.pool_size = 9;
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, "fake://", &o), ATH_OK);
+    ath_pool_status st;
+    ath_engine_pool_status(e, &st);
+    CU_ASSERT_EQUAL(st.size, 9);
+    ath_engine_dispose(e);
+    ASSERT_RC(ath_engine_create_opts(&e, "fake://?pool_size=2", &o), ATH_OK);
+    ath_engine_pool_status(e, &st);
+    CU_ASSERT_EQUAL(st.size, 2);
+    ath_engine_dispose(e);
+    o.pool_size = 0;
+    ASSERT_RC(ath_engine_create_opts(&e, "fake://", &o), ATH_EINVAL);
+}
+
+static void test_rendered_url_hides_the_password(void)
+{
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, "fake://scott:tiger@db.example:5432/shop"), ATH_OK);
+    char buf[256];
+    ath_engine_render_url(e, buf, sizeof buf);
+    CU_ASSERT_PTR_NULL(strstr(buf, "tiger"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "scott:***@db.example:5432/shop"));
+    ath_engine_dispose(e);
+    ath_engine_dispose(NULL);
+}
+
+typedef struct log_capture {
+    int sql_lines;
+    char last[512];
+} log_capture;
+
+static void capture(void *ctx, ath_log_level level, const char *msg)
+{
+    log_capture *c = ctx;
+    if (level == ATH_LOG_SQL) {
+        c->sql_lines++;
+        strncpy(c->last, msg, sizeof c->last - 1);
+    }
+}
+
+static void test_echo_sends_sql_with_timing_to_the_log(void)
+{
+    log_capture cap = {0};
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.log = capture;
+    o.log_ctx = &cap;
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, "sqlite:///:memory:?echo=true", &o), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ath_value v = ath_v_i64(42);
+    ASSERT_RC(ath_session_execute(s, "SELECT ?", &v, 1, NULL), ATH_OK);
+    CU_ASSERT(cap.sql_lines >= 2); /* BEGIN and the SELECT */
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "SELECT ?"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, " ms"));
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
+void register_engine_suite(void)
+{
+    static const test_case tests[] = {
+        {"defaults apply without options", test_defaults_apply_without_options},
+        {"pool options come from the query", test_pool_options_come_from_the_query},
+        {"unknown pool option is an error", test_unknown_pool_option_is_an_error},
+        {"bad pool values are errors", test_bad_pool_values_are_errors},
+        {"driver options are checked at creation", test_driver_options_are_checked_at_creation},
+        {"options struct is overridden by the url", test_options_struct_is_overridden_by_the_url},
+        {"rendered url hides the password", test_rendered_url_hides_the_password},
+        {"echo sends sql with timing to the log", test_echo_sends_sql_with_timing_to_the_log},
+        {NULL, NULL},
+    };
+    test_add_suite("engine", NULL, NULL, tests);
+}

@@ -1,0 +1,278 @@
+/* Tests for core/loader.c: finding, loading and refusing driver modules. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <athanor/driver.h>
+#include <athanor/engine.h>
+
+#include "runner.h"
+#include "suites.h"
+
+static void test_unknown_scheme_names_scheme_and_files_tried(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "nosuchdb"), ATH_ENODRIVER);
+    CU_ASSERT_PTR_NULL(d);
+    ASSERT_ERR_HAS("unknown scheme 'nosuchdb'");
+    ASSERT_ERR_HAS(ATH_TEST_DRIVER_DIR "/athanor_nosuchdb.so");
+}
+
+static void test_variant_scheme_tries_specific_module_first(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "nosuchdb+fast"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("athanor_nosuchdb_fast.so");
+    ASSERT_ERR_HAS("athanor_nosuchdb.so");
+}
+
+static void test_module_that_does_not_serve_variant_is_refused(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "fake+other"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("does not serve scheme 'fake+other'");
+    ASSERT_ERR_HAS("it serves: fake");
+}
+
+static void test_working_module_loads_once_and_is_reused(void)
+{
+    const ath_driver *a = NULL, *b = NULL;
+    ASSERT_RC(ath_driver_find(&a, "fake"), ATH_OK);
+    ASSERT_RC(ath_driver_find(&b, "fake"), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL(a);
+    CU_ASSERT_PTR_EQUAL(a, b);
+    CU_ASSERT_STRING_EQUAL(a->name, "fake");
+}
+
+static void test_abi_mismatch_names_both_numbers_and_file(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "badabi"), ATH_EDRIVERABI);
+    ASSERT_ERR_HAS("driver ABI 42");
+    ASSERT_ERR_HAS("this core speaks ABI 1");
+    ASSERT_ERR_HAS("athanor_badabi.so");
+}
+
+static void test_descriptor_too_small_is_refused(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "tiny"), ATH_EDRIVERABI);
+    ASSERT_ERR_HAS("descriptor of 16 bytes");
+    ASSERT_ERR_HAS("athanor_tiny.so");
+}
+
+static void test_missing_entry_symbol_is_refused(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "nosym"), ATH_EDRIVERSYM);
+    ASSERT_ERR_HAS("does not export athanor_nosym_driver()");
+    ASSERT_ERR_HAS("athanor_nosym.so");
+}
+
+static void test_unloadable_module_reports_dlerror(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "unresolved"), ATH_EDRIVERLOAD);
+    ASSERT_ERR_HAS("cannot load driver module");
+    ASSERT_ERR_HAS("athanor_unresolved.so");
+    ASSERT_ERR_HAS("athanor_symbol_that_does_not_exist"); /* dlerror()'s text */
+}
+
+static void test_engine_create_reports_loader_failures(void)
+{
+    ath_engine *e = (ath_engine *)1;
+    ASSERT_RC(ath_engine_create(&e, "badabi://host/db"), ATH_EDRIVERABI);
+    CU_ASSERT_PTR_NULL(e);
+    ASSERT_RC(ath_engine_create(&e, "nosuchdb://host/db"), ATH_ENODRIVER);
+    CU_ASSERT_PTR_NULL(e);
+}
+
+static void test_alias_postgres_means_postgresql(void)
+{
+    const ath_driver *d = NULL;
+    int rc = ath_driver_find(&d, "postgres");
+    if (rc == ATH_OK) {
+        CU_ASSERT_STRING_EQUAL(d->name, "postgresql");
+    } else {
+        ASSERT_ERR_HAS("the 'postgresql' driver for scheme 'postgres' is not installed");
+    }
+}
+
+static void test_alias_mariadb_means_mysql(void)
+{
+    const ath_driver *d = NULL;
+    int rc = ath_driver_find(&d, "mariadb");
+    if (rc == ATH_OK) {
+        CU_ASSERT_STRING_EQUAL(d->name, "mysql");
+    } else {
+        ASSERT_ERR_HAS("the 'mysql' driver for scheme 'mariadb' is not installed");
+    }
+}
+
+static void test_invalid_scheme_characters_are_refused(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "../etc/x"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("not a valid driver name");
+    ASSERT_RC(ath_driver_find(&d, "fake+"), ATH_ENODRIVER);
+}
+
+/* A driver linked into the program, registered by hand. */
+static int linked_connect(ath_dconn **out, const ath_connect_params *p,
+                          const ath_driver_host *host, ath_conn_info *info)
+{
+    return host->fail(ATH_ECONNECT, NULL, 0, NULL, "linked driver never connects");
+}
+static void linked_close(ath_dconn *c) {}
+static int linked_ping(ath_dconn *c)
+{
+    return ATH_OK;
+}
+static int linked_exec(ath_dconn *c, const char *sql)
+{
+    return ATH_OK;
+}
+static int linked_prepare(ath_dconn *c, const char *sql, size_t n, ath_dstmt **out)
+{
+    return ATH_OK;
+}
+static void linked_finalize(ath_dstmt *s) {}
+static int linked_execute(ath_dstmt *s, const ath_value *p, size_t n)
+{
+    return ATH_OK;
+}
+static int linked_step(ath_dstmt *s)
+{
+    return 0;
+}
+static int linked_count(ath_dstmt *s)
+{
+    return 0;
+}
+static const char *linked_name(ath_dstmt *s, int i)
+{
+    return "";
+}
+static int linked_column(ath_dstmt *s, int i, ath_type t, ath_value *v)
+{
+    return ATH_OK;
+}
+static int64_t linked_changes(ath_dstmt *s)
+{
+    return 0;
+}
+static int linked_lastid(ath_dconn *c, int64_t *o)
+{
+    return ATH_OK;
+}
+static void linked_reset(ath_dstmt *s) {}
+
+static const char *const linked_schemes[] = {"linked", "linked+v2", NULL};
+static const ath_dialect linked_dialect = {.struct_size = sizeof(ath_dialect),
+                                           .begin_sql = "BEGIN",
+                                           .max_params = 10};
+static const ath_driver linked_driver = {
+    .abi = ATH_DRIVER_ABI,
+    .struct_size = sizeof(ath_driver),
+    .name = "linked",
+    .schemes = linked_schemes,
+    .dialect = &linked_dialect,
+    .connect = linked_connect,
+    .close = linked_close,
+    .ping = linked_ping,
+    .exec = linked_exec,
+    .prepare = linked_prepare,
+    .finalize = linked_finalize,
+    .execute = linked_execute,
+    .step = linked_step,
+    .column_count = linked_count,
+    .column_name = linked_name,
+    .column = linked_column,
+    .changes = linked_changes,
+    .last_insert_id = linked_lastid,
+    .reset = linked_reset,
+};
+
+static void test_registered_driver_serves_its_schemes(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_register(&linked_driver), ATH_OK);
+    ASSERT_RC(ath_driver_register(&linked_driver), ATH_OK); /* twice is harmless */
+    ASSERT_RC(ath_driver_find(&d, "linked+v2"), ATH_OK);
+    CU_ASSERT_PTR_EQUAL(d, &linked_driver);
+}
+
+static void test_register_refuses_bad_abi_and_taken_schemes(void)
+{
+    ath_driver bad = linked_driver;
+    bad.abi = 7;
+    ASSERT_RC(ath_driver_register(&bad), ATH_EDRIVERABI);
+    ath_driver small = linked_driver;
+    small.struct_size = 24;
+    ASSERT_RC(ath_driver_register(&small), ATH_EDRIVERABI);
+    ath_driver thief = linked_driver;
+    static const char *const taken[] = {"linked", NULL};
+    thief.schemes = taken;
+    ath_driver_register(&linked_driver);
+    ASSERT_RC(ath_driver_register(&thief), ATH_EINVAL);
+    ASSERT_ERR_HAS("already served by driver 'linked'");
+    ath_driver empty = linked_driver;
+    empty.step = NULL;
+    ASSERT_RC(ath_driver_register(&empty), ATH_EDRIVERABI);
+    ASSERT_ERR_HAS("required function");
+}
+
+static const ath_driver_found *find_entry(const ath_driver_found *l, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(l[i].name, name) == 0)
+            return &l[i];
+    return NULL;
+}
+
+static void test_drivers_list_reports_each_module_and_its_status(void)
+{
+    ath_driver_found *list = NULL;
+    size_t n = 0;
+    ASSERT_RC(ath_drivers_list(&list, &n), ATH_OK);
+    const ath_driver_found *f;
+    CU_ASSERT_PTR_NOT_NULL_FATAL((f = find_entry(list, n, "fake")));
+    CU_ASSERT_EQUAL(f->status, ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL((f = find_entry(list, n, "badabi")));
+    CU_ASSERT_EQUAL(f->status, ATH_EDRIVERABI);
+    CU_ASSERT_PTR_NOT_NULL(strstr(f->detail, "ABI"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL((f = find_entry(list, n, "nosym")));
+    CU_ASSERT_EQUAL(f->status, ATH_EDRIVERSYM);
+    CU_ASSERT_PTR_NOT_NULL_FATAL((f = find_entry(list, n, "sqlite")));
+    CU_ASSERT_EQUAL(f->status, ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(f->path, "athanor_sqlite.so"));
+    ath_drivers_list_free(list, n);
+    ath_drivers_list_free(NULL, 0);
+}
+
+void register_loader_suite(void)
+{
+    static const test_case tests[] = {
+        {"unknown scheme names scheme and files tried",
+         test_unknown_scheme_names_scheme_and_files_tried},
+        {"variant scheme tries specific module first",
+         test_variant_scheme_tries_specific_module_first},
+        {"module that does not serve variant is refused",
+         test_module_that_does_not_serve_variant_is_refused},
+        {"working module loads once and is reused", test_working_module_loads_once_and_is_reused},
+        {"abi mismatch names both numbers and file", test_abi_mismatch_names_both_numbers_and_file},
+        {"descriptor too small is refused", test_descriptor_too_small_is_refused},
+        {"missing entry symbol is refused", test_missing_entry_symbol_is_refused},
+        {"unloadable module reports dlerror", test_unloadable_module_reports_dlerror},
+        {"engine create reports loader failures", test_engine_create_reports_loader_failures},
+        {"alias postgres means postgresql", test_alias_postgres_means_postgresql},
+        {"alias mariadb means mysql", test_alias_mariadb_means_mysql},
+        {"invalid scheme characters are refused", test_invalid_scheme_characters_are_refused},
+        {"registered driver serves its schemes", test_registered_driver_serves_its_schemes},
+        {"register refuses bad abi and taken schemes",
+         test_register_refuses_bad_abi_and_taken_schemes},
+        {"drivers list reports each module and its status",
+         test_drivers_list_reports_each_module_and_its_status},
+        {NULL, NULL},
+    };
+    test_add_suite("loader", NULL, NULL, tests);
+}
