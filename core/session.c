@@ -243,7 +243,7 @@ int ath_session_rollback_to(ath_session *s, ath_savepoint sp)
 
 int ath_session_prepare(ath_session *s, const char *sql, bool write, ath_stmt **out)
 {
-    ath_conn *conn;
+    ath_conn *conn = NULL;
     int rc = ath_session_ensure(s, write, &conn);
     if (rc != ATH_OK)
         return rc;

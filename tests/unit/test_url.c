@@ -44,7 +44,7 @@ static void check(bool ok, int line, const char *msg)
 static void check_str(const char *got, const char *expected, const char *what, const char *url,
                       int line)
 {
-    char msg[1024];
+    char msg[4096];
     bool ok = (!got && !expected) || (got && expected && strcmp(got, expected) == 0);
     snprintf(msg, sizeof msg, "%s of \"%s\": got %s%s%s, expected %s%s%s", what, url,
              got ? "\"" : "", got ? got : "NULL", got ? "\"" : "", expected ? "\"" : "",
@@ -54,7 +54,7 @@ static void check_str(const char *got, const char *expected, const char *what, c
 
 static void check_int(long got, long expected, const char *what, const char *url, int line)
 {
-    char msg[1024];
+    char msg[4096];
     snprintf(msg, sizeof msg, "%s of \"%s\": got %ld, expected %ld", what, url, got, expected);
     check(got == expected, line, msg);
 }
@@ -63,7 +63,7 @@ static void check_int(long got, long expected, const char *what, const char *url
 static ath_url *parse_ok_at(const char *text, int line)
 {
     ath_url *url = NULL;
-    char msg[1400];
+    char msg[4096];
     int rc = ath_url_parse(text, &url);
     snprintf(msg, sizeof msg, "parsing \"%s\" failed: %s", text, ath_error_last()->message);
     check(rc == ATH_OK && url != NULL, line, msg);
@@ -94,7 +94,7 @@ static void expect_url_at(const char *text, want w, int line)
 static void expect_fail_at(const char *text, const char *needle, long pos, int line)
 {
     ath_url *url = (ath_url *)&url; /* a non-NULL sentinel the parser must overwrite */
-    char msg[1400], where[64];
+    char msg[4096], where[64];
     int rc = ath_url_parse(text, &url);
     const char *m = ath_error_last()->message;
 
@@ -118,7 +118,7 @@ static void expect_fail_at(const char *text, const char *needle, long pos, int l
 /* Asserts the last error message does not hold `secret`. */
 static void expect_message_lacks_at(const char *secret, int line)
 {
-    char msg[1400];
+    char msg[4096];
     const char *m = ath_error_last()->message;
     snprintf(msg, sizeof msg, "error message \"%s\" reveals \"%s\"", m, secret);
     check(strstr(m, secret) == NULL, line, msg);
