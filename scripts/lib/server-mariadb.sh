@@ -1,0 +1,125 @@
+# A throwaway MariaDB server for the tests: a data directory in a temporary folder, mariadbd on a
+# free loopback port and its own socket, a database and a password user. Sourced by scripts/test
+# (after common.sh, which gives log, ensure_packages and free_port).
+#
+#   url=$(start_mariadb DIR)   prints only the URL on stdout; logs go to stderr; non-zero on failure
+#   stop_mariadb DIR           shuts the server down (safe to call when start failed or never ran)
+#
+# Everything the server writes stays in DIR: data/, sock, mariadbd.pid, mariadbd.log.
+
+# mariadb_bin NAME: the path of a MariaDB program (the server lives in /usr/sbin, often not on a
+# non-root PATH).
+mariadb_bin() {
+    local name=$1 d
+    command -v "$name" 2>/dev/null && return 0
+    for d in /usr/sbin /usr/local/sbin /usr/libexec /usr/local/bin; do
+        [ -x "$d/$name" ] && { echo "$d/$name"; return 0; }
+    done
+    return 1
+}
+
+# mariadb_root_sql DIR SQL: runs SQL as the server's root user over its socket.
+mariadb_root_sql() {
+    "$(mariadb_bin mariadb)" --no-defaults --protocol=socket --socket="$1/sock" -uroot -e "$2"
+}
+
+start_mariadb() {
+    local dir=$1
+    if ! mariadb_bin mariadbd >/dev/null || ! mariadb_bin mariadb-install-db >/dev/null; then
+        ensure_packages mariadb-server mariadb-client libmariadb-dev >&2
+    fi
+    local mariadbd install_db admin
+    mariadbd=$(mariadb_bin mariadbd) || { log "mariadbd is not installed"; return 1; }
+    install_db=$(mariadb_bin mariadb-install-db) || { log "mariadb-install-db is missing"; return 1; }
+    admin=$(mariadb_bin mariadb-admin || mariadb_bin mysqladmin) || { log "mysqladmin is missing"; return 1; }
+
+    mkdir -p "$dir/data" || return 1
+    # as root, the server runs as root (it refuses to otherwise without --user); else as ourselves
+    local as_user=()
+    [ "$(id -u)" -eq 0 ] && as_user=(--user=root)
+
+    log "mariadb: initialising $dir/data"
+    if ! "$install_db" --no-defaults "${as_user[@]}" --datadir="$dir/data" \
+        --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+        >"$dir/install.log" 2>&1; then
+        tail -20 "$dir/install.log" >&2
+        log "mariadb: mariadb-install-db failed (log: $dir/install.log)"
+        return 1
+    fi
+
+    local port
+    port=$(free_port)
+    # Settings for a small, fast, throwaway server. innodb_flush_log_at_trx_commit=2 and no
+    # doublewrite buffer trade crash safety for speed: acceptable only because this data is
+    # deleted after the run. No binary log (nothing replicates from it); no DNS lookups on
+    # connect. innodb_autoinc_lock_mode stays at MariaDB's default (1, "consecutive"), the mode
+    # the driver's multi-row id rule relies on.
+    log "mariadb: starting mariadbd on 127.0.0.1:$port"
+    "$mariadbd" --no-defaults "${as_user[@]}" --datadir="$dir/data" --socket="$dir/sock" \
+        --port="$port" --bind-address=127.0.0.1 --pid-file="$dir/mariadbd.pid" \
+        --log-error="$dir/mariadbd.log" \
+        --skip-log-bin --skip-name-resolve \
+        --innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
+        --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0 \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+        --max-connections=200 --max-allowed-packet=64M \
+        </dev/null >>"$dir/mariadbd.log" 2>&1 &
+    echo $! >"$dir/launcher.pid"
+
+    local i
+    for ((i = 0; i < 600; i++)); do
+        if "$admin" --no-defaults --protocol=socket --socket="$dir/sock" -uroot \
+            --connect-timeout=2 ping >/dev/null 2>&1; then
+            break
+        fi
+        if ! kill -0 "$(cat "$dir/launcher.pid")" 2>/dev/null; then
+            tail -20 "$dir/mariadbd.log" >&2
+            log "mariadb: mariadbd exited during startup (log: $dir/mariadbd.log)"
+            return 1
+        fi
+        sleep 0.1
+    done
+    if ((i == 600)); then
+        tail -20 "$dir/mariadbd.log" >&2
+        log "mariadb: no answer to ping after 60 s (log: $dir/mariadbd.log)"
+        return 1
+    fi
+
+    # hex only, so the password needs no escaping in SQL or in the URL
+    local password
+    password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+    if ! mariadb_root_sql "$dir" "
+        CREATE DATABASE athanor CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+        CREATE USER 'athanor'@'127.0.0.1' IDENTIFIED BY '$password';
+        CREATE USER 'athanor'@'localhost' IDENTIFIED BY '$password';
+        GRANT ALL PRIVILEGES ON athanor.* TO 'athanor'@'127.0.0.1';
+        GRANT ALL PRIVILEGES ON athanor.* TO 'athanor'@'localhost';" >&2; then
+        log "mariadb: could not create the database and user"
+        return 1
+    fi
+    log "mariadb: ready ($("$mariadbd" --version 2>/dev/null | awk '{print $3}'))"
+    echo "mysql://athanor:$password@127.0.0.1:$port/athanor"
+}
+
+stop_mariadb() {
+    local dir=$1 pid="" admin
+    [ -f "$dir/launcher.pid" ] && pid=$(cat "$dir/launcher.pid")
+    [ -z "$pid" ] && [ -f "$dir/mariadbd.pid" ] && pid=$(cat "$dir/mariadbd.pid")
+    [ -n "$pid" ] || return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    log "mariadb: shutting down"
+    if admin=$(mariadb_bin mariadb-admin || mariadb_bin mysqladmin); then
+        "$admin" --no-defaults --protocol=socket --socket="$dir/sock" -uroot \
+            --connect-timeout=5 shutdown >/dev/null 2>&1 || true
+    fi
+    local i
+    for ((i = 0; i < 300; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        # after 10 s, ask with a signal; after 25 s, insist
+        if ((i == 100)); then kill -TERM "$pid" 2>/dev/null || true; fi
+        if ((i == 250)); then kill -KILL "$pid" 2>/dev/null || true; fi
+        sleep 0.1
+    done
+    log "mariadb: pid $pid did not exit"
+    return 1
+}
