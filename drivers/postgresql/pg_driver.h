@@ -1,0 +1,161 @@
+/* The PostgreSQL driver's private declarations. */
+#ifndef ATH_PG_DRIVER_H
+#define ATH_PG_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include <athanor/driver.h>
+
+/* Type OIDs from the server's catalog (pg_type.h): fixed since PostgreSQL 7/8, never renumbered. */
+enum {
+    PG_OID_BOOL = 16,
+    PG_OID_BYTEA = 17,
+    PG_OID_CHAR = 18,
+    PG_OID_NAME = 19,
+    PG_OID_INT8 = 20,
+    PG_OID_INT2 = 21,
+    PG_OID_INT4 = 23,
+    PG_OID_TEXT = 25,
+    PG_OID_OID = 26,
+    PG_OID_JSON = 114,
+    PG_OID_FLOAT4 = 700,
+    PG_OID_FLOAT8 = 701,
+    PG_OID_UNKNOWN = 705,
+    PG_OID_BPCHAR = 1042,
+    PG_OID_VARCHAR = 1043,
+    PG_OID_DATE = 1082,
+    PG_OID_TIMESTAMP = 1114,
+    PG_OID_TIMESTAMPTZ = 1184,
+    PG_OID_NUMERIC = 1700,
+    PG_OID_UUID = 2950,
+    PG_OID_JSONB = 3802
+};
+
+/* PostgreSQL counts timestamps from 2000-01-01; Athanor from 1970-01-01. */
+#define PG_EPOCH_DAYS 10957
+#define PG_EPOCH_USEC INT64_C(946684800000000)
+
+struct ath_dconn {
+    PGconn *pg;
+    const ath_driver_host *host;
+    unsigned long next_id;  /* statement names: ath_1, ath_2… */
+    struct ath_dstmt *wire; /* the statement whose results are still arriving, if any */
+    char *dealloc;          /* "DEALLOCATE ath_3;DEALLOCATE ath_9;" waiting to be sent */
+    size_t dealloc_len, dealloc_cap;
+    bool lost; /* PQstatus said CONNECTION_BAD: every call fails with ATH_ECONNLOST */
+};
+
+/* A conversion buffer for one result column: its text form when the value is not already text. */
+typedef struct pg_colbuf {
+    char *heap; /* grown for numeric and bytea conversions */
+    size_t cap;
+    char small[64]; /* numbers, timestamps, uuids */
+} pg_colbuf;
+
+enum { ST_IDLE = 0, ST_ROWS = 1, ST_DONE = 2 };
+
+struct ath_dstmt {
+    struct ath_dconn *conn;
+    char name[32];
+    PGresult *desc; /* PQdescribePrepared: parameter and column types, column names */
+    int nparams, ncols;
+    int result_format; /* 1 binary when every column has a binary decoder here, else 0 text */
+
+    /* parameters: arrays handed to PQsendQueryPrepared, 16-byte slots for binary scalars */
+    const char **values;
+    int *lengths;
+    int *formats;
+    unsigned char (*slots)[16];
+    char *scratch; /* NUL-terminated copies and formatted text, rebuilt per execute */
+    size_t scratch_cap;
+
+    /* rows */
+    int state;
+    bool primed;      /* execute() already moved to the first row: step() returns it */
+    PGresult *cur;    /* the result holding the current row */
+    int row;          /* index of the current row in cur */
+    PGresult **queue; /* results read ahead when another command needed the connection */
+    size_t qhead, qlen, qcap;
+    bool overflow; /* rows were lost reading ahead (out of memory): the next step says so */
+    int64_t changes;
+    pg_colbuf *cols;
+};
+
+/* connect.c */
+int pg_check(const ath_connect_params *params, const ath_driver_host *host);
+int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driver_host *host,
+               ath_conn_info *info);
+void pg_close(ath_dconn *conn);
+int pg_ping(ath_dconn *conn);
+int pg_exec(ath_dconn *conn, const char *sql);
+int pg_last_insert_id(ath_dconn *conn, int64_t *out);
+
+/* statement.c */
+int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out);
+void pg_finalize(ath_dstmt *stmt);
+int pg_execute(ath_dstmt *stmt, const ath_value *params, size_t nparams);
+int pg_step(ath_dstmt *stmt);
+int pg_column_count(ath_dstmt *stmt);
+const char *pg_column_name(ath_dstmt *stmt, int i);
+int pg_column(ath_dstmt *stmt, int i, ath_type want, ath_value *out);
+int64_t pg_changes(ath_dstmt *stmt);
+void pg_reset(ath_dstmt *stmt);
+/** Reads ahead whatever results are still arriving for another statement, freeing the wire. */
+int pg_take_wire(ath_dconn *conn);
+/** Sends the DEALLOCATEs of finalized statements when no transaction is open. */
+void pg_flush_deallocations(ath_dconn *conn);
+
+/* Network byte order. */
+static inline void pg_put_be(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--) {
+        p[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+}
+static inline uint64_t pg_get_be(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* params.c */
+/** Upper bound of scratch bytes pg_encode_param needs for `v`. */
+size_t pg_param_scratch(const ath_value *v);
+/**
+ * Encodes `v` for a parameter the server typed `oid`: sets *value, *length, *format, using `slot`
+ * for binary scalars and `*scratch` (advanced) for text. Returns ATH_OK or ATH_EINVAL (host->fail
+ * called, naming parameter `index` counted from 1).
+ */
+int pg_encode_param(const ath_driver_host *host, int index, Oid oid, const ath_value *v,
+                    unsigned char slot[16], char **scratch, const char **value, int *length,
+                    int *format);
+
+/* columns.c */
+/** True when results of type `oid` are decoded from the binary format here. */
+bool pg_binary_result_type(Oid oid);
+/** Writes `d` as PostgreSQL prints a float8 (shortest exact text, NaN, Infinity). */
+int pg_format_double(double d, char *buf, size_t size);
+/** Reads column i of the current row as `want` (see ath_driver.column). */
+int pg_decode_column(ath_dstmt *st, int i, ath_type want, ath_value *out);
+/** The type's name in messages ("i64"). */
+const char *pg_type_name(ath_type t);
+
+/* errors.c */
+/** The ath_code for a five-character SQLSTATE. */
+int pg_code_for_sqlstate(const char *sqlstate);
+/**
+ * Reports a failed result (or, with res NULL, the connection's last error): SQLSTATE, constraint,
+ * message; ATH_ECONNLOST when the connection is gone. `doing` ("preparing") may be NULL.
+ */
+int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing);
+/** ATH_ECONNLOST for a connection already known to be lost. */
+int pg_fail_lost(ath_dconn *conn);
+
+#endif

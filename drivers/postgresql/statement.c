@@ -1,0 +1,354 @@
+/* Prepared statements: PQprepare once, PQsendQueryPrepared per execution, rows in single-row mode.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_driver.h"
+
+static void *zalloc(const ath_driver_host *host, size_t size)
+{
+    void *p = host->malloc(size ? size : 1);
+    if (p)
+        memset(p, 0, size ? size : 1);
+    return p;
+}
+
+/* --- server-side statements: named per connection, deallocated in batches ------------------- */
+
+/* Remembers that `name` should be deallocated; sent with the next command outside a transaction. */
+static void queue_deallocate(ath_dconn *conn, const char *name)
+{
+    size_t add = strlen("DEALLOCATE ;") + strlen(name);
+    if (conn->dealloc_len + add + 1 > conn->dealloc_cap) {
+        size_t cap = conn->dealloc_cap ? conn->dealloc_cap * 2 : 256;
+        while (cap < conn->dealloc_len + add + 1)
+            cap *= 2;
+        char *p = conn->host->realloc(conn->dealloc, cap);
+        if (!p)
+            return; /* the statement then lives until the connection closes: harmless */
+        conn->dealloc = p;
+        conn->dealloc_cap = cap;
+    }
+    conn->dealloc_len +=
+        (size_t)snprintf(conn->dealloc + conn->dealloc_len, conn->dealloc_cap - conn->dealloc_len,
+                         "DEALLOCATE %s;", name);
+}
+
+/* Sends the queued DEALLOCATEs, only between transactions: a failure there cannot abort a
+ * transaction of the caller's. */
+void pg_flush_deallocations(ath_dconn *conn)
+{
+    if (!conn->dealloc_len || conn->lost || PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
+        return;
+    PQclear(PQexec(conn->pg, conn->dealloc));
+    conn->dealloc_len = 0;
+    conn->dealloc[0] = '\0';
+}
+
+/* --- the results of one execution ---------------------------------------------------------- */
+
+static int queue_push(ath_dstmt *st, PGresult *r)
+{
+    if (st->qlen == st->qcap) {
+        size_t cap = st->qcap ? st->qcap * 2 : 16;
+        PGresult **q = st->conn->host->realloc(st->queue, cap * sizeof *q);
+        if (!q)
+            return ATH_ENOMEM;
+        st->queue = q;
+        st->qcap = cap;
+    }
+    st->queue[st->qlen++] = r;
+    return ATH_OK;
+}
+
+int pg_take_wire(ath_dconn *conn)
+{
+    ath_dstmt *st = conn->wire;
+    if (!st)
+        return ATH_OK;
+    conn->wire = NULL;
+    /* another command needs the connection: keep this statement's remaining rows in memory */
+    PGresult *r;
+    while ((r = PQgetResult(conn->pg))) {
+        if (queue_push(st, r) != ATH_OK) {
+            PQclear(r);
+            st->overflow = true;
+        }
+    }
+    return ATH_OK;
+}
+
+/* The next result of `st`'s execution: read ahead, or from the connection; NULL at the end. */
+static PGresult *next_result(ath_dstmt *st)
+{
+    if (st->qhead < st->qlen) {
+        PGresult *r = st->queue[st->qhead++];
+        if (st->qhead == st->qlen)
+            st->qhead = st->qlen = 0;
+        return r;
+    }
+    if (st->conn->wire != st)
+        return NULL;
+    PGresult *r = PQgetResult(st->conn->pg);
+    if (!r)
+        st->conn->wire = NULL;
+    return r;
+}
+
+/* Throws away what is left of the execution, reading the connection to its end. */
+static void discard_results(ath_dstmt *st)
+{
+    PQclear(st->cur);
+    st->cur = NULL;
+    st->row = 0;
+    while (st->qhead < st->qlen)
+        PQclear(st->queue[st->qhead++]);
+    st->qhead = st->qlen = 0;
+    if (st->conn->wire == st) {
+        PGresult *r;
+        while ((r = PQgetResult(st->conn->pg)))
+            PQclear(r);
+        st->conn->wire = NULL;
+    }
+    st->primed = false;
+}
+
+static int64_t cmd_tuples(PGresult *r)
+{
+    const char *n = PQcmdTuples(r);
+    return n && *n ? strtoll(n, NULL, 10) : 0;
+}
+
+/* Moves to the next row: 1 on a row, 0 at the end, negative on an error. */
+static int advance(ath_dstmt *st)
+{
+    if (st->cur) {
+        if (++st->row < PQntuples(st->cur))
+            return 1;
+        PQclear(st->cur);
+        st->cur = NULL;
+    }
+    for (;;) {
+        PGresult *r = next_result(st);
+        if (!r) {
+            st->state = ST_DONE;
+            if (st->overflow) {
+                st->overflow = false;
+                return st->conn->host->fail(ATH_ENOMEM, NULL, 0, NULL,
+                                            "keeping rows of a statement in memory while another "
+                                            "ran on the connection");
+            }
+            return 0;
+        }
+        switch (PQresultStatus(r)) {
+        case PGRES_SINGLE_TUPLE:
+            st->cur = r;
+            st->row = 0;
+            return 1;
+        case PGRES_TUPLES_OK: /* the end of a single-row stream, or a whole result */
+            st->changes = cmd_tuples(r);
+            if (PQntuples(r) > 0) {
+                st->cur = r;
+                st->row = 0;
+                return 1;
+            }
+            PQclear(r);
+            break;
+        case PGRES_COMMAND_OK:
+            st->changes = cmd_tuples(r);
+            PQclear(r);
+            break;
+        case PGRES_EMPTY_QUERY:
+            PQclear(r);
+            break;
+        default: {
+            int rc = pg_fail(st->conn, r, NULL);
+            PQclear(r);
+            discard_results(st);
+            st->state = ST_DONE;
+            return rc;
+        }
+        }
+    }
+}
+
+/* --- the driver entry points ---------------------------------------------------------------- */
+
+static void stmt_free(ath_dstmt *st)
+{
+    const ath_driver_host *host = st->conn->host;
+    PQclear(st->desc);
+    if (st->cols)
+        for (int i = 0; i < st->ncols; i++)
+            host->free(st->cols[i].heap);
+    host->free(st->cols);
+    host->free(st->values);
+    host->free(st->lengths);
+    host->free(st->formats);
+    host->free(st->slots);
+    host->free(st->scratch);
+    host->free(st->queue);
+    host->free(st);
+}
+
+int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
+{
+    const ath_driver_host *host = conn->host;
+    *out = NULL;
+    if (conn->lost)
+        return pg_fail_lost(conn);
+    pg_take_wire(conn);
+    ath_dstmt *st = zalloc(host, sizeof *st);
+    if (!st)
+        return host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
+    st->conn = conn;
+    snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
+
+    int rc;
+    bool prepared = false;
+    PGresult *r = PQprepare(conn->pg, st->name, sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        rc = pg_fail(conn, r, "preparing");
+        PQclear(r);
+        goto fail;
+    }
+    PQclear(r);
+    prepared = true;
+    st->desc = PQdescribePrepared(conn->pg, st->name);
+    if (PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
+        rc = pg_fail(conn, st->desc, "describing a prepared statement");
+        goto fail;
+    }
+    st->nparams = PQnparams(st->desc);
+    st->ncols = PQnfields(st->desc);
+    if ((size_t)st->nparams != nparams) {
+        rc = host->fail(ATH_EINVAL, NULL, 0, NULL,
+                        "PostgreSQL counts %d parameters where %zu were expected", st->nparams,
+                        nparams);
+        goto fail;
+    }
+    /* binary results when every column has a binary decoder here; otherwise the server's text */
+    st->result_format = 1;
+    for (int i = 0; i < st->ncols; i++)
+        if (!pg_binary_result_type(PQftype(st->desc, i)))
+            st->result_format = 0;
+    size_t n = nparams;
+    st->values = zalloc(host, n * sizeof *st->values);
+    st->lengths = zalloc(host, n * sizeof *st->lengths);
+    st->formats = zalloc(host, n * sizeof *st->formats);
+    st->slots = zalloc(host, n * sizeof *st->slots);
+    st->cols = zalloc(host, (size_t)st->ncols * sizeof *st->cols);
+    if (!st->values || !st->lengths || !st->formats || !st->slots || !st->cols) {
+        rc = host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
+        goto fail;
+    }
+    *out = st;
+    return ATH_OK;
+fail:
+    if (prepared && !conn->lost)
+        queue_deallocate(conn, st->name);
+    stmt_free(st);
+    return rc;
+}
+
+void pg_finalize(ath_dstmt *st)
+{
+    if (!st)
+        return;
+    discard_results(st);
+    if (!st->conn->lost)
+        queue_deallocate(st->conn, st->name);
+    stmt_free(st);
+}
+
+int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
+{
+    ath_dconn *conn = st->conn;
+    const ath_driver_host *host = conn->host;
+    discard_results(st);
+    st->state = ST_IDLE;
+    st->changes = 0;
+    if (conn->lost)
+        return pg_fail_lost(conn);
+    if (nparams != (size_t)st->nparams)
+        return host->fail(ATH_EINVAL, NULL, 0, NULL,
+                          "the statement takes %d parameters but %zu were given", st->nparams,
+                          nparams);
+    pg_take_wire(conn);
+
+    size_t need = 1;
+    for (size_t i = 0; i < nparams; i++)
+        need += pg_param_scratch(&params[i]);
+    if (need > st->scratch_cap) {
+        char *p = host->realloc(st->scratch, need);
+        if (!p)
+            return host->fail(ATH_ENOMEM, NULL, 0, NULL, "encoding parameters");
+        st->scratch = p;
+        st->scratch_cap = need;
+    }
+    char *scratch = st->scratch;
+    for (size_t i = 0; i < nparams; i++) {
+        int rc = pg_encode_param(host, (int)i + 1, PQparamtype(st->desc, (int)i), &params[i],
+                                 st->slots[i], &scratch, &st->values[i], &st->lengths[i],
+                                 &st->formats[i]);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    if (!PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths, st->formats,
+                             st->result_format))
+        return pg_fail(conn, NULL, "sending a statement");
+    /* rows arrive one PGresult each, so memory stays bounded however many the caller reads */
+    if (st->ncols > 0)
+        PQsetSingleRowMode(conn->pg);
+    conn->wire = st;
+    st->state = ST_ROWS;
+    int rc = advance(st);
+    if (rc < 0)
+        return rc;
+    st->primed = rc == 1;
+    return ATH_OK;
+}
+
+int pg_step(ath_dstmt *st)
+{
+    if (st->primed) {
+        st->primed = false;
+        return 1;
+    }
+    if (st->state != ST_ROWS)
+        return 0;
+    return advance(st);
+}
+
+int pg_column_count(ath_dstmt *st)
+{
+    return st->ncols;
+}
+
+const char *pg_column_name(ath_dstmt *st, int i)
+{
+    return i >= 0 && i < st->ncols ? PQfname(st->desc, i) : NULL;
+}
+
+int pg_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!st->cur || st->primed || st->row >= PQntuples(st->cur))
+        return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement has no current row");
+    if (i < 0 || i >= st->ncols)
+        return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                    "column %d is out of range (%d columns)", i, st->ncols);
+    return pg_decode_column(st, i, want, out);
+}
+
+int64_t pg_changes(ath_dstmt *st)
+{
+    return st->changes;
+}
+
+void pg_reset(ath_dstmt *st)
+{
+    discard_results(st);
+    st->state = ST_IDLE;
+}
