@@ -482,7 +482,8 @@ static int convert(ath_dstmt *st, int i, pg_colbuf *b, const src_value *s, ath_t
             v = s->u.i;
         else if (s->kind == SRC_BOOL)
             v = s->u.b;
-        else if (s->kind == SRC_DOUBLE && s->u.d == floor(s->u.d) && fabs(s->u.d) < 9.2e18)
+        else if (s->kind == SRC_DOUBLE && s->u.d > -9.2e18 && s->u.d < 9.2e18 &&
+                 (double)(int64_t)s->u.d == s->u.d) /* a whole double (no libm) */
             v = (int64_t)s->u.d;
         else if (!(s->kind == SRC_TEXT && parse_int(s->p, s->len, &v)))
             return bad_column(st, i, want, "not a whole number");
