@@ -14,7 +14,8 @@ static const ath_dialect dialect = {
             [ATH_T_I64] = "BIGINT",
             [ATH_T_DOUBLE] = "DOUBLE",
             [ATH_T_BOOL] = "TINYINT(1)",
-            [ATH_T_TEXT] = "TEXT",
+            /* not TEXT: it stops at 65 535 bytes, where PostgreSQL and SQLite have no limit */
+            [ATH_T_TEXT] = "LONGTEXT",
             [ATH_T_BLOB] = "LONGBLOB",
             /* 28 integer digits and 10 decimals; read back without trailing zeros */
             [ATH_T_NUMERIC] = "DECIMAL(38,10)",

@@ -91,10 +91,26 @@ static bool between(const char *from, const char *opener, char closer, char *out
     return true;
 }
 
+/* The identifier after `opener`, in whichever quotes the message uses (` or " under
+ * ANSI_QUOTES, or '). */
+static bool quoted_after(const char *msg, const char *opener, char *out, size_t size)
+{
+    const char *start = strstr(msg, opener);
+    if (!start)
+        return false;
+    start += strlen(opener);
+    char q = *start;
+    if (q != '`' && q != '"' && q != '\'')
+        return false;
+    char closer[2] = {q, '\0'};
+    return between(start, closer, q, out, size);
+}
+
 /*
  * The constraint (or, for NOT NULL, the column) a message names:
  *   1062 "Duplicate entry 'x' for key 'uq_t_name'"   (MySQL 8: 'table.uq_t_name')
  *   1451/1452 "… a foreign key constraint fails (`db`.`t`, CONSTRAINT `fk_x` FOREIGN KEY …)"
+ *   (identifiers in "…" instead of `…` under ANSI_QUOTES, which every session sets)
  *   1048 "Column 'name' cannot be null"; 1364 "Field 'name' doesn't have a default value"
  *   4025 "CONSTRAINT `ck_x` failed for `db`.`t`"; 3819 "Check constraint 'ck_x' is violated."
  */
@@ -120,7 +136,7 @@ static bool constraint_of(unsigned err, const char *msg, bool mariadb, char *out
     }
     case 1451:
     case 1452:
-        return between(msg, "CONSTRAINT `", '`', out, size);
+        return quoted_after(msg, "CONSTRAINT ", out, size);
     case 1048:
         return between(msg, "Column '", '\'', out, size);
     case 1364:
@@ -128,9 +144,9 @@ static bool constraint_of(unsigned err, const char *msg, bool mariadb, char *out
     case 1263:
         return between(msg, "column '", '\'', out, size);
     case 4025:
-        return between(msg, "CONSTRAINT `", '`', out, size);
+        return quoted_after(msg, "CONSTRAINT ", out, size);
     case 3819:
-        return between(msg, "constraint '", '\'', out, size);
+        return quoted_after(msg, "constraint ", out, size);
     default:
         return false;
     }
