@@ -24,7 +24,8 @@ void ath_buf_addc(ath_buf *b, char c);
 void ath_buf_addf(ath_buf *b, const char *fmt, ...) ATH_PRINTF(2, 3);
 /** Makes room for `extra` more bytes; false on OOM. */
 bool ath_buf_reserve(ath_buf *b, size_t extra);
-/** Hands the text to the caller (who frees it with ath_free); the buffer is left empty. NULL on OOM. */
+/** Hands the text to the caller (who frees it with ath_free); the buffer is left empty. NULL on
+ * OOM. */
 char *ath_buf_take(ath_buf *b);
 
 #endif

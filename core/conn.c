@@ -50,8 +50,8 @@ int ath_conn_open(ath_conn **out, ath_engine *engine)
     conn->engine = engine;
     conn->driver = ath_engine_driver(engine);
     double start = ath_monotonic();
-    int rc = conn->driver->connect(&conn->d, ath_engine_connect_params(engine), &ath_host,
-                                   &conn->info);
+    int rc =
+        conn->driver->connect(&conn->d, ath_engine_connect_params(engine), &ath_host, &conn->info);
     if (rc != ATH_OK) {
         ath_free(conn);
         return rc;
@@ -59,9 +59,8 @@ int ath_conn_open(ath_conn **out, ath_engine *engine)
     conn->created = ath_monotonic();
     conn->max_params =
         conn->info.max_params > 0 ? conn->info.max_params : conn->driver->dialect->max_params;
-    ath_engine_log(engine, ATH_LOG_INFO, "connected to %s server %s in %.3f ms",
-                   conn->driver->name, conn->info.server_version,
-                   (conn->created - start) * 1000.0);
+    ath_engine_log(engine, ATH_LOG_INFO, "connected to %s server %s in %.3f ms", conn->driver->name,
+                   conn->info.server_version, (conn->created - start) * 1000.0);
     *out = conn;
     return ATH_OK;
 }
@@ -216,8 +215,8 @@ int ath_stmt_execute(ath_stmt *st, const ath_value *params, size_t nparams)
     double start = echo ? ath_monotonic() : 0;
     int rc = conn->driver->execute(st->d, params, nparams);
     if (echo)
-        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  [%zu params] -- %.3f ms%s", st->sql,
-                       nparams, (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  [%zu params] -- %.3f ms%s", st->sql, nparams,
+                       (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
     return rc < 0 ? conn_failed(conn, rc, st->sql) : ATH_OK;
 }
 

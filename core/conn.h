@@ -14,7 +14,7 @@ typedef struct ath_conn ath_conn;
 typedef struct ath_stmt {
     ath_conn *conn;
     ath_dstmt *d;
-    char *sql;  /* as written, with `?` placeholders: the cache key */
+    char *sql;        /* as written, with `?` placeholders: the cache key */
     char *native_sql; /* in the dialect's placeholder style */
     size_t nparams;
     uint64_t hash;
@@ -28,9 +28,9 @@ struct ath_conn {
     const ath_driver *driver;
     ath_dconn *d;
     ath_conn_info info;
-    int max_params;  /* effective: the connection's, else the dialect's */
-    double created;  /* monotonic seconds */
-    bool broken;     /* lost or unusable: the pool closes it instead of keeping it */
+    int max_params; /* effective: the connection's, else the dialect's */
+    double created; /* monotonic seconds */
+    bool broken;    /* lost or unusable: the pool closes it instead of keeping it */
     ath_stmt **cache;
     size_t cache_len;
     uint64_t tick;

@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,15 +14,22 @@
 #include "alloc.h"
 #include "error.h"
 #include "loader.h"
+#include "mapping.h"
 
 struct ath_engine {
     ath_url *url;
     const ath_driver *driver;
     ath_engine_options opts;
     ath_connect_params params;
-    const char **keys;   /* driver options: pointers into url */
+    const char **keys; /* driver options: pointers into url */
     const char **values;
     ath_pool *pool;
+    pthread_mutex_t maps_lock; /* models checked and laid out once per engine */
+    struct mapping_entry {
+        const ath_model *model;
+        ath_mapping *mapping;
+    } * maps;
+    size_t nmaps;
 };
 
 void ath_engine_options_init(ath_engine_options *opts)
@@ -123,6 +131,7 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
         rc = ath_fail(ATH_ENOMEM, "allocating an engine");
         goto done;
     }
+    pthread_mutex_init(&engine->maps_lock, NULL);
     ath_engine_options_init(&engine->opts);
     if (opts) {
         size_t n = opts->struct_size < sizeof *opts ? opts->struct_size : sizeof *opts;
@@ -175,8 +184,7 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
         .values = engine->values,
     };
     if (engine->driver->struct_size >= offsetof(ath_driver, check) + sizeof(void *) &&
-        engine->driver->check &&
-        (rc = engine->driver->check(&engine->params, &ath_host)) != ATH_OK)
+        engine->driver->check && (rc = engine->driver->check(&engine->params, &ath_host)) != ATH_OK)
         goto done;
 
     ath_pool_config pc = {
@@ -207,6 +215,10 @@ void ath_engine_dispose(ath_engine *engine)
     if (!engine)
         return;
     ath_pool_free(engine->pool);
+    for (size_t i = 0; i < engine->nmaps; i++)
+        ath_mapping_free(engine->maps[i].mapping);
+    ath_free(engine->maps);
+    pthread_mutex_destroy(&engine->maps_lock);
     ath_free(engine->keys);
     ath_free(engine->values);
     ath_url_free(engine->url);
@@ -263,4 +275,34 @@ void ath_engine_log(ath_engine *engine, ath_log_level level, const char *fmt, ..
         engine->opts.log(engine->opts.log_ctx, level, line);
     else
         fprintf(stderr, "athanor: %s\n", line); /* echo without a sink: the documented default */
+}
+
+int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_mapping **out)
+{
+    *out = NULL;
+    pthread_mutex_lock(&engine->maps_lock);
+    for (size_t i = 0; i < engine->nmaps; i++)
+        if (engine->maps[i].model == model) {
+            *out = engine->maps[i].mapping;
+            pthread_mutex_unlock(&engine->maps_lock);
+            return ATH_OK;
+        }
+    ath_mapping *m = NULL;
+    int rc = ath_mapping_build(&m, model);
+    if (rc == ATH_OK) {
+        struct mapping_entry *grown =
+            ath_realloc(engine->maps, (engine->nmaps + 1) * sizeof *grown);
+        if (!grown) {
+            ath_mapping_free(m);
+            rc = ath_fail(ATH_ENOMEM, "caching model %s", model->name);
+        } else {
+            engine->maps = grown;
+            engine->maps[engine->nmaps].model = model;
+            engine->maps[engine->nmaps].mapping = m;
+            engine->nmaps++;
+            *out = m;
+        }
+    }
+    pthread_mutex_unlock(&engine->maps_lock);
+    return rc;
 }

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MESSAGE_MAX 1024
-#define SQL_MAX 2048
+#define MESSAGE_MAX    1024
+#define SQL_MAX        2048
 #define CONSTRAINT_MAX 128
 
 typedef struct error_slot {

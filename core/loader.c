@@ -15,7 +15,7 @@
 
 #define MODULE_PREFIX "athanor_"
 #define MODULE_SUFFIX ".so"
-#define NAME_MAX_LEN 64
+#define NAME_MAX_LEN  64
 
 /* The members every driver must have: everything up to and including reset(). */
 #define DRIVER_MIN_SIZE (offsetof(ath_driver, reset) + sizeof(void (*)(void)))
@@ -111,9 +111,9 @@ static int check_descriptor(const ath_driver *d, const char *where)
                         "driver %s has a dialect description of %u bytes, %zu are needed", where,
                         (unsigned)d->dialect->struct_size, sizeof(ath_dialect));
     const bool present[] = {
-        d->connect, d->close,       d->ping,   d->exec,        d->prepare,
-        d->finalize, d->execute,    d->step,   d->column_count, d->column_name,
-        d->column,  d->changes,     d->last_insert_id, d->reset,
+        d->connect,  d->close,   d->ping,           d->exec,         d->prepare,
+        d->finalize, d->execute, d->step,           d->column_count, d->column_name,
+        d->column,   d->changes, d->last_insert_id, d->reset,
     };
     for (size_t i = 0; i < sizeof present / sizeof *present; i++)
         if (!present[i])
@@ -158,7 +158,8 @@ int ath_driver_register(const ath_driver *driver)
     return rc;
 }
 
-/* The directory holding libathanor itself, plus "/athanor": drivers built or installed beside it. */
+/* The directory holding libathanor itself, plus "/athanor": drivers built or installed beside it.
+ */
 static bool own_driver_dir(char *out, size_t size)
 {
     Dl_info info;

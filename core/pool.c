@@ -14,10 +14,10 @@ struct ath_pool {
     pthread_cond_t freed; /* signalled when a connection returns or a slot opens */
     ath_engine *engine;
     ath_pool_config config;
-    int limit;            /* size + overflow, or 1 for a single-connection database */
-    ath_conn **idle;      /* LIFO: the most recently used connection goes out first */
+    int limit;       /* size + overflow, or 1 for a single-connection database */
+    ath_conn **idle; /* LIFO: the most recently used connection goes out first */
     int nidle;
-    int open;             /* idle + checked out + being opened */
+    int open; /* idle + checked out + being opened */
     int checked_out;
     int waiting;
     long opened_total;
@@ -109,8 +109,7 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
             pool->checked_out++;
             pthread_mutex_unlock(&pool->lock);
             const char *why = NULL;
-            if (pool->config.recycle >= 0 &&
-                ath_monotonic() - conn->created > pool->config.recycle)
+            if (pool->config.recycle >= 0 && ath_monotonic() - conn->created > pool->config.recycle)
                 why = "older than pool_recycle";
             else if (pool->config.pre_ping && ath_conn_ping(conn) != ATH_OK)
                 why = "pre-ping failed";

@@ -14,9 +14,9 @@ typedef struct ath_pool ath_pool;
 typedef struct ath_pool_config {
     int size;
     int max_overflow;
-    double timeout;   /* seconds */
+    double timeout; /* seconds */
     bool pre_ping;
-    double recycle;   /* seconds; < 0 never */
+    double recycle; /* seconds; < 0 never */
 } ath_pool_config;
 
 int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config);

@@ -11,17 +11,17 @@
 
 struct ath_session {
     ath_engine *engine;
-    ath_conn *conn;      /* held from the first statement until the transaction ends */
+    ath_conn *conn; /* held from the first statement until the transaction ends */
     bool in_tx;
-    bool failed;         /* the database rejected a statement in this transaction */
-    int depth;           /* savepoints open */
+    bool failed; /* the database rejected a statement in this transaction */
+    int depth;   /* savepoints open */
     int64_t affected;
-    ath_result *result;  /* the open raw result, if any */
+    ath_result *result; /* the open raw result, if any */
 };
 
 struct ath_result {
     ath_session *session;
-    ath_stmt *stmt;      /* NULL once the session took it back */
+    ath_stmt *stmt; /* NULL once the session took it back */
     int64_t affected;
     bool done;
 };
@@ -250,6 +250,15 @@ int ath_session_prepare(ath_session *s, const char *sql, bool write, ath_stmt **
     return ath_session_note_error(s, ath_conn_prepare(conn, sql, out));
 }
 
+int ath_session_exec(ath_session *s, const char *sql)
+{
+    ath_conn *conn = NULL;
+    int rc = ath_session_ensure(s, true, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    return ath_session_note_error(s, ath_conn_exec(conn, sql));
+}
+
 int ath_session_run(ath_session *s, ath_stmt *st, const ath_value *params, size_t nparams)
 {
     return ath_session_note_error(s, ath_stmt_execute(st, params, nparams));
@@ -369,14 +378,14 @@ double ath_result_double(ath_result *r, int i)
 {
     ath_value v;
     return ath_result_get(r, i, ATH_T_DOUBLE, &v) == ATH_OK && v.type == ATH_T_DOUBLE ? v.u.f64
-                                                                                     : 0.0;
+                                                                                      : 0.0;
 }
 
 const char *ath_result_text(ath_result *r, int i)
 {
     ath_value v;
     return ath_result_get(r, i, ATH_T_TEXT, &v) == ATH_OK && v.type == ATH_T_TEXT ? v.u.s.ptr
-                                                                                 : NULL;
+                                                                                  : NULL;
 }
 
 int64_t ath_result_affected(const ath_result *r)

@@ -16,11 +16,13 @@ int ath_session_ensure(ath_session *session, bool write, ath_conn **conn);
 int ath_session_prepare(ath_session *session, const char *sql, bool write, ath_stmt **out);
 
 /** Executes a prepared statement; a database error marks the transaction failed. */
-int ath_session_run(ath_session *session, ath_stmt *stmt, const ath_value *params,
-                    size_t nparams);
+int ath_session_run(ath_session *session, ath_stmt *stmt, const ath_value *params, size_t nparams);
 
 /** Steps a statement; a database error marks the transaction failed. */
 int ath_session_step(ath_session *session, ath_stmt *stmt);
+
+/** Runs a statement without parameters or rows (DDL) in the session's transaction. */
+int ath_session_exec(ath_session *session, const char *sql);
 
 /** Marks the transaction failed after a database error `rc` (ATH_EINVAL does not count). */
 int ath_session_note_error(ath_session *session, int rc);

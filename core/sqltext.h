@@ -12,9 +12,9 @@
 /**
  * Scans `sql`, written with `?` placeholders, counting them into *nparams. When `out` is given,
  * writes the statement in `style` there (`$1`, `$2`… for ATH_PLACEHOLDER_DOLLAR). Quoted strings
- * ('…', E'…' with backslashes), quoted identifiers ("…", `…`), comments (line and nested block comments),
- * dollar-quoted bodies ($tag$…$tag$) are copied untouched; `??` stands for a literal `?`.
- * Returns ATH_OK, ATH_EINVAL for an unterminated quote or comment, ATH_ENOMEM.
+ * ('…', E'…' with backslashes), quoted identifiers ("…", `…`), comments (line and nested block
+ * comments), dollar-quoted bodies ($tag$…$tag$) are copied untouched; `??` stands for a literal
+ * `?`. Returns ATH_OK, ATH_EINVAL for an unterminated quote or comment, ATH_ENOMEM.
  */
 int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *out,
                          size_t *nparams);

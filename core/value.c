@@ -9,10 +9,10 @@
 #include "error.h"
 
 static const char *const type_names[ATH_T__COUNT] = {
-    [ATH_T_NULL] = "null",         [ATH_T_I32] = "i32",        [ATH_T_I64] = "i64",
-    [ATH_T_DOUBLE] = "double",     [ATH_T_BOOL] = "bool",      [ATH_T_TEXT] = "text",
-    [ATH_T_BLOB] = "blob",         [ATH_T_NUMERIC] = "numeric", [ATH_T_TIMESTAMP] = "timestamp",
-    [ATH_T_DATE] = "date",         [ATH_T_UUID] = "uuid",      [ATH_T_JSON] = "json",
+    [ATH_T_NULL] = "null",     [ATH_T_I32] = "i32",         [ATH_T_I64] = "i64",
+    [ATH_T_DOUBLE] = "double", [ATH_T_BOOL] = "bool",       [ATH_T_TEXT] = "text",
+    [ATH_T_BLOB] = "blob",     [ATH_T_NUMERIC] = "numeric", [ATH_T_TIMESTAMP] = "timestamp",
+    [ATH_T_DATE] = "date",     [ATH_T_UUID] = "uuid",       [ATH_T_JSON] = "json",
 };
 
 const char *ath_type_name(ath_type type)
@@ -66,8 +66,8 @@ int ath_date_from_parts(ath_date *out, int year, int month, int day)
     return ATH_OK;
 }
 
-int ath_timestamp_from_parts(ath_timestamp *out, int year, int month, int day, int hour,
-                             int minute, int second, int microsecond)
+int ath_timestamp_from_parts(ath_timestamp *out, int year, int month, int day, int hour, int minute,
+                             int second, int microsecond)
 {
     ath_date d;
     int rc = ath_date_from_parts(&d, year, month, day);
@@ -104,7 +104,8 @@ int ath_timestamp_format(ath_timestamp ts, bool iso, char *buf, size_t size)
     int64_t secs = rem / US_PER_SEC;
     int us = (int)(rem % US_PER_SEC);
     return snprintf(buf, size, "%04d-%02d-%02d%c%02d:%02d:%02d.%06d%s", y, m, d, iso ? 'T' : ' ',
-                    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), us, iso ? "Z" : "");
+                    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), us,
+                    iso ? "Z" : "");
 }
 
 int ath_date_format(ath_date date, char *buf, size_t size)
@@ -145,8 +146,8 @@ int ath_date_parse(ath_date *out, const char *text, size_t len)
     size_t pos = 0;
     int y, m, d;
     if (parse_date_part(text, len, &pos, &y, &m, &d) < 0 || pos != len)
-        return ath_fail(ATH_EINVAL, "\"%.*s\" is not a date (YYYY-MM-DD)", (int)(len > 40 ? 40 : len),
-                        text);
+        return ath_fail(ATH_EINVAL, "\"%.*s\" is not a date (YYYY-MM-DD)",
+                        (int)(len > 40 ? 40 : len), text);
     return ath_date_from_parts(out, y, m, d);
 }
 
@@ -205,7 +206,8 @@ int ath_timestamp_parse(ath_timestamp *out, const char *text, size_t len)
         *out -= offset_s * US_PER_SEC;
     return rc;
 bad:
-    return ath_fail(ATH_EINVAL, "\"%.*s\" is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff][Z|±HH:MM])",
+    return ath_fail(ATH_EINVAL,
+                    "\"%.*s\" is not a timestamp (YYYY-MM-DD HH:MM:SS[.ffffff][Z|±HH:MM])",
                     (int)(len > 40 ? 40 : len), text);
 }
 

@@ -24,15 +24,16 @@ typedef void (*ath_log_fn)(void *ctx, ath_log_level level, const char *message);
 
 /** Engine options. Start from ath_engine_options_init(); values in the URL query override. */
 typedef struct ath_engine_options {
-    size_t struct_size;   /**< set by ath_engine_options_init() */
-    int pool_size;        /**< connections kept open (default 5) */
-    int max_overflow;     /**< extra connections opened under load, closed on return (default 10) */
-    double pool_timeout;  /**< seconds a checkout waits for a free connection (default 30) */
-    bool pool_pre_ping;   /**< ping a connection before handing it out (default false) */
-    double pool_recycle;  /**< replace connections older than this many seconds; <0 never (default) */
-    bool echo;            /**< log every statement with its time */
-    ath_log_fn log;       /**< log sink; NULL with echo on writes to stderr */
-    void *log_ctx;        /**< passed to `log` */
+    size_t struct_size;  /**< set by ath_engine_options_init() */
+    int pool_size;       /**< connections kept open (default 5) */
+    int max_overflow;    /**< extra connections opened under load, closed on return (default 10) */
+    double pool_timeout; /**< seconds a checkout waits for a free connection (default 30) */
+    bool pool_pre_ping;  /**< ping a connection before handing it out (default false) */
+    double
+        pool_recycle; /**< replace connections older than this many seconds; <0 never (default) */
+    bool echo;        /**< log every statement with its time */
+    ath_log_fn log;   /**< log sink; NULL with echo on writes to stderr */
+    void *log_ctx;    /**< passed to `log` */
 } ath_engine_options;
 
 /** Fills `opts` with the defaults. */
@@ -65,11 +66,11 @@ ATH_API int ath_engine_render_url(const ath_engine *engine, char *buf, size_t si
 
 /** A snapshot of the pool, for monitoring and tests. */
 typedef struct ath_pool_status {
-    int size;        /**< configured pool_size (1 for a single-connection database) */
-    int open;        /**< connections currently open (idle + checked out) */
-    int idle;        /**< open and waiting in the pool */
-    int checked_out; /**< held by sessions */
-    int waiting;     /**< threads waiting for a connection */
+    int size;          /**< configured pool_size (1 for a single-connection database) */
+    int open;          /**< connections currently open (idle + checked out) */
+    int idle;          /**< open and waiting in the pool */
+    int checked_out;   /**< held by sessions */
+    int waiting;       /**< threads waiting for a connection */
     long opened_total; /**< connections opened since the engine was created */
     long closed_total; /**< connections closed (overflow returned, broken, recycled) */
 } ath_pool_status;

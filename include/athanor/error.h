@@ -41,9 +41,10 @@ typedef enum ath_code { ATH_CODES(ATH__CODE_ENUM) ATH__CODE_MIN = -21 } ath_code
 
 /** What went wrong in the last failed call on this thread. */
 typedef struct ath_error {
-    int code;               /**< an ath_code */
-    char sqlstate[6];       /**< five-character SQLSTATE, or "" when the database gave none */
-    long native_code;       /**< the driver's own error number (MySQL errno, SQLite extended code), or 0 */
+    int code;         /**< an ath_code */
+    char sqlstate[6]; /**< five-character SQLSTATE, or "" when the database gave none */
+    long
+        native_code; /**< the driver's own error number (MySQL errno, SQLite extended code), or 0 */
     const char *message;    /**< human-readable text; never contains a password */
     const char *sql;        /**< the statement that failed, or NULL */
     const char *constraint; /**< the violated constraint's name, or NULL when unknown */

@@ -12,7 +12,7 @@
 
 #ifdef __cplusplus
 #define ATH_BEGIN_DECLS extern "C" {
-#define ATH_END_DECLS }
+#define ATH_END_DECLS   }
 #else
 #define ATH_BEGIN_DECLS
 #define ATH_END_DECLS
@@ -25,9 +25,9 @@
 #endif
 
 /** Library version, as numbers and as text. */
-#define ATH_VERSION_MAJOR 0
-#define ATH_VERSION_MINOR 1
-#define ATH_VERSION_PATCH 0
+#define ATH_VERSION_MAJOR  0
+#define ATH_VERSION_MINOR  1
+#define ATH_VERSION_PATCH  0
 #define ATH_VERSION_STRING "0.1.0"
 
 #endif

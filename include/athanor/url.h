@@ -1,4 +1,5 @@
-/* Athanor — connection URLs: dialect[+driver]://[user[:password]@][host][:port][/database][?query] */
+/* Athanor — connection URLs: dialect[+driver]://[user[:password]@][host][:port][/database][?query]
+ */
 #ifndef ATHANOR_URL_H
 #define ATHANOR_URL_H
 

@@ -220,8 +220,8 @@ ATH_API const char *ath_type_name(ath_type type);
 
 /** Buffer sizes that always fit the text forms below, terminator included. */
 #define ATH_TIMESTAMP_TEXT_MAX 40
-#define ATH_DATE_TEXT_MAX 16
-#define ATH_UUID_TEXT_MAX 37
+#define ATH_DATE_TEXT_MAX      16
+#define ATH_UUID_TEXT_MAX      37
 
 /** The current time, UTC, in microseconds. */
 ATH_API ath_timestamp ath_timestamp_now(void);

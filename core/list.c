@@ -1,0 +1,86 @@
+/* Lists of rows: a growable array of structs plus an arena for their strings. */
+#include "list.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+
+int ath_list_create(ath_list **out, size_t item_size)
+{
+    ath_list *l = ath_calloc(1, sizeof *l);
+    *out = NULL;
+    if (!l)
+        return ath_fail(ATH_ENOMEM, "allocating a list");
+    l->item_size = item_size;
+    ath_arena_init(&l->arena);
+    *out = l;
+    return ATH_OK;
+}
+
+void *ath_list_push(ath_list *l)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char *items = ath_realloc(l->items, cap * l->item_size);
+        if (!items)
+            return NULL;
+        l->items = items;
+        l->cap = cap;
+    }
+    void *slot = l->items + l->count * l->item_size;
+    memset(slot, 0, l->item_size);
+    l->count++;
+    return slot;
+}
+
+void ath_list_pop(ath_list *l)
+{
+    if (l->count)
+        l->count--;
+}
+
+size_t ath_list_count(const ath_list *l)
+{
+    return l ? l->count : 0;
+}
+
+void *ath_list_items(const ath_list *l)
+{
+    return l && l->count ? l->items : NULL;
+}
+
+void *ath_list_at(const ath_list *l, size_t i)
+{
+    return l && i < l->count ? l->items + i * l->item_size : NULL;
+}
+
+const char *ath_list_cursor(const ath_list *l)
+{
+    return l ? l->cursor : NULL;
+}
+
+void ath_list_free(ath_list *l)
+{
+    if (!l)
+        return;
+    ath_arena_free(&l->arena);
+    ath_free(l->items);
+    ath_free(l->cursor);
+    ath_free(l);
+}
+
+int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena)
+{
+    const ath_driver *drv = st->conn->driver;
+    for (size_t i = 0; i < m->ncols; i++) {
+        const ath_col *c = &m->cols[i];
+        ath_value v;
+        int rc = drv->column(st->d, first + (int)i, c->type, &v);
+        if (rc != ATH_OK)
+            return rc;
+        if ((rc = ath_col_set(c, obj, &v, arena)) != ATH_OK)
+            return rc;
+    }
+    return ATH_OK;
+}

@@ -1,0 +1,32 @@
+/* Private: lists of materialised rows, and reading one row into a struct. */
+#ifndef ATH_CORE_LIST_H
+#define ATH_CORE_LIST_H
+
+#include <athanor/repository.h>
+
+#include "arena.h"
+#include "conn.h"
+#include "mapping.h"
+
+struct ath_list {
+    char *items; /* count × item_size bytes */
+    size_t count;
+    size_t cap;
+    size_t item_size;
+    ath_arena arena; /* the rows' strings and blobs */
+    char *cursor;    /* keyset cursor after the last row, or NULL */
+};
+
+int ath_list_create(ath_list **out, size_t item_size);
+/** A zeroed slot for one more row, or NULL on OOM. */
+void *ath_list_push(ath_list *list);
+/** Forgets the last pushed row (after a failed read). */
+void ath_list_pop(ath_list *list);
+
+/**
+ * Reads the current row of `st` (columns first..first+ncols-1 in mapping order) into `obj`;
+ * strings go to `arena`, or are malloc'd when arena is NULL.
+ */
+int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena);
+
+#endif

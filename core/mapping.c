@@ -1,0 +1,519 @@
+/* Model validation and layout; reading and writing members as values. */
+#include "mapping.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "error.h"
+
+#define IDENT_MAX 63
+
+const char *ath_field_column(const ath_field *f)
+{
+    return f->column ? f->column : f->member;
+}
+
+static bool valid_ident(const char *s)
+{
+    if (!s || !*s || !(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    size_t n = 0;
+    for (; *s; s++, n++)
+        if (!(isalnum((unsigned char)*s) || *s == '_'))
+            return false;
+    return n <= IDENT_MAX;
+}
+
+static bool scalar(ath_type t)
+{
+    switch (t) {
+    case ATH_T_I32:
+    case ATH_T_I64:
+    case ATH_T_DOUBLE:
+    case ATH_T_BOOL:
+    case ATH_T_TIMESTAMP:
+    case ATH_T_DATE:
+    case ATH_T_UUID:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool textual(ath_type t)
+{
+    return t == ATH_T_TEXT || t == ATH_T_NUMERIC || t == ATH_T_JSON;
+}
+
+/* sizeof the C member a column of this type (and wrapper) needs */
+static size_t member_size(ath_type t, bool opt)
+{
+    switch (t) {
+    case ATH_T_I32:
+        return opt ? sizeof(ath_opt_i32) : sizeof(int32_t);
+    case ATH_T_I64:
+        return opt ? sizeof(ath_opt_i64) : sizeof(int64_t);
+    case ATH_T_DOUBLE:
+        return opt ? sizeof(ath_opt_double) : sizeof(double);
+    case ATH_T_BOOL:
+        return opt ? sizeof(ath_opt_bool) : sizeof(bool);
+    case ATH_T_TIMESTAMP:
+        return opt ? sizeof(ath_opt_timestamp) : sizeof(ath_timestamp);
+    case ATH_T_DATE:
+        return opt ? sizeof(ath_opt_date) : sizeof(ath_date);
+    case ATH_T_UUID:
+        return opt ? sizeof(ath_opt_uuid) : sizeof(ath_uuid);
+    case ATH_T_BLOB:
+        return sizeof(ath_blob);
+    default:
+        return sizeof(char *);
+    }
+}
+
+/* The wrapper's `set` flag sits after the value; its offset depends on the type. */
+static size_t opt_set_offset(ath_type t)
+{
+    switch (t) {
+    case ATH_T_I32:
+        return offsetof(ath_opt_i32, set);
+    case ATH_T_I64:
+        return offsetof(ath_opt_i64, set);
+    case ATH_T_DOUBLE:
+        return offsetof(ath_opt_double, set);
+    case ATH_T_BOOL:
+        return offsetof(ath_opt_bool, set);
+    case ATH_T_TIMESTAMP:
+        return offsetof(ath_opt_timestamp, set);
+    case ATH_T_DATE:
+        return offsetof(ath_opt_date, set);
+    default:
+        return offsetof(ath_opt_uuid, set);
+    }
+}
+
+static int field_fail(const ath_model *m, const ath_field *f, const char *what)
+{
+    return ath_fail(ATH_EINVAL, "model %s (table %s), field %s: %s", m->name ? m->name : "?",
+                    m->table ? m->table : "?", f && f->member ? f->member : "?", what);
+}
+
+static int check_reference(const ath_model *m, const ath_field *f)
+{
+    const char *dot = strchr(f->references, '.');
+    char table[IDENT_MAX + 2];
+    if (!dot || (size_t)(dot - f->references) > IDENT_MAX)
+        return field_fail(m, f, "references must be \"table.column\"");
+    memcpy(table, f->references, (size_t)(dot - f->references));
+    table[dot - f->references] = '\0';
+    if (!valid_ident(table) || !valid_ident(dot + 1))
+        return field_fail(m, f, "references must be \"table.column\" with valid identifiers");
+    return ATH_OK;
+}
+
+static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
+{
+    if (!f->member)
+        return field_fail(m, f, "no member name");
+    if (!valid_ident(ath_field_column(f)))
+        return field_fail(m, f,
+                          "column name is not a valid identifier (letters, digits, _; at most 63)");
+    if (f->type <= ATH_T_NULL || f->type >= ATH_T__COUNT)
+        return field_fail(m, f, "unknown type");
+    unsigned flags = f->flags | f->kind_flags;
+    bool opt = scalar(f->type) && (f->kind_flags & ATH_NULLABLE);
+    if (scalar(f->type) && (flags & ATH_NULLABLE) && !opt)
+        return field_fail(m, f, "a nullable scalar needs an opt_* kind (an ath_opt_* member)");
+    size_t want = member_size(f->type, opt);
+    if (f->size != want) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "member is %zu bytes but a%s %s column needs %zu", f->size,
+                 opt ? " nullable" : "", ath_type_name(f->type), want);
+        return field_fail(m, f, msg);
+    }
+    if (f->max_length < 0 || (f->max_length > 0 && f->type != ATH_T_TEXT))
+        return field_fail(m, f, "max_length applies to text columns only and must be positive");
+    if ((flags & ATH_AUTOINC) && !(flags & ATH_PK))
+        return field_fail(m, f, "autoincrement needs the primary key flag");
+    if ((flags & ATH_AUTOINC) && f->type != ATH_T_I32 && f->type != ATH_T_I64)
+        return field_fail(m, f, "autoincrement needs an integer (i32 or i64) column");
+    if ((flags & ATH_PK) && (flags & ATH_NULLABLE) && !(flags & ATH_AUTOINC))
+        return field_fail(m, f, "a primary key column cannot be nullable");
+    if (f->references) {
+        int rc = check_reference(m, f);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    if (f->default_value.type != ATH_T_NULL && f->default_value.type != f->type &&
+        !(scalar(f->type) && scalar(f->default_value.type)) &&
+        !(textual(f->type) && textual(f->default_value.type)))
+        return field_fail(m, f, "default_value does not fit the column type");
+    c->field = f;
+    c->name = ath_field_column(f);
+    c->size = f->size;
+    c->type = f->type;
+    c->flags = flags;
+    c->nullable = (flags & ATH_NULLABLE) != 0;
+    c->opt = opt;
+    c->pk = (flags & ATH_PK) != 0;
+    c->autoinc = (flags & ATH_AUTOINC) != 0;
+    return ATH_OK;
+}
+
+/* Offsets of macro-declared fields: the C layout rules (each member at its alignment). */
+static int layout(const ath_model *m, ath_col *cols)
+{
+    size_t end = 0, max_align = 1;
+    size_t autos = 0;
+    for (size_t i = 0; i < m->nfields; i++)
+        autos += m->fields[i].offset == ATH_OFFSET_AUTO;
+    if (autos == 0) {
+        for (size_t i = 0; i < m->nfields; i++) {
+            cols[i].offset = m->fields[i].offset;
+            if (cols[i].offset + cols[i].size > m->struct_size)
+                return field_fail(m, &m->fields[i], "member lies outside the struct");
+        }
+        return ATH_OK;
+    }
+    if (autos != m->nfields)
+        return ath_fail(ATH_EINVAL, "model %s: mixes computed and explicit offsets", m->name);
+    for (size_t i = 0; i < m->nfields; i++) {
+        size_t a = m->fields[i].align ? m->fields[i].align : 1;
+        end = (end + a - 1) / a * a;
+        cols[i].offset = end;
+        end += cols[i].size;
+        if (a > max_align)
+            max_align = a;
+    }
+    end = (end + max_align - 1) / max_align * max_align;
+    if (end != m->struct_size)
+        return ath_fail(ATH_EINVAL,
+                        "model %s: computed layout (%zu bytes) does not match sizeof (%zu)",
+                        m->name, end, m->struct_size);
+    return ATH_OK;
+}
+
+int ath_mapping_build(ath_mapping **out, const ath_model *model)
+{
+    *out = NULL;
+    if (!model)
+        return ath_fail(ATH_EINVAL, "no model given");
+    const char *name = model->name ? model->name : "?";
+    if (!valid_ident(model->table))
+        return ath_fail(ATH_EINVAL, "model %s: table name \"%s\" is not a valid identifier", name,
+                        model->table ? model->table : "(null)");
+    if (!model->fields || model->nfields == 0)
+        return ath_fail(ATH_EINVAL, "model %s (table %s): no fields", name, model->table);
+    ath_mapping *m = ath_calloc(1, sizeof *m);
+    int rc = ATH_ENOMEM;
+    if (!m || !(m->cols = ath_calloc(model->nfields, sizeof *m->cols)) ||
+        !(m->pk = ath_calloc(model->nfields, sizeof *m->pk))) {
+        rc = ath_fail(ATH_ENOMEM, "laying out model %s", name);
+        goto fail;
+    }
+    m->model = model;
+    m->ncols = model->nfields;
+    m->autoinc = -1;
+    for (size_t i = 0; i < model->nfields; i++) {
+        if ((rc = check_field(model, &model->fields[i], &m->cols[i])) != ATH_OK)
+            goto fail;
+        m->cols[i].index = (int)i;
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(m->cols[j].name, m->cols[i].name) == 0) {
+                rc = field_fail(model, &model->fields[i], "duplicate column name");
+                goto fail;
+            }
+        if (m->cols[i].pk)
+            m->pk[m->npk++] = (int)i;
+        if (m->cols[i].autoinc) {
+            if (m->autoinc >= 0) {
+                rc = field_fail(model, &model->fields[i], "only one column can autoincrement");
+                goto fail;
+            }
+            m->autoinc = (int)i;
+        }
+    }
+    if (m->npk == 0) {
+        rc = ath_fail(ATH_EINVAL, "model %s (table %s): no primary key (flag a field ATH_PK)", name,
+                      model->table);
+        goto fail;
+    }
+    if (m->autoinc >= 0 && m->npk > 1) {
+        rc = field_fail(model, &model->fields[m->autoinc],
+                        "autoincrement is only possible on a single-column primary key");
+        goto fail;
+    }
+    if ((rc = layout(model, m->cols)) != ATH_OK)
+        goto fail;
+    *out = m;
+    return ATH_OK;
+fail:
+    ath_mapping_free(m);
+    return rc;
+}
+
+void ath_mapping_free(ath_mapping *m)
+{
+    if (!m)
+        return;
+    ath_free(m->cols);
+    ath_free(m->pk);
+    ath_free(m);
+}
+
+int ath_model_validate(const ath_model *model)
+{
+    ath_mapping *m = NULL;
+    int rc = ath_mapping_build(&m, model);
+    ath_mapping_free(m);
+    return rc;
+}
+
+const ath_col *ath_mapping_find(const ath_mapping *m, const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < m->ncols; i++)
+        if (strcmp(m->cols[i].name, name) == 0)
+            return &m->cols[i];
+    return NULL;
+}
+
+int ath_mapping_require(const ath_mapping *m, const char *name, const char *what,
+                        const ath_col **out)
+{
+    *out = ath_mapping_find(m, name);
+    if (*out)
+        return ATH_OK;
+    return ath_fail(ATH_EINVAL, "unknown column '%s' in %s for model %s (table %s)",
+                    name ? name : "(null)", what, m->model->name, m->model->table);
+}
+
+/* --- members <-> values ------------------------------------------------------------------------
+ */
+
+ath_value ath_col_get(const ath_col *c, const void *obj)
+{
+    const char *p = (const char *)obj + c->offset;
+    ath_value v = ath_v_null();
+    if (c->opt && !*(const bool *)(p + opt_set_offset(c->type)))
+        return v;
+    switch (c->type) {
+    case ATH_T_I32:
+        memcpy(&v.u.i32, p, sizeof v.u.i32);
+        break;
+    case ATH_T_I64:
+        memcpy(&v.u.i64, p, sizeof v.u.i64);
+        break;
+    case ATH_T_DOUBLE:
+        memcpy(&v.u.f64, p, sizeof v.u.f64);
+        break;
+    case ATH_T_BOOL:
+        memcpy(&v.u.b, p, sizeof v.u.b);
+        break;
+    case ATH_T_TIMESTAMP:
+        memcpy(&v.u.ts, p, sizeof v.u.ts);
+        break;
+    case ATH_T_DATE:
+        memcpy(&v.u.date, p, sizeof v.u.date);
+        break;
+    case ATH_T_UUID:
+        memcpy(&v.u.uuid, p, sizeof v.u.uuid);
+        break;
+    case ATH_T_BLOB: {
+        ath_blob b;
+        memcpy(&b, p, sizeof b);
+        if (!b.data)
+            return v;
+        v.u.s.ptr = b.data;
+        v.u.s.len = b.len;
+        break;
+    }
+    default: {
+        const char *s;
+        memcpy(&s, p, sizeof s);
+        if (!s)
+            return v;
+        v.u.s.ptr = s;
+        v.u.s.len = strlen(s);
+        break;
+    }
+    }
+    v.type = c->type;
+    return v;
+}
+
+bool ath_col_unset(const ath_col *c, const void *obj)
+{
+    ath_value v = ath_col_get(c, obj);
+    if (v.type == ATH_T_NULL)
+        return true;
+    if (c->autoinc && !c->opt)
+        return c->type == ATH_T_I32 ? v.u.i32 == 0 : v.u.i64 == 0;
+    if (c->type == ATH_T_UUID && c->pk)
+        return ath_uuid_is_nil(&v.u.uuid);
+    return false;
+}
+
+static int64_t as_i64(const ath_value *v)
+{
+    switch (v->type) {
+    case ATH_T_I32:
+        return v->u.i32;
+    case ATH_T_BOOL:
+        return v->u.b;
+    case ATH_T_DOUBLE:
+        return (int64_t)v->u.f64;
+    default:
+        return v->u.i64;
+    }
+}
+
+static void *copy_bytes(const void *src, size_t len, ath_arena *arena, bool terminate)
+{
+    size_t n = len + (terminate ? 1 : 0);
+    char *p = arena ? ath_arena_alloc(arena, n ? n : 1, 0) : ath_malloc(n ? n : 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, src, len);
+    if (terminate)
+        p[len] = '\0';
+    return p;
+}
+
+int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena)
+{
+    char *p = (char *)obj + c->offset;
+    bool null = v->type == ATH_T_NULL;
+    if (c->opt) {
+        memset(p, 0, c->size);
+        *(bool *)(p + opt_set_offset(c->type)) = !null;
+        if (null)
+            return ATH_OK;
+    }
+    switch (c->type) {
+    case ATH_T_I32: {
+        int32_t x = null ? 0 : (int32_t)as_i64(v);
+        memcpy(p, &x, sizeof x);
+        return ATH_OK;
+    }
+    case ATH_T_I64: {
+        int64_t x = null ? 0 : as_i64(v);
+        memcpy(p, &x, sizeof x);
+        return ATH_OK;
+    }
+    case ATH_T_DOUBLE: {
+        double x = null ? 0 : v->type == ATH_T_DOUBLE ? v->u.f64 : (double)as_i64(v);
+        memcpy(p, &x, sizeof x);
+        return ATH_OK;
+    }
+    case ATH_T_BOOL: {
+        bool x = null ? false : v->type == ATH_T_BOOL ? v->u.b : as_i64(v) != 0;
+        memcpy(p, &x, sizeof x);
+        return ATH_OK;
+    }
+    case ATH_T_TIMESTAMP: {
+        ath_timestamp x = null ? 0 : v->u.ts;
+        memcpy(p, &x, sizeof x);
+        return ATH_OK;
+    }
+    case ATH_T_DATE: {
+        ath_date x = null ? 0 : v->u.date;
+        memcpy(p, &x, sizeof x);
+        return ATH_OK;
+    }
+    case ATH_T_UUID:
+        if (null)
+            memset(p, 0, sizeof(ath_uuid));
+        else
+            memcpy(p, &v->u.uuid, sizeof(ath_uuid));
+        return ATH_OK;
+    case ATH_T_BLOB: {
+        ath_blob b = {NULL, 0};
+        if (!null) {
+            if (!(b.data = copy_bytes(v->u.s.ptr, v->u.s.len, arena, false)))
+                return ath_fail(ATH_ENOMEM, "copying column %s", c->name);
+            b.len = v->u.s.len;
+        }
+        memcpy(p, &b, sizeof b);
+        return ATH_OK;
+    }
+    default: {
+        char *s = NULL;
+        if (!null && !(s = copy_bytes(v->u.s.ptr, v->u.s.len, arena, true)))
+            return ath_fail(ATH_ENOMEM, "copying column %s", c->name);
+        memcpy(p, &s, sizeof s);
+        return ATH_OK;
+    }
+    }
+}
+
+/* Offset of field i, computing the C layout for macro-declared models (no allocation). */
+static size_t field_offset(const ath_model *model, size_t i)
+{
+    if (model->fields[i].offset != ATH_OFFSET_AUTO)
+        return model->fields[i].offset;
+    size_t end = 0;
+    for (size_t j = 0;; j++) {
+        size_t a = model->fields[j].align ? model->fields[j].align : 1;
+        end = (end + a - 1) / a * a;
+        if (j == i)
+            return end;
+        end += model->fields[j].size;
+    }
+}
+
+void ath_model_free_fields(const ath_model *model, void *obj)
+{
+    if (!model || !obj)
+        return;
+    for (size_t i = 0; i < model->nfields; i++) {
+        const ath_field *f = &model->fields[i];
+        if (scalar(f->type))
+            continue;
+        char *p = (char *)obj + field_offset(model, i);
+        if (f->type == ATH_T_BLOB) {
+            ath_blob b;
+            memcpy(&b, p, sizeof b);
+            ath_free(b.data);
+            memset(p, 0, sizeof b);
+        } else {
+            char *s;
+            memcpy(&s, p, sizeof s);
+            ath_free(s);
+            s = NULL;
+            memcpy(p, &s, sizeof s);
+        }
+    }
+}
+
+bool ath_value_equal(const ath_value *a, const ath_value *b)
+{
+    if (a->type == ATH_T_NULL || b->type == ATH_T_NULL)
+        return a->type == b->type;
+    switch (a->type) {
+    case ATH_T_I32:
+    case ATH_T_I64:
+    case ATH_T_BOOL:
+        return (b->type == ATH_T_I32 || b->type == ATH_T_I64 || b->type == ATH_T_BOOL) &&
+               as_i64(a) == as_i64(b);
+    case ATH_T_DOUBLE:
+        return b->type == ATH_T_DOUBLE
+                   ? a->u.f64 == b->u.f64 || (isnan(a->u.f64) && isnan(b->u.f64))
+                   : a->u.f64 == (double)as_i64(b);
+    case ATH_T_TIMESTAMP:
+        return b->type == ATH_T_TIMESTAMP && a->u.ts == b->u.ts;
+    case ATH_T_DATE:
+        return b->type == ATH_T_DATE && a->u.date == b->u.date;
+    case ATH_T_UUID:
+        return b->type == ATH_T_UUID && memcmp(&a->u.uuid, &b->u.uuid, 16) == 0;
+    default:
+        return a->u.s.len == b->u.s.len &&
+               (a->u.s.len == 0 || memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len) == 0);
+    }
+}

@@ -1,0 +1,61 @@
+/* Private: a model checked once and laid out for fast access (columns, key, member offsets). */
+#ifndef ATH_CORE_MAPPING_H
+#define ATH_CORE_MAPPING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <athanor/model.h>
+
+#include "arena.h"
+
+/** One column, resolved. */
+typedef struct ath_col {
+    const ath_field *field;
+    const char *name; /* column name */
+    size_t offset;    /* member offset in the struct */
+    size_t size;
+    ath_type type;
+    unsigned flags; /* field flags | kind flags */
+    bool nullable;
+    bool opt; /* an ath_opt_* wrapper (nullable scalar) */
+    bool pk;
+    bool autoinc;
+    int index; /* position in the mapping */
+} ath_col;
+
+typedef struct ath_mapping {
+    const ath_model *model;
+    ath_col *cols;
+    size_t ncols;
+    int *pk; /* indexes of the key columns, in field order */
+    size_t npk;
+    int autoinc;                    /* index of the autoincrement column, or -1 */
+    struct ath_mixin_state *mixins; /* resolved mixin attachments (mixin.c), or NULL */
+    size_t nmixins;
+} ath_mapping;
+
+/** Validates `model` and lays it out. On failure the message names model and field. */
+int ath_mapping_build(ath_mapping **out, const ath_model *model);
+void ath_mapping_free(ath_mapping *m);
+
+/** The column called `name`, or NULL. */
+const ath_col *ath_mapping_find(const ath_mapping *m, const char *name);
+/** As ath_mapping_find, or ATH_EINVAL naming the column and model (for filters and field lists). */
+int ath_mapping_require(const ath_mapping *m, const char *name, const char *what,
+                        const ath_col **out);
+
+/** The value of column `c` in `obj` (text/blob point into obj). */
+ath_value ath_col_get(const ath_col *c, const void *obj);
+/** True when the member holds no value (NULL / unset opt / 0 for an autoincrement key). */
+bool ath_col_unset(const ath_col *c, const void *obj);
+/**
+ * Stores `v` into the member of `obj`, converting between integer widths. Text and blobs are
+ * copied into `arena`, or malloc'd when arena is NULL (owned by obj then).
+ */
+int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena);
+
+/** True when two values are equal (same type family, same content). */
+bool ath_value_equal(const ath_value *a, const ath_value *b);
+
+#endif

@@ -1,0 +1,724 @@
+/* Compiles filter arrays into SQL conditions with bound parameters. */
+#include "query.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "sqlgen.h"
+
+#define LIKE_ESCAPE '!'
+
+void ath_query_init(ath_query *q, const ath_mapping *m, const ath_dialect *d,
+                    ath_mapping_resolver resolve, void *resolve_ctx)
+{
+    memset(q, 0, sizeof *q);
+    q->m = m;
+    q->d = d;
+    q->resolve = resolve;
+    q->resolve_ctx = resolve_ctx;
+    q->limit = -1;
+    ath_buf_init(&q->where);
+    ath_buf_init(&q->order);
+    ath_arena_init(&q->scratch);
+}
+
+void ath_query_free(ath_query *q)
+{
+    ath_buf_free(&q->where);
+    ath_buf_free(&q->order);
+    ath_arena_free(&q->scratch);
+    ath_free(q->params);
+    q->params = NULL;
+}
+
+int ath_query_param(ath_query *q, ath_value v)
+{
+    if (q->nparams == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 16;
+        ath_value *p = ath_realloc(q->params, cap * sizeof *p);
+        if (!p)
+            return ath_fail(ATH_ENOMEM, "building a query");
+        q->params = p;
+        q->cap = cap;
+    }
+    q->params[q->nparams++] = v;
+    return ATH_OK;
+}
+
+static bool texty(ath_type t)
+{
+    return t == ATH_T_TEXT || t == ATH_T_JSON || t == ATH_T_NUMERIC;
+}
+
+/* A LIKE pattern from literal text: wildcards and the escape character are escaped. */
+static int literal_pattern(ath_query *q, const char *text, size_t len, bool lead, bool trail,
+                           ath_value *out)
+{
+    char *p = ath_arena_alloc(&q->scratch, len * 2 + 3, 0);
+    if (!p)
+        return ath_fail(ATH_ENOMEM, "building a LIKE pattern");
+    size_t n = 0;
+    if (lead)
+        p[n++] = '%';
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '%' || c == '_' || c == LIKE_ESCAPE)
+            p[n++] = LIKE_ESCAPE;
+        p[n++] = c;
+    }
+    if (trail)
+        p[n++] = '%';
+    p[n] = '\0';
+    *out = ath_v_textn(ATH_T_TEXT, p, n);
+    return ATH_OK;
+}
+
+/* Appends `col [NOT] LIKE ?` or its case-insensitive form. */
+static void like_sql(ath_query *q, ath_buf *b, const char *qual, const char *col, bool ci,
+                     bool negate, bool escaped)
+{
+    if (ci && !q->d->has_ilike) {
+        ath_buf_adds(b, "LOWER(");
+        ath_sql_column(b, q->d, qual, col);
+        ath_buf_adds(b, negate ? ") NOT LIKE LOWER(?)" : ") LIKE LOWER(?)");
+    } else {
+        ath_sql_column(b, q->d, qual, col);
+        if (ci)
+            ath_buf_adds(b, negate ? " NOT ILIKE ?" : " ILIKE ?");
+        else
+            ath_buf_adds(b, negate ? " NOT LIKE ?" : " LIKE ?");
+    }
+    if (escaped)
+        ath_buf_addf(b, " ESCAPE '%c'", LIKE_ESCAPE);
+}
+
+static int need_text(const ath_mapping *m, const ath_col *c, const char *what)
+{
+    if (texty(c->type))
+        return ATH_OK;
+    return ath_fail(ATH_EINVAL, "%s needs a text column; %s.%s is %s", what, m->model->table,
+                    c->name, ath_type_name(c->type));
+}
+
+static const char *op_sql(ath_op op)
+{
+    switch (op) {
+    case ATH_EQ:
+        return " = ?";
+    case ATH_NE:
+        return " <> ?";
+    case ATH_LT:
+        return " < ?";
+    case ATH_LE:
+        return " <= ?";
+    case ATH_GT:
+        return " > ?";
+    case ATH_GE:
+        return " >= ?";
+    default:
+        return NULL;
+    }
+}
+
+static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                     const ath_filter *f)
+{
+    const ath_col *c;
+    int rc = ath_mapping_require(m, f->column, "a filter", &c);
+    if (rc != ATH_OK)
+        return rc;
+    const ath_value *v = &f->value;
+    ath_op op = f->op;
+    if ((op == ATH_EQ || op == ATH_NE) && v->type == ATH_T_NULL)
+        op = op == ATH_EQ ? ATH_IS_NULL : ATH_IS_NOT_NULL;
+    if (op_sql(op)) {
+        ath_buf_addc(b, '(');
+        ath_sql_column(b, q->d, qual, c->name);
+        ath_buf_adds(b, op_sql(op));
+        ath_buf_addc(b, ')');
+        return ath_query_param(q, *v);
+    }
+    switch (op) {
+    case ATH_IS_NULL:
+    case ATH_IS_NOT_NULL:
+        ath_buf_addc(b, '(');
+        ath_sql_column(b, q->d, qual, c->name);
+        ath_buf_adds(b, op == ATH_IS_NULL ? " IS NULL)" : " IS NOT NULL)");
+        return ATH_OK;
+    case ATH_BETWEEN:
+        if (v->type == ATH_T_NULL || f->value2.type == ATH_T_NULL)
+            return ath_fail(ATH_EINVAL, "between on %s needs two non-NULL bounds", c->name);
+        ath_buf_addc(b, '(');
+        ath_sql_column(b, q->d, qual, c->name);
+        ath_buf_adds(b, " BETWEEN ? AND ?)");
+        if ((rc = ath_query_param(q, *v)) != ATH_OK)
+            return rc;
+        return ath_query_param(q, f->value2);
+    default:
+        break;
+    }
+    /* the LIKE family */
+    if ((rc = need_text(m, c, "a LIKE-style filter")) != ATH_OK)
+        return rc;
+    if (!texty(v->type))
+        return ath_fail(ATH_EINVAL, "a LIKE-style filter on %s needs a text value", c->name);
+    bool ci = op == ATH_ILIKE || op == ATH_NOT_ILIKE || op == ATH_ISTARTSWITH ||
+              op == ATH_IENDSWITH || op == ATH_ICONTAINS;
+    bool negate = op == ATH_NOT_LIKE || op == ATH_NOT_ILIKE;
+    bool raw = op == ATH_LIKE || op == ATH_ILIKE || negate;
+    ath_value pattern = *v;
+    if (!raw) {
+        bool lead =
+            op == ATH_ENDSWITH || op == ATH_IENDSWITH || op == ATH_CONTAINS || op == ATH_ICONTAINS;
+        bool trail = op == ATH_STARTSWITH || op == ATH_ISTARTSWITH || op == ATH_CONTAINS ||
+                     op == ATH_ICONTAINS;
+        if ((rc = literal_pattern(q, v->u.s.ptr, v->u.s.len, lead, trail, &pattern)) != ATH_OK)
+            return rc;
+    }
+    ath_buf_addc(b, '(');
+    like_sql(q, b, qual, c->name, ci, negate, !raw);
+    ath_buf_addc(b, ')');
+    return ath_query_param(q, pattern);
+}
+
+static int in_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                  const ath_filter *f)
+{
+    const ath_col *c;
+    int rc = ath_mapping_require(m, f->column, "a collection filter", &c);
+    if (rc != ATH_OK)
+        return rc;
+    bool negate = f->kind == ATH_FILTER_NOT_IN;
+    if (f->nvalues == 0) { /* empty: IN matches nothing, NOT IN everything */
+        ath_buf_adds(b, negate ? "(1 = 1)" : "(1 = 0)");
+        return ATH_OK;
+    }
+    if (!f->values)
+        return ath_fail(ATH_EINVAL, "collection filter on %s has no values", c->name);
+    ath_buf_addc(b, '(');
+    ath_sql_column(b, q->d, qual, c->name);
+    ath_buf_adds(b, negate ? " NOT IN (" : " IN (");
+    ath_sql_placeholders_list(b, f->nvalues);
+    ath_buf_adds(b, "))");
+    for (size_t i = 0; i < f->nvalues; i++)
+        if ((rc = ath_query_param(q, f->values[i])) != ATH_OK)
+            return rc;
+    return ATH_OK;
+}
+
+static int before_after_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                            const ath_filter *f)
+{
+    const ath_col *c;
+    int rc = ath_mapping_require(m, f->column, "a before/after filter", &c);
+    if (rc != ATH_OK)
+        return rc;
+    bool inclusive = f->kind == ATH_FILTER_ON_BEFORE_AFTER;
+    bool before = f->value.type != ATH_T_NULL, after = f->value2.type != ATH_T_NULL;
+    if (!before && !after) {
+        ath_buf_adds(b, "(1 = 1)");
+        return ATH_OK;
+    }
+    ath_buf_addc(b, '(');
+    if (after) {
+        ath_sql_column(b, q->d, qual, c->name);
+        ath_buf_adds(b, inclusive ? " >= ?" : " > ?");
+        if ((rc = ath_query_param(q, f->value2)) != ATH_OK)
+            return rc;
+    }
+    if (before) {
+        ath_buf_adds(b, after ? " AND " : "");
+        ath_sql_column(b, q->d, qual, c->name);
+        ath_buf_adds(b, inclusive ? " <= ?" : " < ?");
+        if ((rc = ath_query_param(q, f->value)) != ATH_OK)
+            return rc;
+    }
+    ath_buf_addc(b, ')');
+    return ATH_OK;
+}
+
+static int search_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                      const ath_filter *f)
+{
+    if (!f->column || !f->text)
+        return ath_fail(ATH_EINVAL, "a search filter needs columns and text");
+    bool negate = f->kind == ATH_FILTER_NOT_SEARCH;
+    ath_value pattern;
+    int rc = literal_pattern(q, f->text, strlen(f->text), true, true, &pattern);
+    if (rc != ATH_OK)
+        return rc;
+    ath_buf_addc(b, '(');
+    const char *p = f->column;
+    int n = 0;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+        /* allow "a, b" as well as "a,b" */
+        char *start = name;
+        while (*start == ' ')
+            start++;
+        for (char *e = start + strlen(start); e > start && e[-1] == ' ';)
+            *--e = '\0';
+        const ath_col *c;
+        if ((rc = ath_mapping_require(m, start, "a search filter", &c)) != ATH_OK)
+            return rc;
+        if ((rc = need_text(m, c, "search")) != ATH_OK)
+            return rc;
+        if (negate) {
+            ath_buf_adds(b, n ? " AND (" : "(");
+            ath_sql_column(b, q->d, qual, c->name);
+            ath_buf_adds(b, " IS NULL OR ");
+            like_sql(q, b, qual, c->name, f->ignore_case, true, true);
+            ath_buf_addc(b, ')');
+        } else {
+            ath_buf_adds(b, n ? " OR " : "");
+            like_sql(q, b, qual, c->name, f->ignore_case, false, true);
+        }
+        if ((rc = ath_query_param(q, pattern)) != ATH_OK)
+            return rc;
+        n++;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    if (n == 0)
+        return ath_fail(ATH_EINVAL, "a search filter needs at least one column");
+    ath_buf_addc(b, ')');
+    return ATH_OK;
+}
+
+static int predicate(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                     const ath_filter *f, bool top);
+
+static int group_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                     const ath_filter *children, size_t n, const char *joiner, const char *empty)
+{
+    size_t used = 0;
+    ath_buf_addc(b, '(');
+    for (size_t i = 0; i < n; i++) {
+        if (children[i].kind == ATH_FILTER_OPTIONS)
+            continue;
+        if (used++)
+            ath_buf_adds(b, joiner);
+        int rc = predicate(q, b, m, qual, &children[i], false);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    if (!used)
+        ath_buf_adds(b, empty);
+    ath_buf_addc(b, ')');
+    return ATH_OK;
+}
+
+/* The column of `from` referencing `to` (a foreign key "to_table.col"), and the target column. */
+static const ath_col *reference_between(const ath_mapping *from, const ath_mapping *to,
+                                        const ath_col **target)
+{
+    for (size_t i = 0; i < from->ncols; i++) {
+        const char *ref = from->cols[i].field->references;
+        if (!ref)
+            continue;
+        const char *dot = strchr(ref, '.');
+        size_t tlen = strlen(to->model->table);
+        if ((size_t)(dot - ref) == tlen && strncmp(ref, to->model->table, tlen) == 0) {
+            const ath_col *t = ath_mapping_find(to, dot + 1);
+            if (t) {
+                *target = t;
+                return &from->cols[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static int exists_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                      const ath_filter *f)
+{
+    if (!f->related)
+        return ath_fail(ATH_EINVAL, "an exists filter needs a related model");
+    if (!q->resolve)
+        return ath_fail(ATH_EINVAL, "exists filters are not available here");
+    const ath_mapping *r;
+    int rc = q->resolve(q->resolve_ctx, f->related, &r);
+    if (rc != ATH_OK)
+        return rc;
+    char alias[16];
+    snprintf(alias, sizeof alias, "s%d", ++q->aliases);
+    const ath_col *target = NULL, *fk;
+    const char *fk_qual, *target_qual;
+    if ((fk = reference_between(r, m, &target))) { /* related rows point at this one */
+        fk_qual = alias;
+        target_qual = qual;
+    } else if ((fk = reference_between(m, r, &target))) { /* this row points at the related */
+        fk_qual = qual;
+        target_qual = alias;
+    } else {
+        return ath_fail(ATH_EINVAL, "exists filter: no foreign key joins %s and %s",
+                        m->model->table, r->model->table);
+    }
+    ath_buf_adds(b, f->kind == ATH_FILTER_NOT_EXISTS ? "(NOT EXISTS (SELECT 1 FROM "
+                                                     : "(EXISTS (SELECT 1 FROM ");
+    ath_sql_ident(b, q->d, r->model->table);
+    ath_buf_addc(b, ' ');
+    ath_sql_ident(b, q->d, alias);
+    ath_buf_adds(b, " WHERE ");
+    ath_sql_column(b, q->d, fk_qual, fk->name);
+    ath_buf_adds(b, " = ");
+    ath_sql_column(b, q->d, target_qual, target->name);
+    if (f->nchildren) {
+        ath_buf_adds(b, " AND ");
+        if ((rc = group_sql(q, b, r, alias, f->children, f->nchildren, " AND ", "1 = 1")) != ATH_OK)
+            return rc;
+    }
+    ath_buf_adds(b, "))");
+    return ATH_OK;
+}
+
+static int predicate(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
+                     const ath_filter *f, bool top)
+{
+    switch (f->kind) {
+    case ATH_FILTER_WHERE:
+        return where_sql(q, b, m, qual, f);
+    case ATH_FILTER_IN:
+    case ATH_FILTER_NOT_IN:
+        return in_sql(q, b, m, qual, f);
+    case ATH_FILTER_BEFORE_AFTER:
+    case ATH_FILTER_ON_BEFORE_AFTER:
+        return before_after_sql(q, b, m, qual, f);
+    case ATH_FILTER_SEARCH:
+    case ATH_FILTER_NOT_SEARCH:
+        return search_sql(q, b, m, qual, f);
+    case ATH_FILTER_ANY:
+        return group_sql(q, b, m, qual, f->children, f->nchildren, " OR ", "1 = 0");
+    case ATH_FILTER_ALL:
+        return group_sql(q, b, m, qual, f->children, f->nchildren, " AND ", "1 = 1");
+    case ATH_FILTER_EXISTS:
+    case ATH_FILTER_NOT_EXISTS:
+        return exists_sql(q, b, m, qual, f);
+    case ATH_FILTER_ORDER_BY:
+    case ATH_FILTER_LIMIT_OFFSET:
+    case ATH_FILTER_AFTER:
+        return ath_fail(ATH_EINVAL, "order_by, limit_offset and after belong at the top level, "
+                                    "not inside any/all/exists");
+    default:
+        (void)top;
+        return ath_fail(ATH_EINVAL, "unknown filter kind %d", (int)f->kind);
+    }
+}
+
+static int add_order(ath_query *q, const ath_col *c, bool desc)
+{
+    for (size_t i = 0; i < q->norder; i++)
+        if (q->order_cols[i] == c)
+            return ATH_OK; /* first mention wins */
+    if (q->norder == ATH_ORDER_MAX)
+        return ath_fail(ATH_EINVAL, "at most %d order_by columns", ATH_ORDER_MAX);
+    q->order_cols[q->norder] = c;
+    q->order_desc[q->norder] = desc;
+    q->norder++;
+    return ATH_OK;
+}
+
+/* --- keyset cursors -----------------------------------------------------------------------------
+ */
+
+static void hex_bytes(ath_buf *b, const unsigned char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        ath_buf_addc(b, hex[p[i] >> 4]);
+        ath_buf_addc(b, hex[p[i] & 15]);
+    }
+}
+
+int ath_cols_encode(const ath_col *const *cols, size_t n, const void *obj, ath_buf *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        ath_value v = ath_col_get(cols[i], obj);
+        if (i)
+            ath_buf_addc(b, ',');
+        switch (v.type) {
+        case ATH_T_NULL:
+            return 0; /* NULL has no place in a key */
+        case ATH_T_I32:
+            ath_buf_addf(b, "i%" PRId32, v.u.i32);
+            break;
+        case ATH_T_I64:
+            ath_buf_addf(b, "i%" PRId64, v.u.i64);
+            break;
+        case ATH_T_BOOL:
+            ath_buf_addf(b, "i%d", v.u.b ? 1 : 0);
+            break;
+        case ATH_T_DOUBLE:
+            ath_buf_addf(b, "f%a", v.u.f64);
+            break;
+        case ATH_T_TIMESTAMP:
+            ath_buf_addf(b, "s%" PRId64, v.u.ts);
+            break;
+        case ATH_T_DATE:
+            ath_buf_addf(b, "d%" PRId32, v.u.date);
+            break;
+        case ATH_T_UUID:
+            ath_buf_addc(b, 'u');
+            hex_bytes(b, v.u.uuid.bytes, 16);
+            break;
+        default: /* text-like and blobs: hex keeps the token free of separators */
+            ath_buf_addc(b, 'x');
+            hex_bytes(b, v.u.s.ptr, v.u.s.len);
+            break;
+        }
+    }
+    return b->oom ? ath_fail(ATH_ENOMEM, "encoding a key") : 1;
+}
+
+int ath_query_cursor(const ath_query *q, const void *obj, char **out)
+{
+    ath_buf b;
+    ath_buf_init(&b);
+    *out = NULL;
+    int rc = ath_cols_encode(q->order_cols, q->norder, obj, &b);
+    if (rc <= 0) { /* a NULL ordering value: no keyset cursor for this page */
+        ath_buf_free(&b);
+        return rc;
+    }
+    *out = ath_buf_take(&b);
+    return *out ? ATH_OK : ath_fail(ATH_ENOMEM, "encoding a cursor");
+}
+
+static int bad_cursor(const char *why)
+{
+    return ath_fail(ATH_EINVAL,
+                    "the cursor does not fit this query (%s): pass the cursor of a "
+                    "list with the same order_by filters",
+                    why);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* Decodes one cursor entry for column c into v (text lives in q->scratch). */
+static int decode_entry(ath_query *q, const ath_col *c, const char *s, size_t len, ath_value *v)
+{
+    char tag = len ? s[0] : '?';
+    const char *body = s + 1;
+    size_t blen = len ? len - 1 : 0;
+    char num[64];
+    if (tag == 'i' || tag == 'f' || tag == 's' || tag == 'd') {
+        if (blen == 0 || blen >= sizeof num)
+            return bad_cursor("bad number");
+        memcpy(num, body, blen);
+        num[blen] = '\0';
+        char *end;
+        if (tag == 'f') {
+            double x = strtod(num, &end);
+            if (*end || c->type != ATH_T_DOUBLE)
+                return bad_cursor("type");
+            *v = ath_v_double(x);
+            return ATH_OK;
+        }
+        long long x = strtoll(num, &end, 10);
+        if (*end)
+            return bad_cursor("bad number");
+        if (tag == 's' && c->type == ATH_T_TIMESTAMP)
+            *v = ath_v_timestamp(x);
+        else if (tag == 'd' && c->type == ATH_T_DATE)
+            *v = ath_v_date((ath_date)x);
+        else if (tag == 'i' && (c->type == ATH_T_I32 || c->type == ATH_T_I64))
+            *v = ath_v_i64(x);
+        else if (tag == 'i' && c->type == ATH_T_BOOL)
+            *v = ath_v_bool(x != 0);
+        else
+            return bad_cursor("type");
+        return ATH_OK;
+    }
+    if (tag != 'u' && tag != 'x')
+        return bad_cursor("unknown entry");
+    if (blen % 2)
+        return bad_cursor("odd hex");
+    unsigned char *bytes = ath_arena_alloc(&q->scratch, blen / 2 + 1, 0);
+    if (!bytes)
+        return ath_fail(ATH_ENOMEM, "decoding a cursor");
+    for (size_t i = 0; i < blen / 2; i++) {
+        int hi = hexval(body[2 * i]), lo = hexval(body[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return bad_cursor("bad hex");
+        bytes[i] = (unsigned char)(hi << 4 | lo);
+    }
+    bytes[blen / 2] = '\0';
+    if (tag == 'u') {
+        if (blen != 32 || c->type != ATH_T_UUID)
+            return bad_cursor("type");
+        ath_uuid u;
+        memcpy(u.bytes, bytes, 16);
+        *v = ath_v_uuid(u);
+        return ATH_OK;
+    }
+    if (c->type == ATH_T_BLOB)
+        *v = ath_v_blob(bytes, blen / 2);
+    else if (texty(c->type))
+        *v = ath_v_textn(c->type, (const char *)bytes, blen / 2);
+    else
+        return bad_cursor("type");
+    return ATH_OK;
+}
+
+/* (c1 > v1) OR (c1 = v1 AND c2 > v2) OR …, with < for descending columns. */
+static int keyset_sql(ath_query *q, ath_buf *b)
+{
+    ath_value vals[ATH_ORDER_MAX];
+    const char *p = q->after;
+    for (size_t i = 0; i < q->norder; i++) {
+        size_t len = strcspn(p, ",");
+        if (len == 0)
+            return bad_cursor("too few entries");
+        int rc = decode_entry(q, q->order_cols[i], p, len, &vals[i]);
+        if (rc != ATH_OK)
+            return rc;
+        p += len;
+        if (*p == ',')
+            p++;
+        else if (i + 1 < q->norder)
+            return bad_cursor("too few entries");
+    }
+    if (*p)
+        return bad_cursor("too many entries");
+    ath_buf_addc(b, '(');
+    for (size_t i = 0; i < q->norder; i++) {
+        ath_buf_adds(b, i ? " OR (" : "(");
+        for (size_t j = 0; j < i; j++) {
+            ath_sql_column(b, q->d, q->m->model->table, q->order_cols[j]->name);
+            ath_buf_adds(b, " = ? AND ");
+            int rc = ath_query_param(q, vals[j]);
+            if (rc != ATH_OK)
+                return rc;
+        }
+        ath_sql_column(b, q->d, q->m->model->table, q->order_cols[i]->name);
+        ath_buf_adds(b, q->order_desc[i] ? " < ?)" : " > ?)");
+        int rc = ath_query_param(q, vals[i]);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    ath_buf_addc(b, ')');
+    return ATH_OK;
+}
+
+int ath_query_and(ath_query *q, const char *sql, const ath_value *params, size_t nparams)
+{
+    ath_buf_adds(&q->where, q->where.len ? " AND " : "");
+    ath_buf_adds(&q->where, sql);
+    for (size_t i = 0; i < nparams; i++) {
+        int rc = ath_query_param(q, params[i]);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    return q->where.oom ? ath_fail(ATH_ENOMEM, "building a query") : ATH_OK;
+}
+
+int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const char *purpose,
+                      bool allow_order)
+{
+    int rc;
+    if (n && !filters)
+        return ath_fail(ATH_EINVAL, "%s: %zu filters given but the array is NULL", purpose, n);
+    /* pass 1: ordering, paging and options, so a cursor can be read against the order */
+    for (size_t i = 0; i < n; i++) {
+        const ath_filter *f = &filters[i];
+        switch (f->kind) {
+        case ATH_FILTER_ORDER_BY: {
+            const ath_col *c;
+            if (!allow_order)
+                break;
+            if ((rc = ath_mapping_require(q->m, f->column, "order_by", &c)) != ATH_OK)
+                return rc;
+            if ((rc = add_order(q, c, f->desc)) != ATH_OK)
+                return rc;
+            break;
+        }
+        case ATH_FILTER_LIMIT_OFFSET:
+            if (!allow_order)
+                break;
+            if (f->offset < 0)
+                return ath_fail(ATH_EINVAL, "%s: offset must not be negative", purpose);
+            q->has_limit = f->limit >= 0;
+            q->limit = f->limit;
+            q->offset = f->offset;
+            break;
+        case ATH_FILTER_AFTER:
+            if (!allow_order)
+                break;
+            q->has_after = true;
+            q->after = f->text && *f->text ? f->text : NULL;
+            break;
+        case ATH_FILTER_OPTIONS:
+            q->options |= f->options;
+            break;
+        default:
+            break;
+        }
+    }
+    /* paging needs a total order: the primary key breaks ties */
+    if (q->has_limit || q->has_after)
+        for (size_t i = 0; i < q->m->npk; i++)
+            if ((rc = add_order(q, &q->m->cols[q->m->pk[i]], false)) != ATH_OK)
+                return rc;
+    for (size_t i = 0; i < q->norder; i++) {
+        ath_buf_adds(&q->order, i ? ", " : "");
+        ath_sql_column(&q->order, q->d, q->m->model->table, q->order_cols[i]->name);
+        ath_buf_adds(&q->order, q->order_desc[i] ? " DESC" : "");
+    }
+    /* pass 2: conditions */
+    for (size_t i = 0; i < n; i++) {
+        const ath_filter *f = &filters[i];
+        if (f->kind == ATH_FILTER_ORDER_BY || f->kind == ATH_FILTER_LIMIT_OFFSET ||
+            f->kind == ATH_FILTER_AFTER || f->kind == ATH_FILTER_OPTIONS)
+            continue;
+        ath_buf_adds(&q->where, q->where.len ? " AND " : "");
+        if ((rc = predicate(q, &q->where, q->m, q->m->model->table, f, true)) != ATH_OK)
+            return rc;
+    }
+    if (q->after) {
+        ath_buf_adds(&q->where, q->where.len ? " AND " : "");
+        if ((rc = keyset_sql(q, &q->where)) != ATH_OK)
+            return rc;
+    }
+    if (q->where.oom || q->order.oom)
+        return ath_fail(ATH_ENOMEM, "building a query");
+    return ATH_OK;
+}
+
+void ath_query_sql_where(const ath_query *q, ath_buf *sql)
+{
+    if (q->where.len) {
+        ath_buf_adds(sql, " WHERE ");
+        ath_buf_add(sql, q->where.data, q->where.len);
+    }
+}
+
+void ath_query_sql_order_limit(const ath_query *q, ath_buf *sql, ath_value *extra, size_t *nextra)
+{
+    *nextra = 0;
+    if (q->order.len) {
+        ath_buf_adds(sql, " ORDER BY ");
+        ath_buf_add(sql, q->order.data, q->order.len);
+    }
+    if (q->has_limit || q->offset > 0) {
+        ath_buf_adds(sql, " LIMIT ?");
+        extra[(*nextra)++] = ath_v_i64(q->has_limit ? q->limit : INT64_MAX);
+        if (q->offset > 0) {
+            ath_buf_adds(sql, " OFFSET ?");
+            extra[(*nextra)++] = ath_v_i64(q->offset);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/* Private: filters compiled into WHERE / ORDER BY / LIMIT text and bound parameters. */
+#ifndef ATH_CORE_QUERY_H
+#define ATH_CORE_QUERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <athanor/driver.h>
+#include <athanor/filter.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "mapping.h"
+
+#define ATH_ORDER_MAX 16
+
+/** Finds (building if needed) the mapping of another model, for EXISTS filters. */
+typedef int (*ath_mapping_resolver)(void *ctx, const ath_model *model, const ath_mapping **out);
+
+typedef struct ath_query {
+    const ath_mapping *m;
+    const ath_dialect *d;
+    ath_mapping_resolver resolve;
+    void *resolve_ctx;
+    ath_buf where;     /* conditions joined by AND, without the WHERE keyword */
+    ath_buf order;     /* without ORDER BY */
+    ath_value *params; /* parameters of `where`, in order */
+    size_t nparams;
+    size_t cap;
+    ath_arena scratch; /* LIKE patterns and decoded cursor text */
+    bool has_limit;
+    int64_t limit;
+    int64_t offset;
+    const ath_col *order_cols[ATH_ORDER_MAX];
+    bool order_desc[ATH_ORDER_MAX];
+    size_t norder;
+    bool has_after;
+    const char *after; /* cursor text, NULL for the first page */
+    unsigned options;  /* ATH_OPT_* */
+    int aliases;       /* EXISTS subquery aliases used */
+} ath_query;
+
+void ath_query_init(ath_query *q, const ath_mapping *m, const ath_dialect *d,
+                    ath_mapping_resolver resolve, void *resolve_ctx);
+void ath_query_free(ath_query *q);
+
+/**
+ * Compiles the filters. `purpose` says what the query is for ("list", "count", "delete_where"…)
+ * for messages; `allow_order` false refuses order_by/limit/after (count ignores them instead
+ * when `ignore_order` is set). Returns ATH_OK or ATH_EINVAL naming the offending column/filter.
+ */
+int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const char *purpose,
+                      bool allow_order);
+
+/** Adds a condition (already-built SQL text with `nparams` placeholders) ANDed to the rest. */
+int ath_query_and(ath_query *q, const char *sql, const ath_value *params, size_t nparams);
+
+/** Appends " WHERE …" when there are conditions. */
+void ath_query_sql_where(const ath_query *q, ath_buf *sql);
+/**
+ * Appends " ORDER BY … LIMIT ? OFFSET ?" and returns the parameters for them through
+ * `extra` (up to 2 values) and *nextra.
+ */
+void ath_query_sql_order_limit(const ath_query *q, ath_buf *sql, ath_value *extra, size_t *nextra);
+
+/** The keyset cursor for a row (the values of the ordering columns), malloc'd. */
+int ath_query_cursor(const ath_query *q, const void *obj, char **out);
+
+/**
+ * Appends a text encoding of the columns' values in obj ("i42,x6869"): 1 when written, 0 when a
+ * value is NULL, negative on error. Used for cursors and for matching rows to objects.
+ */
+int ath_cols_encode(const ath_col *const *cols, size_t n, const void *obj, ath_buf *b);
+
+/** Adds a bound parameter. */
+int ath_query_param(ath_query *q, ath_value v);
+
+#endif

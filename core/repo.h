@@ -1,0 +1,80 @@
+/* Private: the repository object and the helpers its operation files share. */
+#ifndef ATH_CORE_REPO_H
+#define ATH_CORE_REPO_H
+
+#include <athanor/repository.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "list.h"
+#include "mapping.h"
+#include "query.h"
+
+#define INSERT_CACHE 8
+
+typedef struct insert_sql {
+    uint64_t omitted; /* bit i: column i left to the database */
+    bool returning;
+    char *sql;
+} insert_sql;
+
+struct ath_repo {
+    ath_session *session;
+    ath_engine *engine;
+    const ath_mapping *m;
+    const ath_dialect *d;
+    bool auto_commit;
+    ath_error_messages messages;
+    char *sql_select; /* SELECT <columns> FROM <table> */
+    char *sql_get;    /* … WHERE <key> */
+    char *sql_update; /* UPDATE <table> SET <non-key> = ? … WHERE <key> */
+    char *sql_delete; /* DELETE FROM <table> WHERE <key> */
+    insert_sql inserts[INSERT_CACHE];
+    size_t ninserts;
+    ath_value *vals; /* scratch parameters */
+    size_t nvals;
+    ath_buf sql; /* scratch statement text */
+};
+
+/** Makes room for n scratch parameters in repo->vals. */
+int repo_reserve(ath_repo *r, size_t n);
+
+/**
+ * Prepares and runs `sql` in the session. With `out` the caller reads the rows and releases the
+ * statement; without, rows are drained and *changes (if given) receives the affected count.
+ */
+int repo_run(ath_repo *r, const char *sql, bool write, const ath_value *params, size_t n,
+             ath_stmt **out, int64_t *changes);
+
+/** Applies auto_commit (commit on success, roll back on failure) and custom messages. */
+int repo_finish(ath_repo *r, int rc, bool write);
+
+/** The connection (opening the transaction); for capabilities. */
+int repo_conn(ath_repo *r, bool write, ath_conn **conn);
+
+/** Compiles filters for this repository's model. */
+void repo_query_init(ath_repo *r, ath_query *q);
+
+/** Loads the first row of a statement into obj (zeroed first; strings malloc'd). 0: no row. */
+int repo_fetch_one(ath_repo *r, ath_stmt *st, void *obj);
+
+/** Reads the row with the primary key of `keyobj` into `out` (strings malloc'd). */
+int repo_reload(ath_repo *r, const void *keyobj, void *out);
+
+/** Values of the key columns of obj into vals[0..npk). */
+void repo_key_values(const ath_repo *r, const void *obj, ath_value *vals);
+
+/** Resolves field names into columns (refusing key columns when `no_keys`). */
+int repo_columns(ath_repo *r, const char *const *names, size_t n, bool no_keys, const char *what,
+                 const ath_col **out);
+
+/** Rows per multi-row statement with `cols` parameters each, under the connection's limit. */
+size_t repo_chunk_rows(const ath_conn *conn, size_t cols);
+
+/** UPDATE the given columns of obj's row (ATH_ENOTFOUND when none; n = 0 only checks it exists). */
+int repo_update_columns(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
+
+/** add without auto_commit and custom messages (for composite operations). */
+int repo_add(ath_repo *r, void *obj);
+
+#endif

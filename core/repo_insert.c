@@ -1,0 +1,338 @@
+/* Repository inserts: add and add_many, with generated keys written back. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "repo.h"
+#include "session.h"
+#include "sqlgen.h"
+
+/* Rows per multi-row statement at most (bigger statements stop paying off). */
+#define MAX_CHUNK_ROWS 1000
+
+/* Bit i set: column i is left to the database (unset autoincrement key or server default). */
+static uint64_t omitted_columns(const ath_repo *r, const void *obj)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; i < r->m->ncols && i < 64; i++) {
+        const ath_col *c = &r->m->cols[i];
+        if ((c->autoinc || c->field->server_default) && ath_col_unset(c, obj))
+            mask |= UINT64_C(1) << i;
+    }
+    return mask;
+}
+
+static bool omitted(uint64_t mask, size_t i)
+{
+    return i < 64 && (mask >> i) & 1;
+}
+
+/* The value bound for column c: a client default replaces an unset member (and is stored in it). */
+static ath_value insert_value(const ath_col *c, void *obj)
+{
+    ath_value v = ath_col_get(c, obj);
+    if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL) {
+        v = c->field->default_value;
+        if (c->type != ATH_T_TEXT && c->type != ATH_T_BLOB && c->type != ATH_T_JSON &&
+            c->type != ATH_T_NUMERIC)
+            ath_col_set(c, obj, &v, NULL); /* scalars only: strings stay the caller's */
+    }
+    return v;
+}
+
+/* INSERT INTO t (cols) VALUES (?, …)×rows [RETURNING …], into r->sql. */
+static void insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols)
+{
+    const ath_mapping *m = r->m;
+    ath_buf *b = &r->sql;
+    size_t ncols = 0;
+    ath_buf_clear(b);
+    ath_buf_adds(b, "INSERT INTO ");
+    ath_sql_ident(b, r->d, m->model->table);
+    for (size_t i = 0; i < m->ncols; i++) {
+        if (omitted(mask, i))
+            continue;
+        ath_buf_adds(b, ncols++ ? ", " : " (");
+        ath_sql_ident(b, r->d, m->cols[i].name);
+    }
+    if (ncols == 0) {
+        ath_buf_adds(b, r->d->insert_defaults ? r->d->insert_defaults : " DEFAULT VALUES");
+    } else {
+        ath_buf_adds(b, ") VALUES ");
+        for (size_t row = 0; row < rows; row++) {
+            ath_buf_adds(b, row ? ", (" : "(");
+            ath_sql_placeholders_list(b, ncols);
+            ath_buf_addc(b, ')');
+        }
+    }
+    if (returning_cols)
+        ath_buf_adds(b, returning_cols);
+}
+
+/* " RETURNING <omitted columns>" for a single-row add. */
+static void returning_text(ath_repo *r, uint64_t mask, ath_buf *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->m->ncols; i++) {
+        if (!omitted(mask, i))
+            continue;
+        ath_buf_adds(out, n++ ? ", " : " RETURNING ");
+        ath_sql_ident(out, r->d, r->m->cols[i].name);
+    }
+}
+
+static const char *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
+{
+    for (size_t i = 0; i < r->ninserts; i++)
+        if (r->inserts[i].omitted == mask && r->inserts[i].returning == returning)
+            return r->inserts[i].sql;
+    ath_buf ret;
+    ath_buf_init(&ret);
+    if (returning)
+        returning_text(r, mask, &ret);
+    insert_text(r, mask, 1, ret.data);
+    ath_buf_free(&ret);
+    if (r->sql.oom)
+        return NULL;
+    char *sql = ath_strdup(r->sql.data);
+    if (!sql)
+        return NULL;
+    if (r->ninserts == INSERT_CACHE) { /* full: replace the oldest */
+        ath_free(r->inserts[0].sql);
+        memmove(r->inserts, r->inserts + 1, (INSERT_CACHE - 1) * sizeof *r->inserts);
+        r->ninserts--;
+    }
+    r->inserts[r->ninserts++] = (insert_sql){mask, returning, sql};
+    return sql;
+}
+
+/* Fills the parameters of one row (non-omitted columns) at vals. */
+static size_t row_values(ath_repo *r, uint64_t mask, void *obj, ath_value *vals)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->m->ncols; i++)
+        if (!omitted(mask, i))
+            vals[n++] = insert_value(&r->m->cols[i], obj);
+    return n;
+}
+
+/* Reads omitted server-default columns (not the key) back by primary key, without RETURNING. */
+static int read_back_defaults(ath_repo *r, uint64_t mask, void *obj)
+{
+    uint64_t rest = mask;
+    if (r->m->autoinc >= 0)
+        rest &= ~(UINT64_C(1) << r->m->autoinc);
+    if (!rest)
+        return ATH_OK;
+    void *row = ath_calloc(1, r->m->model->struct_size);
+    if (!row)
+        return ath_fail(ATH_ENOMEM, "reading back defaults");
+    int rc = repo_reload(r, obj, row);
+    if (rc == ATH_OK)
+        for (size_t i = 0; i < r->m->ncols; i++)
+            if (omitted(rest, i)) {
+                ath_value v = ath_col_get(&r->m->cols[i], row);
+                if ((rc = ath_col_set(&r->m->cols[i], obj, &v, NULL)) != ATH_OK)
+                    break;
+            }
+    ath_model_free_fields(r->m->model, row);
+    ath_free(row);
+    return rc;
+}
+
+static int add_one(ath_repo *r, void *obj)
+{
+    ath_conn *conn;
+    int rc = repo_conn(r, true, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    uint64_t mask = omitted_columns(r, obj);
+    bool returning = mask && (conn->info.caps & ATH_CAP_RETURNING);
+    const char *sql = single_insert_sql(r, mask, returning);
+    if (!sql || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
+        return rc != ATH_OK ? rc : ath_fail(ATH_ENOMEM, "building an insert");
+    size_t n = row_values(r, mask, obj, r->vals);
+    if (!returning)
+        return repo_run(r, sql, true, r->vals, n, NULL, NULL);
+    ath_stmt *st;
+    if ((rc = repo_run(r, sql, true, r->vals, n, &st, NULL)) != ATH_OK)
+        return rc;
+    rc = ath_session_step(r->session, st);
+    if (rc == 1) {
+        int col = 0;
+        for (size_t i = 0; i < r->m->ncols && rc == 1; i++) {
+            if (!omitted(mask, i))
+                continue;
+            ath_value v;
+            if ((rc = conn->driver->column(st->d, col++, r->m->cols[i].type, &v)) == ATH_OK)
+                rc = ath_col_set(&r->m->cols[i], obj, &v, NULL) == ATH_OK ? 1 : ATH_ENOMEM;
+        }
+        while (rc == 1)
+            rc = ath_session_step(r->session, st);
+    } else if (rc == 0) {
+        rc = ath_fail(ATH_ESQL, "INSERT … RETURNING gave no row");
+    }
+    ath_stmt_release(st);
+    return rc;
+}
+
+int repo_add(ath_repo *r, void *obj)
+{
+    if (!obj)
+        return ath_fail(ATH_EINVAL, "add: no object given");
+    int rc = add_one(r, obj);
+    if (rc == ATH_OK) {
+        uint64_t mask = omitted_columns(r, obj); /* what is still unset after the insert */
+        ath_conn *conn;
+        if (r->m->autoinc >= 0 && omitted(mask, (size_t)r->m->autoinc) &&
+            (rc = repo_conn(r, true, &conn)) == ATH_OK) {
+            int64_t id = 0;
+            if ((rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK) {
+                ath_value v = ath_v_i64(id);
+                rc = ath_col_set(&r->m->cols[r->m->autoinc], obj, &v, NULL);
+            }
+        }
+        if (rc == ATH_OK && mask)
+            rc = read_back_defaults(r, mask, obj);
+    }
+    return rc;
+}
+
+int ath_repo_add(ath_repo *r, void *obj)
+{
+    return repo_finish(r, repo_add(r, obj), true);
+}
+
+static int compare_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Inserts rows [0, rows) of one run sharing `mask`, writing generated keys back. */
+static int insert_chunk(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
+                        int64_t *ids)
+{
+    size_t size = r->m->model->struct_size;
+    int autoinc = r->m->autoinc;
+    bool want_ids = autoinc >= 0 && omitted(mask, (size_t)autoinc);
+    unsigned caps = conn->info.caps;
+    bool by_last_id =
+        want_ids && (caps & (ATH_CAP_LAST_INSERT_ID_IS_LAST | ATH_CAP_MULTIROW_IDS_SEQUENTIAL));
+    bool returning = want_ids && !by_last_id && (caps & ATH_CAP_RETURNING);
+    if (want_ids && !by_last_id && !returning) { /* no way to learn the keys: one by one */
+        for (size_t i = 0; i < rows; i++) {
+            int rc = add_one(r, objs + i * size);
+            int64_t id = 0;
+            if (rc == ATH_OK && (rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK) {
+                ath_value v = ath_v_i64(id);
+                rc = ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);
+            }
+            if (rc != ATH_OK)
+                return rc;
+        }
+        return ATH_OK;
+    }
+    ath_buf ret;
+    ath_buf_init(&ret);
+    if (returning) {
+        ath_buf_adds(&ret, " RETURNING ");
+        ath_sql_ident(&ret, r->d, r->m->cols[autoinc].name);
+    }
+    insert_text(r, mask, rows, ret.data);
+    ath_buf_free(&ret);
+    if (r->sql.oom)
+        return ath_fail(ATH_ENOMEM, "building an insert of %zu rows", rows);
+    size_t per_row = 0;
+    for (size_t i = 0; i < r->m->ncols; i++)
+        per_row += !omitted(mask, i);
+    int rc = repo_reserve(r, per_row * rows);
+    if (rc != ATH_OK)
+        return rc;
+    for (size_t i = 0; i < rows; i++)
+        row_values(r, mask, objs + i * size, r->vals + i * per_row);
+    if (!returning) {
+        if ((rc = repo_run(r, r->sql.data, true, r->vals, per_row * rows, NULL, NULL)) != ATH_OK)
+            return rc;
+        if (!want_ids)
+            return ATH_OK;
+        int64_t id;
+        if ((rc = conn->driver->last_insert_id(conn->d, &id)) != ATH_OK)
+            return rc;
+        int64_t first = caps & ATH_CAP_LAST_INSERT_ID_IS_LAST ? id - (int64_t)rows + 1 : id;
+        for (size_t i = 0; i < rows; i++) {
+            ath_value v = ath_v_i64(first + (int64_t)i);
+            ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);
+        }
+        return ATH_OK;
+    }
+    ath_stmt *st;
+    if ((rc = repo_run(r, r->sql.data, true, r->vals, per_row * rows, &st, NULL)) != ATH_OK)
+        return rc;
+    size_t got = 0;
+    while ((rc = ath_session_step(r->session, st)) > 0) {
+        ath_value v;
+        if ((rc = conn->driver->column(st->d, 0, ATH_T_I64, &v)) != ATH_OK)
+            break;
+        if (got < rows)
+            ids[got] = v.u.i64;
+        got++;
+    }
+    ath_stmt_release(st);
+    if (rc < 0)
+        return rc;
+    if (got != rows)
+        return ath_fail(ATH_ESQL, "INSERT … RETURNING gave %zu keys for %zu rows", got, rows);
+    /* keys come from a sequence in insertion order: sorted, they match the rows in order */
+    qsort(ids, rows, sizeof *ids, compare_i64);
+    for (size_t i = 0; i < rows; i++) {
+        ath_value v = ath_v_i64(ids[i]);
+        ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);
+    }
+    return ATH_OK;
+}
+
+size_t repo_chunk_rows(const ath_conn *conn, size_t cols)
+{
+    size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : 999;
+    size_t rows = cols ? limit / cols : MAX_CHUNK_ROWS;
+    if (rows > MAX_CHUNK_ROWS)
+        rows = MAX_CHUNK_ROWS;
+    return rows ? rows : 1;
+}
+
+int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
+{
+    if (n && !objs)
+        return ath_fail(ATH_EINVAL, "add_many: %zu objects but the array is NULL", n);
+    if (n == 0)
+        return ATH_OK;
+    ath_conn *conn;
+    int rc = repo_conn(r, true, &conn);
+    int64_t *ids = NULL;
+    size_t size = r->m->model->struct_size;
+    char *base = objs;
+    if (rc == ATH_OK && !(ids = ath_malloc(MAX_CHUNK_ROWS * sizeof *ids)))
+        rc = ath_fail(ATH_ENOMEM, "add_many");
+    size_t i = 0;
+    while (rc == ATH_OK && i < n) {
+        uint64_t mask = omitted_columns(r, base + i * size);
+        size_t run = 1; /* objects sharing the same omitted columns go together */
+        while (i + run < n && omitted_columns(r, base + (i + run) * size) == mask)
+            run++;
+        size_t cols = 0;
+        for (size_t c = 0; c < r->m->ncols; c++)
+            cols += !omitted(mask, c);
+        size_t chunk = repo_chunk_rows(conn, cols);
+        if (cols == 0)
+            chunk = 1; /* DEFAULT VALUES inserts one row at a time */
+        for (size_t done = 0; rc == ATH_OK && done < run; done += chunk) {
+            size_t rows = run - done < chunk ? run - done : chunk;
+            rc = insert_chunk(r, conn, mask, base + (i + done) * size, rows, ids);
+        }
+        i += run;
+    }
+    ath_free(ids);
+    return repo_finish(r, rc, true);
+}

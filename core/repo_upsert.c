@@ -1,0 +1,514 @@
+/* Repository upserts (one statement per chunk) and the get-then-write operations. */
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "repo.h"
+#include "session.h"
+#include "sqlgen.h"
+
+#define MATCH_MAX 16
+
+typedef struct upsert_plan {
+    const ath_col *match[MATCH_MAX];
+    size_t nmatch;
+    bool match_is_key;
+    uint64_t omitted; /* columns left to the database (unset autoincrement key) */
+    size_t per_row;   /* parameters per row */
+} upsert_plan;
+
+static int plan_upsert(ath_repo *r, const char *const *names, size_t n, upsert_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    if (n > MATCH_MAX)
+        return ath_fail(ATH_EINVAL, "at most %d match fields", MATCH_MAX);
+    if (!names || n == 0) {
+        for (size_t i = 0; i < r->m->npk; i++)
+            p->match[p->nmatch++] = &r->m->cols[r->m->pk[i]];
+    } else {
+        int rc = repo_columns(r, names, n, false, "match_fields", p->match);
+        if (rc != ATH_OK)
+            return rc;
+        p->nmatch = n;
+    }
+    size_t keys = 0;
+    for (size_t i = 0; i < p->nmatch; i++)
+        keys += p->match[i]->pk;
+    p->match_is_key = keys == r->m->npk && p->nmatch == r->m->npk;
+    return ATH_OK;
+}
+
+static bool is_match(const upsert_plan *p, const ath_col *c)
+{
+    for (size_t i = 0; i < p->nmatch; i++)
+        if (p->match[i] == c)
+            return true;
+    return false;
+}
+
+static bool skipped(const upsert_plan *p, size_t i)
+{
+    return i < 64 && (p->omitted >> i) & 1;
+}
+
+/* INSERT … VALUES (…)×rows ON CONFLICT/ON DUPLICATE KEY … [RETURNING key, match] into r->sql. */
+static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool returning)
+{
+    const ath_mapping *m = r->m;
+    const ath_dialect *d = r->d;
+    ath_buf *b = &r->sql;
+    ath_buf_clear(b);
+    ath_buf_adds(b, "INSERT INTO ");
+    ath_sql_ident(b, d, m->model->table);
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncols; i++) {
+        if (skipped(p, i))
+            continue;
+        ath_buf_adds(b, n++ ? ", " : " (");
+        ath_sql_ident(b, d, m->cols[i].name);
+    }
+    ath_buf_adds(b, ") VALUES ");
+    for (size_t row = 0; row < rows; row++) {
+        ath_buf_adds(b, row ? ", (" : "(");
+        ath_sql_placeholders_list(b, n);
+        ath_buf_addc(b, ')');
+    }
+    bool dup_key = d->upsert == ATH_UPSERT_ON_DUPLICATE_KEY;
+    if (dup_key) {
+        ath_buf_adds(b, " ON DUPLICATE KEY UPDATE ");
+    } else {
+        ath_buf_adds(b, " ON CONFLICT (");
+        for (size_t i = 0; i < p->nmatch; i++) {
+            ath_buf_adds(b, i ? ", " : "");
+            ath_sql_ident(b, d, p->match[i]->name);
+        }
+        ath_buf_adds(b, ") DO UPDATE SET ");
+    }
+    size_t sets = 0;
+    for (size_t i = 0; i < m->ncols; i++) {
+        const ath_col *c = &m->cols[i];
+        if (skipped(p, i) || c->pk || is_match(p, c))
+            continue;
+        ath_buf_adds(b, sets++ ? ", " : "");
+        ath_sql_ident(b, d, c->name);
+        if (dup_key) {
+            ath_buf_adds(b, " = VALUES(");
+            ath_sql_ident(b, d, c->name);
+            ath_buf_addc(b, ')');
+        } else {
+            ath_buf_adds(b, " = excluded.");
+            ath_sql_ident(b, d, c->name);
+        }
+    }
+    if (dup_key && m->autoinc >= 0) { /* makes last_insert_id() name the existing row too */
+        const char *id = m->cols[m->autoinc].name;
+        ath_buf_adds(b, sets++ ? ", " : "");
+        ath_sql_ident(b, d, id);
+        ath_buf_adds(b, " = LAST_INSERT_ID(");
+        ath_sql_ident(b, d, id);
+        ath_buf_addc(b, ')');
+    }
+    if (sets == 0) { /* nothing to change: a no-op assignment still reports the row */
+        const ath_col *c = p->match[0];
+        ath_sql_ident(b, d, c->name);
+        if (dup_key) {
+            ath_buf_adds(b, " = ");
+            ath_sql_ident(b, d, c->name);
+        } else {
+            ath_buf_adds(b, " = excluded.");
+            ath_sql_ident(b, d, c->name);
+        }
+    }
+    if (returning) {
+        ath_buf_adds(b, " RETURNING ");
+        for (size_t i = 0; i < m->npk; i++) {
+            ath_buf_adds(b, i ? ", " : "");
+            ath_sql_ident(b, d, m->cols[m->pk[i]].name);
+        }
+        for (size_t i = 0; i < p->nmatch; i++) {
+            ath_buf_adds(b, ", ");
+            ath_sql_ident(b, d, p->match[i]->name);
+        }
+    }
+}
+
+static size_t fill_row(ath_repo *r, const upsert_plan *p, const void *obj, ath_value *vals)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->m->ncols; i++) {
+        if (skipped(p, i))
+            continue;
+        const ath_col *c = &r->m->cols[i];
+        ath_value v = ath_col_get(c, obj);
+        if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL)
+            v = c->field->default_value;
+        vals[n++] = v;
+    }
+    return n;
+}
+
+/*
+ * Writes stored keys back into objs[0..rows) by matching rows (key + match columns, read from
+ * st) to objects on the match columns' values.
+ */
+static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *objs, size_t rows)
+{
+    size_t size = r->m->model->struct_size;
+    const ath_driver *drv = st->conn->driver;
+    char *tmp = ath_calloc(1, size);
+    ath_buf want, got;
+    ath_buf_init(&want);
+    ath_buf_init(&got);
+    ath_arena arena;
+    ath_arena_init(&arena);
+    int rc = tmp ? ATH_OK : ath_fail(ATH_ENOMEM, "matching upserted rows");
+    char **keys = rc == ATH_OK ? ath_calloc(rows, sizeof *keys) : NULL;
+    if (rc == ATH_OK && !keys)
+        rc = ath_fail(ATH_ENOMEM, "matching upserted rows");
+    for (size_t i = 0; rc == ATH_OK && i < rows; i++) { /* each object's match key */
+        ath_buf_clear(&want);
+        int enc = ath_cols_encode(p->match, p->nmatch, objs + i * size, &want);
+        if (enc < 0)
+            rc = enc;
+        else if (enc > 0 && !(keys[i] = ath_strdup(want.data)))
+            rc = ath_fail(ATH_ENOMEM, "matching upserted rows");
+    }
+    while (rc == ATH_OK && (rc = ath_session_step(r->session, st)) > 0) {
+        size_t col = 0;
+        memset(tmp, 0, size);
+        for (size_t i = 0; rc > 0 && i < r->m->npk; i++) {
+            const ath_col *c = &r->m->cols[r->m->pk[i]];
+            ath_value v;
+            if ((rc = drv->column(st->d, (int)col++, c->type, &v)) == ATH_OK)
+                rc = ath_col_set(c, tmp, &v, &arena) == ATH_OK ? 1 : ATH_ENOMEM;
+        }
+        for (size_t i = 0; rc > 0 && i < p->nmatch; i++) {
+            ath_value v;
+            if ((rc = drv->column(st->d, (int)col++, p->match[i]->type, &v)) == ATH_OK)
+                rc = ath_col_set(p->match[i], tmp, &v, &arena) == ATH_OK ? 1 : ATH_ENOMEM;
+        }
+        if (rc <= 0)
+            break;
+        ath_buf_clear(&got);
+        if (ath_cols_encode(p->match, p->nmatch, tmp, &got) <= 0)
+            continue;
+        for (size_t i = 0; i < rows; i++)
+            if (keys[i] && strcmp(keys[i], got.data) == 0) {
+                for (size_t k = 0; k < r->m->npk; k++) {
+                    const ath_col *c = &r->m->cols[r->m->pk[k]];
+                    ath_value v = ath_col_get(c, tmp);
+                    ath_col_set(c, objs + i * size, &v, NULL);
+                }
+                ath_free(keys[i]);
+                keys[i] = NULL; /* matched once */
+            }
+        rc = ATH_OK;
+    }
+    for (size_t i = 0; keys && i < rows; i++)
+        ath_free(keys[i]);
+    ath_free(keys);
+    ath_arena_free(&arena);
+    ath_buf_free(&want);
+    ath_buf_free(&got);
+    ath_free(tmp);
+    return rc < 0 ? rc : ATH_OK;
+}
+
+/* SELECT key, match FROM t WHERE (match) = row values OR …, for dialects without RETURNING. */
+static int select_keys(ath_repo *r, const upsert_plan *p, char *objs, size_t rows)
+{
+    size_t size = r->m->model->struct_size;
+    ath_buf b;
+    ath_buf_init(&b);
+    ath_buf_adds(&b, "SELECT ");
+    for (size_t i = 0; i < r->m->npk; i++) {
+        ath_buf_adds(&b, i ? ", " : "");
+        ath_sql_ident(&b, r->d, r->m->cols[r->m->pk[i]].name);
+    }
+    for (size_t i = 0; i < p->nmatch; i++) {
+        ath_buf_adds(&b, ", ");
+        ath_sql_ident(&b, r->d, p->match[i]->name);
+    }
+    ath_buf_adds(&b, " FROM ");
+    ath_sql_ident(&b, r->d, r->m->model->table);
+    ath_buf_adds(&b, " WHERE ");
+    for (size_t row = 0; row < rows; row++) {
+        ath_buf_adds(&b, row ? " OR (" : "(");
+        for (size_t i = 0; i < p->nmatch; i++) {
+            ath_buf_adds(&b, i ? " AND " : "");
+            ath_sql_ident(&b, r->d, p->match[i]->name);
+            ath_buf_adds(&b, " = ?");
+        }
+        ath_buf_addc(&b, ')');
+    }
+    int rc = b.oom ? ath_fail(ATH_ENOMEM, "building a select") : repo_reserve(r, rows * p->nmatch);
+    for (size_t row = 0; rc == ATH_OK && row < rows; row++)
+        for (size_t i = 0; i < p->nmatch; i++)
+            r->vals[row * p->nmatch + i] = ath_col_get(p->match[i], objs + row * size);
+    ath_stmt *st = NULL;
+    if (rc == ATH_OK &&
+        (rc = repo_run(r, b.data, true, r->vals, rows * p->nmatch, &st, NULL)) == ATH_OK) {
+        rc = assign_keys(r, p, st, objs, rows);
+        ath_stmt_release(st);
+    }
+    ath_buf_free(&b);
+    return rc;
+}
+
+static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *objs, size_t rows)
+{
+    size_t size = r->m->model->struct_size;
+    bool returning = !p->match_is_key && (conn->info.caps & ATH_CAP_UPDATE_RETURNING);
+    upsert_text(r, p, rows, returning);
+    int rc = r->sql.oom ? ath_fail(ATH_ENOMEM, "building an upsert")
+                        : repo_reserve(r, p->per_row * rows);
+    for (size_t i = 0; rc == ATH_OK && i < rows; i++)
+        fill_row(r, p, objs + i * size, r->vals + i * p->per_row);
+    if (rc != ATH_OK)
+        return rc;
+    char *sql = ath_strdup(r->sql.data);
+    if (!sql)
+        return ath_fail(ATH_ENOMEM, "building an upsert");
+    ath_stmt *st = NULL;
+    rc = repo_run(r, sql, true, r->vals, p->per_row * rows, returning ? &st : NULL, NULL);
+    ath_free(sql);
+    if (rc != ATH_OK)
+        return rc;
+    if (returning) {
+        rc = assign_keys(r, p, st, objs, rows);
+        ath_stmt_release(st);
+        return rc;
+    }
+    if (p->match_is_key && r->m->autoinc < 0)
+        return ATH_OK; /* the caller gave every key */
+    if (rows == 1 && r->m->autoinc >= 0 && r->d->upsert == ATH_UPSERT_ON_DUPLICATE_KEY) {
+        int64_t id = 0; /* LAST_INSERT_ID(id) in the update names the stored row */
+        if ((rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK && id) {
+            ath_value v = ath_v_i64(id);
+            rc = ath_col_set(&r->m->cols[r->m->autoinc], objs, &v, NULL);
+        }
+        return rc;
+    }
+    return select_keys(r, p, objs, rows);
+}
+
+/* Upserts objs[0..n) in chunks of rows sharing the same unset-key pattern. */
+static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *match, size_t nmatch)
+{
+    upsert_plan p;
+    ath_conn *conn;
+    int rc = plan_upsert(r, match, nmatch, &p);
+    if (rc == ATH_OK)
+        rc = repo_conn(r, true, &conn);
+    size_t size = r->m->model->struct_size;
+    size_t i = 0;
+    while (rc == ATH_OK && i < n) {
+        const ath_col *ai = r->m->autoinc >= 0 ? &r->m->cols[r->m->autoinc] : NULL;
+        bool unset = ai && ath_col_unset(ai, objs + i * size);
+        size_t run = 1;
+        while (i + run < n && (ai && ath_col_unset(ai, objs + (i + run) * size)) == unset)
+            run++;
+        p.omitted = unset ? UINT64_C(1) << r->m->autoinc : 0;
+        p.per_row = 0;
+        for (size_t c = 0; c < r->m->ncols; c++)
+            p.per_row += !skipped(&p, c);
+        size_t chunk = repo_chunk_rows(conn, p.per_row);
+        for (size_t done = 0; rc == ATH_OK && done < run; done += chunk) {
+            size_t rows = run - done < chunk ? run - done : chunk;
+            rc = upsert_rows(r, &p, conn, objs + (i + done) * size, rows);
+        }
+        i += run;
+    }
+    return rc;
+}
+
+int ath_repo_upsert(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch)
+{
+    if (!obj)
+        return ath_fail(ATH_EINVAL, "upsert: no object given");
+    return repo_finish(r, upsert_all(r, obj, 1, match_fields, nmatch), true);
+}
+
+int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *match_fields,
+                         size_t nmatch)
+{
+    if (n && !objs)
+        return ath_fail(ATH_EINVAL, "upsert_many: %zu objects but the array is NULL", n);
+    return repo_finish(r, n ? upsert_all(r, objs, n, match_fields, nmatch) : ATH_OK, true);
+}
+
+/* --- get, then write ------------------------------------------------------------------------- */
+
+/* Loads the row whose match columns equal obj's into `row` (1 found, 0 none, <0 error). */
+static int find_match(ath_repo *r, const upsert_plan *p, const void *obj, void *row)
+{
+    ath_buf *b = &r->sql;
+    ath_buf_clear(b);
+    ath_buf_adds(b, r->sql_select);
+    ath_buf_adds(b, " WHERE ");
+    size_t nparams = 0;
+    int rc = repo_reserve(r, p->nmatch + 1);
+    if (rc != ATH_OK)
+        return rc;
+    for (size_t i = 0; i < p->nmatch; i++) {
+        ath_value v = ath_col_get(p->match[i], obj);
+        ath_buf_adds(b, i ? " AND " : "");
+        ath_sql_ident(b, r->d, p->match[i]->name);
+        if (v.type == ATH_T_NULL) {
+            ath_buf_adds(b, " IS NULL");
+        } else {
+            ath_buf_adds(b, " = ?");
+            r->vals[nparams++] = v;
+        }
+    }
+    ath_buf_adds(b, " LIMIT ?");
+    r->vals[nparams++] = ath_v_i64(2);
+    if (b->oom)
+        return ath_fail(ATH_ENOMEM, "building a select");
+    ath_stmt *st;
+    if ((rc = repo_run(r, b->data, false, r->vals, nparams, &st, NULL)) != ATH_OK)
+        return rc;
+    rc = repo_fetch_one(r, st, row);
+    if (rc == 1) {
+        int more = ath_session_step(r->session, st);
+        if (more != 0) {
+            ath_model_free_fields(r->m->model, row);
+            rc = more < 0 ? more
+                          : ath_fail(ATH_EMULTIPLE, "more than one %s row has those match values",
+                                     r->m->model->table);
+        }
+    }
+    ath_stmt_release(st);
+    return rc;
+}
+
+/* The columns of `fields` (all non-key, non-match columns when NULL) whose values differ. */
+static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const *fields,
+                        size_t nfields, const void *obj, const void *row, const ath_col **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < (fields ? nfields : r->m->ncols); i++) {
+        const ath_col *c = fields ? fields[i] : &r->m->cols[i];
+        if (!fields && (c->pk || is_match(p, c)))
+            continue;
+        ath_value a = ath_col_get(c, obj), b = ath_col_get(c, row);
+        if (!ath_value_equal(&a, &b))
+            out[n++] = c;
+    }
+    return n;
+}
+
+/* Copies the key of `row` into `obj` (so the update targets the stored row). */
+static void take_key(ath_repo *r, const void *row, void *obj)
+{
+    for (size_t i = 0; i < r->m->npk; i++) {
+        const ath_col *c = &r->m->cols[r->m->pk[i]];
+        ath_value v = ath_col_get(c, row);
+        ath_col_set(c, obj, &v, NULL);
+    }
+}
+
+/* Updates the differing columns of the stored row from obj; then obj holds the stored row. */
+static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *fields,
+                       size_t nfields, void *obj, void *row, bool *updated)
+{
+    const ath_col **diff = ath_malloc(r->m->ncols * sizeof *diff);
+    if (!diff)
+        return ath_fail(ATH_ENOMEM, "comparing rows");
+    size_t n = differing(r, p, fields, nfields, obj, row, diff);
+    int rc = ATH_OK;
+    take_key(r, row, obj);
+    if (n)
+        rc = repo_update_columns(r, obj, diff, n);
+    if (updated)
+        *updated = n > 0;
+    ath_free(diff);
+    ath_model_free_fields(r->m->model, row);
+    if (rc == ATH_OK)
+        rc = repo_reload(r, obj, obj);
+    return rc;
+}
+
+static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_t nmatch,
+                         bool upsert, bool *created)
+{
+    upsert_plan p;
+    if (!match || nmatch == 0)
+        return ath_fail(ATH_EINVAL, "get_or_upsert needs match fields");
+    int rc = plan_upsert(r, match, nmatch, &p);
+    void *row = rc == ATH_OK ? ath_calloc(1, r->m->model->struct_size) : NULL;
+    if (rc == ATH_OK && !row)
+        rc = ath_fail(ATH_ENOMEM, "get_or_upsert");
+    for (int attempt = 0; rc == ATH_OK && attempt < 2; attempt++) {
+        if ((rc = find_match(r, &p, obj, row)) < 0)
+            break;
+        if (rc == 1) {
+            rc = upsert ? update_from(r, &p, NULL, 0, obj, row, NULL) : ATH_OK;
+            if (!upsert) { /* obj becomes the stored row */
+                memcpy(obj, row, r->m->model->struct_size);
+                memset(row, 0, r->m->model->struct_size);
+            }
+            break;
+        }
+        /* not there: insert under a savepoint, so losing a race to another insert is harmless */
+        ath_savepoint sp;
+        if ((rc = ath_session_savepoint(r->session, &sp)) != ATH_OK)
+            break;
+        rc = repo_add(r, obj);
+        if (rc == ATH_EDUPLICATE && attempt == 0) {
+            if ((rc = ath_session_rollback_to(r->session, sp)) == ATH_OK)
+                rc = ath_session_release(r->session, sp);
+            continue; /* someone else inserted it: read theirs */
+        }
+        if (rc != ATH_OK)
+            break;
+        if ((rc = ath_session_release(r->session, sp)) != ATH_OK)
+            break;
+        *created = true;
+        rc = repo_reload(r, obj, obj);
+        break;
+    }
+    ath_free(row);
+    return rc;
+}
+
+int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
+                           bool upsert, bool *created)
+{
+    bool made = false;
+    if (!obj)
+        return ath_fail(ATH_EINVAL, "get_or_upsert: no object given");
+    int rc = get_or_upsert(r, obj, match_fields, nmatch, upsert, &made);
+    if (created)
+        *created = made;
+    return repo_finish(r, rc, true);
+}
+
+int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
+                            const char *const *fields, size_t nfields, bool *updated)
+{
+    upsert_plan p;
+    bool changed = false;
+    if (!obj || !match_fields || nmatch == 0)
+        return ath_fail(ATH_EINVAL, "get_and_update needs an object and match fields");
+    int rc = plan_upsert(r, match_fields, nmatch, &p);
+    const ath_col **cols = NULL;
+    void *row = NULL;
+    if (rc == ATH_OK && (!(cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols)) ||
+                         !(row = ath_calloc(1, r->m->model->struct_size))))
+        rc = ath_fail(ATH_ENOMEM, "get_and_update");
+    if (rc == ATH_OK && fields)
+        rc = repo_columns(r, fields, nfields, true, "get_and_update", cols);
+    if (rc == ATH_OK) {
+        rc = find_match(r, &p, obj, row);
+        if (rc == 0)
+            rc = ath_fail(ATH_ENOTFOUND, "no %s row has those match values", r->m->model->table);
+        else if (rc == 1)
+            rc = update_from(r, &p, fields ? cols : NULL, nfields, obj, row, &changed);
+    }
+    ath_free(cols);
+    ath_free(row);
+    if (updated)
+        *updated = changed;
+    return repo_finish(r, rc, true);
+}

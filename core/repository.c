@@ -1,0 +1,478 @@
+/* Repositories: opening, shared helpers, and the read operations. */
+#include "repo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "engine.h"
+#include "error.h"
+#include "session.h"
+#include "sqlgen.h"
+
+static char *build_sql(ath_repo *r, int which)
+{
+    const ath_mapping *m = r->m;
+    const ath_dialect *d = r->d;
+    ath_buf b;
+    ath_buf_init(&b);
+    switch (which) {
+    case 0:
+    case 1:
+        ath_buf_adds(&b, "SELECT ");
+        ath_sql_column_list(&b, d, m);
+        ath_buf_adds(&b, " FROM ");
+        ath_sql_ident(&b, d, m->model->table);
+        if (which == 1) {
+            ath_buf_adds(&b, " WHERE ");
+            ath_sql_key_condition(&b, d, m);
+        }
+        break;
+    case 2: {
+        ath_buf_adds(&b, "UPDATE ");
+        ath_sql_ident(&b, d, m->model->table);
+        ath_buf_adds(&b, " SET ");
+        size_t n = 0;
+        for (size_t i = 0; i < m->ncols; i++) {
+            if (m->cols[i].pk)
+                continue;
+            ath_buf_adds(&b, n++ ? ", " : "");
+            ath_sql_ident(&b, d, m->cols[i].name);
+            ath_buf_adds(&b, " = ?");
+        }
+        if (n == 0) { /* only key columns: an update changes nothing */
+            ath_buf_free(&b);
+            return ath_strdup("");
+        }
+        ath_buf_adds(&b, " WHERE ");
+        ath_sql_key_condition(&b, d, m);
+        break;
+    }
+    default:
+        ath_buf_adds(&b, "DELETE FROM ");
+        ath_sql_ident(&b, d, m->model->table);
+        ath_buf_adds(&b, " WHERE ");
+        ath_sql_key_condition(&b, d, m);
+        break;
+    }
+    return ath_buf_take(&b);
+}
+
+static int mapping_resolver(void *ctx, const ath_model *model, const ath_mapping **out)
+{
+    return ath_engine_mapping(ctx, model, out);
+}
+
+int ath_repo_open_opts(ath_repo **out, ath_session *session, const ath_model *model,
+                       const ath_repo_options *options)
+{
+    *out = NULL;
+    if (!session || !model)
+        return ath_fail(ATH_EINVAL, "ath_repo_open needs a session and a model");
+    ath_repo *r = ath_calloc(1, sizeof *r);
+    if (!r)
+        return ath_fail(ATH_ENOMEM, "allocating a repository");
+    int rc;
+    r->session = session;
+    r->engine = ath_session_engine(session);
+    r->d = ath_engine_driver(r->engine)->dialect;
+    ath_buf_init(&r->sql);
+    if ((rc = ath_engine_mapping(r->engine, model, &r->m)) != ATH_OK)
+        goto fail;
+    if (options) {
+        r->auto_commit = options->auto_commit;
+        if (options->messages)
+            r->messages = *options->messages;
+    }
+    if (!(r->sql_select = build_sql(r, 0)) || !(r->sql_get = build_sql(r, 1)) ||
+        !(r->sql_update = build_sql(r, 2)) || !(r->sql_delete = build_sql(r, 3))) {
+        rc = ath_fail(ATH_ENOMEM, "building the statements of model %s", model->name);
+        goto fail;
+    }
+    *out = r;
+    return ATH_OK;
+fail:
+    ath_repo_free(r);
+    return rc;
+}
+
+int ath_repo_open(ath_repo **out, ath_session *session, const ath_model *model)
+{
+    return ath_repo_open_opts(out, session, model, NULL);
+}
+
+void ath_repo_free(ath_repo *r)
+{
+    if (!r)
+        return;
+    ath_free(r->sql_select);
+    ath_free(r->sql_get);
+    ath_free(r->sql_update);
+    ath_free(r->sql_delete);
+    for (size_t i = 0; i < r->ninserts; i++)
+        ath_free(r->inserts[i].sql);
+    ath_free(r->vals);
+    ath_buf_free(&r->sql);
+    ath_free(r);
+}
+
+const ath_model *ath_repo_model(const ath_repo *r)
+{
+    return r->m->model;
+}
+
+ath_session *ath_repo_session(const ath_repo *r)
+{
+    return r->session;
+}
+
+/* --- shared helpers ----------------------------------------------------------------------------
+ */
+
+int repo_reserve(ath_repo *r, size_t n)
+{
+    if (n <= r->nvals)
+        return ATH_OK;
+    ath_value *v = ath_realloc(r->vals, n * sizeof *v);
+    if (!v)
+        return ath_fail(ATH_ENOMEM, "allocating %zu parameters", n);
+    r->vals = v;
+    r->nvals = n;
+    return ATH_OK;
+}
+
+int repo_conn(ath_repo *r, bool write, ath_conn **conn)
+{
+    return ath_session_ensure(r->session, write, conn);
+}
+
+int repo_run(ath_repo *r, const char *sql, bool write, const ath_value *params, size_t n,
+             ath_stmt **out, int64_t *changes)
+{
+    ath_stmt *st = NULL;
+    if (out)
+        *out = NULL;
+    int rc = ath_session_prepare(r->session, sql, write, &st);
+    if (rc != ATH_OK)
+        return rc;
+    if ((rc = ath_session_run(r->session, st, params, n)) != ATH_OK) {
+        ath_stmt_release(st);
+        return rc;
+    }
+    if (out) {
+        *out = st;
+        return ATH_OK;
+    }
+    while ((rc = ath_session_step(r->session, st)) > 0)
+        ;
+    if (rc == 0 && changes)
+        *changes = st->conn->driver->changes(st->d);
+    ath_stmt_release(st);
+    return rc < 0 ? rc : ATH_OK;
+}
+
+static const char *custom_message(const ath_repo *r, int rc)
+{
+    const ath_error_messages *m = &r->messages;
+    switch (rc) {
+    case ATH_EDUPLICATE:
+        return m->duplicate_key;
+    case ATH_EFOREIGNKEY:
+        return m->foreign_key;
+    case ATH_ENOTNULL:
+        return m->not_null;
+    case ATH_ECHECK:
+        return m->check;
+    case ATH_ENOTFOUND:
+        return m->not_found;
+    case ATH_EMULTIPLE:
+        return m->multiple_rows;
+    case ATH_ESQL:
+    case ATH_ERETRY:
+    case ATH_ESTALE:
+        return m->other;
+    default:
+        return NULL;
+    }
+}
+
+int repo_finish(ath_repo *r, int rc, bool write)
+{
+    if (write && r->auto_commit) {
+        if (rc == ATH_OK) {
+            rc = ath_session_commit(r->session);
+        } else {
+            ath_error saved = *ath_error_last();
+            char message[1024], sql[1024], constraint[128];
+            snprintf(message, sizeof message, "%s", saved.message);
+            snprintf(sql, sizeof sql, "%s", saved.sql ? saved.sql : "");
+            snprintf(constraint, sizeof constraint, "%s", saved.constraint ? saved.constraint : "");
+            ath_session_rollback(r->session);
+            ath_fail_db(rc, saved.sqlstate, saved.native_code, constraint, "%s", message);
+            if (*sql)
+                ath_error_set_sql(sql);
+        }
+    }
+    const char *custom = rc < 0 ? custom_message(r, rc) : NULL;
+    if (custom)
+        ath_error_prefix("%s", custom);
+    return rc;
+}
+
+void repo_query_init(ath_repo *r, ath_query *q)
+{
+    ath_query_init(q, r->m, r->d, mapping_resolver, r->engine);
+}
+
+void repo_key_values(const ath_repo *r, const void *obj, ath_value *vals)
+{
+    for (size_t i = 0; i < r->m->npk; i++)
+        vals[i] = ath_col_get(&r->m->cols[r->m->pk[i]], obj);
+}
+
+int repo_columns(ath_repo *r, const char *const *names, size_t n, bool no_keys, const char *what,
+                 const ath_col **out)
+{
+    if (n && !names)
+        return ath_fail(ATH_EINVAL, "%s: %zu names given but the array is NULL", what, n);
+    for (size_t i = 0; i < n; i++) {
+        int rc = ath_mapping_require(r->m, names[i], what, &out[i]);
+        if (rc != ATH_OK)
+            return rc;
+        if (no_keys && out[i]->pk)
+            return ath_fail(ATH_EINVAL, "%s: %s is a primary key column of %s and cannot be set",
+                            what, names[i], r->m->model->table);
+    }
+    return ATH_OK;
+}
+
+int repo_fetch_one(ath_repo *r, ath_stmt *st, void *obj)
+{
+    int rc = ath_session_step(r->session, st);
+    if (rc <= 0)
+        return rc;
+    memset(obj, 0, r->m->model->struct_size);
+    rc = ath_row_read(st, 0, r->m, obj, NULL);
+    if (rc != ATH_OK) {
+        ath_model_free_fields(r->m->model, obj);
+        return rc;
+    }
+    return 1;
+}
+
+int repo_reload(ath_repo *r, const void *keyobj, void *out)
+{
+    ath_value key[ATH_ORDER_MAX];
+    if (r->m->npk > ATH_ORDER_MAX)
+        return ath_fail(ATH_EINVAL, "too many key columns");
+    repo_key_values(r, keyobj, key);
+    ath_stmt *st;
+    int rc = repo_run(r, r->sql_get, false, key, r->m->npk, &st, NULL);
+    if (rc != ATH_OK)
+        return rc;
+    rc = repo_fetch_one(r, st, out);
+    ath_stmt_release(st);
+    if (rc == 0)
+        return ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
+    return rc < 0 ? rc : ATH_OK;
+}
+
+/* --- reads -------------------------------------------------------------------------------------
+ */
+
+int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
+{
+    if (nkey != r->m->npk || !key)
+        return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
+                        r->m->model->table, r->m->npk, nkey);
+    ath_stmt *st;
+    int rc = repo_run(r, r->sql_get, false, key, nkey, &st, NULL);
+    if (rc != ATH_OK)
+        return repo_finish(r, rc, false);
+    rc = repo_fetch_one(r, st, out);
+    ath_stmt_release(st);
+    if (rc == 0)
+        rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
+    return repo_finish(r, rc < 0 ? rc : ATH_OK, false);
+}
+
+/* SELECT <columns> FROM <table> WHERE … [ORDER BY … LIMIT …] for compiled filters. */
+static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force_limit,
+                      ath_stmt **st)
+{
+    ath_buf_clear(&r->sql);
+    ath_buf_adds(&r->sql, head);
+    ath_query_sql_where(q, &r->sql);
+    ath_value extra[2];
+    size_t nextra = 0;
+    if (force_limit > 0) {
+        ath_buf_adds(&r->sql, " LIMIT ?");
+        extra[nextra++] = ath_v_i64(force_limit);
+    } else if (force_limit == 0) {
+        ath_query_sql_order_limit(q, &r->sql, extra, &nextra);
+    }
+    if (r->sql.oom)
+        return ath_fail(ATH_ENOMEM, "building a query");
+    int rc = repo_reserve(r, q->nparams + nextra);
+    if (rc != ATH_OK)
+        return rc;
+    if (q->nparams)
+        memcpy(r->vals, q->params, q->nparams * sizeof *r->vals);
+    memcpy(r->vals + q->nparams, extra, nextra * sizeof *extra);
+    return repo_run(r, r->sql.data, false, r->vals, q->nparams + nextra, st, NULL);
+}
+
+int ath_repo_get_one_or_none(ath_repo *r, void *out, bool *found, const ath_filter *filters,
+                             size_t nfilters)
+{
+    ath_query q;
+    ath_stmt *st = NULL;
+    *found = false;
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&q, filters, nfilters, "get_one", false);
+    if (rc == ATH_OK)
+        rc = run_select(r, &q, r->sql_select, 2, &st);
+    if (rc == ATH_OK) {
+        rc = repo_fetch_one(r, st, out);
+        if (rc == 1) {
+            int more = ath_session_step(r->session, st);
+            if (more != 0) {
+                ath_model_free_fields(r->m->model, out);
+                rc = more < 0 ? more
+                              : ath_fail(ATH_EMULTIPLE, "more than one %s row matches",
+                                         r->m->model->table);
+            } else {
+                *found = true;
+                rc = ATH_OK;
+            }
+        }
+        ath_stmt_release(st);
+    }
+    ath_query_free(&q);
+    return repo_finish(r, rc, false);
+}
+
+int ath_repo_get_one(ath_repo *r, void *out, const ath_filter *filters, size_t nfilters)
+{
+    bool found = false;
+    int rc = ath_repo_get_one_or_none(r, out, &found, filters, nfilters);
+    if (rc == ATH_OK && !found)
+        rc =
+            repo_finish(r, ath_fail(ATH_ENOTFOUND, "no %s row matches", r->m->model->table), false);
+    return rc;
+}
+
+static int list_rows(ath_repo *r, ath_query *q, ath_list **out)
+{
+    ath_stmt *st = NULL;
+    ath_list *l = NULL;
+    int rc = run_select(r, q, r->sql_select, 0, &st);
+    if (rc != ATH_OK)
+        return rc;
+    if ((rc = ath_list_create(&l, r->m->model->struct_size)) != ATH_OK)
+        goto done;
+    while ((rc = ath_session_step(r->session, st)) > 0) {
+        void *obj = ath_list_push(l);
+        if (!obj) {
+            rc = ath_fail(ATH_ENOMEM, "growing a list of %zu rows", l->count);
+            break;
+        }
+        if ((rc = ath_row_read(st, 0, r->m, obj, &l->arena)) != ATH_OK)
+            break;
+    }
+    if (rc == 0 && q->has_limit && q->limit > 0 && (int64_t)l->count == q->limit)
+        rc = ath_query_cursor(q, ath_list_at(l, l->count - 1), &l->cursor);
+done:
+    ath_stmt_release(st);
+    if (rc != ATH_OK) {
+        ath_list_free(l);
+        return rc;
+    }
+    *out = l;
+    return ATH_OK;
+}
+
+int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfilters)
+{
+    ath_query q;
+    *out = NULL;
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&q, filters, nfilters, "list", true);
+    if (rc == ATH_OK)
+        rc = list_rows(r, &q, out);
+    ath_query_free(&q);
+    return repo_finish(r, rc, false);
+}
+
+static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, int64_t *out)
+{
+    ath_query q;
+    ath_stmt *st = NULL;
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&q, filters, nfilters, "count", false);
+    if (rc == ATH_OK) {
+        ath_buf head;
+        ath_buf_init(&head);
+        ath_buf_adds(&head, "SELECT COUNT(*) FROM ");
+        ath_sql_ident(&head, r->d, r->m->model->table);
+        rc = head.oom ? ath_fail(ATH_ENOMEM, "building a query")
+                      : run_select(r, &q, head.data, -1, &st);
+        ath_buf_free(&head);
+    }
+    if (rc == ATH_OK) {
+        rc = ath_session_step(r->session, st);
+        ath_value v;
+        if (rc == 1 && (rc = st->conn->driver->column(st->d, 0, ATH_T_I64, &v)) == ATH_OK)
+            *out = v.u.i64;
+        else if (rc == 0)
+            rc = ath_fail(ATH_ESQL, "COUNT(*) returned no row");
+        ath_stmt_release(st);
+    }
+    ath_query_free(&q);
+    return rc;
+}
+
+int ath_repo_count(ath_repo *r, int64_t *out, const ath_filter *filters, size_t nfilters)
+{
+    *out = 0;
+    return repo_finish(r, count_rows(r, filters, nfilters, out), false);
+}
+
+int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const ath_filter *filters,
+                            size_t nfilters)
+{
+    *out = NULL;
+    *total = 0;
+    int rc = count_rows(r, filters, nfilters, total);
+    if (rc != ATH_OK)
+        return repo_finish(r, rc, false);
+    return ath_repo_list(r, out, filters, nfilters);
+}
+
+int ath_repo_exists(ath_repo *r, bool *out, const ath_filter *filters, size_t nfilters)
+{
+    ath_query q;
+    ath_stmt *st = NULL;
+    *out = false;
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&q, filters, nfilters, "exists", false);
+    if (rc == ATH_OK) {
+        ath_buf head;
+        ath_buf_init(&head);
+        ath_buf_adds(&head, "SELECT 1 FROM ");
+        ath_sql_ident(&head, r->d, r->m->model->table);
+        rc = head.oom ? ath_fail(ATH_ENOMEM, "building a query")
+                      : run_select(r, &q, head.data, 1, &st);
+        ath_buf_free(&head);
+    }
+    if (rc == ATH_OK) {
+        rc = ath_session_step(r->session, st);
+        if (rc >= 0) {
+            *out = rc == 1;
+            rc = ATH_OK;
+        }
+        ath_stmt_release(st);
+    }
+    ath_query_free(&q);
+    return repo_finish(r, rc, false);
+}

@@ -1,0 +1,136 @@
+/* Schema: CREATE/DROP for a set of models, referenced tables first. */
+#include <athanor/schema.h>
+
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "engine.h"
+#include "error.h"
+#include "session.h"
+#include "sqlgen.h"
+
+/* True when mapping a has a foreign key into b's table. */
+static bool references(const ath_mapping *a, const ath_mapping *b)
+{
+    size_t tlen = strlen(b->model->table);
+    for (size_t i = 0; i < a->ncols; i++) {
+        const char *ref = a->cols[i].field->references;
+        if (ref && strncmp(ref, b->model->table, tlen) == 0 && ref[tlen] == '.' && a != b)
+            return true;
+    }
+    return false;
+}
+
+/* Mappings of `models` ordered so that referenced tables come first. */
+static int ordered(ath_engine *e, const ath_model *const *models, size_t n, const ath_mapping **out)
+{
+    const ath_mapping **maps = ath_calloc(n ? n : 1, sizeof *maps);
+    bool *placed = ath_calloc(n ? n : 1, sizeof *placed);
+    int rc = maps && placed ? ATH_OK : ath_fail(ATH_ENOMEM, "ordering models");
+    for (size_t i = 0; rc == ATH_OK && i < n; i++)
+        rc = models[i] ? ath_engine_mapping(e, models[i], &maps[i])
+                       : ath_fail(ATH_EINVAL, "model %zu of %zu is NULL", i + 1, n);
+    for (size_t k = 0; rc == ATH_OK && k < n; k++) {
+        size_t pick = n;
+        for (size_t i = 0; i < n && pick == n; i++) {
+            if (placed[i])
+                continue;
+            bool ready = true;
+            for (size_t j = 0; j < n && ready; j++)
+                if (!placed[j] && j != i && references(maps[i], maps[j]))
+                    ready = false;
+            if (ready)
+                pick = i;
+        }
+        if (pick == n) {
+            rc = ath_fail(ATH_EINVAL, "the foreign keys of these models form a cycle");
+            break;
+        }
+        placed[pick] = true;
+        out[k] = maps[pick];
+    }
+    ath_free(maps);
+    ath_free(placed);
+    return rc;
+}
+
+/* Runs each ";\n"-separated statement of `text`. */
+static int run_script(ath_session *s, char *text)
+{
+    char *stmt = text;
+    while (stmt && *stmt) {
+        char *end = strstr(stmt, ";\n");
+        if (end)
+            *end = '\0';
+        int rc = ath_session_exec(s, stmt);
+        if (rc != ATH_OK)
+            return rc;
+        stmt = end ? end + 2 : NULL;
+    }
+    return ATH_OK;
+}
+
+static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bool create,
+                     ath_buf *out)
+{
+    const ath_mapping **order = ath_calloc(n ? n : 1, sizeof *order);
+    if (!order)
+        return ath_fail(ATH_ENOMEM, "building DDL");
+    int rc = ordered(e, models, n, order);
+    const ath_dialect *d = ath_engine_driver(e)->dialect;
+    for (size_t k = 0; rc == ATH_OK && k < n; k++) {
+        ath_buf_adds(out, k ? ";\n" : "");
+        if (create)
+            ath_sql_create_table(out, d, order[k]);
+        else
+            ath_sql_drop_table(out, d, order[n - 1 - k]);
+    }
+    ath_free(order);
+    if (rc == ATH_OK && out->oom)
+        rc = ath_fail(ATH_ENOMEM, "building DDL");
+    return rc;
+}
+
+static int run_all(ath_engine *e, const ath_model *const *models, size_t n, bool create)
+{
+    if (!e)
+        return ath_fail(ATH_EINVAL, "no engine given");
+    ath_buf ddl;
+    ath_buf_init(&ddl);
+    ath_session *s = NULL;
+    int rc = build_all(e, models, n, create, &ddl);
+    if (rc == ATH_OK && n)
+        rc = ath_session_open(&s, e);
+    if (rc == ATH_OK && n) {
+        rc = run_script(s, ddl.data);
+        rc = rc == ATH_OK ? ath_session_commit(s) : rc;
+    }
+    ath_session_close(s); /* rolls back what failed */
+    ath_buf_free(&ddl);
+    return rc;
+}
+
+int ath_create_all(ath_engine *engine, const ath_model *const *models, size_t n)
+{
+    return run_all(engine, models, n, true);
+}
+
+int ath_drop_all(ath_engine *engine, const ath_model *const *models, size_t n)
+{
+    return run_all(engine, models, n, false);
+}
+
+int ath_create_all_sql(char **out, ath_engine *engine, const ath_model *const *models, size_t n)
+{
+    *out = NULL;
+    if (!engine)
+        return ath_fail(ATH_EINVAL, "no engine given");
+    ath_buf ddl;
+    ath_buf_init(&ddl);
+    int rc = build_all(engine, models, n, true, &ddl);
+    if (rc == ATH_OK && !(*out = ath_buf_take(&ddl)))
+        rc = ath_fail(ATH_ENOMEM, "building DDL");
+    ath_buf_free(&ddl);
+    return rc;
+}

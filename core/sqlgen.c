@@ -1,0 +1,212 @@
+/* SQL text: identifiers, column lists, key conditions and table DDL. */
+#include "sqlgen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void ath_sql_ident(ath_buf *b, const ath_dialect *d, const char *name)
+{
+    ath_buf_addc(b, d->ident_quote);
+    for (const char *p = name; *p; p++) {
+        if (*p == d->ident_quote)
+            ath_buf_addc(b, *p); /* doubled; names are validated, so this never happens */
+        ath_buf_addc(b, *p);
+    }
+    ath_buf_addc(b, d->ident_quote);
+}
+
+void ath_sql_column(ath_buf *b, const ath_dialect *d, const char *qualifier, const char *column)
+{
+    if (qualifier) {
+        ath_sql_ident(b, d, qualifier);
+        ath_buf_addc(b, '.');
+    }
+    ath_sql_ident(b, d, column);
+}
+
+void ath_sql_column_list(ath_buf *b, const ath_dialect *d, const ath_mapping *m)
+{
+    for (size_t i = 0; i < m->ncols; i++) {
+        if (i)
+            ath_buf_adds(b, ", ");
+        ath_sql_ident(b, d, m->cols[i].name);
+    }
+}
+
+void ath_sql_key_condition(ath_buf *b, const ath_dialect *d, const ath_mapping *m)
+{
+    for (size_t i = 0; i < m->npk; i++) {
+        if (i)
+            ath_buf_adds(b, " AND ");
+        ath_sql_ident(b, d, m->cols[m->pk[i]].name);
+        ath_buf_adds(b, " = ?");
+    }
+}
+
+void ath_sql_placeholders_list(ath_buf *b, size_t n)
+{
+    if (!ath_buf_reserve(b, n * 3))
+        return;
+    for (size_t i = 0; i < n; i++)
+        ath_buf_add(b, i ? ", ?" : "?", i ? 3 : 1);
+}
+
+void ath_sql_constraint_name(char *out, size_t size, const char *prefix, const char *table,
+                             const char *column, const char *suffix)
+{
+    char full[512];
+    snprintf(full, sizeof full, "%s_%s%s%s%s%s", prefix, table, column ? "_" : "",
+             column ? column : "", suffix ? "_" : "", suffix ? suffix : "");
+    size_t len = strlen(full);
+    if (len <= 63) {
+        snprintf(out, size, "%s", full);
+        return;
+    }
+    /* too long for PostgreSQL/MySQL: keep a prefix and add a hash of the whole name */
+    unsigned long h = 5381;
+    for (const char *p = full; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    snprintf(out, size, "%.54s_%08lx", full, h & 0xffffffffUL);
+}
+
+static const char *fk_action(ath_fk_action a)
+{
+    switch (a) {
+    case ATH_FK_CASCADE:
+        return " ON DELETE CASCADE";
+    case ATH_FK_SET_NULL:
+        return " ON DELETE SET NULL";
+    case ATH_FK_RESTRICT:
+        return " ON DELETE RESTRICT";
+    default:
+        return "";
+    }
+}
+
+/* Keys, unique and indexed text columns need a bounded type on some dialects (MySQL). */
+static bool keyed(const ath_col *c)
+{
+    return c->pk || (c->flags & (ATH_UNIQUE | ATH_INDEX)) || c->field->references;
+}
+
+static void column_type(ath_buf *b, const ath_dialect *d, const ath_col *c, bool inline_pk)
+{
+    if (inline_pk) {
+        ath_buf_adds(b, d->autoinc_type);
+        ath_buf_adds(b, " PRIMARY KEY");
+        return;
+    }
+    if (c->type == ATH_T_TEXT && c->field->max_length > 0)
+        ath_buf_addf(b, d->varchar_format, c->field->max_length);
+    else if (c->type == ATH_T_TEXT && keyed(c) && d->text_key_type)
+        ath_buf_adds(b, d->text_key_type);
+    else
+        ath_buf_adds(b, d->type_names[c->type]);
+    if (c->autoinc && d->autoinc == ATH_AUTOINC_SUFFIX && d->autoinc_suffix) {
+        ath_buf_addc(b, ' ');
+        ath_buf_adds(b, d->autoinc_suffix);
+    }
+}
+
+void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m)
+{
+    const char *table = m->model->table;
+    char name[128];
+    bool inline_pk = m->autoinc >= 0 && d->autoinc == ATH_AUTOINC_INLINE_PK;
+    ath_buf_adds(b, "CREATE TABLE IF NOT EXISTS ");
+    ath_sql_ident(b, d, table);
+    ath_buf_adds(b, " (\n");
+    for (size_t i = 0; i < m->ncols; i++) {
+        const ath_col *c = &m->cols[i];
+        bool this_inline = inline_pk && (int)i == m->autoinc;
+        ath_buf_adds(b, i ? ",\n    " : "    ");
+        ath_sql_ident(b, d, c->name);
+        ath_buf_addc(b, ' ');
+        column_type(b, d, c, this_inline);
+        if (!c->nullable && !this_inline)
+            ath_buf_adds(b, " NOT NULL");
+        if (c->field->server_default) {
+            ath_buf_adds(b, " DEFAULT ");
+            ath_buf_adds(b, c->field->server_default);
+        }
+    }
+    if (!inline_pk) {
+        ath_sql_constraint_name(name, sizeof name, "pk", table, NULL, NULL);
+        ath_buf_adds(b, ",\n    CONSTRAINT ");
+        ath_sql_ident(b, d, name);
+        ath_buf_adds(b, " PRIMARY KEY (");
+        for (size_t i = 0; i < m->npk; i++) {
+            if (i)
+                ath_buf_adds(b, ", ");
+            ath_sql_ident(b, d, m->cols[m->pk[i]].name);
+        }
+        ath_buf_addc(b, ')');
+    }
+    for (size_t i = 0; i < m->ncols; i++) {
+        const ath_col *c = &m->cols[i];
+        if (c->flags & ATH_UNIQUE) {
+            ath_sql_constraint_name(name, sizeof name, "uq", table, c->name, NULL);
+            ath_buf_adds(b, ",\n    CONSTRAINT ");
+            ath_sql_ident(b, d, name);
+            ath_buf_adds(b, " UNIQUE (");
+            ath_sql_ident(b, d, c->name);
+            ath_buf_addc(b, ')');
+        }
+        if (c->field->references) {
+            const char *ref = c->field->references;
+            const char *dot = strchr(ref, '.');
+            char reftable[128];
+            snprintf(reftable, sizeof reftable, "%.*s", (int)(dot - ref), ref);
+            ath_sql_constraint_name(name, sizeof name, "fk", table, c->name, reftable);
+            ath_buf_adds(b, ",\n    CONSTRAINT ");
+            ath_sql_ident(b, d, name);
+            ath_buf_adds(b, " FOREIGN KEY (");
+            ath_sql_ident(b, d, c->name);
+            ath_buf_adds(b, ") REFERENCES ");
+            ath_sql_ident(b, d, reftable);
+            ath_buf_adds(b, " (");
+            ath_sql_ident(b, d, dot + 1);
+            ath_buf_addc(b, ')');
+            ath_buf_adds(b, fk_action(c->field->on_delete));
+        }
+        if (c->field->check) {
+            ath_sql_constraint_name(name, sizeof name, "ck", table, c->name, NULL);
+            ath_buf_adds(b, ",\n    CONSTRAINT ");
+            ath_sql_ident(b, d, name);
+            ath_buf_adds(b, " CHECK (");
+            ath_buf_adds(b, c->field->check);
+            ath_buf_addc(b, ')');
+        }
+        if ((c->flags & ATH_INDEX) && !d->index_if_not_exists) {
+            ath_sql_constraint_name(name, sizeof name, "ix", table, c->name, NULL);
+            ath_buf_adds(b, ",\n    INDEX ");
+            ath_sql_ident(b, d, name);
+            ath_buf_adds(b, " (");
+            ath_sql_ident(b, d, c->name);
+            ath_buf_addc(b, ')');
+        }
+    }
+    ath_buf_adds(b, "\n)");
+    ath_buf_adds(b, d->table_options ? d->table_options : "");
+    if (!d->index_if_not_exists)
+        return;
+    for (size_t i = 0; i < m->ncols; i++) {
+        const ath_col *c = &m->cols[i];
+        if (!(c->flags & ATH_INDEX))
+            continue;
+        ath_sql_constraint_name(name, sizeof name, "ix", table, c->name, NULL);
+        ath_buf_adds(b, ";\nCREATE INDEX IF NOT EXISTS ");
+        ath_sql_ident(b, d, name);
+        ath_buf_adds(b, " ON ");
+        ath_sql_ident(b, d, table);
+        ath_buf_adds(b, " (");
+        ath_sql_ident(b, d, c->name);
+        ath_buf_addc(b, ')');
+    }
+}
+
+void ath_sql_drop_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m)
+{
+    ath_buf_adds(b, "DROP TABLE IF EXISTS ");
+    ath_sql_ident(b, d, m->model->table);
+}

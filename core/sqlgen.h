@@ -1,0 +1,32 @@
+/* Private: SQL text from mappings and dialect facts. Identifiers are quoted; values are `?`. */
+#ifndef ATH_CORE_SQLGEN_H
+#define ATH_CORE_SQLGEN_H
+
+#include <stdbool.h>
+
+#include <athanor/driver.h>
+
+#include "buf.h"
+#include "mapping.h"
+
+/** Appends `name` quoted for the dialect. */
+void ath_sql_ident(ath_buf *b, const ath_dialect *d, const char *name);
+/** Appends "<table>.<column>" quoted, qualified by `qualifier` (a table name or alias). */
+void ath_sql_column(ath_buf *b, const ath_dialect *d, const char *qualifier, const char *column);
+/** Appends the quoted column names of the mapping, comma-separated. */
+void ath_sql_column_list(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
+/** Appends "k1 = ? AND k2 = ?" over the primary key. */
+void ath_sql_key_condition(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
+/** Appends n placeholders "?, ?, …". */
+void ath_sql_placeholders_list(ath_buf *b, size_t n);
+
+/** Writes the CREATE TABLE (and CREATE INDEX) statements for one mapping, ";\n"-separated. */
+void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
+/** Writes DROP TABLE IF EXISTS. */
+void ath_sql_drop_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
+
+/** Constraint name "<prefix>_<table>[_<column>][_<suffix>]" trimmed to 63 characters. */
+void ath_sql_constraint_name(char *out, size_t size, const char *prefix, const char *table,
+                             const char *column, const char *suffix);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * Athanor — filters: small values passed as an array to list, count, exists, get_one and
+ * delete_where. Building them allocates nothing:
+ *
+ *     ath_list *heroes;
+ *     HeroRepository_list(repo, &heroes, ATH_FILTERS(
+ *         ath_where("age", ATH_GT, ath_v_i32(30)),
+ *         ath_search("name,secret_name", "dive", true),
+ *         ath_order_by("name", false),
+ *         ath_limit_offset(10, 0)));
+ *
+ * Column names are checked against the model (an unknown name is ATH_EINVAL naming it) and
+ * quoted; values are always bound as parameters. The memory a filter points at (text, value
+ * arrays, child filters) must stay valid for the call that uses it.
+ */
+#ifndef ATHANOR_FILTER_H
+#define ATHANOR_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "export.h"
+#include "value.h"
+
+ATH_BEGIN_DECLS
+
+struct ath_model;
+
+/** What a filter does. */
+typedef enum ath_filter_kind {
+    ATH_FILTER_NONE = 0,
+    ATH_FILTER_WHERE,           /**< column op value */
+    ATH_FILTER_IN,              /**< column IN (values); empty matches nothing */
+    ATH_FILTER_NOT_IN,          /**< column NOT IN (values); empty matches everything */
+    ATH_FILTER_BEFORE_AFTER,    /**< after < column < before (either bound optional) */
+    ATH_FILTER_ON_BEFORE_AFTER, /**< after <= column <= before */
+    ATH_FILTER_SEARCH,          /**< any of the columns contains the text */
+    ATH_FILTER_NOT_SEARCH,      /**< none of the columns contains the text */
+    ATH_FILTER_ORDER_BY,        /**< ORDER BY column [DESC]; several apply in order */
+    ATH_FILTER_LIMIT_OFFSET, /**< LIMIT/OFFSET (ignored by count and by list_and_count's total) */
+    ATH_FILTER_ANY,          /**< OR of child filters */
+    ATH_FILTER_ALL,          /**< AND of child filters */
+    ATH_FILTER_EXISTS,       /**< a related row (joined by a foreign key) matches the children */
+    ATH_FILTER_NOT_EXISTS,   /**< no related row matches */
+    ATH_FILTER_AFTER,        /**< keyset pagination: rows after a cursor from ath_list_cursor */
+    ATH_FILTER_OPTIONS       /**< call options (ATH_OPT_*), e.g. include soft-deleted rows */
+} ath_filter_kind;
+
+/** Comparison operators for ath_where(). */
+typedef enum ath_op {
+    ATH_EQ = 0, /**< = (with a NULL value: IS NULL) */
+    ATH_NE,     /**< <> (with a NULL value: IS NOT NULL) */
+    ATH_LT,
+    ATH_LE,
+    ATH_GT,
+    ATH_GE,
+    ATH_LIKE,  /**< LIKE with the caller's own wildcards */
+    ATH_ILIKE, /**< case-insensitive LIKE */
+    ATH_NOT_LIKE,
+    ATH_NOT_ILIKE,
+    ATH_STARTSWITH, /**< value is literal text (wildcards in it are escaped) */
+    ATH_ISTARTSWITH,
+    ATH_ENDSWITH,
+    ATH_IENDSWITH,
+    ATH_CONTAINS,
+    ATH_ICONTAINS,
+    ATH_BETWEEN,    /**< value <= column <= value2 */
+    ATH_IS_NULL,    /**< value ignored */
+    ATH_IS_NOT_NULL /**< value ignored */
+} ath_op;
+
+/** Call options for ATH_FILTER_OPTIONS. */
+enum {
+    ATH_OPT_INCLUDE_DELETED = 1u << 0 /**< soft-deleted rows are read and counted too */
+};
+
+/** A filter. Build with the ath_* constructors below. */
+typedef struct ath_filter {
+    ath_filter_kind kind;
+    ath_op op;
+    const char *column;      /**< column; for search, a comma-separated list of columns */
+    ath_value value;         /**< compared value; between: low; before_after: before */
+    ath_value value2;        /**< between: high; before_after: after */
+    const ath_value *values; /**< IN / NOT IN */
+    size_t nvalues;
+    const struct ath_filter *children; /**< ANY / ALL / EXISTS */
+    size_t nchildren;
+    const struct ath_model *related; /**< EXISTS: the related model */
+    const char *text;                /**< search text; AFTER: the cursor */
+    int64_t limit;                   /**< LIMIT_OFFSET; < 0 = no limit */
+    int64_t offset;
+    bool desc;        /**< ORDER_BY descending */
+    bool ignore_case; /**< SEARCH */
+    unsigned options; /**< OPTIONS */
+} ath_filter;
+
+/** Passes filters as an array and its length: `fn(repo, ATH_FILTERS(f1, f2))`. */
+#define ATH_FILTERS(...)                                                                           \
+    ((const ath_filter[]){__VA_ARGS__}),                                                           \
+        (sizeof((const ath_filter[]){__VA_ARGS__}) / sizeof(ath_filter))
+/** No filters: `fn(repo, ATH_NO_FILTERS)`. */
+#define ATH_NO_FILTERS ((const ath_filter *)NULL), ((size_t)0)
+/** Passes values as an array and its length: `ath_collection("id", ATH_VALUES(a, b))`. */
+#define ATH_VALUES(...)                                                                            \
+    ((const ath_value[]){__VA_ARGS__}),                                                            \
+        (sizeof((const ath_value[]){__VA_ARGS__}) / sizeof(ath_value))
+
+static inline ath_filter ath__filter(ath_filter_kind kind)
+{
+    ath_filter f;
+    memset(&f, 0, sizeof f);
+    f.kind = kind;
+    f.limit = -1;
+    return f;
+}
+
+/** column op value. */
+static inline ath_filter ath_where(const char *column, ath_op op, ath_value value)
+{
+    ath_filter f = ath__filter(ATH_FILTER_WHERE);
+    f.column = column;
+    f.op = op;
+    f.value = value;
+    return f;
+}
+
+/** low <= column <= high. */
+static inline ath_filter ath_between(const char *column, ath_value low, ath_value high)
+{
+    ath_filter f = ath_where(column, ATH_BETWEEN, low);
+    f.value2 = high;
+    return f;
+}
+
+/** column IN (values…); an empty collection matches nothing. */
+static inline ath_filter ath_collection(const char *column, const ath_value *values, size_t n)
+{
+    ath_filter f = ath__filter(ATH_FILTER_IN);
+    f.column = column;
+    f.values = values;
+    f.nvalues = n;
+    return f;
+}
+
+/** column NOT IN (values…); an empty collection matches everything. */
+static inline ath_filter ath_not_in_collection(const char *column, const ath_value *values,
+                                               size_t n)
+{
+    ath_filter f = ath_collection(column, values, n);
+    f.kind = ATH_FILTER_NOT_IN;
+    return f;
+}
+
+/** after < column < before; pass ath_v_null() for a bound you do not want. */
+static inline ath_filter ath_before_after(const char *column, ath_value before, ath_value after)
+{
+    ath_filter f = ath__filter(ATH_FILTER_BEFORE_AFTER);
+    f.column = column;
+    f.value = before;
+    f.value2 = after;
+    return f;
+}
+
+/** after <= column <= before (inclusive). */
+static inline ath_filter ath_on_before_after(const char *column, ath_value before, ath_value after)
+{
+    ath_filter f = ath_before_after(column, before, after);
+    f.kind = ATH_FILTER_ON_BEFORE_AFTER;
+    return f;
+}
+
+/** Any of `columns` ("name,secret_name") contains `text` (wildcards in it are literal). */
+static inline ath_filter ath_search(const char *columns, const char *text, bool ignore_case)
+{
+    ath_filter f = ath__filter(ATH_FILTER_SEARCH);
+    f.column = columns;
+    f.text = text;
+    f.ignore_case = ignore_case;
+    return f;
+}
+
+/** None of `columns` contains `text` (NULL columns count as not containing it). */
+static inline ath_filter ath_not_search(const char *columns, const char *text, bool ignore_case)
+{
+    ath_filter f = ath_search(columns, text, ignore_case);
+    f.kind = ATH_FILTER_NOT_SEARCH;
+    return f;
+}
+
+/** ORDER BY column [DESC]. */
+static inline ath_filter ath_order_by(const char *column, bool desc)
+{
+    ath_filter f = ath__filter(ATH_FILTER_ORDER_BY);
+    f.column = column;
+    f.desc = desc;
+    return f;
+}
+
+/** LIMIT limit OFFSET offset. */
+static inline ath_filter ath_limit_offset(int64_t limit, int64_t offset)
+{
+    ath_filter f = ath__filter(ATH_FILTER_LIMIT_OFFSET);
+    f.limit = limit;
+    f.offset = offset;
+    return f;
+}
+
+/** OR of the children (nestable). */
+static inline ath_filter ath_any(const ath_filter *children, size_t n)
+{
+    ath_filter f = ath__filter(ATH_FILTER_ANY);
+    f.children = children;
+    f.nchildren = n;
+    return f;
+}
+
+/** AND of the children (nestable). */
+static inline ath_filter ath_all(const ath_filter *children, size_t n)
+{
+    ath_filter f = ath_any(children, n);
+    f.kind = ATH_FILTER_ALL;
+    return f;
+}
+
+/**
+ * A row of `related` that is joined to this one by a foreign key (in either direction) and
+ * matches the children: teams that have a hero older than 40 are
+ * `ath_exists(&Hero_model, ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(40))))`.
+ */
+static inline ath_filter ath_exists(const struct ath_model *related, const ath_filter *children,
+                                    size_t n)
+{
+    ath_filter f = ath_any(children, n);
+    f.kind = ATH_FILTER_EXISTS;
+    f.related = related;
+    return f;
+}
+
+/** No related row matches the children. */
+static inline ath_filter ath_not_exists(const struct ath_model *related, const ath_filter *children,
+                                        size_t n)
+{
+    ath_filter f = ath_exists(related, children, n);
+    f.kind = ATH_FILTER_NOT_EXISTS;
+    return f;
+}
+
+/**
+ * Keyset pagination: only rows after `cursor` (from ath_list_cursor() of the previous page,
+ * listed with the same order_by filters). NULL means the first page.
+ */
+static inline ath_filter ath_after(const char *cursor)
+{
+    ath_filter f = ath__filter(ATH_FILTER_AFTER);
+    f.text = cursor;
+    return f;
+}
+
+/** Call options (ATH_OPT_INCLUDE_DELETED). */
+static inline ath_filter ath_options(unsigned options)
+{
+    ath_filter f = ath__filter(ATH_FILTER_OPTIONS);
+    f.options = options;
+    return f;
+}
+
+ATH_END_DECLS
+
+#endif

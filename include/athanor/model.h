@@ -1,0 +1,332 @@
+/*
+ * Athanor — models: how a C struct maps onto a table.
+ *
+ * Two ways to describe a model, both giving one `ath_model`:
+ *
+ * 1. Declared with Athanor's macros (struct and descriptor from one field list):
+ *
+ *        #define TEAM_FIELDS(F)                                   \
+ *            F(id,   i64,  .flags = ATH_PK | ATH_AUTOINC)         \
+ *            F(name, text, .flags = ATH_UNIQUE, .max_length = 80) \
+ *            F(motto, opt_text)
+ *        ATH_MODEL(Team, "team", TEAM_FIELDS)
+ *
+ *    writes `typedef struct Team { int64_t id; char *name; char *motto; } Team;` and the
+ *    descriptor `Team_model`.
+ *
+ * 2. Mapped from a struct the program already has (the SQLModel analogue):
+ *
+ *        typedef struct Hero { int64_t id; char *name; ath_opt_i32 age; } Hero;
+ *        static const ath_field hero_fields[] = {
+ *            ATH_FIELD(Hero, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+ *            ATH_FIELD(Hero, name, text),
+ *            ATH_FIELD(Hero, age, opt_i32),
+ *        };
+ *        static const ath_model Hero_model = ATH_MODEL_OF(Hero, "hero", hero_fields);
+ *
+ *    A member whose C type does not fit its kind is a compile error.
+ *
+ * Kinds (the C member type in brackets): i32 [int32_t], i64 [int64_t], double, bool,
+ * text [char *], blob [ath_blob], numeric [char *, decimal text], timestamp [ath_timestamp],
+ * date [ath_date], uuid [ath_uuid], json [char *]. Nullable forms: opt_i32 [ath_opt_i32],
+ * opt_i64, opt_double, opt_bool, opt_timestamp, opt_date, opt_uuid, and opt_text, opt_blob,
+ * opt_numeric, opt_json (same C type as the plain kind; NULL pointer = SQL NULL).
+ * Field options, as designated initialisers after the kind: `.flags`, `.column` (a column name
+ * other than the member's), `.max_length`, `.server_default` (SQL text), `.default_value`
+ * (client-side, see ATH_DEFAULT_*), `.references` ("team.id"), `.on_delete`, `.check` (SQL).
+ */
+#ifndef ATHANOR_MODEL_H
+#define ATHANOR_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "export.h"
+#include "value.h"
+
+ATH_BEGIN_DECLS
+
+/** Column flags. */
+enum {
+    ATH_PK = 1u << 0,       /**< part of the primary key (several fields: a composite key) */
+    ATH_AUTOINC = 1u << 1,  /**< the database generates it (integer primary key) */
+    ATH_NULLABLE = 1u << 2, /**< may hold NULL (implied by the opt_* kinds) */
+    ATH_UNIQUE = 1u << 3,   /**< unique constraint uq_<table>_<column> */
+    ATH_INDEX = 1u << 4     /**< index ix_<table>_<column> */
+};
+
+/** What a foreign key does when the referenced row is deleted. */
+typedef enum ath_fk_action {
+    ATH_FK_NO_ACTION = 0,
+    ATH_FK_CASCADE,
+    ATH_FK_SET_NULL,
+    ATH_FK_RESTRICT
+} ath_fk_action;
+
+/** `offset` of fields declared with ATH_MODEL: computed from sizes and alignments. */
+#define ATH_OFFSET_AUTO ((size_t)-1)
+
+/** One column. Build with ATH_FIELD() or the ATH_MODEL() field list, not by hand. */
+typedef struct ath_field {
+    const char *member;         /**< C member name (and the column name unless `column` is set) */
+    const char *column;         /**< column name when it differs from the member, else NULL */
+    size_t offset;              /**< offsetof the member, or ATH_OFFSET_AUTO */
+    size_t size;                /**< sizeof the member */
+    size_t align;               /**< alignment of the member (ATH_OFFSET_AUTO fields) */
+    ath_type type;              /**< column type */
+    unsigned kind_flags;        /**< flags implied by the kind (opt_* -> ATH_NULLABLE) */
+    unsigned flags;             /**< ATH_PK, ATH_AUTOINC, ATH_NULLABLE, ATH_UNIQUE, ATH_INDEX */
+    int max_length;             /**< > 0: VARCHAR(n) for text */
+    const char *server_default; /**< SQL expression for DEFAULT, e.g. "CURRENT_TIMESTAMP" */
+    ath_value default_value;    /**< client-side default, used on insert when the member is unset */
+    const char *references;     /**< foreign key target, "table.column" */
+    ath_fk_action on_delete;    /**< foreign key action */
+    const char *check;          /**< CHECK constraint expression (SQL), named ck_<table>_<col> */
+    int ath_reserved_;          /**< keep last; lets the macros end every initialiser list */
+} ath_field;
+
+struct ath_mixin_use;
+
+/** A table: name, struct, fields and attached mixins. */
+typedef struct ath_model {
+    const char *table;  /**< table name */
+    const char *name;   /**< C type name, for messages */
+    size_t struct_size; /**< sizeof the struct */
+    const ath_field *fields;
+    size_t nfields;
+    const struct ath_mixin_use *mixins; /**< see mixin.h; NULL when none */
+    size_t nmixins;
+    int ath_reserved_;
+} ath_model;
+
+/** Client-side defaults for `.default_value`. */
+#define ATH_DEFAULT_I64(x)                                                                         \
+    {                                                                                              \
+        .type = ATH_T_I64, .u = {.i64 = (x) }                                                      \
+    }
+#define ATH_DEFAULT_I32(x)                                                                         \
+    {                                                                                              \
+        .type = ATH_T_I32, .u = {.i32 = (x) }                                                      \
+    }
+#define ATH_DEFAULT_DOUBLE(x)                                                                      \
+    {                                                                                              \
+        .type = ATH_T_DOUBLE, .u = {.f64 = (x) }                                                   \
+    }
+#define ATH_DEFAULT_BOOL(x)                                                                        \
+    {                                                                                              \
+        .type = ATH_T_BOOL, .u = {.b = (x) }                                                       \
+    }
+#define ATH_DEFAULT_TEXT(s)                                                                        \
+    {                                                                                              \
+        .type = ATH_T_TEXT, .u = {.s = {(s), sizeof(s) - 1} }                                      \
+    }
+
+/**
+ * Checks a model once: names are identifiers, sizes fit the kinds, there is a primary key,
+ * autoincrement is on one integer key, foreign keys name "table.column". Returns ATH_OK or
+ * ATH_EINVAL with a message naming the model and the field.
+ */
+ATH_API int ath_model_validate(const ath_model *model);
+
+/** Column name of field i. */
+ATH_API const char *ath_field_column(const ath_field *field);
+
+/**
+ * Frees the strings and blobs Athanor allocated into `obj` (by ath_repo_get and friends) and
+ * sets those members to NULL. Do not call it on strings the program owns.
+ */
+ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
+
+/* --- macro machinery -------------------------------------------------------------------------- */
+
+/* C type, ath_type, implied flags, and accepted member types of each kind. */
+#define ATH__CTYPE_i32           int32_t
+#define ATH__CTYPE_i64           int64_t
+#define ATH__CTYPE_double        double
+#define ATH__CTYPE_bool          bool
+#define ATH__CTYPE_text          char *
+#define ATH__CTYPE_blob          ath_blob
+#define ATH__CTYPE_numeric       char *
+#define ATH__CTYPE_timestamp     ath_timestamp
+#define ATH__CTYPE_date          ath_date
+#define ATH__CTYPE_uuid          ath_uuid
+#define ATH__CTYPE_json          char *
+#define ATH__CTYPE_opt_i32       ath_opt_i32
+#define ATH__CTYPE_opt_i64       ath_opt_i64
+#define ATH__CTYPE_opt_double    ath_opt_double
+#define ATH__CTYPE_opt_bool      ath_opt_bool
+#define ATH__CTYPE_opt_text      char *
+#define ATH__CTYPE_opt_blob      ath_blob
+#define ATH__CTYPE_opt_numeric   char *
+#define ATH__CTYPE_opt_timestamp ath_opt_timestamp
+#define ATH__CTYPE_opt_date      ath_opt_date
+#define ATH__CTYPE_opt_uuid      ath_opt_uuid
+#define ATH__CTYPE_opt_json      char *
+
+#define ATH__TYPE_i32           ATH_T_I32
+#define ATH__TYPE_i64           ATH_T_I64
+#define ATH__TYPE_double        ATH_T_DOUBLE
+#define ATH__TYPE_bool          ATH_T_BOOL
+#define ATH__TYPE_text          ATH_T_TEXT
+#define ATH__TYPE_blob          ATH_T_BLOB
+#define ATH__TYPE_numeric       ATH_T_NUMERIC
+#define ATH__TYPE_timestamp     ATH_T_TIMESTAMP
+#define ATH__TYPE_date          ATH_T_DATE
+#define ATH__TYPE_uuid          ATH_T_UUID
+#define ATH__TYPE_json          ATH_T_JSON
+#define ATH__TYPE_opt_i32       ATH_T_I32
+#define ATH__TYPE_opt_i64       ATH_T_I64
+#define ATH__TYPE_opt_double    ATH_T_DOUBLE
+#define ATH__TYPE_opt_bool      ATH_T_BOOL
+#define ATH__TYPE_opt_text      ATH_T_TEXT
+#define ATH__TYPE_opt_blob      ATH_T_BLOB
+#define ATH__TYPE_opt_numeric   ATH_T_NUMERIC
+#define ATH__TYPE_opt_timestamp ATH_T_TIMESTAMP
+#define ATH__TYPE_opt_date      ATH_T_DATE
+#define ATH__TYPE_opt_uuid      ATH_T_UUID
+#define ATH__TYPE_opt_json      ATH_T_JSON
+
+#define ATH__NULL_i32           0u
+#define ATH__NULL_i64           0u
+#define ATH__NULL_double        0u
+#define ATH__NULL_bool          0u
+#define ATH__NULL_text          0u
+#define ATH__NULL_blob          0u
+#define ATH__NULL_numeric       0u
+#define ATH__NULL_timestamp     0u
+#define ATH__NULL_date          0u
+#define ATH__NULL_uuid          0u
+#define ATH__NULL_json          0u
+#define ATH__NULL_opt_i32       ATH_NULLABLE
+#define ATH__NULL_opt_i64       ATH_NULLABLE
+#define ATH__NULL_opt_double    ATH_NULLABLE
+#define ATH__NULL_opt_bool      ATH_NULLABLE
+#define ATH__NULL_opt_text      ATH_NULLABLE
+#define ATH__NULL_opt_blob      ATH_NULLABLE
+#define ATH__NULL_opt_numeric   ATH_NULLABLE
+#define ATH__NULL_opt_timestamp ATH_NULLABLE
+#define ATH__NULL_opt_date      ATH_NULLABLE
+#define ATH__NULL_opt_uuid      ATH_NULLABLE
+#define ATH__NULL_opt_json      ATH_NULLABLE
+
+/* _Generic association lists: the member types each kind accepts (text also as const char *). */
+#define ATH__ACCEPT_i32                                                                            \
+    int32_t:                                                                                       \
+    1
+#define ATH__ACCEPT_i64                                                                            \
+    int64_t:                                                                                       \
+    1
+#define ATH__ACCEPT_double double : 1
+#define ATH__ACCEPT_bool   bool : 1
+#define ATH__ACCEPT_text   char * : 1, const char * : 1
+#define ATH__ACCEPT_blob                                                                           \
+    ath_blob:                                                                                      \
+    1
+#define ATH__ACCEPT_numeric char * : 1, const char * : 1
+#define ATH__ACCEPT_timestamp                                                                      \
+    ath_timestamp:                                                                                 \
+    1
+#define ATH__ACCEPT_date                                                                           \
+    ath_date:                                                                                      \
+    1
+#define ATH__ACCEPT_uuid                                                                           \
+    ath_uuid:                                                                                      \
+    1
+#define ATH__ACCEPT_json char * : 1, const char * : 1
+#define ATH__ACCEPT_opt_i32                                                                        \
+    ath_opt_i32:                                                                                   \
+    1
+#define ATH__ACCEPT_opt_i64                                                                        \
+    ath_opt_i64:                                                                                   \
+    1
+#define ATH__ACCEPT_opt_double                                                                     \
+    ath_opt_double:                                                                                \
+    1
+#define ATH__ACCEPT_opt_bool                                                                       \
+    ath_opt_bool:                                                                                  \
+    1
+#define ATH__ACCEPT_opt_text char * : 1, const char * : 1
+#define ATH__ACCEPT_opt_blob                                                                       \
+    ath_blob:                                                                                      \
+    1
+#define ATH__ACCEPT_opt_numeric char * : 1, const char * : 1
+#define ATH__ACCEPT_opt_timestamp                                                                  \
+    ath_opt_timestamp:                                                                             \
+    1
+#define ATH__ACCEPT_opt_date                                                                       \
+    ath_opt_date:                                                                                  \
+    1
+#define ATH__ACCEPT_opt_uuid                                                                       \
+    ath_opt_uuid:                                                                                  \
+    1
+#define ATH__ACCEPT_opt_json char * : 1, const char * : 1
+
+/* sizeof the member, and a compile error when its C type does not fit the kind */
+#define ATH__CHECKED_SIZE(S, m, kind)                                                              \
+    (sizeof(((S *)0)->m) + 0 * sizeof(char[_Generic(((S *)0)->m, ATH__ACCEPT_##kind)]))
+
+/** One field of a plain struct: ATH_FIELD(Struct, member, kind, options...). */
+#define ATH_FIELD(...) ATH__FIELD_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__FIELD_I(S, m, kind, ...)                                                              \
+    {                                                                                              \
+        .member = #m, .offset = offsetof(S, m), .size = ATH__CHECKED_SIZE(S, m, kind),             \
+        .type = ATH__TYPE_##kind, .kind_flags = ATH__NULL_##kind, __VA_ARGS__                      \
+    }
+
+/** A model over a plain struct and an array of ATH_FIELD()s; options (e.g. `.mixins`) may follow.
+ */
+#define ATH_MODEL_OF(...) ATH__MODEL_OF_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__MODEL_OF_I(S, tbl, fieldarray, ...)                                                   \
+    {                                                                                              \
+        .table = (tbl), .name = #S, .struct_size = sizeof(S), .fields = (fieldarray),              \
+        .nfields = sizeof(fieldarray) / sizeof((fieldarray)[0]), __VA_ARGS__                       \
+    }
+
+/* Field-list expansions for ATH_MODEL: struct members, and descriptors with computed offsets. */
+#define ATH__MEMBER(...)            ATH__MEMBER_I(__VA_ARGS__, )
+#define ATH__MEMBER_I(m, kind, ...) ATH__CTYPE_##kind m;
+#define ATH__DESCRIBE(...)          ATH__DESCRIBE_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__DESCRIBE_I(m, kind, ...)                                                              \
+    {.member = #m,                                                                                 \
+     .offset = ATH_OFFSET_AUTO,                                                                    \
+     .size = sizeof(ATH__CTYPE_##kind),                                                            \
+     .align = _Alignof(ATH__CTYPE_##kind),                                                         \
+     .type = ATH__TYPE_##kind,                                                                     \
+     .kind_flags = ATH__NULL_##kind,                                                               \
+     __VA_ARGS__},
+
+/** The struct of a macro-declared model (for a header). */
+#define ATH_MODEL_STRUCT(T, FIELDS)                                                                \
+    typedef struct T {                                                                             \
+        FIELDS(ATH__MEMBER)                                                                        \
+    } T
+
+/** Declares the descriptor of a macro-declared model defined elsewhere (for a header). */
+#define ATH_MODEL_DECLARE(T, FIELDS)                                                               \
+    ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
+    extern const ath_model T##_model
+
+/** Defines the descriptor `T_model` (in one .c file) for a struct from ATH_MODEL_STRUCT. */
+#define ATH_MODEL_DEFINE(T, tbl, FIELDS)                                                           \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
+    const ath_model T##_model = {.table = (tbl),                                                   \
+                                 .name = #T,                                                       \
+                                 .struct_size = sizeof(T),                                         \
+                                 .fields = T##_fields_,                                            \
+                                 .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0])}
+
+/** Struct and descriptor together, for a model used in one file (`static const T_model`). */
+#define ATH_MODEL(T, tbl, FIELDS)                                                                  \
+    ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
+    static const ath_model T##_model = {.table = (tbl),                                            \
+                                        .name = #T,                                                \
+                                        .struct_size = sizeof(T),                                  \
+                                        .fields = T##_fields_,                                     \
+                                        .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0])}
+
+ATH_END_DECLS
+
+#endif

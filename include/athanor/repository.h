@@ -1,0 +1,328 @@
+/*
+ * Athanor — repositories: add, get, list, update, upsert and delete objects of one model.
+ *
+ * Objects are the caller's structs. Rows Athanor returns in an ath_list live (with their
+ * strings, in an arena the list owns) until ath_list_free(). An object filled by a get-style
+ * call owns its strings until ath_model_free_fields(model, obj).
+ *
+ * Every function returns ATH_OK or a negative ath_code; ath_error_last() has the detail. A
+ * database error fails the session's transaction (roll it back); with `auto_commit` the
+ * repository commits after each successful write and rolls back after a failed one.
+ */
+#ifndef ATHANOR_REPOSITORY_H
+#define ATHANOR_REPOSITORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "export.h"
+#include "filter.h"
+#include "model.h"
+#include "session.h"
+#include "value.h"
+
+ATH_BEGIN_DECLS
+
+typedef struct ath_repo ath_repo;
+typedef struct ath_list ath_list;
+
+/**
+ * Messages that replace Athanor's own for each kind of error (as in Advanced Alchemy's
+ * `error_messages`); NULL keeps the default. The database's text follows after ": ".
+ */
+typedef struct ath_error_messages {
+    const char *duplicate_key; /**< ATH_EDUPLICATE */
+    const char *foreign_key;   /**< ATH_EFOREIGNKEY */
+    const char *not_null;      /**< ATH_ENOTNULL */
+    const char *check;         /**< ATH_ECHECK */
+    const char *not_found;     /**< ATH_ENOTFOUND */
+    const char *multiple_rows; /**< ATH_EMULTIPLE */
+    const char *other;         /**< any other database error */
+} ath_error_messages;
+
+/** Repository options; zero-initialise, then set what you need. */
+typedef struct ath_repo_options {
+    bool auto_commit;                   /**< commit after each successful write */
+    const ath_error_messages *messages; /**< custom error texts, or NULL */
+} ath_repo_options;
+
+/**
+ * Opens a repository for `model` on `session` (validating the model and its mixins once per
+ * engine). On success `*out` owns the repository; release it with ath_repo_free() before the
+ * session closes. Returns ATH_OK, ATH_EINVAL when the model fails validation (the message
+ * names the model, field or mixin role), ATH_ENOMEM.
+ */
+ATH_API int ath_repo_open(ath_repo **out, ath_session *session, const ath_model *model);
+/** As ath_repo_open() with options (NULL for the defaults). */
+ATH_API int ath_repo_open_opts(ath_repo **out, ath_session *session, const ath_model *model,
+                               const ath_repo_options *options);
+/** Frees a repository; NULL is a no-op. */
+ATH_API void ath_repo_free(ath_repo *repo);
+/** The repository's model and session. */
+ATH_API const ath_model *ath_repo_model(const ath_repo *repo);
+ATH_API ath_session *ath_repo_session(const ath_repo *repo);
+
+/* --- writes ------------------------------------------------------------------------------------
+ */
+
+/**
+ * Inserts `obj` and fills generated keys and server defaults back into it (RETURNING where the
+ * connection has it, else the driver's last insert id). An unset autoincrement key (0, or an
+ * unset opt) is left to the database. Text a server default fills in is malloc'd: the caller
+ * owns it. ATH_EDUPLICATE / ATH_EFOREIGNKEY / ATH_ENOTNULL / ATH_ECHECK name the constraint.
+ */
+ATH_API int ath_repo_add(ath_repo *repo, void *obj);
+
+/**
+ * Inserts `n` objects from the array `objs` (model-sized items) in multi-row statements,
+ * chunked under the dialect's parameter limit, in the session's transaction; generated
+ * autoincrement keys are written back into every object.
+ */
+ATH_API int ath_repo_add_many(ath_repo *repo, void *objs, size_t n);
+
+/** Updates every column of the row with obj's primary key. ATH_ENOTFOUND when there is none. */
+ATH_API int ath_repo_update(ath_repo *repo, void *obj);
+
+/**
+ * Updates only the named columns of the row with obj's primary key, so columns the caller did
+ * not mean to touch keep their values. ATH_EINVAL names an unknown or key column.
+ */
+ATH_API int ath_repo_update_fields(ath_repo *repo, void *obj, const char *const *fields,
+                                   size_t nfields);
+
+/** Updates `n` objects by primary key in the session's transaction. ATH_ENOTFOUND if one is
+ * missing. */
+ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
+
+/**
+ * Inserts `obj`, or updates the row that has the same `match_fields` values (the primary key
+ * when match_fields is NULL), in one statement (ON CONFLICT / ON DUPLICATE KEY), and reads the
+ * stored row back into obj. The match fields must carry a unique constraint or be the key.
+ */
+ATH_API int ath_repo_upsert(ath_repo *repo, void *obj, const char *const *match_fields,
+                            size_t nmatch);
+
+/** As ath_repo_upsert for `n` objects, one statement per chunk; keys are written back. */
+ATH_API int ath_repo_upsert_many(ath_repo *repo, void *objs, size_t n,
+                                 const char *const *match_fields, size_t nmatch);
+
+/**
+ * Finds the row whose match_fields equal obj's; creates it from obj when there is none
+ * (*created = true). When it exists and `upsert` is true, the other columns are updated from
+ * obj. Either way obj ends up holding the stored row (strings owned by obj, see
+ * ath_model_free_fields). A concurrent insert of the same key is handled with a savepoint.
+ */
+ATH_API int ath_repo_get_or_upsert(ath_repo *repo, void *obj, const char *const *match_fields,
+                                   size_t nmatch, bool upsert, bool *created);
+
+/**
+ * Finds the row whose match_fields equal obj's (ATH_ENOTFOUND when none) and sets `fields`
+ * (all other columns when NULL) from obj when they differ; *updated says whether it wrote.
+ * obj ends up holding the stored row.
+ */
+ATH_API int ath_repo_get_and_update(ath_repo *repo, void *obj, const char *const *match_fields,
+                                    size_t nmatch, const char *const *fields, size_t nfields,
+                                    bool *updated);
+
+/**
+ * Deletes the row with primary key `key` (nkey values, in key-field order). When `deleted` is
+ * not NULL the row is read into it first. ATH_ENOTFOUND when there is no such row.
+ */
+ATH_API int ath_repo_delete(ath_repo *repo, const ath_value *key, size_t nkey, void *deleted);
+
+/** Deletes the rows whose keys are in `keys` (nrows × key width values); *deleted counts them. */
+ATH_API int ath_repo_delete_many(ath_repo *repo, const ath_value *keys, size_t nrows,
+                                 int64_t *deleted);
+
+/** Deletes every row matching the filters; *deleted counts them (may be NULL). */
+ATH_API int ath_repo_delete_where(ath_repo *repo, int64_t *deleted, const ath_filter *filters,
+                                  size_t nfilters);
+
+/* --- reads -------------------------------------------------------------------------------------
+ */
+
+/** Loads the row with primary key `key` into `out`. ATH_ENOTFOUND when there is none. */
+ATH_API int ath_repo_get(ath_repo *repo, void *out, const ath_value *key, size_t nkey);
+
+/** Loads the one row matching the filters: ATH_ENOTFOUND when none, ATH_EMULTIPLE when more. */
+ATH_API int ath_repo_get_one(ath_repo *repo, void *out, const ath_filter *filters, size_t nfilters);
+
+/** As ath_repo_get_one, but no row is not an error: *found says whether `out` was filled. */
+ATH_API int ath_repo_get_one_or_none(ath_repo *repo, void *out, bool *found,
+                                     const ath_filter *filters, size_t nfilters);
+
+/** Lists the rows matching the filters into `*out` (free with ath_list_free). */
+ATH_API int ath_repo_list(ath_repo *repo, ath_list **out, const ath_filter *filters,
+                          size_t nfilters);
+
+/** As ath_repo_list, and *total counts every match ignoring limit and offset. */
+ATH_API int ath_repo_list_and_count(ath_repo *repo, ath_list **out, int64_t *total,
+                                    const ath_filter *filters, size_t nfilters);
+
+/** Counts the rows matching the filters (order and limit ignored). */
+ATH_API int ath_repo_count(ath_repo *repo, int64_t *out, const ath_filter *filters,
+                           size_t nfilters);
+
+/** Whether any row matches the filters. */
+ATH_API int ath_repo_exists(ath_repo *repo, bool *out, const ath_filter *filters, size_t nfilters);
+
+/* --- lists -------------------------------------------------------------------------------------
+ */
+
+/** Number of objects in the list. */
+ATH_API size_t ath_list_count(const ath_list *list);
+/** The objects, as a contiguous array of model-sized structs (NULL when empty). */
+ATH_API void *ath_list_items(const ath_list *list);
+/** Object i, or NULL when out of range. */
+ATH_API void *ath_list_at(const ath_list *list, size_t i);
+/**
+ * The keyset cursor after the last object (for ath_after()), or NULL when this page was the
+ * last (fewer rows than the limit) or the list had no limit. Owned by the list.
+ */
+ATH_API const char *ath_list_cursor(const ath_list *list);
+/** Frees the list, its objects and their strings; NULL is a no-op. */
+ATH_API void ath_list_free(ath_list *list);
+
+/* --- typed repositories ------------------------------------------------------------------------
+ */
+
+/**
+ * Writes a typed repository `Name` for struct `Type` described by `model` (an ath_model
+ * lvalue, e.g. Hero_model):
+ *
+ *     ATH_REPOSITORY(HeroRepository, Hero, Hero_model)
+ *     HeroRepository *repo;  HeroRepository_open(&repo, session);
+ *     HeroRepository_add(repo, &hero);
+ *     ath_list *all;  HeroRepository_list(repo, &all, ATH_NO_FILTERS);
+ *     Hero *items = HeroRepository_items(all);
+ */
+#define ATH_REPOSITORY(Name, Type, model)                                                          \
+    typedef struct Name Name;                                                                      \
+    static inline int Name##_open(Name **out, ath_session *session)                                \
+    {                                                                                              \
+        ath_repo *r = NULL;                                                                        \
+        int rc = ath_repo_open(&r, session, &(model));                                             \
+        *out = (Name *)r;                                                                          \
+        return rc;                                                                                 \
+    }                                                                                              \
+    static inline int Name##_open_opts(Name **out, ath_session *session,                           \
+                                       const ath_repo_options *options)                            \
+    {                                                                                              \
+        ath_repo *r = NULL;                                                                        \
+        int rc = ath_repo_open_opts(&r, session, &(model), options);                               \
+        *out = (Name *)r;                                                                          \
+        return rc;                                                                                 \
+    }                                                                                              \
+    static inline void Name##_free(Name *repo)                                                     \
+    {                                                                                              \
+        ath_repo_free((ath_repo *)repo);                                                           \
+    }                                                                                              \
+    static inline ath_repo *Name##_base(Name *repo)                                                \
+    {                                                                                              \
+        return (ath_repo *)repo;                                                                   \
+    }                                                                                              \
+    static inline Type *Name##_items(const ath_list *list)                                         \
+    {                                                                                              \
+        return (Type *)ath_list_items(list);                                                       \
+    }                                                                                              \
+    static inline int Name##_add(Name *repo, Type *obj)                                            \
+    {                                                                                              \
+        return ath_repo_add((ath_repo *)repo, obj);                                                \
+    }                                                                                              \
+    static inline int Name##_add_many(Name *repo, Type *objs, size_t n)                            \
+    {                                                                                              \
+        return ath_repo_add_many((ath_repo *)repo, objs, n);                                       \
+    }                                                                                              \
+    static inline int Name##_get(Name *repo, Type *out, ath_value key)                             \
+    {                                                                                              \
+        return ath_repo_get((ath_repo *)repo, out, &key, 1);                                       \
+    }                                                                                              \
+    static inline int Name##_get_key(Name *repo, Type *out, const ath_value *key, size_t nkey)     \
+    {                                                                                              \
+        return ath_repo_get((ath_repo *)repo, out, key, nkey);                                     \
+    }                                                                                              \
+    static inline int Name##_get_one(Name *repo, Type *out, const ath_filter *f, size_t nf)        \
+    {                                                                                              \
+        return ath_repo_get_one((ath_repo *)repo, out, f, nf);                                     \
+    }                                                                                              \
+    static inline int Name##_get_one_or_none(Name *repo, Type *out, bool *found,                   \
+                                             const ath_filter *f, size_t nf)                       \
+    {                                                                                              \
+        return ath_repo_get_one_or_none((ath_repo *)repo, out, found, f, nf);                      \
+    }                                                                                              \
+    static inline int Name##_list(Name *repo, ath_list **out, const ath_filter *f, size_t nf)      \
+    {                                                                                              \
+        return ath_repo_list((ath_repo *)repo, out, f, nf);                                        \
+    }                                                                                              \
+    static inline int Name##_list_and_count(Name *repo, ath_list **out, int64_t *total,            \
+                                            const ath_filter *f, size_t nf)                        \
+    {                                                                                              \
+        return ath_repo_list_and_count((ath_repo *)repo, out, total, f, nf);                       \
+    }                                                                                              \
+    static inline int Name##_count(Name *repo, int64_t *out, const ath_filter *f, size_t nf)       \
+    {                                                                                              \
+        return ath_repo_count((ath_repo *)repo, out, f, nf);                                       \
+    }                                                                                              \
+    static inline int Name##_exists(Name *repo, bool *out, const ath_filter *f, size_t nf)         \
+    {                                                                                              \
+        return ath_repo_exists((ath_repo *)repo, out, f, nf);                                      \
+    }                                                                                              \
+    static inline int Name##_update(Name *repo, Type *obj)                                         \
+    {                                                                                              \
+        return ath_repo_update((ath_repo *)repo, obj);                                             \
+    }                                                                                              \
+    static inline int Name##_update_fields(Name *repo, Type *obj, const char *const *fields,       \
+                                           size_t n)                                               \
+    {                                                                                              \
+        return ath_repo_update_fields((ath_repo *)repo, obj, fields, n);                           \
+    }                                                                                              \
+    static inline int Name##_update_many(Name *repo, Type *objs, size_t n)                         \
+    {                                                                                              \
+        return ath_repo_update_many((ath_repo *)repo, objs, n);                                    \
+    }                                                                                              \
+    static inline int Name##_upsert(Name *repo, Type *obj, const char *const *match, size_t nm)    \
+    {                                                                                              \
+        return ath_repo_upsert((ath_repo *)repo, obj, match, nm);                                  \
+    }                                                                                              \
+    static inline int Name##_upsert_many(Name *repo, Type *objs, size_t n,                         \
+                                         const char *const *match, size_t nm)                      \
+    {                                                                                              \
+        return ath_repo_upsert_many((ath_repo *)repo, objs, n, match, nm);                         \
+    }                                                                                              \
+    static inline int Name##_get_or_upsert(Name *repo, Type *obj, const char *const *match,        \
+                                           size_t nm, bool upsert, bool *created)                  \
+    {                                                                                              \
+        return ath_repo_get_or_upsert((ath_repo *)repo, obj, match, nm, upsert, created);          \
+    }                                                                                              \
+    static inline int Name##_get_and_update(Name *repo, Type *obj, const char *const *match,       \
+                                            size_t nm, const char *const *fields, size_t nf,       \
+                                            bool *updated)                                         \
+    {                                                                                              \
+        return ath_repo_get_and_update((ath_repo *)repo, obj, match, nm, fields, nf, updated);     \
+    }                                                                                              \
+    static inline int Name##_delete(Name *repo, ath_value key, Type *deleted)                      \
+    {                                                                                              \
+        return ath_repo_delete((ath_repo *)repo, &key, 1, deleted);                                \
+    }                                                                                              \
+    static inline int Name##_delete_many(Name *repo, const ath_value *keys, size_t n,              \
+                                         int64_t *deleted)                                         \
+    {                                                                                              \
+        return ath_repo_delete_many((ath_repo *)repo, keys, n, deleted);                           \
+    }                                                                                              \
+    static inline int Name##_delete_where(Name *repo, int64_t *deleted, const ath_filter *f,       \
+                                          size_t nf)                                               \
+    {                                                                                              \
+        return ath_repo_delete_where((ath_repo *)repo, deleted, f, nf);                            \
+    }                                                                                              \
+    typedef int Name##_ath_reserved_
+
+/** Field-name lists for update_fields and match_fields: `ATH_NAMES("name", "age")`. */
+#define ATH_NAMES(...)                                                                             \
+    ((const char *const[]){__VA_ARGS__}),                                                          \
+        (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+
+ATH_END_DECLS
+
+#endif
