@@ -1,0 +1,38 @@
+/*
+ * What each backend can do: THE ONE PLACE where the conformance suite knows that databases
+ * differ. Tests ask this table (conf->be->...) instead of testing a dialect's name.
+ */
+#ifndef ATHANOR_CONFORMANCE_BACKENDS_H
+#define ATHANOR_CONFORMANCE_BACKENDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct backend {
+    const char *dialect; /**< as ath_engine_dialect() names it */
+    bool memory;         /**< the database lives in one in-memory connection */
+    const char *label;   /**< suite-name suffix: "repo-add@<label>" */
+    /**
+     * Two sessions may hold open transactions at the same time. False for SQLite in memory: the
+     * engine has one connection, so a second transaction would wait for the first one forever.
+     * Tests that need a second session close the first one before opening it when this is false.
+     */
+    bool concurrent_sessions;
+    bool transactional_ddl; /**< DDL can be rolled back (MySQL commits it implicitly) */
+    bool returning;         /**< INSERT … RETURNING exists (MySQL none; MariaDB 10.5+) */
+} backend;
+
+/**
+ * The row of the table for `url` ("sqlite:///:memory:", "postgresql://…"), found from the URL's
+ * scheme (aliases postgres → postgresql, mariadb → mysql) and, for SQLite, whether it names a
+ * file. A scheme the table does not know gets a conservative row named after the scheme.
+ */
+const backend *backend_for_url(const char *url);
+
+/**
+ * Readies a URL for a fresh run: for a SQLite file, deletes the file and its -wal, -shm and
+ * -journal companions so every suite starts from an empty database. Other URLs: nothing.
+ */
+void backend_prepare_url(const char *url);
+
+#endif

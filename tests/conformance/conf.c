@@ -1,0 +1,490 @@
+/* The conformance harness: targets, suite setup, tracked fixtures, raw reads, assertions. */
+#include "conf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "urls.h"
+
+#define MAX_TARGETS 16
+#define MAX_SESSIONS 8
+#define MAX_REPOS 32
+#define MAX_LISTS 64
+
+conf_target *conf;
+static conf_target targets[MAX_TARGETS];
+static size_t ntargets;
+
+/* --- suite setup ---------------------------------------------------------------------------- */
+
+static void report(const char *what)
+{
+    const ath_error *e = ath_error_last();
+    fprintf(stderr, "conformance %s: %s: %s (%s)\n", conf ? conf->label : "?", what, e->message,
+            ath_code_name(e->code));
+}
+
+int conf_recreate_schema(void)
+{
+    int rc = ath_drop_all(conf->engine, CONF_MODELS);
+    if (rc != ATH_OK) {
+        report("ath_drop_all");
+        return rc;
+    }
+    if ((rc = ath_create_all(conf->engine, CONF_MODELS)) != ATH_OK)
+        report("ath_create_all");
+    return rc;
+}
+
+static int suite_init(size_t i)
+{
+    ath_engine_options opts;
+    conf = &targets[i];
+    backend_prepare_url(conf->url);
+    ath_engine_options_init(&opts);
+    opts.pool_timeout = 10; /* a session a test leaked shows up in seconds, not half a minute */
+    if (ath_engine_create_opts(&conf->engine, conf->url, &opts) != ATH_OK) {
+        report("ath_engine_create");
+        return 1;
+    }
+    const char *dialect = ath_engine_dialect(conf->engine);
+    if (strcmp(dialect, conf->be->dialect) != 0) {
+        fprintf(stderr, "conformance %s: the engine's dialect is %s, the backend table says %s\n",
+                conf->label, dialect, conf->be->dialect);
+        return 1;
+    }
+    return conf_recreate_schema() == ATH_OK ? 0 : 1;
+}
+
+static int suite_clean(void)
+{
+    int status = 0;
+    conf_end();
+    if (conf && conf->engine) {
+        if (ath_drop_all(conf->engine, CONF_MODELS) != ATH_OK) {
+            report("ath_drop_all at cleanup");
+            status = 1;
+        }
+        ath_engine_dispose(conf->engine);
+        conf->engine = NULL;
+        backend_prepare_url(conf->url);
+    }
+    conf = NULL;
+    return status;
+}
+
+/* CUnit's suite hooks take no argument: one pair per target slot. */
+#define CONF_INIT(i)                                                                               \
+    static int init_##i(void)                                                                      \
+    {                                                                                              \
+        return suite_init(i);                                                                      \
+    }
+CONF_INIT(0)
+CONF_INIT(1)
+CONF_INIT(2)
+CONF_INIT(3)
+CONF_INIT(4)
+CONF_INIT(5)
+CONF_INIT(6)
+CONF_INIT(7)
+CONF_INIT(8)
+CONF_INIT(9)
+CONF_INIT(10)
+CONF_INIT(11)
+CONF_INIT(12)
+CONF_INIT(13)
+CONF_INIT(14)
+CONF_INIT(15)
+static const CU_InitializeFunc inits[MAX_TARGETS] = {
+    init_0, init_1, init_2,  init_3,  init_4,  init_5,  init_6,  init_7,
+    init_8, init_9, init_10, init_11, init_12, init_13, init_14, init_15};
+
+void conf_register(const conf_group *groups, size_t ngroups)
+{
+    const char *const *urls;
+    size_t n = test_urls(&urls);
+    if (n > MAX_TARGETS)
+        n = MAX_TARGETS;
+    for (size_t i = 0; i < n; i++) {
+        conf_target *t = &targets[ntargets++];
+        t->url = urls[i];
+        t->be = backend_for_url(urls[i]);
+        int same = 0;
+        for (size_t j = 0; j < i; j++)
+            if (targets[j].be == t->be)
+                same++;
+        if (same)
+            snprintf(t->label, sizeof t->label, "%s-%d", t->be->label, same + 1);
+        else
+            snprintf(t->label, sizeof t->label, "%s", t->be->label);
+    }
+    for (size_t g = 0; g < ngroups; g++) {
+        if (!groups[g].per_url) {
+            test_add_suite(groups[g].name, NULL, NULL, groups[g].tests);
+            continue;
+        }
+        for (size_t i = 0; i < ntargets; i++) {
+            char name[128];
+            snprintf(name, sizeof name, "%s@%s", groups[g].name, targets[i].label);
+            test_add_suite(name, inits[i], suite_clean, groups[g].tests);
+        }
+    }
+}
+
+/* --- tracked fixtures ----------------------------------------------------------------------- */
+
+static ath_session *sessions[MAX_SESSIONS];
+static struct {
+    ath_repo *repo;
+    ath_session *session;
+} repos[MAX_REPOS];
+static ath_list *lists[MAX_LISTS];
+
+static int clear_tables(void)
+{
+    ath_session *s = NULL;
+    int rc = ath_session_open(&s, conf->engine);
+    for (size_t i = conf_nmodels; rc == ATH_OK && i-- > 0;) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DELETE FROM %s", conf_models[i]->table);
+        rc = ath_session_execute(s, sql, NULL, 0, NULL);
+    }
+    if (rc == ATH_OK)
+        rc = ath_session_commit(s);
+    ath_session_close(s);
+    return rc;
+}
+
+ath_session *conf_begin(void)
+{
+    conf_end();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
+    if (clear_tables() != ATH_OK) {
+        /* a table is missing (a schema test dropped it and failed): rebuild, then retry */
+        CU_ASSERT_EQUAL_FATAL(conf_recreate_schema(), ATH_OK);
+        ASSERT_RC(clear_tables(), ATH_OK);
+    }
+    return conf_session();
+}
+
+ath_session *conf_session(void)
+{
+    ath_session *s = NULL;
+    size_t i = 0;
+    while (i < MAX_SESSIONS && sessions[i])
+        i++;
+    CU_ASSERT_FATAL(i < MAX_SESSIONS);
+    ASSERT_RC(ath_session_open(&s, conf->engine), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    sessions[i] = s;
+    return s;
+}
+
+void conf_close(ath_session *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < MAX_REPOS; i++)
+        if (repos[i].session == s) {
+            ath_repo_free(repos[i].repo);
+            repos[i].repo = NULL;
+            repos[i].session = NULL;
+        }
+    for (size_t i = 0; i < MAX_SESSIONS; i++)
+        if (sessions[i] == s)
+            sessions[i] = NULL;
+    ath_session_close(s);
+}
+
+ath_repo *conf_repo_opts(ath_session *s, const ath_model *model, const ath_repo_options *opts)
+{
+    ath_repo *r = NULL;
+    size_t i = 0;
+    while (i < MAX_REPOS && repos[i].repo)
+        i++;
+    CU_ASSERT_FATAL(i < MAX_REPOS);
+    ASSERT_RC(ath_repo_open_opts(&r, s, model, opts), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    repos[i].repo = r;
+    repos[i].session = s;
+    return r;
+}
+
+ath_repo *conf_repo(ath_session *s, const ath_model *model)
+{
+    return conf_repo_opts(s, model, NULL);
+}
+
+ath_list *conf_keep(ath_list *list)
+{
+    for (size_t i = 0; list && i < MAX_LISTS; i++)
+        if (!lists[i]) {
+            lists[i] = list;
+            return list;
+        }
+    return list;
+}
+
+ath_list *conf_list(ath_repo *repo, const ath_filter *filters, size_t nfilters)
+{
+    ath_list *l = NULL;
+    int rc = ath_repo_list(repo, &l, filters, nfilters);
+    ASSERT_RC(rc, ATH_OK);
+    CU_ASSERT_FATAL(rc == ATH_OK && l != NULL);
+    return conf_keep(l);
+}
+
+void conf_end(void)
+{
+    for (size_t i = 0; i < MAX_LISTS; i++) {
+        ath_list_free(lists[i]);
+        lists[i] = NULL;
+    }
+    for (size_t i = 0; i < MAX_REPOS; i++) {
+        ath_repo_free(repos[i].repo);
+        repos[i].repo = NULL;
+        repos[i].session = NULL;
+    }
+    for (size_t i = 0; i < MAX_SESSIONS; i++) {
+        ath_session_close(sessions[i]);
+        sessions[i] = NULL;
+    }
+}
+
+/* --- raw reads -------------------------------------------------------------------------------- */
+
+int sql_exec(ath_session *s, const char *sql, const ath_value *params, size_t nparams)
+{
+    return ath_session_execute(s, sql, params, nparams, NULL);
+}
+
+int64_t sql_i64(ath_session *s, const char *sql, const ath_value *params, size_t nparams)
+{
+    ath_result *r = NULL;
+    ath_value v;
+    int64_t out = INT64_MIN;
+    int rc = ath_session_execute(s, sql, params, nparams, &r);
+    ASSERT_RC(rc, ATH_OK);
+    if (rc == ATH_OK && r && ath_result_next(r) == 1 &&
+        ath_result_get(r, 0, ATH_T_I64, &v) == ATH_OK && v.type != ATH_T_NULL)
+        out = v.u.i64;
+    ath_result_free(r);
+    return out;
+}
+
+char *sql_text(ath_session *s, const char *sql, const ath_value *params, size_t nparams)
+{
+    ath_result *r = NULL;
+    char *out = NULL;
+    int rc = ath_session_execute(s, sql, params, nparams, &r);
+    ASSERT_RC(rc, ATH_OK);
+    if (rc == ATH_OK && r && ath_result_next(r) == 1) {
+        const char *t = ath_result_text(r, 0);
+        if (t)
+            out = strdup(t);
+    }
+    ath_result_free(r);
+    return out;
+}
+
+int64_t sql_count(ath_session *s, const char *table)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", table);
+    return sql_i64(s, sql, NULL, 0);
+}
+
+/* --- data helpers ----------------------------------------------------------------------------- */
+
+int64_t add_team(ath_repo *teams, const char *name, const char *headquarters)
+{
+    Team t = {0, (char *)name, (char *)headquarters};
+    ASSERT_RC(ath_repo_add(teams, &t), ATH_OK);
+    CU_ASSERT_FATAL(t.id > 0);
+    return t.id;
+}
+
+int64_t add_hero(ath_repo *heroes, const char *name, const char *secret, int age, int64_t team_id)
+{
+    Hero h = {0, (char *)name, (char *)secret, {0, false}, {0, false}};
+    if (age >= 0)
+        h.age = ath_some_i32(age);
+    if (team_id > 0)
+        h.team_id = ath_some_i64(team_id);
+    ASSERT_RC(ath_repo_add(heroes, &h), ATH_OK);
+    CU_ASSERT_FATAL(h.id > 0);
+    return h.id;
+}
+
+/* Offset of field i: its own, or for macro-declared models (ATH_OFFSET_AUTO) the C layout. */
+static size_t field_offset(const ath_model *model, size_t i)
+{
+    size_t end = 0;
+    for (size_t k = 0; k <= i; k++) {
+        const ath_field *f = &model->fields[k];
+        size_t off = f->offset;
+        if (off == ATH_OFFSET_AUTO) {
+            size_t a = f->align ? f->align : 1;
+            off = (end + a - 1) / a * a;
+        }
+        if (k == i)
+            return off;
+        end = off + f->size;
+    }
+    return 0;
+}
+
+void free_new_strings(const ath_model *model, void *obj, const void *before)
+{
+    for (size_t i = 0; i < model->nfields; i++) {
+        const ath_field *f = &model->fields[i];
+        size_t off = field_offset(model, i);
+        if (f->type == ATH_T_BLOB) {
+            ath_blob *now = (ath_blob *)((char *)obj + off);
+            const ath_blob *old = (const ath_blob *)((const char *)before + off);
+            if (now->data && now->data != old->data)
+                free(now->data);
+            now->data = NULL;
+            now->len = 0;
+        } else if (f->type == ATH_T_TEXT || f->type == ATH_T_NUMERIC || f->type == ATH_T_JSON) {
+            char **now = (char **)((char *)obj + off);
+            char *const *old = (char *const *)((const char *)before + off);
+            if (*now && *now != *old)
+                free(*now);
+            *now = NULL;
+        }
+    }
+}
+
+void conf_free_owned(const ath_model *model, void *obj, const void *before, const char *file,
+                     int line)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < model->nfields; i++) {
+        const ath_field *f = &model->fields[i];
+        size_t off = field_offset(model, i);
+        const void *now = NULL, *old = NULL;
+        if (f->type == ATH_T_BLOB) {
+            now = ((const ath_blob *)((const char *)obj + off))->data;
+            old = ((const ath_blob *)((const char *)before + off))->data;
+        } else if (f->type == ATH_T_TEXT || f->type == ATH_T_NUMERIC || f->type == ATH_T_JSON) {
+            now = *(char *const *)((const char *)obj + off);
+            old = *(char *const *)((const char *)before + off);
+        }
+        kept += now && now == old;
+    }
+    CU_assertImplementation(kept == 0 ? CU_TRUE : CU_FALSE, (unsigned)line,
+                            "the object still holds the caller's strings: it should own copies "
+                            "(ath_model_free_fields)",
+                            file, "", CU_FALSE);
+    if (kept)
+        free_new_strings(model, obj, before);
+    else
+        ath_model_free_fields(model, obj);
+}
+
+ath_uuid conf_uuid(unsigned seed)
+{
+    ath_uuid u;
+    for (size_t i = 0; i < 16; i++)
+        u.bytes[i] = (unsigned char)(0x11u * (i + 1));
+    u.bytes[12] = (unsigned char)(seed >> 24);
+    u.bytes[13] = (unsigned char)(seed >> 16);
+    u.bytes[14] = (unsigned char)(seed >> 8);
+    u.bytes[15] = (unsigned char)seed;
+    u.bytes[6] = (unsigned char)((u.bytes[6] & 0x0f) | 0x40); /* version 4 */
+    u.bytes[8] = (unsigned char)((u.bytes[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    return u;
+}
+
+void fill_all_types(AllTypes *o, unsigned seed)
+{
+    static unsigned char bytes[] = {0x00, 0x01, 0x00, 0xfe, 0xff, 0x00};
+    memset(o, 0, sizeof *o);
+    o->id = conf_uuid(seed);
+    o->c_i32 = (int32_t)seed * -3;
+    o->c_i64 = (int64_t)seed * 1000000007LL;
+    o->c_f64 = seed + 0.25;
+    o->c_bool = seed % 2 == 1;
+    o->c_text = "text";
+    o->c_blob = (ath_blob){bytes, sizeof bytes};
+    o->c_numeric = "12345.6789";
+    o->c_ts = (ath_timestamp)1700000000123456LL + seed;
+    o->c_date = (ath_date)(19000 + (int)(seed % 1000));
+    o->c_uuid = conf_uuid(seed + 7u);
+    o->c_json = "{\"k\":1}";
+}
+
+/* --- assertions ------------------------------------------------------------------------------- */
+
+void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file,
+                     int line)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s is %lld, expected %lld", expr, (long long)actual,
+             (long long)expected);
+    CU_assertImplementation(actual == expected ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file,
+                            "", CU_FALSE);
+}
+
+void conf_assert_str(const char *actual, const char *expected, const char *expr,
+                     const char *file, int line)
+{
+    char msg[1024];
+    bool ok = (!actual && !expected) || (actual && expected && strcmp(actual, expected) == 0);
+    snprintf(msg, sizeof msg, "%s is %s%s%s, expected %s%s%s", expr, actual ? "\"" : "",
+             actual ? actual : "NULL", actual ? "\"" : "", expected ? "\"" : "",
+             expected ? expected : "NULL", expected ? "\"" : "");
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Joins `items` with '|' into buf (after sorting them unless `ordered`). */
+static void join(const char **items, size_t n, bool ordered, char *buf, size_t size)
+{
+    size_t used = 0;
+    if (!ordered)
+        qsort(items, n, sizeof *items, cmp_str);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "",
+                                 items[i] ? items[i] : "(NULL)");
+}
+
+void conf_assert_names(const ath_list *list, size_t offset, const char *expected, bool ordered,
+                       const char *file, int line)
+{
+    enum { MAX = 256 };
+    const char *got[MAX], *want[MAX];
+    char got_text[2048], want_text[2048], copy[2048], msg[4400];
+    size_t ngot = 0, nwant = 0;
+    for (size_t i = 0; list && i < ath_list_count(list) && ngot < MAX; i++) {
+        const char *item = ath_list_at(list, i);
+        got[ngot++] = item ? *(char *const *)(item + offset) : NULL;
+    }
+    snprintf(copy, sizeof copy, "%s", expected);
+    if (*copy)
+        for (char *tok = strtok(copy, "|"); tok && nwant < MAX; tok = strtok(NULL, "|"))
+            want[nwant++] = tok;
+    join(got, ngot, ordered, got_text, sizeof got_text);
+    join(want, nwant, ordered, want_text, sizeof want_text);
+    bool ok = list && strcmp(got_text, want_text) == 0;
+    snprintf(msg, sizeof msg, "rows [%s], expected [%s]%s", got_text, want_text,
+             ordered ? " in this order" : "");
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}
+
+void conf_assert_err_has_any(const char *a, const char *b, const char *file, int line)
+{
+    char msg[1400];
+    const char *m = ath_error_last()->message;
+    bool ok = m && (strstr(m, a) || strstr(m, b));
+    snprintf(msg, sizeof msg, "error message \"%s\" names neither \"%s\" nor \"%s\"",
+             m ? m : "(null)", a, b);
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}

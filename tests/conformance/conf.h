@@ -1,0 +1,123 @@
+/*
+ * The conformance suite's harness: the database a suite runs against, per-test fixtures whose
+ * resources are released even when a fatal assertion leaves a test early, raw reads through
+ * ath_session_execute (the "second path" tests read back through), and assertions that print
+ * the values they compare.
+ */
+#ifndef ATHANOR_CONFORMANCE_CONF_H
+#define ATHANOR_CONFORMANCE_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <athanor/athanor.h>
+
+#include "backends.h"
+#include "models.h"
+#include "runner.h"
+
+/** One configured database. */
+typedef struct conf_target {
+    const char *url;
+    const backend *be;
+    char label[48]; /**< unique suite-name suffix ("sqlite-memory", "postgresql-2") */
+    ath_engine *engine;
+} conf_target;
+
+/** The database of the running suite. */
+extern conf_target *conf;
+
+/** A group of tests: registered once ("models") or once per URL ("repo-add@sqlite-memory"). */
+typedef struct conf_group {
+    const char *name;
+    const test_case *tests;
+    bool per_url;
+} conf_group;
+
+/** Registers every group, once per URL of ATHANOR_TEST_URLS where per_url. */
+void conf_register(const conf_group *groups, size_t ngroups);
+
+/* --- fixtures ----------------------------------------------------------------------------- */
+
+/**
+ * Starts a test: releases whatever an earlier test left open, empties every table (recreating
+ * the schema if a table is missing) and opens a session, tracked until conf_end().
+ */
+ath_session *conf_begin(void);
+/** Opens one more tracked session (see backend.concurrent_sessions before holding two). */
+ath_session *conf_session(void);
+/** Frees the repositories opened on `s`, then closes it (rolling back what was not committed). */
+void conf_close(ath_session *s);
+/** Opens a tracked repository; a failure ends the test. */
+ath_repo *conf_repo(ath_session *s, const ath_model *model);
+ath_repo *conf_repo_opts(ath_session *s, const ath_model *model, const ath_repo_options *opts);
+/** Lists with the filters; a failure ends the test. The list is freed by conf_end(). */
+ath_list *conf_list(ath_repo *repo, const ath_filter *filters, size_t nfilters);
+/** Tracks a list the test made itself, so conf_end() frees it. Returns it. */
+ath_list *conf_keep(ath_list *list);
+/** Ends a test: frees tracked lists and repositories, closes tracked sessions. */
+void conf_end(void);
+/** Drops and recreates every table of the suite (for tests that drop tables). */
+int conf_recreate_schema(void);
+
+/* --- raw reads (the second path) ---------------------------------------------------------- */
+
+/** First column of the first row as i64, or INT64_MIN when the statement fails or has no row. */
+int64_t sql_i64(ath_session *s, const char *sql, const ath_value *params, size_t nparams);
+/** First column of the first row as malloc'd text; NULL for SQL NULL, no row or failure. */
+char *sql_text(ath_session *s, const char *sql, const ath_value *params, size_t nparams);
+/** Rows in `table`, read in `s`. */
+int64_t sql_count(ath_session *s, const char *table);
+/** Runs a statement with no interesting result; returns its code. */
+int sql_exec(ath_session *s, const char *sql, const ath_value *params, size_t nparams);
+
+/* --- data helpers ----------------------------------------------------------------------------- */
+
+/** Adds a team (strings are the caller's) and returns its id; a failure ends the test. */
+int64_t add_team(ath_repo *teams, const char *name, const char *headquarters);
+/** Adds a hero and returns its id; age < 0 means NULL, team_id 0 means NULL. */
+int64_t add_hero(ath_repo *heroes, const char *name, const char *secret, int age, int64_t team_id);
+/**
+ * Frees the string and blob members of `obj` that are not the same pointers as in `before`
+ * (a copy of obj taken before a call that may read a row back into it): leak-free whether the
+ * call replaced the caller's strings with malloc'd ones or kept them.
+ */
+void free_new_strings(const ath_model *model, void *obj, const void *before);
+/**
+ * For calls whose contract says obj ends up owning its strings (get_or_upsert): asserts that
+ * every string or blob in `obj` is no longer the caller's pointer from `before`, then frees the
+ * owned ones with ath_model_free_fields (never the caller's, so a broken call fails, not crashes).
+ */
+#define FREE_OWNED(model, obj, before) conf_free_owned((model), (obj), (before), __FILE__, __LINE__)
+void conf_free_owned(const ath_model *model, void *obj, const void *before, const char *file,
+                     int line);
+/** A version-4-shaped UUID, distinct for every `seed`. */
+ath_uuid conf_uuid(unsigned seed);
+/** Fills every plain column of `o` from `seed` (id = conf_uuid(seed)); optional ones unset. */
+void fill_all_types(AllTypes *o, unsigned seed);
+
+/* --- assertions that say what they saw ------------------------------------------------------ */
+
+#define ASSERT_I64(actual, expected)                                                               \
+    conf_assert_i64((int64_t)(actual), (int64_t)(expected), #actual, __FILE__, __LINE__)
+#define ASSERT_STR(actual, expected)                                                               \
+    conf_assert_str((actual), (expected), #actual, __FILE__, __LINE__)
+/** The `member` strings of a list's `Type` items are exactly `expected` ("a|b|c"), any order. */
+#define ASSERT_NAMES(list, Type, member, expected)                                                 \
+    conf_assert_names((list), offsetof(Type, member), (expected), false, __FILE__, __LINE__)
+/** As ASSERT_NAMES, in this order. */
+#define ASSERT_NAMES_ORDERED(list, Type, member, expected)                                         \
+    conf_assert_names((list), offsetof(Type, member), (expected), true, __FILE__, __LINE__)
+/** The error message contains one of two texts (a constraint name or a column). */
+#define ASSERT_ERR_HAS_ANY(a, b) conf_assert_err_has_any((a), (b), __FILE__, __LINE__)
+
+void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file,
+                     int line);
+void conf_assert_str(const char *actual, const char *expected, const char *expr,
+                     const char *file, int line);
+void conf_assert_names(const ath_list *list, size_t offset, const char *expected, bool ordered,
+                       const char *file, int line);
+void conf_assert_err_has_any(const char *a, const char *b, const char *file, int line);
+
+#endif

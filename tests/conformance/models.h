@@ -1,0 +1,100 @@
+/*
+ * The conformance suite's models, in both declaration styles:
+ *
+ * - Team and Event are declared with Athanor's macros (struct and descriptor from one list);
+ * - Hero, Membership, AllTypes and Task map plain C structs with ATH_FIELD, as SQLModel does.
+ */
+#ifndef ATHANOR_CONFORMANCE_MODELS_H
+#define ATHANOR_CONFORMANCE_MODELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <athanor/model.h>
+#include <athanor/repository.h>
+
+/* team: id i64 PK autoinc, name unique varchar(80), headquarters nullable text. */
+#define TEAM_FIELDS(F)                                                                             \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC)                                                      \
+    F(name, text, .flags = ATH_UNIQUE, .max_length = 80)                                           \
+    F(headquarters, opt_text)
+ATH_MODEL_DECLARE(Team, TEAM_FIELDS);
+
+/* hero: the README's model, a plain struct. team_id references team.id ON DELETE SET NULL. */
+typedef struct Hero {
+    int64_t id;
+    char *name;
+    char *secret_name;
+    ath_opt_i32 age;
+    ath_opt_i64 team_id;
+} Hero;
+extern const ath_model Hero_model;
+
+/* membership: a composite primary key (team_id, hero_id). */
+typedef struct Membership {
+    int64_t team_id;
+    int64_t hero_id;
+    char *role;
+} Membership;
+extern const ath_model Membership_model;
+
+/* all_types: one column of every kind, plain and optional, keyed by a client-generated UUID. */
+typedef struct AllTypes {
+    ath_uuid id;
+    int32_t c_i32;
+    int64_t c_i64;
+    double c_f64;
+    bool c_bool;
+    char *c_text;
+    ath_blob c_blob;
+    char *c_numeric;
+    ath_timestamp c_ts;
+    ath_date c_date;
+    ath_uuid c_uuid;
+    char *c_json;
+    ath_opt_i32 o_i32;
+    ath_opt_i64 o_i64;
+    ath_opt_double o_f64;
+    ath_opt_bool o_bool;
+    char *o_text;
+    ath_blob o_blob;
+    char *o_numeric;
+    ath_opt_timestamp o_ts;
+    ath_opt_date o_date;
+    ath_opt_uuid o_uuid;
+    char *o_json;
+} AllTypes;
+extern const ath_model AllTypes_model;
+
+/*
+ * task: a server default (status 'new'), a client default (priority 3, used when unset), a
+ * CHECK (score >= 0) and team_id referencing team.id ON DELETE CASCADE.
+ */
+typedef struct Task {
+    int64_t id;
+    int64_t team_id;
+    char *title;
+    char *status;
+    ath_opt_i32 priority;
+    int32_t score;
+} Task;
+extern const ath_model Task_model;
+
+/* event: a timestamp for before/after filters and a bucket with ties for keyset pagination. */
+#define EVENT_FIELDS(F)                                                                            \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC)                                                      \
+    F(title, text)                                                                                 \
+    F(happened, timestamp)                                                                         \
+    F(bucket, i32)                                                                                 \
+    F(note, opt_text)
+ATH_MODEL_DECLARE(Event, EVENT_FIELDS);
+
+/* Every model of the suite, referenced tables first, for ath_create_all and ath_drop_all. */
+extern const ath_model *const conf_models[];
+extern const size_t conf_nmodels;
+#define CONF_MODELS conf_models, conf_nmodels
+
+/* The typed repository of the README. */
+ATH_REPOSITORY(HeroRepository, Hero, Hero_model);
+
+#endif
