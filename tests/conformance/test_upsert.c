@@ -1,0 +1,7 @@
+/* (being written) */
+#include "conf.h"
+#include "groups.h"
+
+const test_case upsert_tests[] = {
+    {NULL, NULL},
+};
