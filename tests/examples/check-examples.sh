@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the examples and checks their output: the Hero example on SQLite in memory, on a file
+# twice (the second run must still work and see both heroes), and on every server URL configured.
+set -euo pipefail
+BUILD=${1:?usage: check-examples.sh BUILD_DIR}
+heroes="$BUILD/bin/heroes"
+expect='Hero(id=1, name='"'"'Deadpond'"'"', secret_name='"'"'Dive Wilson'"'"', age=None)'
+out=$("$heroes")
+[ "$out" = "$expect" ] || { echo "FAIL memory: got '$out'"; exit 1; }
+db=$(mktemp -u /tmp/athanor-heroes.XXXXXX).db
+"$heroes" "sqlite:///$db" >/dev/null
+out=$("$heroes" "sqlite:///$db")
+rm -f "$db" "$db-wal" "$db-shm"
+[ "$(echo "$out" | grep -c Deadpond)" = 2 ] || { echo "FAIL file, second run: got '$out'"; exit 1; }
+n=2
+for url in ${ATHANOR_TEST_URLS:-}; do
+    case "$url" in sqlite*) continue ;; esac
+    out=$("$heroes" "$url") || { echo "FAIL on ${url%%:*}: $out"; exit 1; }
+    echo "$out" | grep -q "name='Deadpond', secret_name='Dive Wilson'" \
+        || { echo "FAIL on ${url%%:*}: got '$out'"; exit 1; }
+    n=$((n + 1))
+done
+echo "SUMMARY tests=$n failed_tests=0 (heroes example)"
