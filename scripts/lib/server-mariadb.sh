@@ -62,7 +62,7 @@ start_mariadb() {
         --innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
         --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0 \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
-        --max-connections=200 --max-allowed-packet=64M \
+        --max-connections=200 \
         </dev/null >>"$dir/mariadbd.log" 2>&1 &
     echo $! >"$dir/launcher.pid"
 
