@@ -192,6 +192,58 @@ static void stmt_free(ath_dstmt *st)
     host->free(st);
 }
 
+/*
+ * Parse and Describe in one round trip (a pipeline: Parse, Describe, Sync), instead of PQprepare
+ * then PQdescribePrepared. Sets *prepared once the server holds the statement.
+ */
+static int prepare_and_describe(ath_dstmt *st, const char *sql, bool *prepared)
+{
+    ath_dconn *conn = st->conn;
+    PGconn *pg = conn->pg;
+    if (!PQenterPipelineMode(pg))
+        return pg_fail(conn, NULL, "preparing");
+    int rc = ATH_OK;
+    if (!PQsendPrepare(pg, st->name, sql, 0, NULL) || !PQsendDescribePrepared(pg, st->name) ||
+        !PQpipelineSync(pg)) {
+        rc = pg_fail(conn, NULL, "preparing");
+        goto done;
+    }
+    /* Parse's result, Describe's (aborted if Parse failed), each followed by NULL; then Sync */
+    int seen = 0, nulls = 0;
+    for (;;) {
+        PGresult *r = PQgetResult(pg);
+        if (!r) {
+            if (PQstatus(pg) == CONNECTION_BAD || ++nulls > 1) { /* no Sync will come */
+                rc = rc != ATH_OK ? rc : pg_fail(conn, NULL, "preparing");
+                break;
+            }
+            continue;
+        }
+        nulls = 0;
+        ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (seen == 0 && status == PGRES_COMMAND_OK) {
+            *prepared = true;
+        } else if (seen == 1 && status == PGRES_COMMAND_OK) {
+            st->desc = r;
+            r = NULL;
+        } else if (rc == ATH_OK && status != PGRES_PIPELINE_ABORTED) {
+            rc = pg_fail(conn, r, seen == 0 ? "preparing" : "describing a statement");
+        }
+        PQclear(r);
+        seen++;
+    }
+done:
+    if (PQpipelineStatus(pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(pg) && rc == ATH_OK)
+        rc = pg_fail(conn, NULL, "preparing");
+    if (rc == ATH_OK && !st->desc)
+        rc = pg_fail(conn, NULL, "describing a statement");
+    return rc;
+}
+
 int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
     const ath_driver_host *host = conn->host;
@@ -205,21 +257,10 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
     st->conn = conn;
     snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
 
-    int rc;
     bool prepared = false;
-    PGresult *r = PQprepare(conn->pg, st->name, sql, 0, NULL);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        rc = pg_fail(conn, r, "preparing");
-        PQclear(r);
+    int rc = prepare_and_describe(st, sql, &prepared);
+    if (rc != ATH_OK)
         goto fail;
-    }
-    PQclear(r);
-    prepared = true;
-    st->desc = PQdescribePrepared(conn->pg, st->name);
-    if (PQresultStatus(st->desc) != PGRES_COMMAND_OK) {
-        rc = pg_fail(conn, st->desc, "describing a prepared statement");
-        goto fail;
-    }
     st->nparams = PQnparams(st->desc);
     st->ncols = PQnfields(st->desc);
     if ((size_t)st->nparams != nparams) {
