@@ -119,9 +119,14 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
 {
     if (!f->member)
         return field_fail(m, f, "no member name");
-    if (!valid_ident(ath_field_column(f)))
-        return field_fail(m, f,
-                          "column name is not a valid identifier (letters, digits, _; at most 63)");
+    if (!valid_ident(ath_field_column(f))) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "column name \"%.80s\" is not a valid identifier (letters, digits, _; at most "
+                 "63; not starting with a digit)",
+                 ath_field_column(f) ? ath_field_column(f) : "(null)");
+        return field_fail(m, f, msg);
+    }
     if (f->type <= ATH_T_NULL || f->type >= ATH_T__COUNT)
         return field_fail(m, f, "unknown type");
     unsigned flags = f->flags | f->kind_flags;
@@ -224,7 +229,10 @@ int ath_mapping_build(ath_mapping **out, const ath_model *model)
         m->cols[i].index = (int)i;
         for (size_t j = 0; j < i; j++)
             if (strcasecmp(m->cols[j].name, m->cols[i].name) == 0) {
-                rc = field_fail(model, &model->fields[i], "duplicate column name");
+                char msg[200];
+                snprintf(msg, sizeof msg, "duplicate column name \"%s\" (also used by field %s)",
+                         m->cols[i].name, model->fields[j].member);
+                rc = field_fail(model, &model->fields[i], msg);
                 goto fail;
             }
         if (m->cols[i].pk)
