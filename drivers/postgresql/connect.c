@@ -194,14 +194,19 @@ static int build_params(const ath_connect_params *p, const ath_driver_host *host
                             k);
             goto done;
         }
-        if (strcmp(k, "host") == 0) {
+        if (strcmp(k, "password") == 0) {
+            /* a query value shows wherever the URL is logged; only the user-info part is hidden */
+            rc = host->fail(ATH_EURL, NULL, 0, NULL,
+                            "PostgreSQL option 'password' does not belong in the query, where "
+                            "logs would show it: write postgresql://user:password@host/db, or "
+                            "use PGPASSWORD or a password file (passfile=)");
+        } else if (strcmp(k, "host") == 0) {
             rc = add_host(host, kw, v);
         } else if (strcmp(k, "port") == 0) {
             rc = list_add(host, &kw->explicit_ports, v, strlen(v));
         } else if (strcmp(k, "hostaddr") == 0) {
             rc = list_add(host, &kw->hostaddrs, v, strlen(v));
         } else if ((strcmp(k, "user") == 0 && p->username) ||
-                   (strcmp(k, "password") == 0 && p->password) ||
                    (strcmp(k, "dbname") == 0 && p->database)) {
             rc = host->fail(ATH_EURL, NULL, 0, NULL,
                             "PostgreSQL option '%s' repeats what the URL already gives before "

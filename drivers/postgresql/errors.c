@@ -74,10 +74,10 @@ int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing)
 
     int code = pg_code_for_sqlstate(state);
     /* libpq reports a backend that died only at the next I/O, often without a SQLSTATE */
-    if (PQstatus(conn->pg) == CONNECTION_BAD) {
-        conn->lost = true;
+    if (PQstatus(conn->pg) == CONNECTION_BAD)
         code = ATH_ECONNLOST;
-    }
+    if (code == ATH_ECONNLOST)
+        conn->lost = true; /* a FATAL 57P01 arrives before libpq sees the socket close */
     if (code == ATH_ECONNLOST)
         return conn->host->fail(code, state, 0, constraint,
                                 "the connection to the PostgreSQL server was lost: %s [SQLSTATE "

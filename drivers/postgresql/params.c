@@ -177,7 +177,12 @@ int pg_encode_param(const ath_driver_host *host, int index, Oid oid, const ath_v
         return encode_timestamp(&o, oid, v->u.ts);
     case ATH_T_DATE:
         if (oid == PG_OID_DATE) {
-            binary_int(&o, (uint64_t)(int64_t)((int64_t)v->u.date - PG_EPOCH_DAYS), 4);
+            int64_t days = (int64_t)v->u.date - PG_EPOCH_DAYS;
+            if (days < INT32_MIN)
+                return host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                  "parameter $%d: date %ld is out of range", index,
+                                  (long)v->u.date);
+            binary_int(&o, (uint64_t)days, 4);
             return ATH_OK;
         }
         if (oid == PG_OID_TIMESTAMPTZ || oid == PG_OID_TIMESTAMP)

@@ -80,6 +80,14 @@ static void test_option_repeating_the_url_user_is_rejected(void)
     ASSERT_ERR_HAS("'user'");
 }
 
+static void test_password_in_the_query_is_rejected_unshown(void)
+{
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, "postgresql://u@h/db?password=Sekr1tValue"), ATH_EURL);
+    ASSERT_ERR_HAS("'password'");
+    CU_ASSERT_PTR_NULL(strstr(ath_error_last()->message, "Sekr1tValue"));
+}
+
 static void test_non_utf8_client_encoding_is_rejected(void)
 {
     ath_engine *e = NULL;
@@ -214,6 +222,8 @@ void register_connect_suite(void)
         {"a repeated option is rejected", test_repeated_option_is_rejected},
         {"an option repeating the URL's user is rejected",
          test_option_repeating_the_url_user_is_rejected},
+        {"a password in the query is rejected, unshown",
+         test_password_in_the_query_is_rejected_unshown},
         {"a client_encoding other than UTF8 is rejected",
          test_non_utf8_client_encoding_is_rejected},
         {"every scheme reaches the driver", test_every_scheme_reaches_the_driver},
