@@ -1,0 +1,84 @@
+/*
+ * The athanor command-line tool.
+ *   athanor drivers          which driver modules the loader can see, where, and whether they load
+ *   athanor url URL          how a URL parses (password hidden)
+ *   athanor ping URL         connect through the engine and run SELECT 1
+ */
+#include <athanor/athanor.h>
+#include <stdio.h>
+#include <string.h>
+
+static int drivers(void)
+{
+    ath_driver_found *list = NULL;
+    size_t n = 0;
+    int rc = ath_drivers_list(&list, &n);
+    if (rc != ATH_OK) {
+        fprintf(stderr, "athanor: %s\n", ath_error_last()->message);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        printf("%-12s %-4s %s%s%s\n", list[i].name, list[i].status == ATH_OK ? "ok" : "FAIL",
+               list[i].path, list[i].status == ATH_OK ? "" : "\n             ",
+               list[i].detail);
+    if (n == 0)
+        printf("no driver modules found (set ATHANOR_DRIVER_PATH)\n");
+    ath_drivers_list_free(list, n);
+    return 0;
+}
+
+static int url(const char *text)
+{
+    ath_url *u = NULL;
+    if (ath_url_parse(text, &u) != ATH_OK) {
+        fprintf(stderr, "athanor: %s\n", ath_error_last()->message);
+        return 1;
+    }
+    char shown[1024];
+    ath_url_render(u, true, shown, sizeof shown);
+    printf("url       %s\ndialect   %s\ndriver    %s\nusername  %s\nhost      %s\nport      %d\n"
+           "database  %s\n",
+           shown, ath_url_dialect(u), ath_url_driver(u) ? ath_url_driver(u) : "-",
+           ath_url_username(u) ? ath_url_username(u) : "-",
+           ath_url_host(u) ? ath_url_host(u) : "-", ath_url_port(u),
+           ath_url_database(u) ? ath_url_database(u) : "-");
+    for (size_t i = 0; i < ath_url_query_count(u); i++) {
+        const char *k, *v;
+        ath_url_query_at(u, i, &k, &v);
+        printf("option    %s=%s\n", k, v);
+    }
+    ath_url_free(u);
+    return 0;
+}
+
+static int ping(const char *text)
+{
+    ath_engine *engine = NULL;
+    ath_session *session = NULL;
+    ath_result *result = NULL;
+    int rc = ath_engine_create(&engine, text);
+    if (rc == ATH_OK)
+        rc = ath_session_open(&session, engine);
+    if (rc == ATH_OK)
+        rc = ath_session_execute(session, "SELECT 1", NULL, 0, &result);
+    if (rc == ATH_OK && ath_result_next(result) == 1)
+        printf("ok: %s answers\n", ath_engine_dialect(engine));
+    else
+        fprintf(stderr, "athanor: %s: %s\n", ath_code_name(rc), ath_error_last()->message);
+    ath_result_free(result);
+    ath_session_close(session);
+    ath_engine_dispose(engine);
+    return rc == ATH_OK ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "drivers") == 0)
+        return drivers();
+    if (argc == 3 && strcmp(argv[1], "url") == 0)
+        return url(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "ping") == 0)
+        return ping(argv[2]);
+    fprintf(stderr, "usage: athanor drivers | athanor url URL | athanor ping URL\n");
+    return 2;
+}
