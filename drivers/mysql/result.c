@@ -352,6 +352,10 @@ static int from_bytes(ath_dstmt *st, int i, ath_type want, ath_value *out)
 {
     const ath_driver_host *host = st->conn->host;
     my_column *c = &st->cols[i];
+    if (c->length > c->cap) /* a cut value that was not read again: never hand out half */
+        return host->fail(ATH_EINVAL, NULL, 0, NULL,
+                          "column %s: a %lu-byte value did not fit its %lu-byte buffer",
+                          mydrv_column_name(st, i), c->length, c->cap);
     c->buf[c->length] = '\0';
     if (c->trim_zeros)
         trim_zeros(c);

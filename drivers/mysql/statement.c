@@ -115,6 +115,10 @@ int mydrv_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     st->affected = 0;
     st->rows = 0;
     st->done = true;
+    if (nparams != st->nparams)
+        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                "the statement has %u parameters but %zu values were given",
+                                st->nparams, nparams);
     int rc = mydrv_bind_params(st, params, nparams);
     if (rc != ATH_OK)
         return rc;
