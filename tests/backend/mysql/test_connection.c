@@ -331,6 +331,51 @@ static void test_read_timeout_ends_a_stuck_query_as_econnlost(void)
     ath_engine_dispose(e);
 }
 
+/* The test server runs without TLS: what each ssl_mode does against it. */
+static bool server_has_tls(void)
+{
+    ath_engine *e = mt_engine(NULL);
+    ath_session *s = NULL;
+    ath_result *r = NULL;
+    bool yes = false;
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    if (ath_session_execute(s, "SELECT @@have_ssl", NULL, 0, &r) == ATH_OK &&
+        ath_result_next(r) == 1) {
+        const char *v = ath_result_text(r, 0);
+        yes = v && strcmp(v, "YES") == 0;
+    }
+    ath_result_free(r);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    return yes;
+}
+
+static int connect_with(const char *query)
+{
+    ath_engine *e = mt_engine(query);
+    ath_session *s = NULL;
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    int rc = ath_session_execute(s, "SELECT 1", NULL, 0, NULL);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    return rc;
+}
+
+static void test_ssl_required_without_server_tls_is_econnect(void)
+{
+    if (server_has_tls())
+        return;
+    ASSERT_RC(connect_with("ssl_mode=REQUIRED"), ATH_ECONNECT);
+}
+
+static void test_ssl_disabled_and_preferred_connect_without_server_tls(void)
+{
+    if (server_has_tls())
+        return;
+    ASSERT_RC(connect_with("ssl_mode=DISABLED"), ATH_OK);
+    ASSERT_RC(connect_with("ssl_mode=PREFERRED"), ATH_OK);
+}
+
 void register_mysql_connection_suite(void)
 {
     static const test_case tests[] = {
@@ -357,6 +402,10 @@ void register_mysql_connection_suite(void)
         {"cached statement survives a table change", test_cached_statement_survives_a_table_change},
         {"read_timeout ends a stuck query as ECONNLOST",
          test_read_timeout_ends_a_stuck_query_as_econnlost},
+        {"ssl_mode=REQUIRED without server TLS is ECONNECT",
+         test_ssl_required_without_server_tls_is_econnect},
+        {"ssl_mode DISABLED and PREFERRED connect without server TLS",
+         test_ssl_disabled_and_preferred_connect_without_server_tls},
         {NULL, NULL}};
     test_add_suite("mysql_connection", setup, teardown, tests);
 }
