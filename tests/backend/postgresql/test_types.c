@@ -159,6 +159,16 @@ static void test_text_parameter_needs_no_terminator(void)
     CU_ASSERT_STRING_EQUAL(t.server, "12.5");
 }
 
+static void test_invalid_utf8_text_is_rejected_by_the_server(void)
+{
+    trip t;
+    roundtrip("TEXT", ath_v_textn(ATH_T_TEXT, "ab\xff\xfe", 4), ATH_T_TEXT, &t);
+    CU_ASSERT_EQUAL(t.rc, ATH_ESQL);
+    CU_ASSERT_STRING_EQUAL(ath_error_last()->sqlstate, "22021");
+    roundtrip("TEXT", ath_v_textn(ATH_T_TEXT, "a\0b", 3), ATH_T_TEXT, &t);
+    CU_ASSERT_EQUAL(t.rc, ATH_ESQL); /* PostgreSQL text cannot hold a NUL byte */
+}
+
 static void test_varchar_keeps_its_limit(void)
 {
     trip t;
@@ -468,6 +478,8 @@ void register_types_suite(void)
         {"text round-trips quotes, backslashes, unicode and empty",
          test_text_round_trips_quotes_backslashes_unicode_and_empty},
         {"text parameter needs no terminator", test_text_parameter_needs_no_terminator},
+        {"invalid UTF-8 text is rejected by the server",
+         test_invalid_utf8_text_is_rejected_by_the_server},
         {"varchar keeps its limit", test_varchar_keeps_its_limit},
         {"bytea round-trips zero bytes and empty", test_bytea_round_trips_zero_bytes_and_empty},
         {"numeric round-trips as exact text", test_numeric_round_trips_as_exact_text},
