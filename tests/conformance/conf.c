@@ -317,6 +317,27 @@ int64_t add_hero(ath_repo *heroes, const char *name, const char *secret, int age
     return h.id;
 }
 
+void seed_heroes(ath_session *s)
+{
+    ath_repo *teams = conf_repo(s, &Team_model), *heroes = conf_repo(s, &Hero_model);
+    int64_t avengers = add_team(teams, "Avengers", "Stark Tower");
+    int64_t alpha = add_team(teams, "Alpha Flight", NULL);
+    int64_t justice = add_team(teams, "Justice League", "Watchtower");
+    add_team(teams, "Empty Team", "Nowhere");
+    add_hero(heroes, "Deadpond", "Dive Wilson", -1, 0);
+    add_hero(heroes, "Spider-Boy", "Pedro Parqueador", 16, avengers);
+    add_hero(heroes, "Rusty-Man", "Tommy Sharp", 48, avengers);
+    add_hero(heroes, "Black Lion", "Trevor Challa", 35, justice);
+    add_hero(heroes, "Captain North", "Esteban Rogelios", 93, justice);
+    add_hero(heroes, "Tarantula", "Natalia Roman-on", 32, alpha);
+    add_hero(heroes, "Dr. Weird", "Steve Weird", 35, 0);
+    add_hero(heroes, "50% Off", "Sale Man", 50, 0);
+    add_hero(heroes, "500 Club", "Big Number", 39, alpha);
+    add_hero(heroes, "a_b", "under score", 20, 0);
+    add_hero(heroes, "axb", "x marks", 21, 0);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+}
+
 /* Offset of field i: its own, or for macro-declared models (ATH_OFFSET_AUTO) the C layout. */
 static size_t field_offset(const ath_model *model, size_t i)
 {

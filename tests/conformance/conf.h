@@ -79,6 +79,28 @@ int64_t add_team(ath_repo *teams, const char *name, const char *headquarters);
 /** Adds a hero and returns its id; age < 0 means NULL, team_id 0 means NULL. */
 int64_t add_hero(ath_repo *heroes, const char *name, const char *secret, int age, int64_t team_id);
 /**
+ * The filter dataset, added and committed in `s`:
+ *
+ *   team            headquarters   heroes (age)
+ *   Avengers        Stark Tower    Spider-Boy (16), Rusty-Man (48)
+ *   Alpha Flight    NULL           Tarantula (32), 500 Club (39)
+ *   Justice League  Watchtower     Black Lion (35), Captain North (93)
+ *   Empty Team      Nowhere        -
+ *   (no team)                      Deadpond (NULL), Dr. Weird (35), 50% Off (50), a_b (20),
+ *                                  axb (21)
+ *
+ * Secret names: Deadpond "Dive Wilson", Spider-Boy "Pedro Parqueador", Rusty-Man "Tommy Sharp",
+ * Black Lion "Trevor Challa", Captain North "Esteban Rogelios", Tarantula "Natalia Roman-on",
+ * Dr. Weird "Steve Weird", 50% Off "Sale Man", 500 Club "Big Number", a_b "under score",
+ * axb "x marks".
+ */
+void seed_heroes(ath_session *s);
+/** Every hero name of the dataset, '|'-separated. */
+#define ALL_HEROES                                                                                 \
+    "Deadpond|Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 "     \
+    "Club|a_b|axb"
+
+/**
  * Frees the string and blob members of `obj` that are not the same pointers as in `before`
  * (a copy of obj taken before a call that may read a row back into it): leak-free whether the
  * call replaced the caller's strings with malloc'd ones or kept them.

@@ -1,7 +1,458 @@
-/* (being written) */
+/*
+ * filters: every ath_op of ath_where, NULL comparisons, collections, before/after ranges on a
+ * timestamp, order_by and limit_offset — on the dataset of seed_heroes() (see conf.h), each
+ * checked by the exact set of rows it returns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "conf.h"
 #include "groups.h"
 
+/* Lists heroes with the filters and asserts the names (any order). Needs `heroes` in scope. */
+#define EXPECT_HEROES(expected, ...)                                                               \
+    conf_assert_names(conf_list(heroes, ATH_FILTERS(__VA_ARGS__)), offsetof(Hero, name),           \
+                      (expected), false, __FILE__, __LINE__)
+#define EXPECT_HEROES_ORDERED(expected, ...)                                                       \
+    conf_assert_names(conf_list(heroes, ATH_FILTERS(__VA_ARGS__)), offsetof(Hero, name),           \
+                      (expected), true, __FILE__, __LINE__)
+
+static ath_repo *seeded(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    return conf_repo(s, &Hero_model);
+}
+
+static void test_filter_eq(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Deadpond", ath_where("name", ATH_EQ, ath_v_text("Deadpond")));
+    EXPECT_HEROES("Black Lion|Dr. Weird", ath_where("age", ATH_EQ, ath_v_i32(35)));
+    conf_end();
+}
+
+static void test_filter_ne_excludes_null(void)
+{
+    ath_repo *heroes = seeded();
+    /* SQL's <>: a NULL age is neither equal nor unequal, so Deadpond is not listed */
+    EXPECT_HEROES("Spider-Boy|Rusty-Man|Captain North|Tarantula|50% Off|500 Club|a_b|axb",
+                  ath_where("age", ATH_NE, ath_v_i32(35)));
+    conf_end();
+}
+
+static void test_filter_lt_and_le(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Spider-Boy|a_b|axb", ath_where("age", ATH_LT, ath_v_i32(32)));
+    EXPECT_HEROES("Spider-Boy|a_b|axb|Tarantula", ath_where("age", ATH_LE, ath_v_i32(32)));
+    conf_end();
+}
+
+static void test_filter_gt_and_ge(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Captain North|50% Off", ath_where("age", ATH_GT, ath_v_i32(48)));
+    EXPECT_HEROES("Captain North|50% Off|Rusty-Man", ath_where("age", ATH_GE, ath_v_i32(48)));
+    conf_end();
+}
+
+static void test_filter_comparisons_on_text(void)
+{
+    ath_repo *heroes = seeded();
+    /* bounds and rows chosen so that any collation orders them the same way */
+    EXPECT_HEROES("Spider-Boy", ath_where("name", ATH_GT, ath_v_text("Rusty-Man")),
+                  ath_where("name", ATH_LT, ath_v_text("Tarantula")));
+    EXPECT_HEROES("Rusty-Man|Spider-Boy", ath_where("name", ATH_GE, ath_v_text("Rusty-Man")),
+                  ath_where("name", ATH_LE, ath_v_text("Spider-Boy")));
+    conf_end();
+}
+
+static void test_filter_like_uses_callers_wildcards(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Rusty-Man", ath_where("name", ATH_LIKE, ath_v_text("%Man")));
+    EXPECT_HEROES("a_b|axb", ath_where("name", ATH_LIKE, ath_v_text("a_b")));
+    conf_end();
+}
+
+static void test_filter_like_is_case_sensitive(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("", ath_where("name", ATH_LIKE, ath_v_text("%man")));
+    EXPECT_HEROES("", ath_where("name", ATH_LIKE, ath_v_text("spider%")));
+    conf_end();
+}
+
+static void test_filter_ilike_ignores_case(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Rusty-Man", ath_where("name", ATH_ILIKE, ath_v_text("%man")));
+    EXPECT_HEROES("Spider-Boy", ath_where("name", ATH_ILIKE, ath_v_text("SPIDER%")));
+    conf_end();
+}
+
+static void test_filter_not_like(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Deadpond|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 Club|a_b|axb",
+                  ath_where("name", ATH_NOT_LIKE, ath_v_text("%-%")));
+    /* case-sensitive: "%spider%" excludes nobody */
+    EXPECT_HEROES(ALL_HEROES, ath_where("name", ATH_NOT_LIKE, ath_v_text("%spider%")));
+    conf_end();
+}
+
+static void test_filter_not_ilike(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Deadpond|Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 "
+                  "Club|a_b|axb",
+                  ath_where("name", ATH_NOT_ILIKE, ath_v_text("%SPIDER%")));
+    conf_end();
+}
+
+static void test_filter_startswith(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Spider-Boy", ath_where("name", ATH_STARTSWITH, ath_v_text("Spider")));
+    EXPECT_HEROES("", ath_where("name", ATH_STARTSWITH, ath_v_text("spider")));
+    EXPECT_HEROES("Spider-Boy", ath_where("name", ATH_ISTARTSWITH, ath_v_text("spider")));
+    conf_end();
+}
+
+static void test_filter_endswith(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Rusty-Man", ath_where("name", ATH_ENDSWITH, ath_v_text("Man")));
+    EXPECT_HEROES("", ath_where("name", ATH_ENDSWITH, ath_v_text("man")));
+    EXPECT_HEROES("Rusty-Man", ath_where("name", ATH_IENDSWITH, ath_v_text("MAN")));
+    conf_end();
+}
+
+static void test_filter_contains(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Spider-Boy", ath_where("name", ATH_CONTAINS, ath_v_text("ide")));
+    EXPECT_HEROES("", ath_where("name", ATH_CONTAINS, ath_v_text("IDE")));
+    EXPECT_HEROES("Spider-Boy", ath_where("name", ATH_ICONTAINS, ath_v_text("IDE")));
+    conf_end();
+}
+
+static void test_filter_startswith_treats_percent_literally(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("50% Off", ath_where("name", ATH_STARTSWITH, ath_v_text("50%")));
+    EXPECT_HEROES("50% Off", ath_where("name", ATH_ISTARTSWITH, ath_v_text("50%")));
+    conf_end();
+}
+
+static void test_filter_contains_treats_underscore_literally(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("a_b", ath_where("name", ATH_CONTAINS, ath_v_text("_")));
+    EXPECT_HEROES("a_b", ath_where("name", ATH_ENDSWITH, ath_v_text("_b")));
+    EXPECT_HEROES("a_b", ath_where("name", ATH_ICONTAINS, ath_v_text("A_B")));
+    conf_end();
+}
+
+static void test_filter_pattern_ops_treat_backslash_literally(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    add_hero(heroes, "back\\slash", "x", 1, 0);
+    add_hero(heroes, "backslash", "y", 2, 0);
+    EXPECT_HEROES("back\\slash", ath_where("name", ATH_CONTAINS, ath_v_text("k\\s")));
+    EXPECT_HEROES("back\\slash", ath_where("name", ATH_STARTSWITH, ath_v_text("back\\")));
+    conf_end();
+}
+
+static void test_filter_between_is_inclusive(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Tarantula|Black Lion|Dr. Weird",
+                  ath_between("age", ath_v_i32(32), ath_v_i32(35)));
+    conf_end();
+}
+
+static void test_filter_is_null_and_is_not_null(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Deadpond", ath_where("age", ATH_IS_NULL, ath_v_null()));
+    EXPECT_HEROES("Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 "
+                  "Club|a_b|axb",
+                  ath_where("age", ATH_IS_NOT_NULL, ath_v_null()));
+    conf_end();
+}
+
+static void test_filter_eq_null_means_is_null(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Deadpond|Dr. Weird|50% Off|a_b|axb",
+                  ath_where("team_id", ATH_EQ, ath_v_null()));
+    conf_end();
+}
+
+static void test_filter_ne_null_means_is_not_null(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|500 Club",
+                  ath_where("team_id", ATH_NE, ath_v_null()));
+    conf_end();
+}
+
+static void test_filter_null_on_macro_model(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *teams = conf_repo(s, &Team_model);
+    ASSERT_NAMES(conf_list(teams, ATH_FILTERS(ath_where("headquarters", ATH_EQ, ath_v_null()))),
+                 Team, name, "Alpha Flight");
+    conf_end();
+}
+
+static void test_filter_collection(void)
+{
+    ath_repo *heroes = seeded();
+    const ath_value names[] = {ath_v_text("Deadpond"), ath_v_text("Tarantula"),
+                               ath_v_text("Nobody")};
+    EXPECT_HEROES("Deadpond|Tarantula", ath_collection("name", names, 3));
+    EXPECT_HEROES("Black Lion|Dr. Weird|Spider-Boy",
+                  ath_collection("age", ATH_VALUES(ath_v_i32(35), ath_v_i32(16))));
+    conf_end();
+}
+
+static void test_filter_empty_collection_matches_nothing(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("", ath_collection("name", NULL, 0));
+    int64_t n = -1;
+    ASSERT_RC(ath_repo_count(heroes, &n, ATH_FILTERS(ath_collection("id", NULL, 0))), ATH_OK);
+    ASSERT_I64(n, 0);
+    conf_end();
+}
+
+static void test_filter_not_in_collection(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 Club|a_b|axb",
+                  ath_not_in_collection("name",
+                                        ATH_VALUES(ath_v_text("Deadpond"), ath_v_text("Spider-Boy"))));
+    conf_end();
+}
+
+static void test_filter_empty_not_in_collection_matches_everything(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES(ALL_HEROES, ath_not_in_collection("name", NULL, 0));
+    conf_end();
+}
+
+static void test_filter_large_collection(void)
+{
+    enum { N = 3000 };
+    ath_repo *heroes = seeded();
+    ath_value *v = calloc(N, sizeof *v);
+    CU_ASSERT_FATAL(v != NULL);
+    for (size_t i = 0; i < N; i++)
+        v[i] = ath_v_i32((int32_t)i + 1000);
+    v[N / 2] = ath_v_i32(48);
+    EXPECT_HEROES("Rusty-Man", ath_collection("age", v, N));
+    free(v);
+    conf_end();
+}
+
+/* --- before/after on a timestamp ----------------------------------------------------------- */
+
+static ath_timestamp day(int k)
+{
+    return (ath_timestamp)1700000000000000LL + (ath_timestamp)k * 86400000000LL;
+}
+
+static ath_repo *seeded_events(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *events = conf_repo(s, &Event_model);
+    static const char *const titles[] = {"e0", "e1", "e2", "e3", "e4"};
+    for (int k = 0; k < 5; k++) {
+        Event e = {0, (char *)titles[k], day(k), k, NULL};
+        ASSERT_RC(ath_repo_add(events, &e), ATH_OK);
+    }
+    return events;
+}
+
+#define EXPECT_EVENTS(expected, ...)                                                               \
+    conf_assert_names(conf_list(events, ATH_FILTERS(__VA_ARGS__)), offsetof(Event, title),         \
+                      (expected), false, __FILE__, __LINE__)
+
+static void test_filter_before_after_is_exclusive(void)
+{
+    ath_repo *events = seeded_events();
+    EXPECT_EVENTS("e2", ath_before_after("happened", ath_v_timestamp(day(3)),
+                                         ath_v_timestamp(day(1))));
+    conf_end();
+}
+
+static void test_filter_on_before_after_is_inclusive(void)
+{
+    ath_repo *events = seeded_events();
+    EXPECT_EVENTS("e1|e2|e3", ath_on_before_after("happened", ath_v_timestamp(day(3)),
+                                                  ath_v_timestamp(day(1))));
+    conf_end();
+}
+
+static void test_filter_before_after_with_one_bound(void)
+{
+    ath_repo *events = seeded_events();
+    EXPECT_EVENTS("e0|e1", ath_before_after("happened", ath_v_timestamp(day(2)), ath_v_null()));
+    EXPECT_EVENTS("e3|e4", ath_before_after("happened", ath_v_null(), ath_v_timestamp(day(2))));
+    EXPECT_EVENTS("e0|e1|e2",
+                  ath_on_before_after("happened", ath_v_timestamp(day(2)), ath_v_null()));
+    EXPECT_EVENTS("e2|e3|e4",
+                  ath_on_before_after("happened", ath_v_null(), ath_v_timestamp(day(2))));
+    conf_end();
+}
+
+static void test_filter_before_after_is_exact_to_the_microsecond(void)
+{
+    ath_repo *events = seeded_events();
+    Event late = {0, "e2+1us", day(2) + 1, 9, NULL};
+    ASSERT_RC(ath_repo_add(events, &late), ATH_OK);
+    EXPECT_EVENTS("e2+1us|e3|e4",
+                  ath_before_after("happened", ath_v_null(), ath_v_timestamp(day(2))));
+    EXPECT_EVENTS("e0|e1|e2",
+                  ath_on_before_after("happened", ath_v_timestamp(day(2)), ath_v_null()));
+    EXPECT_EVENTS("e2+1us", ath_where("happened", ATH_EQ, ath_v_timestamp(day(2) + 1)));
+    conf_end();
+}
+
+/* --- order and limit ------------------------------------------------------------------------ */
+
+static void test_filter_order_by_several_columns(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES_ORDERED("Captain North|50% Off|Rusty-Man|500 Club|Black Lion|Dr. Weird|"
+                          "Tarantula|axb|a_b|Spider-Boy",
+                          ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
+                          ath_order_by("age", true), ath_order_by("name", false));
+    EXPECT_HEROES_ORDERED("Spider-Boy|a_b|axb|Tarantula|Dr. Weird|Black Lion|500 Club|Rusty-Man|"
+                          "50% Off|Captain North",
+                          ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
+                          ath_order_by("age", false), ath_order_by("name", true));
+    conf_end();
+}
+
+static void test_filter_order_by_on_macro_model(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *teams = conf_repo(s, &Team_model);
+    conf_assert_names(conf_list(teams, ATH_FILTERS(ath_order_by("name", true))),
+                      offsetof(Team, name), "Justice League|Empty Team|Avengers|Alpha Flight", true,
+                      __FILE__, __LINE__);
+    conf_end();
+}
+
+static void test_filter_limit_offset(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES_ORDERED("axb|Tarantula|Black Lion",
+                          ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
+                          ath_order_by("age", false), ath_order_by("name", false),
+                          ath_limit_offset(3, 2));
+    EXPECT_HEROES_ORDERED("Captain North", ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
+                          ath_order_by("age", false), ath_order_by("name", false),
+                          ath_limit_offset(5, 9));
+    EXPECT_HEROES("", ath_order_by("name", false), ath_limit_offset(5, 100));
+    conf_end();
+}
+
+static void test_filter_offset_without_limit(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES_ORDERED("50% Off|Captain North", ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
+                          ath_order_by("age", false), ath_limit_offset(-1, 8));
+    conf_end();
+}
+
+static void test_filter_limit_zero_returns_nothing(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("", ath_order_by("name", false), ath_limit_offset(0, 0));
+    conf_end();
+}
+
+static void test_filters_are_anded(void)
+{
+    ath_repo *heroes = seeded();
+    EXPECT_HEROES("Black Lion", ath_where("age", ATH_EQ, ath_v_i32(35)),
+                  ath_where("team_id", ATH_IS_NOT_NULL, ath_v_null()));
+    conf_end();
+}
+
+static void test_filters_apply_to_count_exists_and_get_one(void)
+{
+    ath_repo *heroes = seeded();
+    int64_t n = -1;
+    bool any = false;
+    ASSERT_RC(ath_repo_count(heroes, &n, ATH_FILTERS(ath_where("age", ATH_GE, ath_v_i32(48)))),
+              ATH_OK);
+    ASSERT_I64(n, 3);
+    ASSERT_RC(ath_repo_exists(heroes, &any,
+                              ATH_FILTERS(ath_where("name", ATH_STARTSWITH, ath_v_text("Cap")))),
+              ATH_OK);
+    CU_ASSERT(any);
+    Hero h;
+    memset(&h, 0, sizeof h);
+    ASSERT_RC(ath_repo_get_one(heroes, &h, ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(90)))),
+              ATH_OK);
+    ASSERT_STR(h.name, "Captain North");
+    ath_model_free_fields(&Hero_model, &h);
+    conf_end();
+}
+
 const test_case filters_tests[] = {
+    {"test_filter_eq", test_filter_eq},
+    {"test_filter_ne_excludes_null", test_filter_ne_excludes_null},
+    {"test_filter_lt_and_le", test_filter_lt_and_le},
+    {"test_filter_gt_and_ge", test_filter_gt_and_ge},
+    {"test_filter_comparisons_on_text", test_filter_comparisons_on_text},
+    {"test_filter_like_uses_callers_wildcards", test_filter_like_uses_callers_wildcards},
+    {"test_filter_like_is_case_sensitive", test_filter_like_is_case_sensitive},
+    {"test_filter_ilike_ignores_case", test_filter_ilike_ignores_case},
+    {"test_filter_not_like", test_filter_not_like},
+    {"test_filter_not_ilike", test_filter_not_ilike},
+    {"test_filter_startswith", test_filter_startswith},
+    {"test_filter_endswith", test_filter_endswith},
+    {"test_filter_contains", test_filter_contains},
+    {"test_filter_startswith_treats_percent_literally",
+     test_filter_startswith_treats_percent_literally},
+    {"test_filter_contains_treats_underscore_literally",
+     test_filter_contains_treats_underscore_literally},
+    {"test_filter_pattern_ops_treat_backslash_literally",
+     test_filter_pattern_ops_treat_backslash_literally},
+    {"test_filter_between_is_inclusive", test_filter_between_is_inclusive},
+    {"test_filter_is_null_and_is_not_null", test_filter_is_null_and_is_not_null},
+    {"test_filter_eq_null_means_is_null", test_filter_eq_null_means_is_null},
+    {"test_filter_ne_null_means_is_not_null", test_filter_ne_null_means_is_not_null},
+    {"test_filter_null_on_macro_model", test_filter_null_on_macro_model},
+    {"test_filter_collection", test_filter_collection},
+    {"test_filter_empty_collection_matches_nothing", test_filter_empty_collection_matches_nothing},
+    {"test_filter_not_in_collection", test_filter_not_in_collection},
+    {"test_filter_empty_not_in_collection_matches_everything",
+     test_filter_empty_not_in_collection_matches_everything},
+    {"test_filter_large_collection", test_filter_large_collection},
+    {"test_filter_before_after_is_exclusive", test_filter_before_after_is_exclusive},
+    {"test_filter_on_before_after_is_inclusive", test_filter_on_before_after_is_inclusive},
+    {"test_filter_before_after_with_one_bound", test_filter_before_after_with_one_bound},
+    {"test_filter_before_after_is_exact_to_the_microsecond",
+     test_filter_before_after_is_exact_to_the_microsecond},
+    {"test_filter_order_by_several_columns", test_filter_order_by_several_columns},
+    {"test_filter_order_by_on_macro_model", test_filter_order_by_on_macro_model},
+    {"test_filter_limit_offset", test_filter_limit_offset},
+    {"test_filter_offset_without_limit", test_filter_offset_without_limit},
+    {"test_filter_limit_zero_returns_nothing", test_filter_limit_zero_returns_nothing},
+    {"test_filters_are_anded", test_filters_are_anded},
+    {"test_filters_apply_to_count_exists_and_get_one",
+     test_filters_apply_to_count_exists_and_get_one},
     {NULL, NULL},
 };
