@@ -386,10 +386,19 @@ static int simple(ath_dconn *conn, const char *sql, const char *doing)
         return pg_fail_lost(conn);
     pg_take_wire(conn);
     PGresult *r = PQexec(conn->pg, sql);
-    ExecStatusType status = PQresultStatus(r);
     int rc = ATH_OK;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
-        rc = pg_fail(conn, r, doing);
+    if (pg_is_copy(r)) { /* PQexec stops at a COPY: end it, read what follows */
+        pg_end_copy(conn->pg, r);
+        PGresult *rest;
+        while ((rest = pg_get_result(conn->pg)))
+            PQclear(rest);
+        rc = conn->host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
+                              "COPY … FROM STDIN / TO STDOUT is not supported through exec");
+    } else {
+        ExecStatusType status = PQresultStatus(r);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
+            rc = pg_fail(conn, r, doing);
+    }
     PQclear(r);
     return rc;
 }

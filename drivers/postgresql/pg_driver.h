@@ -106,6 +106,12 @@ int64_t pg_changes(ath_dstmt *stmt);
 void pg_reset(ath_dstmt *stmt);
 /** Reads ahead whatever results are still arriving for another statement, freeing the wire. */
 int pg_take_wire(ath_dconn *conn);
+/** True for a COPY result; pg_end_copy() ends that COPY (refusing its input, discarding its
+ *  output) so the connection stays usable. */
+bool pg_is_copy(const PGresult *r);
+void pg_end_copy(PGconn *pg, const PGresult *r);
+/** PQgetResult, ending any COPY a statement started, so the connection stays usable. */
+PGresult *pg_get_result(PGconn *pg);
 /** Sends the DEALLOCATEs of finalized statements when no transaction is open. */
 void pg_flush_deallocations(ath_dconn *conn);
 

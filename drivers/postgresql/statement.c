@@ -1,5 +1,5 @@
-/* Prepared statements: PQprepare once, PQsendQueryPrepared per execution, rows in single-row mode.
- */
+/* Prepared statements: Parse+Describe once per connection, PQsendQueryPrepared per execution,
+ * rows in single-row mode. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +48,34 @@ void pg_flush_deallocations(ath_dconn *conn)
 
 /* --- the results of one execution ---------------------------------------------------------- */
 
+void pg_end_copy(PGconn *pg, const PGresult *r)
+{
+    ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_BOTH)
+        PQputCopyEnd(pg, "Athanor does not stream COPY data through execute");
+    if (status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+        char *buf = NULL;
+        while (PQgetCopyData(pg, &buf, 0) > 0) {
+            PQfreemem(buf);
+            buf = NULL;
+        }
+    }
+}
+
+bool pg_is_copy(const PGresult *r)
+{
+    ExecStatusType status = PQresultStatus(r);
+    return status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH;
+}
+
+PGresult *pg_get_result(PGconn *pg)
+{
+    PGresult *r = PQgetResult(pg);
+    if (r && pg_is_copy(r))
+        pg_end_copy(pg, r);
+    return r;
+}
+
 static int queue_push(ath_dstmt *st, PGresult *r)
 {
     if (st->qlen == st->qcap) {
@@ -70,7 +98,7 @@ int pg_take_wire(ath_dconn *conn)
     conn->wire = NULL;
     /* another command needs the connection: keep this statement's remaining rows in memory */
     PGresult *r;
-    while ((r = PQgetResult(conn->pg))) {
+    while ((r = pg_get_result(conn->pg))) {
         if (queue_push(st, r) != ATH_OK) {
             PQclear(r);
             st->overflow = true;
@@ -90,7 +118,7 @@ static PGresult *next_result(ath_dstmt *st)
     }
     if (st->conn->wire != st)
         return NULL;
-    PGresult *r = PQgetResult(st->conn->pg);
+    PGresult *r = pg_get_result(st->conn->pg);
     if (!r)
         st->conn->wire = NULL;
     return r;
@@ -107,7 +135,7 @@ static void discard_results(ath_dstmt *st)
     st->qhead = st->qlen = 0;
     if (st->conn->wire == st) {
         PGresult *r;
-        while ((r = PQgetResult(st->conn->pg)))
+        while ((r = pg_get_result(st->conn->pg)))
             PQclear(r);
         st->conn->wire = NULL;
     }
@@ -162,6 +190,15 @@ static int advance(ath_dstmt *st)
         case PGRES_EMPTY_QUERY:
             PQclear(r);
             break;
+        case PGRES_COPY_IN:
+        case PGRES_COPY_OUT:
+        case PGRES_COPY_BOTH: /* already ended by get_result */
+            PQclear(r);
+            discard_results(st);
+            st->state = ST_DONE;
+            return st->conn->host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
+                                        "COPY … FROM STDIN / TO STDOUT is not supported through "
+                                        "a prepared statement");
         default: {
             int rc = pg_fail(st->conn, r, NULL);
             PQclear(r);

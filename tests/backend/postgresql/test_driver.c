@@ -225,6 +225,29 @@ static void test_check_validates_options_without_connecting(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(last_message, "'bogus'"));
 }
 
+static void test_copy_is_refused_and_the_connection_stays_usable(void)
+{
+    ath_dconn *c = connect_or_fail();
+    CU_ASSERT_EQUAL(drv->exec(c, "CREATE TEMP TABLE copy_t (v INTEGER)"), ATH_OK);
+    ath_dstmt *in = prepare(c, "COPY copy_t FROM STDIN", 0);
+    CU_ASSERT_EQUAL(drv->execute(in, NULL, 0), ATH_EUNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(last_message, "COPY"));
+    ath_dstmt *out =
+        prepare(c, "COPY (SELECT i FROM generate_series(1, 1000) AS g (i)) TO STDOUT", 0);
+    CU_ASSERT_EQUAL(drv->execute(out, NULL, 0), ATH_EUNSUPPORTED);
+    CU_ASSERT_EQUAL(drv->exec(c, "COPY copy_t FROM STDIN"), ATH_EUNSUPPORTED);
+    CU_ASSERT_EQUAL(drv->exec(c, "COPY copy_t TO STDOUT; COPY copy_t TO STDOUT"), ATH_EUNSUPPORTED);
+    CU_ASSERT_EQUAL(drv->ping(c), ATH_OK);
+    ath_dstmt *q = prepare(c, "SELECT count(*) FROM copy_t", 0);
+    CU_ASSERT_EQUAL(drv->execute(q, NULL, 0), ATH_OK);
+    CU_ASSERT_EQUAL(drv->step(q), 1);
+    CU_ASSERT_EQUAL(int_at(q, 0), 0);
+    drv->finalize(q);
+    drv->finalize(in);
+    drv->finalize(out);
+    drv->close(c);
+}
+
 static void test_ping_and_exec_report_a_terminated_backend_as_lost(void)
 {
     ath_dconn *victim = connect_or_fail(), *killer = connect_or_fail();
@@ -258,6 +281,8 @@ void register_driver_suite(void)
          test_last_insert_id_is_unsupported_in_favour_of_returning},
         {"check validates options without connecting",
          test_check_validates_options_without_connecting},
+        {"COPY is refused and the connection stays usable",
+         test_copy_is_refused_and_the_connection_stays_usable},
         {"ping and exec report a terminated backend as lost",
          test_ping_and_exec_report_a_terminated_backend_as_lost},
         {NULL, NULL},
