@@ -82,7 +82,8 @@ typedef enum src_kind {
 
 typedef struct src_value {
     src_kind kind;
-    bool tz; /* a timestamp with time zone (for its text form) */
+    bool tz;     /* a timestamp with time zone (for its text form) */
+    bool single; /* a float4: its text form has float precision */
     union {
         int64_t i;
         double d;
@@ -236,6 +237,7 @@ static int decode_binary(ath_dstmt *st, int i, ath_type want, pg_colbuf *b, Oid 
             float f;
             memcpy(&f, &bits, sizeof f);
             out->kind = SRC_DOUBLE;
+            out->single = true;
             out->u.d = f;
             return ATH_OK;
         }
@@ -420,6 +422,11 @@ static int scalar_text(ath_dstmt *st, int i, pg_colbuf *b, const src_value *s, a
         break;
     case SRC_DOUBLE:
         n = pg_format_double(s->u.d, buf, sizeof b->small);
+        for (int prec = 6; s->single && !isnan(s->u.d) && !isinf(s->u.d) && prec <= 9; prec++) {
+            n = snprintf(buf, sizeof b->small, "%.*g", prec, s->u.d);
+            if (strtof(buf, NULL) == (float)s->u.d)
+                break; /* the shortest text of the float, as PostgreSQL prints a real */
+        }
         break;
     case SRC_BOOL:
         n = snprintf(buf, sizeof b->small, "%s", s->u.b ? "t" : "f");

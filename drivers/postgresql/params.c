@@ -4,7 +4,8 @@
 
 #include "pg_driver.h"
 
-#define US_PER_DAY (INT64_C(86400) * INT64_C(1000000))
+#define US_PER_DAY   (INT64_C(86400) * INT64_C(1000000))
+#define PG_MAX_VALUE ((size_t)0x3fffffff) /* a field's largest size on the server (1 GB - 1) */
 
 size_t pg_param_scratch(const ath_value *v)
 {
@@ -168,8 +169,12 @@ int pg_encode_param(const ath_driver_host *host, int index, Oid oid, const ath_v
     case ATH_T_TEXT:
     case ATH_T_NUMERIC:
     case ATH_T_JSON:
+        if (v->u.s.len > PG_MAX_VALUE)
+            break;
         return encode_text(&o, oid, v->u.s.ptr ? v->u.s.ptr : "", v->u.s.len);
     case ATH_T_BLOB:
+        if (v->u.s.len > PG_MAX_VALUE)
+            break;
         /* bytea's binary form is its bytes; for any other type the server checks them */
         binary(&o, v->u.s.ptr ? v->u.s.ptr : "", v->u.s.len);
         return ATH_OK;
@@ -199,4 +204,7 @@ int pg_encode_param(const ath_driver_host *host, int index, Oid oid, const ath_v
         return host->fail(ATH_EINVAL, NULL, 0, NULL, "parameter $%d has no valid type (%d)", index,
                           (int)v->type);
     }
+    return host->fail(ATH_EINVAL, NULL, 0, NULL,
+                      "parameter $%d: %zu bytes exceed PostgreSQL's limit of 1 GB for one value",
+                      index, v->u.s.len);
 }

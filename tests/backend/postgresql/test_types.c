@@ -454,7 +454,9 @@ static void test_binary_scalars_read_as_text_like_the_server(void)
     }
     CU_ASSERT_EQUAL(rows, 9);
     ath_result_free(r);
-    ASSERT_RC(ath_session_execute(s, "SELECT 42::smallint, -7::int, true, false, '\\x00ab'::bytea",
+    ASSERT_RC(ath_session_execute(s,
+                                  "SELECT 42::smallint, -7::int, true, false, '\\x00ab'::bytea,"
+                                  " 0.1::real, 3e38::real, 1234567::oid",
                                   NULL, 0, &r),
               ATH_OK);
     ASSERT_RC(ath_result_next(r), 1);
@@ -463,6 +465,9 @@ static void test_binary_scalars_read_as_text_like_the_server(void)
     CU_ASSERT_STRING_EQUAL(ath_result_text(r, 2), "t");
     CU_ASSERT_STRING_EQUAL(ath_result_text(r, 3), "f");
     CU_ASSERT_STRING_EQUAL(ath_result_text(r, 4), "\\x00ab");
+    CU_ASSERT_STRING_EQUAL(ath_result_text(r, 5), "0.1");
+    CU_ASSERT_STRING_EQUAL(ath_result_text(r, 6), "3e+38");
+    CU_ASSERT_STRING_EQUAL(ath_result_text(r, 7), "1234567");
     ath_result_free(r);
     ath_session_close(s);
 }
