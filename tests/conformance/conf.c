@@ -295,6 +295,36 @@ int64_t sql_count(ath_session *s, const char *table)
     return sql_i64(s, sql, NULL, 0);
 }
 
+/* --- the stored hero, in one line ------------------------------------------------------------ */
+
+/* The stored hero `id` as "name|secret|age|team" (NULL as "-"), for one-line comparisons. */
+void stored_hero(ath_session *s, int64_t id, char *buf, size_t size)
+{
+    ath_value k = ath_v_i64(id);
+    ath_result *r = NULL;
+    snprintf(buf, size, "(no row)");
+    ASSERT_RC(ath_session_execute(s, "SELECT name, secret_name, age, team_id FROM hero WHERE id = ?",
+                                  &k, 1, &r),
+              ATH_OK);
+    if (r && ath_result_next(r) == 1) {
+        char part[2][128], num[2][32];
+        for (int i = 0; i < 2; i++) {
+            const char *t = ath_result_text(r, i);
+            snprintf(part[i], sizeof part[i], "%s", t ? t : "-");
+        }
+        for (int i = 0; i < 2; i++) {
+            ath_value v;
+            ASSERT_RC(ath_result_get(r, 2 + i, ATH_T_I64, &v), ATH_OK);
+            if (v.type == ATH_T_NULL)
+                snprintf(num[i], sizeof num[i], "-");
+            else
+                snprintf(num[i], sizeof num[i], "%lld", (long long)v.u.i64);
+        }
+        snprintf(buf, size, "%s|%s|%s|%s", part[0], part[1], num[0], num[1]);
+    }
+    ath_result_free(r);
+}
+
 /* --- data helpers ----------------------------------------------------------------------------- */
 
 int64_t add_team(ath_repo *teams, const char *name, const char *headquarters)

@@ -72,6 +72,15 @@ int64_t sql_count(ath_session *s, const char *table);
 /** Runs a statement with no interesting result; returns its code. */
 int sql_exec(ath_session *s, const char *sql, const ath_value *params, size_t nparams);
 
+/** The stored hero `id` as "name|secret|age|team_id" (NULL as "-"; "(no row)"), read raw. */
+void stored_hero(ath_session *s, int64_t id, char *buf, size_t size);
+#define ASSERT_HERO(s, id, expected)                                                               \
+    do {                                                                                           \
+        char row_[512];                                                                            \
+        stored_hero((s), (id), row_, sizeof row_);                                                 \
+        ASSERT_STR(row_, (expected));                                                              \
+    } while (0)
+
 /* --- data helpers ----------------------------------------------------------------------------- */
 
 /** Adds a team (strings are the caller's) and returns its id; a failure ends the test. */
