@@ -358,7 +358,9 @@ int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driv
         goto done;
 
     info->caps = ATH_CAP_RETURNING | ATH_CAP_UPDATE_RETURNING;
-    info->max_params = 65535; /* the protocol counts parameters in 16 bits */
+    /* the protocol allows 65 535, but a statement above this cannot be described by libpq (and
+     * runs with text parameters); chunks this size also insert twice as fast (docs) */
+    info->max_params = PG_DESCRIBE_MAX_PARAMS;
     const char *version = PQparameterStatus(conn->pg, "server_version");
     snprintf(info->server_version, sizeof info->server_version, "PostgreSQL %s",
              version ? version : "?");

@@ -35,6 +35,11 @@ enum {
     PG_OID_JSONB = 3802
 };
 
+/* libpq refuses any ParameterDescription message longer than 30 000 bytes (it is not one of the
+ * message types it believes can be long) and drops the connection: a statement with more
+ * parameters than this cannot be described, so it runs with server-inferred types instead. */
+#define PG_DESCRIBE_MAX_PARAMS 7498
+
 /* PostgreSQL counts timestamps from 2000-01-01; Athanor from 1970-01-01. */
 #define PG_EPOCH_DAYS 10957
 #define PG_EPOCH_USEC INT64_C(946684800000000)
@@ -61,7 +66,9 @@ enum { ST_IDLE = 0, ST_ROWS = 1, ST_DONE = 2 };
 struct ath_dstmt {
     struct ath_dconn *conn;
     char name[32];
-    PGresult *desc; /* PQdescribePrepared: parameter and column types, column names */
+    PGresult *desc; /* Describe: parameter and column types, column names (or, for a statement
+                       not described, the columns of its first result) */
+    bool described; /* parameter types known: false above PG_DESCRIBE_MAX_PARAMS parameters */
     int nparams, ncols;
     int result_format; /* 1 binary when every column has a binary decoder here, else 0 text */
 

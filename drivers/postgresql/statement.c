@@ -148,6 +148,28 @@ static int64_t cmd_tuples(PGresult *r)
     return n && *n ? strtoll(n, NULL, 10) : 0;
 }
 
+/* A statement that was not described learns its columns from its first result. */
+static int adopt_columns(ath_dstmt *st, const PGresult *r)
+{
+    ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        return ATH_OK;
+    int n = PQnfields(r);
+    pg_colbuf *cols = st->conn->host->malloc(n > 0 ? (size_t)n * sizeof *cols : 1);
+    PGresult *desc = PQcopyResult(r, PG_COPYRES_ATTRS);
+    if (!cols || !desc) {
+        st->conn->host->free(cols);
+        PQclear(desc);
+        return st->conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "describing a result");
+    }
+    memset(cols, 0, n > 0 ? (size_t)n * sizeof *cols : 1);
+    st->conn->host->free(st->cols);
+    st->cols = cols;
+    st->desc = desc;
+    st->ncols = n;
+    return ATH_OK;
+}
+
 /* Moves to the next row: 1 on a row, 0 at the end, negative on an error. */
 static int advance(ath_dstmt *st)
 {
@@ -168,6 +190,12 @@ static int advance(ath_dstmt *st)
                                             "ran on the connection");
             }
             return 0;
+        }
+        if (!st->desc && adopt_columns(st, r) != ATH_OK) {
+            PQclear(r);
+            discard_results(st);
+            st->state = ST_DONE;
+            return ATH_ENOMEM;
         }
         switch (PQresultStatus(r)) {
         case PGRES_SINGLE_TUPLE:
@@ -231,17 +259,18 @@ static void stmt_free(ath_dstmt *st)
 
 /*
  * Parse and Describe in one round trip (a pipeline: Parse, Describe, Sync), instead of PQprepare
- * then PQdescribePrepared. Sets *prepared once the server holds the statement.
+ * then PQdescribePrepared; Parse alone when `describe` is false. Sets *prepared once the server
+ * holds the statement.
  */
-static int prepare_and_describe(ath_dstmt *st, const char *sql, bool *prepared)
+static int prepare_and_describe(ath_dstmt *st, const char *sql, bool describe, bool *prepared)
 {
     ath_dconn *conn = st->conn;
     PGconn *pg = conn->pg;
     if (!PQenterPipelineMode(pg))
         return pg_fail(conn, NULL, "preparing");
     int rc = ATH_OK;
-    if (!PQsendPrepare(pg, st->name, sql, 0, NULL) || !PQsendDescribePrepared(pg, st->name) ||
-        !PQpipelineSync(pg)) {
+    if (!PQsendPrepare(pg, st->name, sql, 0, NULL) ||
+        (describe && !PQsendDescribePrepared(pg, st->name)) || !PQpipelineSync(pg)) {
         rc = pg_fail(conn, NULL, "preparing");
         goto done;
     }
@@ -276,7 +305,7 @@ static int prepare_and_describe(ath_dstmt *st, const char *sql, bool *prepared)
 done:
     if (PQpipelineStatus(pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(pg) && rc == ATH_OK)
         rc = pg_fail(conn, NULL, "preparing");
-    if (rc == ATH_OK && !st->desc)
+    if (rc == ATH_OK && describe && !st->desc)
         rc = pg_fail(conn, NULL, "describing a statement");
     return rc;
 }
@@ -295,19 +324,25 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
     snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
 
     bool prepared = false;
-    int rc = prepare_and_describe(st, sql, &prepared);
+    st->described = nparams <= PG_DESCRIBE_MAX_PARAMS;
+    int rc = prepare_and_describe(st, sql, st->described, &prepared);
     if (rc != ATH_OK)
         goto fail;
-    st->nparams = PQnparams(st->desc);
-    st->ncols = PQnfields(st->desc);
+    if (st->described) {
+        st->nparams = PQnparams(st->desc);
+        st->ncols = PQnfields(st->desc);
+    } else {
+        st->nparams = (int)nparams; /* the server checks the count at Bind */
+    }
     if ((size_t)st->nparams != nparams) {
         rc = host->fail(ATH_EINVAL, NULL, 0, NULL,
                         "PostgreSQL counts %d parameters where %zu were expected", st->nparams,
                         nparams);
         goto fail;
     }
-    /* binary results when every column has a binary decoder here; otherwise the server's text */
-    st->result_format = 1;
+    /* binary results when every column has a binary decoder here; otherwise the server's text
+     * (always text for a statement not described: its columns are known only from its rows) */
+    st->result_format = st->described;
     for (int i = 0; i < st->ncols; i++)
         if (!pg_binary_result_type(PQftype(st->desc, i)))
             st->result_format = 0;
@@ -367,9 +402,10 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     }
     char *scratch = st->scratch;
     for (size_t i = 0; i < nparams; i++) {
-        int rc = pg_encode_param(host, (int)i + 1, PQparamtype(st->desc, (int)i), &params[i],
-                                 st->slots[i], &scratch, &st->values[i], &st->lengths[i],
-                                 &st->formats[i]);
+        /* type 0 (not described): binary blobs, text for the rest, the server's inference */
+        Oid oid = st->described ? PQparamtype(st->desc, (int)i) : 0;
+        int rc = pg_encode_param(host, (int)i + 1, oid, &params[i], st->slots[i], &scratch,
+                                 &st->values[i], &st->lengths[i], &st->formats[i]);
         if (rc != ATH_OK)
             return rc;
     }
@@ -377,7 +413,7 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
                              st->result_format))
         return pg_fail(conn, NULL, "sending a statement");
     /* rows arrive one PGresult each, so memory stays bounded however many the caller reads */
-    if (st->ncols > 0)
+    if (st->ncols > 0 || !st->described)
         PQsetSingleRowMode(conn->pg);
     conn->wire = st;
     st->state = ST_ROWS;

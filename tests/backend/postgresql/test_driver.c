@@ -71,6 +71,7 @@ static ath_dconn *connect_or_fail(void)
     CU_ASSERT_EQUAL_FATAL(rc, ATH_OK);
     CU_ASSERT(info.caps & ATH_CAP_RETURNING);
     CU_ASSERT(info.caps & ATH_CAP_UPDATE_RETURNING);
+    CU_ASSERT_EQUAL(info.max_params, 7498); /* bulk chunks stay describable */
     CU_ASSERT(strncmp(info.server_version, "PostgreSQL ", 11) == 0);
     return c;
 }

@@ -190,6 +190,52 @@ static void test_evicted_statements_are_deallocated_on_the_server(void)
     ath_session_close(s);
 }
 
+static void test_statement_beyond_libpqs_describe_limit_still_runs(void)
+{
+    /* libpq cannot read the description of more than 7 498 parameters: such a statement runs
+     * with the types the server infers, and its columns come from its first result */
+    enum { ROWS = 4000 };
+    ath_session *s = open_session();
+    ASSERT_RC(
+        pg_run(s, "CREATE TEMP TABLE wide (n BIGINT, t TEXT, b BYTEA, ts TIMESTAMPTZ)", NULL, 0),
+        ATH_OK);
+    static char sql[ROWS * 16 + 128];
+    static char texts[ROWS][16];
+    size_t len = (size_t)snprintf(sql, sizeof sql, "INSERT INTO wide (n, t, b, ts) VALUES ");
+    for (int i = 0; i < ROWS; i++) {
+        len += (size_t)snprintf(sql + len, sizeof sql - len, "%s(?, ?, ?, ?)", i ? ", " : "");
+        snprintf(texts[i], sizeof texts[i], "row %d", i);
+    }
+    snprintf(sql + len, sizeof sql - len, " RETURNING n, t, b, ts");
+    static ath_value all[ROWS * 4];
+    for (int i = 0; i < ROWS; i++) {
+        all[4 * i] = ath_v_i64(i);
+        all[4 * i + 1] = ath_v_text(texts[i]);
+        all[4 * i + 2] = ath_v_blob("\0\1", 2);
+        all[4 * i + 3] = ath_v_timestamp(INT64_C(1700000000000000) + i);
+    }
+    ath_result *r = NULL;
+    ASSERT_RC(ath_session_execute(s, sql, all, ROWS * 4, &r), ATH_OK);
+    CU_ASSERT_EQUAL(ath_result_column_count(r), 4);
+    CU_ASSERT_STRING_EQUAL(ath_result_column_name(r, 3), "ts");
+    int rows = 0, rc;
+    while ((rc = ath_result_next(r)) == 1) {
+        ath_value v;
+        CU_ASSERT_EQUAL(ath_result_i64(r, 0), rows);
+        CU_ASSERT_STRING_EQUAL(ath_result_text(r, 1), texts[rows]);
+        ASSERT_RC(ath_result_get(r, 2, ATH_T_BLOB, &v), ATH_OK);
+        CU_ASSERT(v.u.s.len == 2 && memcmp(v.u.s.ptr, "\0\1", 2) == 0);
+        ASSERT_RC(ath_result_get(r, 3, ATH_T_TIMESTAMP, &v), ATH_OK);
+        CU_ASSERT_EQUAL(v.u.ts, INT64_C(1700000000000000) + rows);
+        rows++;
+    }
+    ASSERT_RC(rc, 0);
+    CU_ASSERT_EQUAL(rows, ROWS);
+    ath_result_free(r);
+    CU_ASSERT_EQUAL(pg_i64(s, "SELECT count(*) FROM wide", NULL, 0), ROWS);
+    ath_session_close(s);
+}
+
 static size_t heap_in_use(void)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -310,6 +356,8 @@ void register_statements_suite(void)
          test_statement_is_prepared_once_per_connection},
         {"evicted statements are deallocated on the server",
          test_evicted_statements_are_deallocated_on_the_server},
+        {"a statement beyond libpq's describe limit still runs",
+         test_statement_beyond_libpqs_describe_limit_still_runs},
         {"a 100 000-row result streams in bounded memory",
          test_large_result_streams_in_bounded_memory},
         {"a result freed early leaves the connection usable",
