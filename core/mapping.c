@@ -11,6 +11,8 @@
 #include "alloc.h"
 #include "error.h"
 
+#include <athanor/mixin.h>
+
 #define IDENT_MAX 63
 
 const char *ath_field_column(const ath_field *f)
@@ -142,12 +144,8 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
     }
     if (f->max_length < 0 || (f->max_length > 0 && f->type != ATH_T_TEXT))
         return field_fail(m, f, "max_length applies to text columns only and must be positive");
-    if ((flags & ATH_AUTOINC) && !(flags & ATH_PK))
-        return field_fail(m, f, "autoincrement needs the primary key flag");
     if ((flags & ATH_AUTOINC) && f->type != ATH_T_I32 && f->type != ATH_T_I64)
         return field_fail(m, f, "autoincrement needs an integer (i32 or i64) column");
-    if ((flags & ATH_PK) && (flags & ATH_NULLABLE) && !(flags & ATH_AUTOINC))
-        return field_fail(m, f, "a primary key column cannot be nullable");
     if (f->references) {
         int rc = check_reference(m, f);
         if (rc != ATH_OK)
@@ -166,6 +164,8 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
     c->opt = opt;
     c->pk = (flags & ATH_PK) != 0;
     c->autoinc = (flags & ATH_AUTOINC) != 0;
+    c->server_default = f->server_default;
+    c->max_length = f->max_length;
     return ATH_OK;
 }
 
@@ -202,6 +202,189 @@ static int layout(const ath_model *m, ath_col *cols)
     return ATH_OK;
 }
 
+/* The C type a binding must have for a role (see ATH__CT_OF): opt wrappers are 100 + type. */
+static int expected_ctype(const ath_mixin_role *role)
+{
+    bool nullable = role->flags & ATH_NULLABLE;
+    if (scalar(role->type) && nullable)
+        return 100 + (int)role->type;
+    switch (role->type) {
+    case ATH_T_TIMESTAMP:
+        return ATH_T_I64; /* ath_timestamp is int64_t */
+    case ATH_T_DATE:
+        return ATH_T_I32;
+    case ATH_T_NUMERIC:
+    case ATH_T_JSON:
+        return ATH_T_TEXT;
+    default:
+        return (int)role->type;
+    }
+}
+
+static const char *ctype_name(int ct)
+{
+    static const char *const plain[ATH_T__COUNT] = {
+        "?", "int32_t", "int64_t", "double", "bool", "char *", "ath_blob", "char *",
+        "int64_t (ath_timestamp)", "int32_t (ath_date)", "ath_uuid", "char *"};
+    static const char *const opt[ATH_T__COUNT] = {
+        "?", "ath_opt_i32", "ath_opt_i64", "ath_opt_double", "ath_opt_bool", "?", "?", "?",
+        "ath_opt_timestamp", "ath_opt_date", "ath_opt_uuid", "?"};
+    if (ct >= 100 && ct - 100 < ATH_T__COUNT)
+        return opt[ct - 100];
+    if (ct >= 0 && ct < ATH_T__COUNT)
+        return plain[ct];
+    return "a type no column kind uses";
+}
+
+static int mixin_fail(const ath_model *model, const ath_mixin *mx, const char *role,
+                      const char *what)
+{
+    return ath_fail(ATH_EINVAL, "model %s (table %s), mixin %s%s%s: %s",
+                    model->name ? model->name : "?", model->table, mx && mx->name ? mx->name : "?",
+                    role ? ", role " : "", role ? role : "", what);
+}
+
+/* Adds a column for a role bound to a member that is not a field. */
+static int add_role_column(ath_mapping *m, const ath_mixin_use *use, size_t r,
+                           const ath_mixin_binding *b, size_t *slot)
+{
+    const ath_mixin_role *role = &use->mixin->roles[r];
+    ath_field *f = &m->extra_fields[m->nextra++];
+    memset(f, 0, sizeof *f);
+    f->member = b->member;
+    f->column = role->name;
+    f->offset = b->offset;
+    f->size = b->size;
+    f->type = role->type;
+    f->flags = use->mixin->role_flags ? use->mixin->role_flags(use->config, r, role->flags)
+                                      : role->flags;
+    f->kind_flags = scalar(role->type) && (role->flags & ATH_NULLABLE) ? ATH_NULLABLE : 0;
+    f->server_default = role->server_default;
+    f->max_length = role->max_length;
+    ath_col *c = &m->cols[m->ncols];
+    int rc = check_field(m->model, f, c);
+    if (rc != ATH_OK)
+        return rc;
+    c->offset = b->offset;
+    c->index = (int)m->ncols;
+    *slot = m->ncols++;
+    return ATH_OK;
+}
+
+/* Resolves every attached mixin: each role to a column (a field, or a bound member). */
+static int resolve_mixins(ath_mapping *m)
+{
+    const ath_model *model = m->model;
+    for (size_t k = 0; k < model->nmixins; k++) {
+        const ath_mixin_use *use = &model->mixins[k];
+        const ath_mixin *mx = use->mixin;
+        ath_mixin_state *st = &m->mixins[k];
+        st->use = use;
+        st->m = m;
+        if (!mx)
+            return ath_fail(ATH_EINVAL, "model %s: mixin %zu is NULL", model->name, k + 1);
+        for (size_t j = 0; j < k; j++)
+            if (model->mixins[j].mixin == mx)
+                return mixin_fail(model, mx, NULL, "attached twice");
+        if (!(st->role_cols = ath_calloc(mx->nroles ? mx->nroles : 1, sizeof *st->role_cols)))
+            return ath_fail(ATH_ENOMEM, "resolving mixins");
+        for (size_t b = 0; b < use->nbindings; b++) {
+            size_t r = 0;
+            while (r < mx->nroles && strcmp(mx->roles[r].name, use->bindings[b].role) != 0)
+                r++;
+            if (r == mx->nroles)
+                return mixin_fail(model, mx, use->bindings[b].role, "the mixin has no such role");
+        }
+        for (size_t r = 0; r < mx->nroles; r++) {
+            const ath_mixin_role *role = &mx->roles[r];
+            const ath_mixin_binding *bind = NULL;
+            for (size_t b = 0; b < use->nbindings && use->bindings; b++)
+                if (strcmp(use->bindings[b].role, role->name) == 0)
+                    bind = &use->bindings[b];
+            /* the column: a field with the bound member (or, unbound, named like the role) */
+            const char *member = bind ? bind->member : role->name;
+            size_t col = m->ncols;
+            for (size_t i = 0; i < model->nfields; i++)
+                if (strcmp(model->fields[i].member, member) == 0)
+                    col = i;
+            char msg[256];
+            if (!bind && (use->bindings || col == m->ncols)) {
+                snprintf(msg, sizeof msg,
+                         "not bound: bind it to a member with ATH_BIND(%s, \"%s\", member)",
+                         model->name ? model->name : "Struct", role->name);
+                return mixin_fail(model, mx, role->name, msg);
+            }
+            if (bind && bind->ctype != expected_ctype(role)) {
+                snprintf(msg, sizeof msg, "member %s is %s but a%s %s role needs %s", bind->member,
+                         ctype_name(bind->ctype), role->flags & ATH_NULLABLE ? " nullable" : "",
+                         ath_type_name(role->type), ctype_name(expected_ctype(role)));
+                return mixin_fail(model, mx, role->name, msg);
+            }
+            if (col < model->nfields) { /* the member is a field: the role's flags join it */
+                ath_col *c = &m->cols[col];
+                if (c->type != role->type || c->nullable != ((role->flags & ATH_NULLABLE) != 0)) {
+                    snprintf(msg, sizeof msg, "field %s is a%s %s column but the role is a%s %s",
+                             c->field->member, c->nullable ? " nullable" : "",
+                             ath_type_name(c->type), role->flags & ATH_NULLABLE ? " nullable" : "",
+                             ath_type_name(role->type));
+                    return mixin_fail(model, mx, role->name, msg);
+                }
+                unsigned flags = mx->role_flags ? mx->role_flags(use->config, r, role->flags)
+                                                : role->flags;
+                c->flags |= flags;
+                c->pk = (c->flags & ATH_PK) != 0;
+                c->autoinc = (c->flags & ATH_AUTOINC) != 0;
+                if (!c->server_default)
+                    c->server_default = role->server_default;
+                if (!c->max_length)
+                    c->max_length = role->max_length;
+                st->role_cols[r] = (int)col;
+            } else {
+                size_t slot;
+                int rc = add_role_column(m, use, r, bind, &slot);
+                if (rc != ATH_OK)
+                    return rc;
+                st->role_cols[r] = (int)slot;
+            }
+        }
+    }
+    return ATH_OK;
+}
+
+/* Primary key, autoincrement and duplicate names, over every column (fields and roles). */
+static int index_columns(ath_mapping *m)
+{
+    const ath_model *model = m->model;
+    for (size_t i = 0; i < m->ncols; i++) {
+        ath_col *c = &m->cols[i];
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(m->cols[j].name, c->name) == 0) {
+                char msg[200];
+                snprintf(msg, sizeof msg, "duplicate column name \"%s\" (also used by field %s)",
+                         c->name, m->cols[j].field->member);
+                return field_fail(model, c->field, msg);
+            }
+        if ((c->flags & ATH_AUTOINC) && !(c->flags & ATH_PK))
+            return field_fail(model, c->field, "autoincrement needs the primary key flag");
+        if (c->pk)
+            m->pk[m->npk++] = (int)i;
+        if (c->autoinc) {
+            if (m->autoinc >= 0)
+                return field_fail(model, c->field, "only one column can autoincrement");
+            m->autoinc = (int)i;
+        }
+        if (c->opt && c->pk && !c->autoinc)
+            return field_fail(model, c->field, "a primary key column cannot be nullable");
+    }
+    if (m->npk == 0)
+        return ath_fail(ATH_EINVAL, "model %s (table %s): no primary key (flag a field ATH_PK)",
+                        model->name ? model->name : "?", model->table);
+    if (m->autoinc >= 0 && m->npk > 1)
+        return field_fail(model, m->cols[m->autoinc].field,
+                          "autoincrement is only possible on a single-column primary key");
+    return ATH_OK;
+}
+
 int ath_mapping_build(ath_mapping **out, const ath_model *model)
 {
     *out = NULL;
@@ -213,50 +396,42 @@ int ath_mapping_build(ath_mapping **out, const ath_model *model)
                         model->table ? model->table : "(null)");
     if (!model->fields || model->nfields == 0)
         return ath_fail(ATH_EINVAL, "model %s (table %s): no fields", name, model->table);
+    if (model->nmixins && !model->mixins)
+        return ath_fail(ATH_EINVAL, "model %s: %zu mixins but the array is NULL", name,
+                        model->nmixins);
+    size_t roles = 0;
+    for (size_t k = 0; k < model->nmixins; k++)
+        roles += model->mixins[k].mixin ? model->mixins[k].mixin->nroles : 0;
+    size_t cap = model->nfields + roles;
     ath_mapping *m = ath_calloc(1, sizeof *m);
     int rc = ATH_ENOMEM;
-    if (!m || !(m->cols = ath_calloc(model->nfields, sizeof *m->cols)) ||
-        !(m->pk = ath_calloc(model->nfields, sizeof *m->pk))) {
+    if (!m || !(m->cols = ath_calloc(cap, sizeof *m->cols)) ||
+        !(m->pk = ath_calloc(cap, sizeof *m->pk)) ||
+        !(m->extra_fields = ath_calloc(roles ? roles : 1, sizeof *m->extra_fields)) ||
+        !(m->mixins = ath_calloc(model->nmixins ? model->nmixins : 1, sizeof *m->mixins))) {
         rc = ath_fail(ATH_ENOMEM, "laying out model %s", name);
         goto fail;
     }
     m->model = model;
     m->ncols = model->nfields;
+    m->nmixins = model->nmixins;
     m->autoinc = -1;
     for (size_t i = 0; i < model->nfields; i++) {
         if ((rc = check_field(model, &model->fields[i], &m->cols[i])) != ATH_OK)
             goto fail;
         m->cols[i].index = (int)i;
-        for (size_t j = 0; j < i; j++)
-            if (strcasecmp(m->cols[j].name, m->cols[i].name) == 0) {
-                char msg[200];
-                snprintf(msg, sizeof msg, "duplicate column name \"%s\" (also used by field %s)",
-                         m->cols[i].name, model->fields[j].member);
-                rc = field_fail(model, &model->fields[i], msg);
-                goto fail;
-            }
-        if (m->cols[i].pk)
-            m->pk[m->npk++] = (int)i;
-        if (m->cols[i].autoinc) {
-            if (m->autoinc >= 0) {
-                rc = field_fail(model, &model->fields[i], "only one column can autoincrement");
-                goto fail;
-            }
-            m->autoinc = (int)i;
-        }
-    }
-    if (m->npk == 0) {
-        rc = ath_fail(ATH_EINVAL, "model %s (table %s): no primary key (flag a field ATH_PK)", name,
-                      model->table);
-        goto fail;
-    }
-    if (m->autoinc >= 0 && m->npk > 1) {
-        rc = field_fail(model, &model->fields[m->autoinc],
-                        "autoincrement is only possible on a single-column primary key");
-        goto fail;
     }
     if ((rc = layout(model, m->cols)) != ATH_OK)
         goto fail;
+    if ((rc = resolve_mixins(m)) != ATH_OK)
+        goto fail;
+    if ((rc = index_columns(m)) != ATH_OK)
+        goto fail;
+    for (size_t i = model->nfields; i < m->ncols; i++)
+        if (m->cols[i].offset + m->cols[i].size > model->struct_size) {
+            rc = field_fail(model, m->cols[i].field, "member lies outside the struct");
+            goto fail;
+        }
     *out = m;
     return ATH_OK;
 fail:
@@ -268,6 +443,10 @@ void ath_mapping_free(ath_mapping *m)
 {
     if (!m)
         return;
+    for (size_t k = 0; m->mixins && k < m->nmixins; k++)
+        ath_free(m->mixins[k].role_cols);
+    ath_free(m->mixins);
+    ath_free(m->extra_fields);
     ath_free(m->cols);
     ath_free(m->pk);
     ath_free(m);

@@ -21,8 +21,19 @@ typedef struct ath_col {
     bool opt; /* an ath_opt_* wrapper (nullable scalar) */
     bool pk;
     bool autoinc;
-    int index; /* position in the mapping */
+    int index;                  /* position in the mapping */
+    const char *server_default; /* the field's, or its mixin role's */
+    int max_length;             /* the field's, or its mixin role's */
 } ath_col;
+
+struct ath_mapping;
+
+/** A mixin attachment, resolved: the column of each role. */
+typedef struct ath_mixin_state {
+    const struct ath_mixin_use *use;
+    const struct ath_mapping *m;
+    int *role_cols; /* role index -> column index */
+} ath_mixin_state;
 
 typedef struct ath_mapping {
     const ath_model *model;
@@ -31,8 +42,10 @@ typedef struct ath_mapping {
     int *pk; /* indexes of the key columns, in field order */
     size_t npk;
     int autoinc;                    /* index of the autoincrement column, or -1 */
-    struct ath_mixin_state *mixins; /* resolved mixin attachments (mixin.c), or NULL */
+    ath_mixin_state *mixins; /* resolved mixin attachments, in attachment order */
     size_t nmixins;
+    ath_field *extra_fields; /* descriptors of role columns bound to non-field members */
+    size_t nextra;
 } ath_mapping;
 
 /** Validates `model` and lays it out. On failure the message names model and field. */

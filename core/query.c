@@ -614,6 +614,19 @@ static int keyset_sql(ath_query *q, ath_buf *b)
     return ATH_OK;
 }
 
+int ath_query_add_filters(ath_query *q, const ath_filter *filters, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (filters[i].kind == ATH_FILTER_OPTIONS)
+            continue;
+        ath_buf_adds(&q->where, q->where.len ? " AND " : "");
+        int rc = predicate(q, &q->where, q->m, q->m->model->table, &filters[i], false);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    return q->where.oom ? ath_fail(ATH_ENOMEM, "building a query") : ATH_OK;
+}
+
 int ath_query_and(ath_query *q, const char *sql, const ath_value *params, size_t nparams)
 {
     ath_buf_adds(&q->where, q->where.len ? " AND " : "");

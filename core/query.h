@@ -52,6 +52,9 @@ void ath_query_free(ath_query *q);
 int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const char *purpose,
                       bool allow_order);
 
+/** ANDs more filters (conditions only: no order/limit) onto a compiled query. */
+int ath_query_add_filters(ath_query *q, const ath_filter *filters, size_t n);
+
 /** Adds a condition (already-built SQL text with `nparams` placeholders) ANDed to the rest. */
 int ath_query_and(ath_query *q, const char *sql, const ath_value *params, size_t nparams);
 

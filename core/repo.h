@@ -71,8 +71,28 @@ int repo_columns(ath_repo *r, const char *const *names, size_t n, bool no_keys, 
 /** Rows per multi-row statement with `cols` parameters each, under the connection's limit. */
 size_t repo_chunk_rows(const ath_conn *conn, size_t cols);
 
-/** UPDATE the given columns of obj's row (ATH_ENOTFOUND when none; n = 0 only checks it exists). */
+/**
+ * Updates obj's row by key: the given columns (every non-key, non-immutable one when cols is
+ * NULL) plus role columns the mixins' before_update changed; scopes and guards apply.
+ * ATH_ENOTFOUND when no row matches, ATH_ESTALE when a guard stopped it.
+ */
+int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
 int repo_update_columns(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
+
+/** get_one_or_none without auto_commit and custom messages. */
+int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters, size_t nfilters);
+
+/** Loads the row with primary key `key` into out, within the mixins' scope. */
+int repo_get_key(ath_repo *r, void *out, const ath_value *key);
+
+/** Bit i set: column i is left to the database (unset autoincrement key or server default). */
+uint64_t repo_omitted(const ath_repo *r, const void *obj);
+/** Reads omitted server-default columns (not the key) of obj's row back into obj. */
+int repo_read_back(ath_repo *r, uint64_t mask, void *obj);
+/** Inserts `rows` objects sharing the omitted-column mask in one statement; keys come back.
+ *  `ids` has room for `rows` keys (scratch). */
+int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
+                     int64_t *ids);
 
 /** add without auto_commit and custom messages (for composite operations). */
 int repo_add(ath_repo *r, void *obj);

@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "mixins.h"
 #include "repo.h"
 #include "session.h"
 #include "sqlgen.h"
@@ -12,12 +13,12 @@
 #define MAX_CHUNK_ROWS 1000
 
 /* Bit i set: column i is left to the database (unset autoincrement key or server default). */
-static uint64_t omitted_columns(const ath_repo *r, const void *obj)
+uint64_t repo_omitted(const ath_repo *r, const void *obj)
 {
     uint64_t mask = 0;
     for (size_t i = 0; i < r->m->ncols && i < 64; i++) {
         const ath_col *c = &r->m->cols[i];
-        if ((c->autoinc || c->field->server_default) && ath_col_unset(c, obj))
+        if ((c->autoinc || c->server_default) && ath_col_unset(c, obj))
             mask |= UINT64_C(1) << i;
     }
     return mask;
@@ -118,7 +119,7 @@ static size_t row_values(ath_repo *r, uint64_t mask, void *obj, ath_value *vals)
 }
 
 /* Reads omitted server-default columns (not the key) back by primary key, without RETURNING. */
-static int read_back_defaults(ath_repo *r, uint64_t mask, void *obj)
+int repo_read_back(ath_repo *r, uint64_t mask, void *obj)
 {
     uint64_t rest = mask;
     if (r->m->autoinc >= 0)
@@ -147,7 +148,7 @@ static int add_one(ath_repo *r, void *obj)
     int rc = repo_conn(r, true, &conn);
     if (rc != ATH_OK)
         return rc;
-    uint64_t mask = omitted_columns(r, obj);
+    uint64_t mask = repo_omitted(r, obj);
     bool returning = mask && (conn->info.caps & ATH_CAP_RETURNING);
     const char *sql = single_insert_sql(r, mask, returning);
     if (!sql || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
@@ -181,9 +182,11 @@ int repo_add(ath_repo *r, void *obj)
 {
     if (!obj)
         return ath_fail(ATH_EINVAL, "add: no object given");
-    int rc = add_one(r, obj);
+    int rc = r->m->nmixins ? mixins_before_insert(r, obj) : ATH_OK;
+    if (rc == ATH_OK)
+        rc = add_one(r, obj);
     if (rc == ATH_OK) {
-        uint64_t mask = omitted_columns(r, obj); /* what is still unset after the insert */
+        uint64_t mask = repo_omitted(r, obj); /* what is still unset after the insert */
         ath_conn *conn;
         if (r->m->autoinc >= 0 && omitted(mask, (size_t)r->m->autoinc) &&
             (rc = repo_conn(r, true, &conn)) == ATH_OK) {
@@ -194,7 +197,7 @@ int repo_add(ath_repo *r, void *obj)
             }
         }
         if (rc == ATH_OK && mask)
-            rc = read_back_defaults(r, mask, obj);
+            rc = repo_read_back(r, mask, obj);
     }
     return rc;
 }
@@ -211,8 +214,8 @@ static int compare_i64(const void *a, const void *b)
 }
 
 /* Inserts rows [0, rows) of one run sharing `mask`, writing generated keys back. */
-static int insert_chunk(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
-                        int64_t *ids)
+int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
+                     int64_t *ids)
 {
     size_t size = r->m->model->struct_size;
     int autoinc = r->m->autoinc;
@@ -315,11 +318,13 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
     char *base = objs;
     if (rc == ATH_OK && !(ids = ath_malloc(MAX_CHUNK_ROWS * sizeof *ids)))
         rc = ath_fail(ATH_ENOMEM, "add_many");
+    for (size_t k = 0; rc == ATH_OK && r->m->nmixins && k < n; k++)
+        rc = mixins_before_insert(r, base + k * size);
     size_t i = 0;
     while (rc == ATH_OK && i < n) {
-        uint64_t mask = omitted_columns(r, base + i * size);
+        uint64_t mask = repo_omitted(r, base + i * size);
         size_t run = 1; /* objects sharing the same omitted columns go together */
-        while (i + run < n && omitted_columns(r, base + (i + run) * size) == mask)
+        while (i + run < n && repo_omitted(r, base + (i + run) * size) == mask)
             run++;
         size_t cols = 0;
         for (size_t c = 0; c < r->m->ncols; c++)
@@ -329,7 +334,7 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
             chunk = 1; /* DEFAULT VALUES inserts one row at a time */
         for (size_t done = 0; rc == ATH_OK && done < run; done += chunk) {
             size_t rows = run - done < chunk ? run - done : chunk;
-            rc = insert_chunk(r, conn, mask, base + (i + done) * size, rows, ids);
+            rc = repo_insert_rows(r, conn, mask, base + (i + done) * size, rows, ids);
         }
         i += run;
     }

@@ -1,85 +1,75 @@
-/* Repository updates and deletes by primary key, by field list, and by filters. */
+/* Repository updates and deletes: by primary key, by field list, by filters; mixins apply. */
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "mixins.h"
 #include "repo.h"
 #include "session.h"
 #include "sqlgen.h"
 
-/* Runs UPDATE … WHERE key for one object; no matching row is ATH_ENOTFOUND. */
-static int update_by_key(ath_repo *r, const char *sql, const ath_col *const *cols, size_t ncols,
-                         void *obj)
-{
-    int rc = repo_reserve(r, ncols + r->m->npk);
-    if (rc != ATH_OK)
-        return rc;
-    for (size_t i = 0; i < ncols; i++)
-        r->vals[i] = ath_col_get(cols[i], obj);
-    repo_key_values(r, obj, r->vals + ncols);
-    int64_t changed = 0;
-    if ((rc = repo_run(r, sql, true, r->vals, ncols + r->m->npk, NULL, &changed)) != ATH_OK)
-        return rc;
-    if (changed == 0)
-        return ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
-                        r->m->model->table);
-    return ATH_OK;
-}
+#define GUARDS_MAX 8
 
-/* The non-key columns, in model order. */
-static size_t value_columns(const ath_repo *r, const ath_col **out)
+/* A query holding "key = obj's key" plus every mixin scope (and guards when given). */
+static int key_query(ath_repo *r, const void *obj, const ath_value *key, const ath_filter *guards,
+                     size_t nguards, ath_query *q)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < r->m->ncols; i++)
-        if (!r->m->cols[i].pk)
-            out[n++] = &r->m->cols[i];
-    return n;
-}
-
-/* The stored row must exist even when there is nothing to set. */
-static int require_row(ath_repo *r, void *obj)
-{
-    void *row = ath_calloc(1, r->m->model->struct_size);
-    if (!row)
-        return ath_fail(ATH_ENOMEM, "checking a row");
-    int rc = repo_reload(r, obj, row);
-    ath_model_free_fields(r->m->model, row);
-    ath_free(row);
+    ath_filter f[ATH_ORDER_MAX];
+    ath_value keyvals[ATH_ORDER_MAX];
+    if (r->m->npk > ATH_ORDER_MAX)
+        return ath_fail(ATH_EINVAL, "too many key columns");
+    if (!key) {
+        repo_key_values(r, obj, keyvals);
+        key = keyvals;
+    }
+    for (size_t i = 0; i < r->m->npk; i++)
+        f[i] = ath_where(r->m->cols[r->m->pk[i]].name, ATH_EQ, key[i]);
+    int rc = ath_query_add_filters(q, f, r->m->npk);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, 0, q);
+    if (rc == ATH_OK && nguards)
+        rc = ath_query_add_filters(q, guards, nguards);
     return rc;
 }
 
-static int update_all(ath_repo *r, void *obj, const ath_col **cols)
+/* Whether the row with obj's key is there (within the mixins' scope). */
+static int row_exists(ath_repo *r, const void *obj, const ath_value *key, bool *found)
 {
-    size_t n = value_columns(r, cols);
-    if (n == 0)
-        return require_row(r, obj);
-    return update_by_key(r, r->sql_update, cols, n, obj);
+    ath_query q;
+    repo_query_init(r, &q);
+    int rc = key_query(r, obj, key, NULL, 0, &q);
+    *found = false;
+    if (rc == ATH_OK) {
+        ath_buf *b = &r->sql;
+        ath_buf_clear(b);
+        ath_buf_adds(b, "SELECT 1 FROM ");
+        ath_sql_ident(b, r->d, r->m->model->table);
+        ath_query_sql_where(&q, b);
+        ath_stmt *st = NULL;
+        rc = b->oom ? ath_fail(ATH_ENOMEM, "building a query")
+                    : repo_run(r, b->data, false, q.params, q.nparams, &st, NULL);
+        if (rc == ATH_OK) {
+            rc = ath_session_step(r->session, st);
+            *found = rc == 1;
+            rc = rc < 0 ? rc : ATH_OK;
+            ath_stmt_release(st);
+        }
+    }
+    ath_query_free(&q);
+    return rc;
 }
 
-int ath_repo_update(ath_repo *r, void *obj)
+static bool listed(const ath_col *const *cols, size_t n, const ath_col *c)
 {
-    if (!obj)
-        return ath_fail(ATH_EINVAL, "update: no object given");
-    const ath_col **cols = ath_malloc(r->m->ncols * sizeof *cols);
-    int rc = cols ? update_all(r, obj, cols) : ath_fail(ATH_ENOMEM, "update");
-    ath_free(cols);
-    return repo_finish(r, rc, true);
+    for (size_t i = 0; i < n; i++)
+        if (cols[i] == c)
+            return true;
+    return false;
 }
 
-int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
-{
-    if (n && !objs)
-        return ath_fail(ATH_EINVAL, "update_many: %zu objects but the array is NULL", n);
-    const ath_col **cols = ath_malloc(r->m->ncols * sizeof *cols);
-    int rc = cols ? ATH_OK : ath_fail(ATH_ENOMEM, "update_many");
-    for (size_t i = 0; rc == ATH_OK && i < n; i++)
-        rc = update_all(r, (char *)objs + i * r->m->model->struct_size, cols);
-    ath_free(cols);
-    return repo_finish(r, rc, true);
-}
-
-/* UPDATE t SET c1 = ?, … WHERE key, for the given columns, into r->sql. */
-static void update_text(ath_repo *r, const ath_col *const *cols, size_t n)
+/* UPDATE t SET cols… WHERE <q> and its parameters; *changed gets the affected rows. */
+static int run_update(ath_repo *r, void *obj, const ath_col *const *cols, size_t n, ath_query *q,
+                      int64_t *changed)
 {
     ath_buf *b = &r->sql;
     ath_buf_clear(b);
@@ -91,23 +81,135 @@ static void update_text(ath_repo *r, const ath_col *const *cols, size_t n)
         ath_sql_ident(b, r->d, cols[i]->name);
         ath_buf_adds(b, " = ?");
     }
-    ath_buf_adds(b, " WHERE ");
-    ath_sql_key_condition(b, r->d, r->m);
+    ath_query_sql_where(q, b);
+    int rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, n + q->nparams);
+    if (rc != ATH_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        r->vals[i] = ath_col_get(cols[i], obj);
+    if (q->nparams)
+        memcpy(r->vals + n, q->params, q->nparams * sizeof *r->vals);
+    char *sql = ath_strdup(b->data);
+    if (!sql)
+        return ath_fail(ATH_ENOMEM, "building an update");
+    rc = repo_run(r, sql, true, r->vals, n + q->nparams, NULL, changed);
+    ath_free(sql);
+    return rc;
+}
+
+/* Without mixins, updating every column uses the statement prepared at open. */
+static int update_plain(ath_repo *r, void *obj)
+{
+    if (!*r->sql_update) { /* only key (and immutable) columns: nothing to set */
+        bool found;
+        int rc = row_exists(r, obj, NULL, &found);
+        return rc != ATH_OK ? rc
+               : found      ? ATH_OK
+                            : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key",
+                                       r->m->model->table);
+    }
+    size_t n = 0;
+    int rc = repo_reserve(r, r->m->ncols + r->m->npk);
+    if (rc != ATH_OK)
+        return rc;
+    for (size_t i = 0; i < r->m->ncols; i++) {
+        const ath_col *c = &r->m->cols[i];
+        if (!c->pk && !(c->flags & ATH_IMMUTABLE))
+            r->vals[n++] = ath_col_get(c, obj);
+    }
+    repo_key_values(r, obj, r->vals + n);
+    int64_t changed = 0;
+    if ((rc = repo_run(r, r->sql_update, true, r->vals, n + r->m->npk, NULL, &changed)) != ATH_OK)
+        return rc;
+    return changed ? ATH_OK
+                   : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
+                              r->m->model->table);
+}
+
+int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_t n)
+{
+    if (!cols && r->m->nmixins == 0)
+        return update_plain(r, obj);
+    ath_filter guards[GUARDS_MAX];
+    int nguards = mixins_guards(r, obj, guards, GUARDS_MAX);
+    if (nguards < 0)
+        return nguards;
+    size_t ncols = r->m->ncols;
+    ath_value *before = ath_malloc(ncols * sizeof *before);
+    const ath_col **set = ath_malloc((ncols + n) * sizeof *set);
+    ath_query q;
+    repo_query_init(r, &q);
+    int rc = before && set ? ATH_OK : ath_fail(ATH_ENOMEM, "update");
+    size_t nset = 0;
+    if (rc == ATH_OK) { /* guards captured the old values; now the hooks may change obj */
+        for (size_t i = 0; i < ncols; i++)
+            before[i] = ath_col_get(&r->m->cols[i], obj);
+        rc = mixins_before_update(r, obj);
+    }
+    if (rc == ATH_OK) {
+        if (cols) {
+            for (size_t i = 0; i < n; i++)
+                if (!listed(set, nset, cols[i]))
+                    set[nset++] = cols[i];
+        } else {
+            for (size_t i = 0; i < ncols; i++)
+                if (!r->m->cols[i].pk && !(r->m->cols[i].flags & ATH_IMMUTABLE))
+                    set[nset++] = &r->m->cols[i];
+        }
+        for (size_t i = 0; i < ncols; i++) { /* role columns a hook changed go too */
+            const ath_col *c = &r->m->cols[i];
+            ath_value now = ath_col_get(c, obj);
+            if (!c->pk && !listed(set, nset, c) && !ath_value_equal(&before[i], &now))
+                set[nset++] = c;
+        }
+        rc = key_query(r, obj, NULL, guards, (size_t)nguards, &q);
+    }
+    int64_t changed = 0;
+    if (rc == ATH_OK && nset)
+        rc = run_update(r, obj, set, nset, &q, &changed);
+    if (rc == ATH_OK && !nset) {
+        bool found;
+        rc = row_exists(r, obj, NULL, &found);
+        changed = found;
+    }
+    if (rc == ATH_OK && changed == 0) {
+        bool found = false;
+        if (nguards > 0 && (rc = row_exists(r, obj, NULL, &found)) != ATH_OK)
+            found = false;
+        if (rc == ATH_OK)
+            rc = found ? ath_fail(ATH_ESTALE, "%s row changed since it was read (stale %s)",
+                                  r->m->model->table, "version")
+                       : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
+                                  r->m->model->table);
+    }
+    if (rc != ATH_OK)
+        mixins_write_failed(r, obj);
+    ath_query_free(&q);
+    ath_free(before);
+    ath_free(set);
+    return rc;
 }
 
 int repo_update_columns(ath_repo *r, void *obj, const ath_col *const *cols, size_t n)
 {
-    if (n == 0)
-        return require_row(r, obj);
-    update_text(r, cols, n);
-    if (r->sql.oom)
-        return ath_fail(ATH_ENOMEM, "building an update");
-    char *sql = ath_strdup(r->sql.data); /* r->sql is scratch for nested helpers */
-    if (!sql)
-        return ath_fail(ATH_ENOMEM, "building an update");
-    int rc = update_by_key(r, sql, cols, n, obj);
-    ath_free(sql);
-    return rc;
+    return repo_update_object(r, obj, cols, n);
+}
+
+int ath_repo_update(ath_repo *r, void *obj)
+{
+    if (!obj)
+        return ath_fail(ATH_EINVAL, "update: no object given");
+    return repo_finish(r, repo_update_object(r, obj, NULL, 0), true);
+}
+
+int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
+{
+    if (n && !objs)
+        return ath_fail(ATH_EINVAL, "update_many: %zu objects but the array is NULL", n);
+    int rc = ATH_OK;
+    for (size_t i = 0; rc == ATH_OK && i < n; i++)
+        rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
+    return repo_finish(r, rc, true);
 }
 
 int ath_repo_update_fields(ath_repo *r, void *obj, const char *const *fields, size_t nfields)
@@ -118,13 +220,116 @@ int ath_repo_update_fields(ath_repo *r, void *obj, const char *const *fields, si
     int rc = cols ? repo_columns(r, fields, nfields, true, "update_fields", cols)
                   : ath_fail(ATH_ENOMEM, "update_fields");
     if (rc == ATH_OK)
-        rc = repo_update_columns(r, obj, cols, nfields);
+        rc = repo_update_object(r, obj, cols, nfields);
     ath_free(cols);
     return repo_finish(r, rc, true);
 }
 
-/* --- deletes -----------------------------------------------------------------------------------
- */
+int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fields,
+                          const ath_value *values, size_t nfields, const ath_filter *filters,
+                          size_t nfilters)
+{
+    if (updated)
+        *updated = 0;
+    if (!nfields || !fields || !values)
+        return ath_fail(ATH_EINVAL, "update_where needs fields and values");
+    const ath_col **cols = ath_malloc(nfields * sizeof *cols);
+    ath_query q;
+    repo_query_init(r, &q);
+    int rc = cols ? repo_columns(r, fields, nfields, true, "update_where", cols)
+                  : ath_fail(ATH_ENOMEM, "update_where");
+    if (rc == ATH_OK)
+        rc = ath_query_compile(&q, filters, nfilters, "update_where", false);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
+    int64_t changed = 0;
+    if (rc == ATH_OK) {
+        ath_buf *b = &r->sql;
+        ath_buf_clear(b);
+        ath_buf_adds(b, "UPDATE ");
+        ath_sql_ident(b, r->d, r->m->model->table);
+        ath_buf_adds(b, " SET ");
+        for (size_t i = 0; i < nfields; i++) {
+            ath_buf_adds(b, i ? ", " : "");
+            ath_sql_ident(b, r->d, cols[i]->name);
+            ath_buf_adds(b, " = ?");
+        }
+        ath_query_sql_where(&q, b);
+        rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update")
+                    : repo_reserve(r, nfields + q.nparams);
+        if (rc == ATH_OK) {
+            memcpy(r->vals, values, nfields * sizeof *values);
+            if (q.nparams)
+                memcpy(r->vals + nfields, q.params, q.nparams * sizeof *r->vals);
+            rc = repo_run(r, b->data, true, r->vals, nfields + q.nparams, NULL, &changed);
+        }
+    }
+    ath_query_free(&q);
+    ath_free(cols);
+    if (rc == ATH_OK && updated)
+        *updated = changed;
+    return repo_finish(r, rc, true);
+}
+
+/* --- deletes ----------------------------------------------------------------------------------- */
+
+/* DELETE (or, with a soft-delete mixin, UPDATE … SET role = value) WHERE <q>. */
+static int delete_rows(ath_repo *r, ath_query *q, int64_t *changed)
+{
+    const ath_col *soft = NULL;
+    ath_value value;
+    int rc = mixins_soft_delete(r, &soft, &value);
+    if (rc < 0)
+        return rc;
+    ath_buf *b = &r->sql;
+    ath_buf_clear(b);
+    size_t nfirst = 0;
+    if (soft) {
+        ath_buf_adds(b, "UPDATE ");
+        ath_sql_ident(b, r->d, r->m->model->table);
+        ath_buf_adds(b, " SET ");
+        ath_sql_ident(b, r->d, soft->name);
+        ath_buf_adds(b, " = ?");
+        nfirst = 1;
+    } else {
+        ath_buf_adds(b, "DELETE FROM ");
+        ath_sql_ident(b, r->d, r->m->model->table);
+    }
+    ath_query_sql_where(q, b);
+    rc = b->oom ? ath_fail(ATH_ENOMEM, "building a delete") : repo_reserve(r, q->nparams + 1);
+    if (rc != ATH_OK)
+        return rc;
+    if (soft)
+        r->vals[0] = value;
+    if (q->nparams)
+        memcpy(r->vals + nfirst, q->params, q->nparams * sizeof *r->vals);
+    return repo_run(r, b->data, true, r->vals, nfirst + q->nparams, NULL, changed);
+}
+
+static int delete_by_key(ath_repo *r, const ath_value *key, const void *obj, bool guarded)
+{
+    ath_filter guards[GUARDS_MAX];
+    int nguards = guarded ? mixins_guards(r, obj, guards, GUARDS_MAX) : 0;
+    if (nguards < 0)
+        return nguards;
+    ath_query q;
+    repo_query_init(r, &q);
+    int rc = key_query(r, obj, key, guards, (size_t)nguards, &q);
+    int64_t changed = 0;
+    if (rc == ATH_OK)
+        rc = delete_rows(r, &q, &changed);
+    ath_query_free(&q);
+    if (rc == ATH_OK && changed == 0) {
+        bool found = false;
+        if (nguards > 0 && (rc = row_exists(r, obj, key, &found)) != ATH_OK)
+            return rc;
+        rc = found ? ath_fail(ATH_ESTALE, "%s row changed since it was read; not deleted",
+                              r->m->model->table)
+                   : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to delete",
+                              r->m->model->table);
+    }
+    return rc;
+}
 
 int ath_repo_delete(ath_repo *r, const ath_value *key, size_t nkey, void *deleted)
 {
@@ -132,27 +337,20 @@ int ath_repo_delete(ath_repo *r, const ath_value *key, size_t nkey, void *delete
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
     int rc = ATH_OK;
-    if (deleted) {
-        ath_stmt *st;
-        if ((rc = repo_run(r, r->sql_get, true, key, nkey, &st, NULL)) == ATH_OK) {
-            rc = repo_fetch_one(r, st, deleted);
-            ath_stmt_release(st);
-            if (rc == 0)
-                rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to delete",
-                              r->m->model->table);
-            else if (rc == 1)
-                rc = ATH_OK;
-        }
-    }
-    int64_t changed = 0;
-    if (rc == ATH_OK &&
-        (rc = repo_run(r, r->sql_delete, true, key, nkey, NULL, &changed)) == ATH_OK &&
-        changed == 0)
-        rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to delete",
-                      r->m->model->table);
+    if (deleted)
+        rc = repo_get_key(r, deleted, key);
+    if (rc == ATH_OK)
+        rc = delete_by_key(r, key, NULL, false);
     if (rc != ATH_OK && deleted)
         ath_model_free_fields(r->m->model, deleted);
     return repo_finish(r, rc, true);
+}
+
+int ath_repo_delete_object(ath_repo *r, const void *obj)
+{
+    if (!obj)
+        return ath_fail(ATH_EINVAL, "delete_object: no object given");
+    return repo_finish(r, delete_by_key(r, NULL, obj, true), true);
 }
 
 int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64_t *deleted)
@@ -165,40 +363,47 @@ int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64
     int rc = nrows ? repo_conn(r, true, &conn) : ATH_OK;
     size_t npk = r->m->npk;
     size_t chunk = rc == ATH_OK && nrows ? repo_chunk_rows(conn, npk) : 1;
+    if (npk > 1 && chunk > 300)
+        chunk = 300; /* (a AND b) OR … stays within SQLite's expression-depth limit */
     int64_t total = 0;
+    ath_filter *conds = NULL, *groups = NULL;
+    if (rc == ATH_OK && (!(conds = ath_malloc(chunk * npk * sizeof *conds)) ||
+                         !(groups = ath_malloc(chunk * sizeof *groups))))
+        rc = ath_fail(ATH_ENOMEM, "delete_many");
     for (size_t done = 0; rc == ATH_OK && done < nrows; done += chunk) {
         size_t rows = nrows - done < chunk ? nrows - done : chunk;
-        ath_buf *b = &r->sql;
-        ath_buf_clear(b);
-        ath_buf_adds(b, "DELETE FROM ");
-        ath_sql_ident(b, r->d, r->m->model->table);
-        ath_buf_adds(b, " WHERE ");
+        ath_filter top;
         if (npk == 1) {
-            ath_sql_ident(b, r->d, r->m->cols[r->m->pk[0]].name);
-            ath_buf_adds(b, " IN (");
-            ath_sql_placeholders_list(b, rows);
-            ath_buf_addc(b, ')');
-        } else {
+            top = ath_collection(r->m->cols[r->m->pk[0]].name, keys + done, rows);
+        } else { /* (a = ? AND b = ?) OR … */
             for (size_t i = 0; i < rows; i++) {
-                ath_buf_adds(b, i ? " OR (" : "(");
-                ath_sql_key_condition(b, r->d, r->m);
-                ath_buf_addc(b, ')');
+                for (size_t k = 0; k < npk; k++)
+                    conds[i * npk + k] = ath_where(r->m->cols[r->m->pk[k]].name, ATH_EQ,
+                                                   keys[(done + i) * npk + k]);
+                groups[i] = ath_all(&conds[i * npk], npk);
             }
+            top = ath_any(groups, rows);
         }
-        if (b->oom) {
-            rc = ath_fail(ATH_ENOMEM, "building a delete");
-            break;
-        }
+        ath_query q;
+        repo_query_init(r, &q);
+        rc = ath_query_add_filters(&q, &top, 1);
+        if (rc == ATH_OK)
+            rc = mixins_scope(r, 0, &q);
         int64_t changed = 0;
-        rc = repo_run(r, b->data, true, keys + done * npk, rows * npk, NULL, &changed);
+        if (rc == ATH_OK)
+            rc = delete_rows(r, &q, &changed);
         total += changed;
+        ath_query_free(&q);
     }
+    ath_free(conds);
+    ath_free(groups);
     if (rc == ATH_OK && deleted)
         *deleted = total;
     return repo_finish(r, rc, true);
 }
 
-int ath_repo_delete_where(ath_repo *r, int64_t *deleted, const ath_filter *filters, size_t nfilters)
+int ath_repo_delete_where(ath_repo *r, int64_t *deleted, const ath_filter *filters,
+                          size_t nfilters)
 {
     if (deleted)
         *deleted = 0;
@@ -209,16 +414,11 @@ int ath_repo_delete_where(ath_repo *r, int64_t *deleted, const ath_filter *filte
     ath_query q;
     repo_query_init(r, &q);
     int rc = ath_query_compile(&q, filters, nfilters, "delete_where", false);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
     int64_t changed = 0;
-    if (rc == ATH_OK) {
-        ath_buf *b = &r->sql;
-        ath_buf_clear(b);
-        ath_buf_adds(b, "DELETE FROM ");
-        ath_sql_ident(b, r->d, r->m->model->table);
-        ath_query_sql_where(&q, b);
-        rc = b->oom ? ath_fail(ATH_ENOMEM, "building a delete")
-                    : repo_run(r, b->data, true, q.params, q.nparams, NULL, &changed);
-    }
+    if (rc == ATH_OK)
+        rc = delete_rows(r, &q, &changed);
     ath_query_free(&q);
     if (rc == ATH_OK && deleted)
         *deleted = changed;

@@ -3,6 +3,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "mixins.h"
 #include "repo.h"
 #include "session.h"
 #include "sqlgen.h"
@@ -17,7 +18,8 @@ typedef struct upsert_plan {
     size_t per_row;   /* parameters per row */
 } upsert_plan;
 
-static int plan_upsert(ath_repo *r, const char *const *names, size_t n, upsert_plan *p)
+static int plan_upsert(ath_repo *r, const char *const *names, size_t n, bool need_unique,
+                       upsert_plan *p)
 {
     memset(p, 0, sizeof *p);
     if (n > MATCH_MAX)
@@ -35,6 +37,11 @@ static int plan_upsert(ath_repo *r, const char *const *names, size_t n, upsert_p
     for (size_t i = 0; i < p->nmatch; i++)
         keys += p->match[i]->pk;
     p->match_is_key = keys == r->m->npk && p->nmatch == r->m->npk;
+    if (need_unique && !p->match_is_key && !(p->nmatch == 1 && (p->match[0]->flags & ATH_UNIQUE)))
+        return ath_fail(ATH_EINVAL,
+                        "upsert matches on %s%s, which is neither the primary key nor a unique "
+                        "column of %s",
+                        p->match[0]->name, p->nmatch > 1 ? " and more" : "", r->m->model->table);
     return ATH_OK;
 }
 
@@ -87,7 +94,7 @@ static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool ret
     size_t sets = 0;
     for (size_t i = 0; i < m->ncols; i++) {
         const ath_col *c = &m->cols[i];
-        if (skipped(p, i) || c->pk || is_match(p, c))
+        if (skipped(p, i) || c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE))
             continue;
         ath_buf_adds(b, sets++ ? ", " : "");
         ath_sql_ident(b, d, c->name);
@@ -232,14 +239,21 @@ static int select_keys(ath_repo *r, const upsert_plan *p, char *objs, size_t row
     ath_buf_adds(&b, " FROM ");
     ath_sql_ident(&b, r->d, r->m->model->table);
     ath_buf_adds(&b, " WHERE ");
-    for (size_t row = 0; row < rows; row++) {
-        ath_buf_adds(&b, row ? " OR (" : "(");
-        for (size_t i = 0; i < p->nmatch; i++) {
-            ath_buf_adds(&b, i ? " AND " : "");
-            ath_sql_ident(&b, r->d, p->match[i]->name);
-            ath_buf_adds(&b, " = ?");
-        }
+    if (p->nmatch == 1) {
+        ath_sql_ident(&b, r->d, p->match[0]->name);
+        ath_buf_adds(&b, " IN (");
+        ath_sql_placeholders_list(&b, rows);
         ath_buf_addc(&b, ')');
+    } else {
+        for (size_t row = 0; row < rows; row++) {
+            ath_buf_adds(&b, row ? " OR (" : "(");
+            for (size_t i = 0; i < p->nmatch; i++) {
+                ath_buf_adds(&b, i ? " AND " : "");
+                ath_sql_ident(&b, r->d, p->match[i]->name);
+                ath_buf_adds(&b, " = ?");
+            }
+            ath_buf_addc(&b, ')');
+        }
     }
     int rc = b.oom ? ath_fail(ATH_ENOMEM, "building a select") : repo_reserve(r, rows * p->nmatch);
     for (size_t row = 0; rc == ATH_OK && row < rows; row++)
@@ -292,33 +306,76 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
     return select_keys(r, p, objs, rows);
 }
 
+static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_t nmatch,
+                         bool upsert, bool *created);
+
 /* Upserts objs[0..n) in chunks of rows sharing the same unset-key pattern. */
 static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *match, size_t nmatch)
 {
     upsert_plan p;
     ath_conn *conn;
-    int rc = plan_upsert(r, match, nmatch, &p);
+    size_t size = r->m->model->struct_size;
+    int rc = plan_upsert(r, match, nmatch, true, &p);
+    if (rc == ATH_OK && (mixins_scoped(r) || mixins_guarded(r))) {
+        /* scopes and guards cannot ride on ON CONFLICT everywhere: look, then write */
+        const char *names[MATCH_MAX];
+        for (size_t i = 0; i < p.nmatch; i++)
+            names[i] = p.match[i]->name;
+        for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+            bool created;
+            void *copy = ath_malloc(size); /* keep the caller's strings: only keys come back */
+            if (!copy)
+                return ath_fail(ATH_ENOMEM, "upsert");
+            memcpy(copy, objs + i * size, size);
+            rc = get_or_upsert(r, copy, names, p.nmatch, true, &created);
+            if (rc == ATH_OK)
+                for (size_t k = 0; k < r->m->npk; k++) {
+                    const ath_col *c = &r->m->cols[r->m->pk[k]];
+                    ath_value v = ath_col_get(c, copy);
+                    ath_col_set(c, objs + i * size, &v, NULL);
+                }
+            if (rc == ATH_OK)
+                ath_model_free_fields(r->m->model, copy);
+            ath_free(copy);
+        }
+        return rc;
+    }
+    for (size_t i = 0; rc == ATH_OK && r->m->nmixins && i < n; i++) {
+        rc = mixins_before_insert(r, objs + i * size);
+        if (rc == ATH_OK) /* the row may become an update: those hooks run too */
+            rc = mixins_before_update(r, objs + i * size);
+    }
     if (rc == ATH_OK)
         rc = repo_conn(r, true, &conn);
-    size_t size = r->m->model->struct_size;
+    int64_t *ids = rc == ATH_OK ? ath_malloc(1000 * sizeof *ids) : NULL;
+    if (rc == ATH_OK && !ids)
+        rc = ath_fail(ATH_ENOMEM, "upsert");
     size_t i = 0;
     while (rc == ATH_OK && i < n) {
-        const ath_col *ai = r->m->autoinc >= 0 ? &r->m->cols[r->m->autoinc] : NULL;
-        bool unset = ai && ath_col_unset(ai, objs + i * size);
-        size_t run = 1;
-        while (i + run < n && (ai && ath_col_unset(ai, objs + (i + run) * size)) == unset)
+        uint64_t mask = repo_omitted(r, objs + i * size);
+        size_t run = 1; /* rows leaving the same columns to the database go together */
+        while (i + run < n && repo_omitted(r, objs + (i + run) * size) == mask)
             run++;
-        p.omitted = unset ? UINT64_C(1) << r->m->autoinc : 0;
+        p.omitted = mask;
         p.per_row = 0;
         for (size_t c = 0; c < r->m->ncols; c++)
             p.per_row += !skipped(&p, c);
+        /* a key left to the database cannot conflict on the key: these are plain inserts */
+        bool inserts = p.match_is_key && r->m->autoinc >= 0 && skipped(&p, (size_t)r->m->autoinc);
         size_t chunk = repo_chunk_rows(conn, p.per_row);
+        if (p.nmatch > 1 && chunk > 300)
+            chunk = 300; /* keeps (a AND b) OR … within expression-depth limits */
         for (size_t done = 0; rc == ATH_OK && done < run; done += chunk) {
             size_t rows = run - done < chunk ? run - done : chunk;
-            rc = upsert_rows(r, &p, conn, objs + (i + done) * size, rows);
+            char *at = objs + (i + done) * size;
+            rc = inserts ? repo_insert_rows(r, conn, mask, at, rows, ids)
+                         : upsert_rows(r, &p, conn, at, rows);
         }
+        if (rc == ATH_OK && n == 1 && mask)
+            rc = repo_read_back(r, mask, objs); /* server defaults the row got */
         i += run;
     }
+    ath_free(ids);
     return rc;
 }
 
@@ -342,44 +399,15 @@ int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *m
 /* Loads the row whose match columns equal obj's into `row` (1 found, 0 none, <0 error). */
 static int find_match(ath_repo *r, const upsert_plan *p, const void *obj, void *row)
 {
-    ath_buf *b = &r->sql;
-    ath_buf_clear(b);
-    ath_buf_adds(b, r->sql_select);
-    ath_buf_adds(b, " WHERE ");
-    size_t nparams = 0;
-    int rc = repo_reserve(r, p->nmatch + 1);
-    if (rc != ATH_OK)
-        return rc;
-    for (size_t i = 0; i < p->nmatch; i++) {
-        ath_value v = ath_col_get(p->match[i], obj);
-        ath_buf_adds(b, i ? " AND " : "");
-        ath_sql_ident(b, r->d, p->match[i]->name);
-        if (v.type == ATH_T_NULL) {
-            ath_buf_adds(b, " IS NULL");
-        } else {
-            ath_buf_adds(b, " = ?");
-            r->vals[nparams++] = v;
-        }
-    }
-    ath_buf_adds(b, " LIMIT ?");
-    r->vals[nparams++] = ath_v_i64(2);
-    if (b->oom)
-        return ath_fail(ATH_ENOMEM, "building a select");
-    ath_stmt *st;
-    if ((rc = repo_run(r, b->data, false, r->vals, nparams, &st, NULL)) != ATH_OK)
-        return rc;
-    rc = repo_fetch_one(r, st, row);
-    if (rc == 1) {
-        int more = ath_session_step(r->session, st);
-        if (more != 0) {
-            ath_model_free_fields(r->m->model, row);
-            rc = more < 0 ? more
-                          : ath_fail(ATH_EMULTIPLE, "more than one %s row has those match values",
-                                     r->m->model->table);
-        }
-    }
-    ath_stmt_release(st);
-    return rc;
+    ath_filter f[MATCH_MAX];
+    for (size_t i = 0; i < p->nmatch; i++) /* EQ with a NULL value means IS NULL */
+        f[i] = ath_where(p->match[i]->name, ATH_EQ, ath_col_get(p->match[i], obj));
+    bool found = false;
+    int rc = repo_get_one(r, row, &found, f, p->nmatch);
+    if (rc == ATH_EMULTIPLE)
+        return ath_fail(ATH_EMULTIPLE, "more than one %s row has those match values",
+                        r->m->model->table);
+    return rc < 0 ? rc : found;
 }
 
 /* The columns of `fields` (all non-key, non-match columns when NULL) whose values differ. */
@@ -435,7 +463,7 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
     upsert_plan p;
     if (!match || nmatch == 0)
         return ath_fail(ATH_EINVAL, "get_or_upsert needs match fields");
-    int rc = plan_upsert(r, match, nmatch, &p);
+    int rc = plan_upsert(r, match, nmatch, false, &p);
     void *row = rc == ATH_OK ? ath_calloc(1, r->m->model->struct_size) : NULL;
     if (rc == ATH_OK && !row)
         rc = ath_fail(ATH_ENOMEM, "get_or_upsert");
@@ -491,7 +519,7 @@ int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fie
     bool changed = false;
     if (!obj || !match_fields || nmatch == 0)
         return ath_fail(ATH_EINVAL, "get_and_update needs an object and match fields");
-    int rc = plan_upsert(r, match_fields, nmatch, &p);
+    int rc = plan_upsert(r, match_fields, nmatch, false, &p);
     const ath_col **cols = NULL;
     void *row = NULL;
     if (rc == ATH_OK && (!(cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols)) ||

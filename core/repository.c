@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "error.h"
+#include "mixins.h"
 #include "session.h"
 #include "sqlgen.h"
 
@@ -34,7 +35,7 @@ static char *build_sql(ath_repo *r, int which)
         ath_buf_adds(&b, " SET ");
         size_t n = 0;
         for (size_t i = 0; i < m->ncols; i++) {
-            if (m->cols[i].pk)
+            if (m->cols[i].pk || (m->cols[i].flags & ATH_IMMUTABLE))
                 continue;
             ath_buf_adds(&b, n++ ? ", " : "");
             ath_sql_ident(&b, d, m->cols[i].name);
@@ -253,6 +254,8 @@ int repo_fetch_one(ath_repo *r, ath_stmt *st, void *obj)
         return rc;
     memset(obj, 0, r->m->model->struct_size);
     rc = ath_row_read(st, 0, r->m, obj, NULL);
+    if (rc == ATH_OK && r->m->nmixins)
+        rc = mixins_after_load(r, obj);
     if (rc != ATH_OK) {
         ath_model_free_fields(r->m->model, obj);
         return rc;
@@ -280,20 +283,35 @@ int repo_reload(ath_repo *r, const void *keyobj, void *out)
 /* --- reads -------------------------------------------------------------------------------------
  */
 
+int repo_get_key(ath_repo *r, void *out, const ath_value *key)
+{
+    if (mixins_scoped(r)) { /* the key plus every scope: the filter path */
+        ath_filter f[ATH_ORDER_MAX];
+        bool found = false;
+        for (size_t i = 0; i < r->m->npk && i < ATH_ORDER_MAX; i++)
+            f[i] = ath_where(r->m->cols[r->m->pk[i]].name, ATH_EQ, key[i]);
+        int rc = repo_get_one(r, out, &found, f, r->m->npk);
+        if (rc == ATH_OK && !found)
+            rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
+        return rc;
+    }
+    ath_stmt *st;
+    int rc = repo_run(r, r->sql_get, false, key, r->m->npk, &st, NULL);
+    if (rc != ATH_OK)
+        return rc;
+    rc = repo_fetch_one(r, st, out);
+    ath_stmt_release(st);
+    if (rc == 0)
+        rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
+    return rc < 0 ? rc : ATH_OK;
+}
+
 int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
 {
     if (nkey != r->m->npk || !key)
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
-    ath_stmt *st;
-    int rc = repo_run(r, r->sql_get, false, key, nkey, &st, NULL);
-    if (rc != ATH_OK)
-        return repo_finish(r, rc, false);
-    rc = repo_fetch_one(r, st, out);
-    ath_stmt_release(st);
-    if (rc == 0)
-        rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
-    return repo_finish(r, rc < 0 ? rc : ATH_OK, false);
+    return repo_finish(r, repo_get_key(r, out, key), false);
 }
 
 /* SELECT <columns> FROM <table> WHERE … [ORDER BY … LIMIT …] for compiled filters. */
@@ -322,14 +340,15 @@ static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force
     return repo_run(r, r->sql.data, false, r->vals, q->nparams + nextra, st, NULL);
 }
 
-int ath_repo_get_one_or_none(ath_repo *r, void *out, bool *found, const ath_filter *filters,
-                             size_t nfilters)
+int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters, size_t nfilters)
 {
     ath_query q;
     ath_stmt *st = NULL;
     *found = false;
     repo_query_init(r, &q);
     int rc = ath_query_compile(&q, filters, nfilters, "get_one", false);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK)
         rc = run_select(r, &q, r->sql_select, 2, &st);
     if (rc == ATH_OK) {
@@ -349,7 +368,13 @@ int ath_repo_get_one_or_none(ath_repo *r, void *out, bool *found, const ath_filt
         ath_stmt_release(st);
     }
     ath_query_free(&q);
-    return repo_finish(r, rc, false);
+    return rc;
+}
+
+int ath_repo_get_one_or_none(ath_repo *r, void *out, bool *found, const ath_filter *filters,
+                             size_t nfilters)
+{
+    return repo_finish(r, repo_get_one(r, out, found, filters, nfilters), false);
 }
 
 int ath_repo_get_one(ath_repo *r, void *out, const ath_filter *filters, size_t nfilters)
@@ -379,6 +404,8 @@ static int list_rows(ath_repo *r, ath_query *q, ath_list **out)
         }
         if ((rc = ath_row_read(st, 0, r->m, obj, &l->arena)) != ATH_OK)
             break;
+        if (r->m->nmixins && (rc = mixins_after_load(r, obj)) != ATH_OK)
+            break;
     }
     if (rc == 0 && q->has_limit && q->limit > 0 && (int64_t)l->count == q->limit)
         rc = ath_query_cursor(q, ath_list_at(l, l->count - 1), &l->cursor);
@@ -399,6 +426,8 @@ int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t
     repo_query_init(r, &q);
     int rc = ath_query_compile(&q, filters, nfilters, "list", true);
     if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
+    if (rc == ATH_OK)
         rc = list_rows(r, &q, out);
     ath_query_free(&q);
     return repo_finish(r, rc, false);
@@ -410,6 +439,8 @@ static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, i
     ath_stmt *st = NULL;
     repo_query_init(r, &q);
     int rc = ath_query_compile(&q, filters, nfilters, "count", false);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK) {
         ath_buf head;
         ath_buf_init(&head);
@@ -456,6 +487,8 @@ int ath_repo_exists(ath_repo *r, bool *out, const ath_filter *filters, size_t nf
     *out = false;
     repo_query_init(r, &q);
     int rc = ath_query_compile(&q, filters, nfilters, "exists", false);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK) {
         ath_buf head;
         ath_buf_init(&head);

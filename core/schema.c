@@ -44,7 +44,13 @@ static int ordered(ath_engine *e, const ath_model *const *models, size_t n, cons
                 pick = i;
         }
         if (pick == n) {
-            rc = ath_fail(ATH_EINVAL, "the foreign keys of these models form a cycle");
+            char names[512] = "";
+            for (size_t i = 0; i < n; i++)
+                if (!placed[i] && strlen(names) + strlen(maps[i]->model->table) + 3 < sizeof names) {
+                    strcat(names, *names ? ", " : "");
+                    strcat(names, maps[i]->model->table);
+                }
+            rc = ath_fail(ATH_EINVAL, "the foreign keys of tables %s form a cycle", names);
             break;
         }
         placed[pick] = true;

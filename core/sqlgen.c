@@ -96,8 +96,8 @@ static void column_type(ath_buf *b, const ath_dialect *d, const ath_col *c, bool
         ath_buf_adds(b, " PRIMARY KEY");
         return;
     }
-    if (c->type == ATH_T_TEXT && c->field->max_length > 0)
-        ath_buf_addf(b, d->varchar_format, c->field->max_length);
+    if (c->type == ATH_T_TEXT && c->max_length > 0)
+        ath_buf_addf(b, d->varchar_format, c->max_length);
     else if (c->type == ATH_T_TEXT && keyed(c) && d->text_key_type)
         ath_buf_adds(b, d->text_key_type);
     else
@@ -125,9 +125,9 @@ void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m
         column_type(b, d, c, this_inline);
         if (!c->nullable && !this_inline)
             ath_buf_adds(b, " NOT NULL");
-        if (c->field->server_default) {
+        if (c->server_default) {
             ath_buf_adds(b, " DEFAULT ");
-            ath_buf_adds(b, c->field->server_default);
+            ath_buf_adds(b, c->server_default);
         }
     }
     if (!inline_pk) {

@@ -54,7 +54,8 @@ enum {
     ATH_AUTOINC = 1u << 1,  /**< the database generates it (integer primary key) */
     ATH_NULLABLE = 1u << 2, /**< may hold NULL (implied by the opt_* kinds) */
     ATH_UNIQUE = 1u << 3,   /**< unique constraint uq_<table>_<column> */
-    ATH_INDEX = 1u << 4     /**< index ix_<table>_<column> */
+    ATH_INDEX = 1u << 4,    /**< index ix_<table>_<column> */
+    ATH_IMMUTABLE = 1u << 5 /**< written on insert only: update and upsert leave it alone */
 };
 
 /** What a foreign key does when the referenced row is deleted. */

@@ -92,6 +92,14 @@ ATH_API int ath_repo_update(ath_repo *repo, void *obj);
 ATH_API int ath_repo_update_fields(ath_repo *repo, void *obj, const char *const *fields,
                                    size_t nfields);
 
+/**
+ * Sets `fields` to `values` (nfields of each) on every row matching the filters, in one
+ * statement; *updated counts them (may be NULL). Mixin scopes apply; per-object hooks do not.
+ */
+ATH_API int ath_repo_update_where(ath_repo *repo, int64_t *updated, const char *const *fields,
+                                  const ath_value *values, size_t nfields,
+                                  const ath_filter *filters, size_t nfilters);
+
 /** Updates `n` objects by primary key in the session's transaction. ATH_ENOTFOUND if one is
  * missing. */
 ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
@@ -131,6 +139,12 @@ ATH_API int ath_repo_get_and_update(ath_repo *repo, void *obj, const char *const
  * not NULL the row is read into it first. ATH_ENOTFOUND when there is no such row.
  */
 ATH_API int ath_repo_delete(ath_repo *repo, const ath_value *key, size_t nkey, void *deleted);
+
+/**
+ * Deletes obj's row by its primary key; guards of mixins apply (a version mixin makes a stale
+ * object fail with ATH_ESTALE). ATH_ENOTFOUND when there is no such row.
+ */
+ATH_API int ath_repo_delete_object(ath_repo *repo, const void *obj);
 
 /** Deletes the rows whose keys are in `keys` (nrows × key width values); *deleted counts them. */
 ATH_API int ath_repo_delete_many(ath_repo *repo, const ath_value *keys, size_t nrows,

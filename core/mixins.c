@@ -1,0 +1,201 @@
+/* The mixin accessors for hooks, and running hooks in attachment order. */
+#include "mixins.h"
+
+#include <string.h>
+
+#include "error.h"
+
+static const ath_col *role_col(const ath_mixin_ctx *ctx, size_t role)
+{
+    const ath_mixin_state *st = ctx->ath_internal_;
+    if (!st || role >= st->use->mixin->nroles)
+        return NULL;
+    return &st->m->cols[st->role_cols[role]];
+}
+
+ath_value ath_mixin_get(const ath_mixin_ctx *ctx, const void *obj, size_t role)
+{
+    const ath_col *c = role_col(ctx, role);
+    return c ? ath_col_get(c, obj) : ath_v_null();
+}
+
+int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_value *v)
+{
+    const ath_col *c = role_col(ctx, role);
+    if (!c)
+        return ath_fail(ATH_EINVAL, "mixin %s has no role %zu", ctx->mixin->name, role);
+    return ath_col_set(c, obj, v, NULL);
+}
+
+bool ath_mixin_unset(const ath_mixin_ctx *ctx, const void *obj, size_t role)
+{
+    const ath_col *c = role_col(ctx, role);
+    return !c || ath_col_unset(c, obj);
+}
+
+const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role)
+{
+    const ath_col *c = role_col(ctx, role);
+    return c ? c->name : NULL;
+}
+
+static void make_ctx(ath_repo *r, size_t k, ath_mixin_ctx *ctx)
+{
+    const ath_mixin_state *st = &r->m->mixins[k];
+    ctx->model = r->m->model;
+    ctx->mixin = st->use->mixin;
+    ctx->config = st->use->config;
+    ctx->session = r->session;
+    ctx->repo = r;
+    ctx->ath_internal_ = st;
+}
+
+bool mixins_scoped(const ath_repo *r)
+{
+    for (size_t k = 0; k < r->m->nmixins; k++)
+        if (r->m->mixins[k].use->mixin->scope)
+            return true;
+    return false;
+}
+
+bool mixins_guarded(const ath_repo *r)
+{
+    for (size_t k = 0; k < r->m->nmixins; k++)
+        if (r->m->mixins[k].use->mixin->guard)
+            return true;
+    return false;
+}
+
+/* Runs one object hook of every mixin, in attachment order. */
+#define RUN_HOOK(r, hook, obj)                                                                     \
+    do {                                                                                           \
+        for (size_t k_ = 0; k_ < (r)->m->nmixins; k_++) {                                          \
+            const ath_mixin *mx_ = (r)->m->mixins[k_].use->mixin;                                  \
+            if (!mx_->hook)                                                                        \
+                continue;                                                                          \
+            ath_mixin_ctx ctx_;                                                                    \
+            make_ctx((r), k_, &ctx_);                                                              \
+            int rc_ = mx_->hook(&ctx_, (obj));                                                     \
+            if (rc_ < 0)                                                                           \
+                return rc_;                                                                        \
+        }                                                                                          \
+        return ATH_OK;                                                                             \
+    } while (0)
+
+int mixins_before_insert(ath_repo *r, void *obj)
+{
+    RUN_HOOK(r, before_insert, obj);
+}
+
+int mixins_before_update(ath_repo *r, void *obj)
+{
+    RUN_HOOK(r, before_update, obj);
+}
+
+int mixins_after_load(ath_repo *r, void *obj)
+{
+    RUN_HOOK(r, after_load, obj);
+}
+
+int mixins_scope(ath_repo *r, unsigned options, ath_query *q)
+{
+    for (size_t k = 0; k < r->m->nmixins; k++) {
+        const ath_mixin *mx = r->m->mixins[k].use->mixin;
+        if (!mx->scope)
+            continue;
+        ath_mixin_ctx ctx;
+        ath_filter f;
+        make_ctx(r, k, &ctx);
+        memset(&f, 0, sizeof f);
+        int rc = mx->scope(&ctx, options, &f);
+        if (rc < 0)
+            return rc;
+        if (rc > 0 && (rc = ath_query_add_filters(q, &f, 1)) != ATH_OK)
+            return rc;
+    }
+    return ATH_OK;
+}
+
+int mixins_guards(ath_repo *r, const void *obj, ath_filter *out, size_t max)
+{
+    int n = 0;
+    for (size_t k = 0; k < r->m->nmixins && (size_t)n < max; k++) {
+        const ath_mixin *mx = r->m->mixins[k].use->mixin;
+        if (!mx->guard)
+            continue;
+        ath_mixin_ctx ctx;
+        make_ctx(r, k, &ctx);
+        memset(&out[n], 0, sizeof out[n]);
+        int rc = mx->guard(&ctx, obj, &out[n]);
+        if (rc < 0)
+            return rc;
+        n += rc > 0;
+    }
+    return n;
+}
+
+void mixins_write_failed(ath_repo *r, void *obj)
+{
+    for (size_t k = 0; k < r->m->nmixins; k++) {
+        const ath_mixin *mx = r->m->mixins[k].use->mixin;
+        if (!mx->write_failed)
+            continue;
+        ath_mixin_ctx ctx;
+        make_ctx(r, k, &ctx);
+        mx->write_failed(&ctx, obj);
+    }
+}
+
+int mixins_soft_delete(ath_repo *r, const ath_col **col, ath_value *value)
+{
+    for (size_t k = 0; k < r->m->nmixins; k++) {
+        const ath_mixin *mx = r->m->mixins[k].use->mixin;
+        if (!mx->soft_delete)
+            continue;
+        ath_mixin_ctx ctx;
+        size_t role = 0;
+        make_ctx(r, k, &ctx);
+        int rc = mx->soft_delete(&ctx, &role, value);
+        if (rc < 0)
+            return rc;
+        if (rc > 0) {
+            if (role >= mx->nroles)
+                return ath_fail(ATH_EINVAL, "mixin %s: soft_delete named role %zu of %zu", mx->name,
+                                role, mx->nroles);
+            *col = &r->m->cols[r->m->mixins[k].role_cols[role]];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void mixins_extra_ddl(const ath_mapping *m, ath_engine *e, ath_buf *out)
+{
+    for (size_t k = 0; k < m->nmixins; k++) {
+        const ath_mixin *mx = m->mixins[k].use->mixin;
+        if (!mx->extra_ddl)
+            continue;
+        ath_mixin_ctx ctx = {m->model, mx, m->mixins[k].use->config, NULL, NULL, &m->mixins[k]};
+        char small[1024];
+        int n = mx->extra_ddl(&ctx, small, sizeof small);
+        if (n <= 0)
+            continue;
+        ath_buf_adds(out, ";\n");
+        if ((size_t)n < sizeof small) {
+            ath_buf_add(out, small, (size_t)n);
+        } else if (ath_buf_reserve(out, (size_t)n)) {
+            mx->extra_ddl(&ctx, out->data + out->len, (size_t)n + 1);
+            out->len += (size_t)n;
+        }
+    }
+    (void)e;
+}
+
+bool mixins_role_column(const ath_mapping *m, const ath_col *c)
+{
+    for (size_t k = 0; k < m->nmixins; k++)
+        for (size_t r = 0; r < m->mixins[k].use->mixin->nroles; r++)
+            if (m->mixins[k].role_cols[r] == c->index)
+                return true;
+    return false;
+}

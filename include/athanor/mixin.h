@@ -1,0 +1,176 @@
+/*
+ * Athanor — mixins: columns and behaviour a model gets from outside (UUID keys, audit times,
+ * soft delete, slugs, optimistic locking, tenancy…). The standard set in plugins/ is written
+ * only against this header, exactly as a user writes a custom one; docs/writing-a-mixin.md walks
+ * through one.
+ *
+ * A model declared with Athanor's macros lists its mixins and gets their columns in its struct:
+ *
+ *     #define POST_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(title, text)
+ *     #define POST_MIXINS(M) M(AUDIT) M(SOFT_DELETE)
+ *     ATH_MODEL_WITH(Post, "post", POST_FIELDS, POST_MIXINS);
+ *
+ * (each mixin NAME provides ATH_MIXIN_FIELDS_NAME(F) and ATH_MIXIN_OBJECT_NAME). A plain struct
+ * attaches each mixin explicitly and binds every role to one of its members:
+ *
+ *     static const ath_mixin_use post_mixins[] = {
+ *         ATH_ATTACH(ath_audit, NULL, ATH_BIND(Post, "created_at", created),
+ *                                     ATH_BIND(Post, "updated_at", updated)),
+ *     };
+ *     static const ath_model Post_model =
+ *         ATH_MODEL_OF(Post, "post", post_fields, ATH_MIXINS(post_mixins));
+ *
+ * A role left unbound, bound to a member of the wrong type, or a mixin attached twice makes
+ * ath_repo_open fail with ATH_EINVAL naming the model, the mixin and the role.
+ */
+#ifndef ATHANOR_MIXIN_H
+#define ATHANOR_MIXIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "export.h"
+#include "filter.h"
+#include "model.h"
+#include "session.h"
+#include "value.h"
+
+ATH_BEGIN_DECLS
+
+/** A column a mixin needs. */
+typedef struct ath_mixin_role {
+    const char *name;           /**< role name, and the column name unless the binding says else */
+    ath_type type;
+    unsigned flags;             /**< ATH_NULLABLE, ATH_UNIQUE, ATH_INDEX, ATH_PK, ATH_AUTOINC,
+                                     ATH_IMMUTABLE (written on insert only) */
+    const char *server_default; /**< SQL DEFAULT expression, or NULL */
+    int max_length;             /**< VARCHAR(n) for text roles, or 0 */
+} ath_mixin_role;
+
+struct ath_repo;
+struct ath_mixin;
+
+/** What a hook is given. Read role members with ath_mixin_get / ath_mixin_set. */
+typedef struct ath_mixin_ctx {
+    const ath_model *model;
+    const struct ath_mixin *mixin;
+    const void *config;      /**< the attachment's configuration (may be NULL) */
+    ath_session *session;
+    struct ath_repo *repo;   /**< the repository running the operation */
+    const void *ath_internal_; /**< where the roles live; used by the accessors below */
+} ath_mixin_ctx;
+
+/** The value of role `role` (its index in mixin->roles) in obj. */
+ATH_API ath_value ath_mixin_get(const ath_mixin_ctx *ctx, const void *obj, size_t role);
+/**
+ * Stores a value into role `role` of obj. Text and blobs are copied with malloc: the object owns
+ * them (ath_model_free_fields frees them).
+ */
+ATH_API int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_value *v);
+/** True when the role's member is unset (NULL, unset opt, zero key, nil UUID). */
+ATH_API bool ath_mixin_unset(const ath_mixin_ctx *ctx, const void *obj, size_t role);
+/** The column name of role `role` in this model (for filters). */
+ATH_API const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role);
+
+/** A mixin. Every hook is optional; a hook returning a negative code aborts the operation. */
+typedef struct ath_mixin {
+    const char *name;
+    const ath_mixin_role *roles;
+    size_t nroles;
+
+    /** Before a row is inserted: add, add_many, upsert, get_or_upsert's insert. */
+    int (*before_insert)(const ath_mixin_ctx *ctx, void *obj);
+    /** Before a row is updated from obj: update, update_fields, update_many, get_and_update,
+     *  get_or_upsert's update; also on upsert (whose row may become an update). */
+    int (*before_update)(const ath_mixin_ctx *ctx, void *obj);
+    /** After a row was read into obj (get, get_one, list…). */
+    int (*after_load)(const ath_mixin_ctx *ctx, void *obj);
+    /**
+     * A condition added to every read, count, update and delete (soft delete, tenancy). Fill
+     * *out and return 1, or return 0 for none. `options` holds the call's ATH_OPT_* bits.
+     */
+    int (*scope)(const ath_mixin_ctx *ctx, unsigned options, ath_filter *out);
+    /**
+     * A condition guarding an update or delete of obj (optimistic locking), built from obj's
+     * values BEFORE before_update runs. Fill *out and return 1, or 0 for none. When the row
+     * exists but the guard stops the write, the operation fails with ATH_ESTALE.
+     */
+    int (*guard)(const ath_mixin_ctx *ctx, const void *obj, ath_filter *out);
+    /** The guarded write did not happen: undo what before_update changed in obj. */
+    void (*write_failed)(const ath_mixin_ctx *ctx, void *obj);
+    /**
+     * Turns deletes into an update (soft delete): set *role and *value and return 1; the row is
+     * then updated instead of removed. Return 0 to delete normally.
+     */
+    int (*soft_delete)(const ath_mixin_ctx *ctx, size_t *role, ath_value *value);
+    /** Extra DDL run after CREATE TABLE (snprintf-style into buf; return 0 for none). */
+    int (*extra_ddl)(const ath_mixin_ctx *ctx, char *buf, size_t size);
+    /** Adjusts a role's flags from the attachment's configuration (e.g. an optional index). */
+    unsigned (*role_flags)(const void *config, size_t role, unsigned flags);
+} ath_mixin;
+
+/** A role bound to a member of a plain struct. Build with ATH_BIND. */
+typedef struct ath_mixin_binding {
+    const char *role;
+    const char *member;
+    size_t offset;
+    size_t size;
+    int ctype; /**< the member's C type, as ATH__CT_OF computes it */
+} ath_mixin_binding;
+
+/** A mixin attached to a model. */
+typedef struct ath_mixin_use {
+    const ath_mixin *mixin;
+    const ath_mixin_binding *bindings; /**< plain structs: role -> member; NULL: by role name */
+    size_t nbindings;
+    const void *config;
+} ath_mixin_use;
+
+/* The member's C type as a number, for checking bindings (opt wrappers: 100 + ath_type). */
+#define ATH__CT_OF(x)                                                                              \
+    _Generic((x), int32_t: ATH_T_I32, int64_t: ATH_T_I64, double: ATH_T_DOUBLE, bool: ATH_T_BOOL,   \
+             char *: ATH_T_TEXT, const char *: ATH_T_TEXT, ath_blob: ATH_T_BLOB,                    \
+             ath_uuid: ATH_T_UUID, ath_opt_i32: 100 + ATH_T_I32, ath_opt_i64: 100 + ATH_T_I64,      \
+             ath_opt_double: 100 + ATH_T_DOUBLE, ath_opt_bool: 100 + ATH_T_BOOL,                    \
+             ath_opt_timestamp: 100 + ATH_T_TIMESTAMP, ath_opt_date: 100 + ATH_T_DATE,              \
+             ath_opt_uuid: 100 + ATH_T_UUID, default: -1)
+
+/** Binds role `role` (a string) to member `m` of struct S. */
+#define ATH_BIND(S, role, m)                                                                       \
+    {(role), #m, offsetof(S, m), sizeof(((S *)0)->m), ATH__CT_OF(((S *)0)->m)}
+
+/** Attaches mixin object `mx` with configuration `cfg` (or NULL) and bindings. */
+#define ATH_ATTACH(mx, cfg, ...)                                                                   \
+    {                                                                                              \
+        .mixin = &(mx), .config = (cfg), .bindings = (const ath_mixin_binding[]){__VA_ARGS__},     \
+        .nbindings = sizeof((const ath_mixin_binding[]){__VA_ARGS__}) / sizeof(ath_mixin_binding)  \
+    }
+
+/** `.mixins`/`.nmixins` initialisers for ATH_MODEL_OF from an array of ath_mixin_use. */
+#define ATH_MIXINS(array) .mixins = (array), .nmixins = sizeof(array) / sizeof((array)[0])
+
+/* Macro-declared models with mixins: M(NAME) entries expand through these. */
+#define ATH__MX_MEMBERS(name) ATH_MIXIN_FIELDS_##name(ATH__MEMBER)
+#define ATH__MX_DESCRIBE(name) ATH_MIXIN_FIELDS_##name(ATH__DESCRIBE)
+#define ATH__MX_USE(name) {.mixin = &ATH_MIXIN_OBJECT_##name},
+
+/** Struct, descriptor and mixin list for a model used in one file. */
+#define ATH_MODEL_WITH(T, tbl, FIELDS, MIXINS)                                                     \
+    typedef struct T {                                                                             \
+        FIELDS(ATH__MEMBER)                                                                        \
+        MIXINS(ATH__MX_MEMBERS)                                                                    \
+    } T;                                                                                           \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE) MIXINS(ATH__MX_DESCRIBE)};       \
+    static const ath_mixin_use T##_mixins_[] = {MIXINS(ATH__MX_USE)};                              \
+    static const ath_model T##_model = {.table = (tbl),                                            \
+                                        .name = #T,                                                \
+                                        .struct_size = sizeof(T),                                  \
+                                        .fields = T##_fields_,                                     \
+                                        .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),   \
+                                        .mixins = T##_mixins_,                                     \
+                                        .nmixins = sizeof(T##_mixins_) / sizeof(T##_mixins_[0])}
+
+ATH_END_DECLS
+
+#endif
