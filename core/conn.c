@@ -57,6 +57,7 @@ int ath_conn_open(ath_conn **out, ath_engine *engine)
         return rc;
     }
     conn->created = ath_monotonic();
+    conn->schema_gen = ath_engine_schema_gen(engine);
     conn->max_params =
         conn->info.max_params > 0 ? conn->info.max_params : conn->driver->dialect->max_params;
     ath_engine_log(engine, ATH_LOG_INFO, "connected to %s server %s in %.3f ms", conn->driver->name,
@@ -73,6 +74,18 @@ static void stmt_free(ath_stmt *st)
     ath_free(st->sql);
     ath_free(st->native_sql);
     ath_free(st);
+}
+
+void ath_conn_flush_cache(ath_conn *conn)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < conn->cache_len; i++) {
+        if (conn->cache[i]->busy)
+            conn->cache[kept++] = conn->cache[i];
+        else
+            stmt_free(conn->cache[i]);
+    }
+    conn->cache_len = kept;
 }
 
 void ath_conn_close(ath_conn *conn)

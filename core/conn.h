@@ -34,6 +34,7 @@ struct ath_conn {
     ath_stmt **cache;
     size_t cache_len;
     uint64_t tick;
+    unsigned schema_gen; /* the engine's schema generation the cache was built under */
 };
 
 /** Opens a connection through the engine's driver. */
@@ -42,6 +43,9 @@ int ath_conn_open(ath_conn **out, ath_engine *engine);
 void ath_conn_close(ath_conn *conn);
 /** Runs a statement without parameters or rows; logs it; marks the connection broken if lost. */
 int ath_conn_exec(ath_conn *conn, const char *sql);
+/** Finalizes every idle cached statement (after DDL: plans may refer to the old schema). */
+void ath_conn_flush_cache(ath_conn *conn);
+
 /** Cheap liveness check. */
 int ath_conn_ping(ath_conn *conn);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct ath_engine {
         ath_mapping *mapping;
     } * maps;
     size_t nmaps;
+    atomic_uint schema_gen;
 };
 
 void ath_engine_options_init(ath_engine_options *opts)
@@ -305,4 +307,14 @@ int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_map
     }
     pthread_mutex_unlock(&engine->maps_lock);
     return rc;
+}
+
+unsigned ath_engine_schema_gen(const ath_engine *engine)
+{
+    return atomic_load(&((ath_engine *)engine)->schema_gen);
+}
+
+void ath_engine_schema_changed(ath_engine *engine)
+{
+    atomic_fetch_add(&engine->schema_gen, 1);
 }

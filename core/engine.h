@@ -13,6 +13,10 @@ const ath_connect_params *ath_engine_connect_params(const ath_engine *engine);
 ath_pool *ath_engine_pool(const ath_engine *engine);
 /** The checked layout of `model`, built on first use and kept for the engine's life. */
 int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_mapping **out);
+/** Counts schema changes made through the engine; cached statements older than it are dropped. */
+unsigned ath_engine_schema_gen(const ath_engine *engine);
+void ath_engine_schema_changed(ath_engine *engine);
+
 /** True when statements should be logged (echo). */
 bool ath_engine_echo(const ath_engine *engine);
 /** Sends a line to the engine's log callback (nothing when there is none and echo is off). */

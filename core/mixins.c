@@ -39,6 +39,20 @@ const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role)
     return c ? c->name : NULL;
 }
 
+int ath_mixin_column_value(const ath_mixin_ctx *ctx, const void *obj, const char *column,
+                           ath_value *out)
+{
+    const ath_mixin_state *st = ctx->ath_internal_;
+    const ath_col *c;
+    *out = ath_v_null();
+    if (!st)
+        return ath_fail(ATH_EINVAL, "no model in this mixin context");
+    int rc = ath_mapping_require(st->m, column, "a mixin's column lookup", &c);
+    if (rc == ATH_OK)
+        *out = ath_col_get(c, obj);
+    return rc;
+}
+
 static void make_ctx(ath_repo *r, size_t k, ath_mixin_ctx *ctx)
 {
     const ath_mixin_state *st = &r->m->mixins[k];

@@ -132,6 +132,8 @@ ath_session *ath_repo_session(const ath_repo *r)
 
 int repo_reserve(ath_repo *r, size_t n)
 {
+    if (n < 16)
+        n = 16; /* never NULL, even for statements without parameters */
     if (n <= r->nvals)
         return ATH_OK;
     ath_value *v = ath_realloc(r->vals, n * sizeof *v);
@@ -336,7 +338,8 @@ static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force
         return rc;
     if (q->nparams)
         memcpy(r->vals, q->params, q->nparams * sizeof *r->vals);
-    memcpy(r->vals + q->nparams, extra, nextra * sizeof *extra);
+    if (nextra)
+        memcpy(r->vals + q->nparams, extra, nextra * sizeof *extra);
     return repo_run(r, r->sql.data, false, r->vals, q->nparams + nextra, st, NULL);
 }
 

@@ -17,6 +17,12 @@ struct ath_session {
     int depth;   /* savepoints open */
     int64_t affected;
     ath_result *result; /* the open raw result, if any */
+    struct session_value {
+        char *key;
+        ath_value value; /* text and blobs point into `bytes` */
+        void *bytes;
+    } *values;           /* per-session values (ath_session_set) */
+    size_t nvalues;
 };
 
 struct ath_result {
@@ -97,6 +103,11 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
         int rc = ath_pool_checkout(ath_engine_pool(s->engine), &s->conn);
         if (rc != ATH_OK)
             return rc;
+        unsigned gen = ath_engine_schema_gen(s->engine);
+        if (s->conn->schema_gen != gen) { /* the schema changed since these were prepared */
+            ath_conn_flush_cache(s->conn);
+            s->conn->schema_gen = gen;
+        }
     }
     if (!s->in_tx) {
         const ath_dialect *d = s->conn->driver->dialect;
@@ -176,6 +187,11 @@ void ath_session_close(ath_session *s)
         return;
     detach_result(s);
     ath_session_rollback(s);
+    for (size_t i = 0; i < s->nvalues; i++) {
+        ath_free(s->values[i].key);
+        ath_free(s->values[i].bytes);
+    }
+    ath_free(s->values);
     ath_free(s);
 }
 
@@ -250,13 +266,24 @@ int ath_session_prepare(ath_session *s, const char *sql, bool write, ath_stmt **
     return ath_session_note_error(s, ath_conn_prepare(conn, sql, out));
 }
 
+/* After DDL on this connection: its cache is stale, and every other connection's too. */
+static void schema_changed(ath_session *s)
+{
+    ath_engine_schema_changed(s->engine);
+    ath_conn_flush_cache(s->conn);
+    s->conn->schema_gen = ath_engine_schema_gen(s->engine);
+}
+
 int ath_session_exec(ath_session *s, const char *sql)
 {
     ath_conn *conn = NULL;
     int rc = ath_session_ensure(s, true, &conn);
     if (rc != ATH_OK)
         return rc;
-    return ath_session_note_error(s, ath_conn_exec(conn, sql));
+    rc = ath_session_note_error(s, ath_conn_exec(conn, sql));
+    if (rc == ATH_OK && ath_sql_is_ddl(sql))
+        schema_changed(s);
+    return rc;
 }
 
 int ath_session_run(ath_session *s, ath_stmt *st, const ath_value *params, size_t nparams)
@@ -300,6 +327,8 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
         ath_stmt_release(st);
         if (rc < 0)
             return rc;
+        if (ath_sql_is_ddl(sql))
+            schema_changed(s);
         if (!out)
             return ATH_OK;
         st = NULL;
@@ -399,4 +428,63 @@ void ath_result_free(ath_result *r)
         return;
     result_finish(r);
     ath_free(r);
+}
+
+/* --- per-session values ------------------------------------------------------------------------ */
+
+static bool byte_valued(ath_type t)
+{
+    return t == ATH_T_TEXT || t == ATH_T_NUMERIC || t == ATH_T_JSON || t == ATH_T_BLOB;
+}
+
+int ath_session_set(ath_session *s, const char *key, ath_value value)
+{
+    if (!key || !*key)
+        return ath_fail(ATH_EINVAL, "a session value needs a key");
+    size_t i = 0;
+    while (i < s->nvalues && strcmp(s->values[i].key, key) != 0)
+        i++;
+    void *bytes = NULL;
+    if (value.type != ATH_T_NULL && byte_valued(value.type)) {
+        if (!(bytes = ath_malloc(value.u.s.len + 1)))
+            return ath_fail(ATH_ENOMEM, "storing session value %s", key);
+        memcpy(bytes, value.u.s.ptr, value.u.s.len);
+        ((char *)bytes)[value.u.s.len] = '\0';
+        value.u.s.ptr = bytes;
+    }
+    if (i < s->nvalues) { /* replace or remove */
+        ath_free(s->values[i].bytes);
+        if (value.type == ATH_T_NULL) {
+            ath_free(s->values[i].key);
+            s->values[i] = s->values[--s->nvalues];
+            return ATH_OK;
+        }
+        s->values[i].value = value;
+        s->values[i].bytes = bytes;
+        return ATH_OK;
+    }
+    if (value.type == ATH_T_NULL)
+        return ATH_OK;
+    struct session_value *grown = ath_realloc(s->values, (s->nvalues + 1) * sizeof *grown);
+    char *k = grown ? ath_strdup(key) : NULL;
+    if (!grown || !k) {
+        if (grown)
+            s->values = grown;
+        ath_free(bytes);
+        return ath_fail(ATH_ENOMEM, "storing session value %s", key);
+    }
+    s->values = grown;
+    s->values[s->nvalues++] = (struct session_value){k, value, bytes};
+    return ATH_OK;
+}
+
+bool ath_session_get(const ath_session *s, const char *key, ath_value *out)
+{
+    for (size_t i = 0; key && i < s->nvalues; i++)
+        if (strcmp(s->values[i].key, key) == 0) {
+            *out = s->values[i].value;
+            return true;
+        }
+    *out = ath_v_null();
+    return false;
 }

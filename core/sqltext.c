@@ -123,10 +123,9 @@ int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *
     return ATH_OK;
 }
 
-bool ath_sql_is_write(const char *sql)
+/* True when the first keyword of sql is one of `words`. */
+static bool first_keyword_in(const char *sql, const char *const *words, size_t nwords)
 {
-    static const char *const writers[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE",
-                                          "CREATE", "DROP",   "ALTER",  "TRUNCATE"};
     const char *p = sql;
     for (;;) { /* skip white space and comments */
         while (isspace((unsigned char)*p) || *p == '(')
@@ -144,8 +143,21 @@ bool ath_sql_is_write(const char *sql)
     size_t len = 0;
     while (isalpha((unsigned char)p[len]))
         len++;
-    for (size_t i = 0; i < sizeof writers / sizeof *writers; i++)
-        if (strlen(writers[i]) == len && strncasecmp(p, writers[i], len) == 0)
+    for (size_t i = 0; i < nwords; i++)
+        if (strlen(words[i]) == len && strncasecmp(p, words[i], len) == 0)
             return true;
     return false;
+}
+
+bool ath_sql_is_write(const char *sql)
+{
+    static const char *const writers[] = {"INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE",
+                                          "CREATE", "DROP",   "ALTER",  "TRUNCATE"};
+    return first_keyword_in(sql, writers, sizeof writers / sizeof *writers);
+}
+
+bool ath_sql_is_ddl(const char *sql)
+{
+    static const char *const ddl[] = {"CREATE", "DROP", "ALTER", "TRUNCATE"};
+    return first_keyword_in(sql, ddl, sizeof ddl / sizeof *ddl);
 }

@@ -22,4 +22,7 @@ int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *
 /** True when the statement's first keyword changes data or schema (INSERT, UPDATE, CREATE…). */
 bool ath_sql_is_write(const char *sql);
 
+/** True when the statement changes the schema (CREATE, DROP, ALTER, TRUNCATE). */
+bool ath_sql_is_ddl(const char *sql);
+
 #endif

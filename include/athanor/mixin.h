@@ -73,6 +73,13 @@ ATH_API bool ath_mixin_unset(const ath_mixin_ctx *ctx, const void *obj, size_t r
 /** The column name of role `role` in this model (for filters). */
 ATH_API const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role);
 
+/**
+ * The value of any column of obj (not only the mixin's roles), by column name: for mixins
+ * derived from other fields (a slug from a title). ATH_EINVAL names an unknown column.
+ */
+ATH_API int ath_mixin_column_value(const ath_mixin_ctx *ctx, const void *obj, const char *column,
+                                   ath_value *out);
+
 /** A mixin. Every hook is optional; a hook returning a negative code aborts the operation. */
 typedef struct ath_mixin {
     const char *name;

@@ -100,6 +100,16 @@ ATH_API void ath_result_free(ath_result *result);
 /** Rows changed by the last ath_session_execute() on this session. */
 ATH_API int64_t ath_session_affected(const ath_session *session);
 
+/**
+ * Attaches a named value to the session (copied; text and blobs too), for mixins that need
+ * per-session context such as the current tenant. Setting a NULL value removes the key.
+ * Returns ATH_OK, ATH_EINVAL (empty key), ATH_ENOMEM.
+ */
+ATH_API int ath_session_set(ath_session *session, const char *key, ath_value value);
+/** The value stored under `key` (valid until it is set again or the session closes); false when
+ *  there is none. */
+ATH_API bool ath_session_get(const ath_session *session, const char *key, ath_value *out);
+
 /** The engine the session belongs to. */
 ATH_API ath_engine *ath_session_engine(const ath_session *session);
 
