@@ -93,20 +93,6 @@ void ath_error_set_sql(const char *sql)
     slot.pub.sql = slot.sql;
 }
 
-void ath_error_prefix(const char *fmt, ...)
-{
-    char prefix[256];
-    char old[MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
-    va_end(ap);
-    memcpy(old, slot.message, sizeof old);
-    int n = snprintf(slot.message, sizeof slot.message, "%s: %s", prefix, old);
-    if (n >= (int)sizeof slot.message)
-        memcpy(slot.message + sizeof slot.message - 4, "...", 4);
-}
-
 #define CODE_NAME_CASE(name, value, text)                                                          \
     case value:                                                                                    \
         return #name;
@@ -132,3 +118,15 @@ const char *ath_code_text(int code)
     }
 }
 #undef CODE_TEXT_CASE
+
+void ath_error_set_message(const char *fmt, ...)
+{
+    char text[MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof text)
+        memcpy(text + sizeof text - 4, "...", 4);
+    memcpy(slot.message, text, sizeof slot.message);
+}

@@ -20,7 +20,7 @@ int ath_fail_dbv(int code, const char *sqlstate, long native, const char *constr
 /** Attaches the failing statement to the current error (truncated if very long). */
 void ath_error_set_sql(const char *sql);
 
-/** Prefixes the current message with `prefix` + ": " (context from an outer layer). */
-void ath_error_prefix(const char *fmt, ...) ATH_PRINTF(1, 2);
+/** Replaces the current message, keeping code, SQLSTATE, native code, constraint and SQL. */
+void ath_error_set_message(const char *fmt, ...) ATH_PRINTF(1, 2);
 
 #endif

@@ -217,8 +217,11 @@ int repo_finish(ath_repo *r, int rc, bool write)
         }
     }
     const char *custom = rc < 0 ? custom_message(r, rc) : NULL;
-    if (custom)
-        ath_error_prefix("%s", custom);
+    if (custom) {
+        char original[1024];
+        snprintf(original, sizeof original, "%s", ath_error_last()->message);
+        ath_error_set_message("%s \xE2\x80\x94 %s", custom, original);
+    }
     return rc;
 }
 

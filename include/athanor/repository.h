@@ -30,7 +30,7 @@ typedef struct ath_list ath_list;
 
 /**
  * Messages that replace Athanor's own for each kind of error (as in Advanced Alchemy's
- * `error_messages`); NULL keeps the default. The database's text follows after ": ".
+ * `error_messages`); NULL keeps the default. The original text follows after " — ".
  */
 typedef struct ath_error_messages {
     const char *duplicate_key; /**< ATH_EDUPLICATE */
