@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 static const backend backends[] = {
-    /* dialect       memory  label            concurrent  tx DDL  RETURNING */
-    {"sqlite", true, "sqlite-memory", false, true, true},
-    {"sqlite", false, "sqlite-file", true, true, true},
-    {"postgresql", false, "postgresql", true, true, true},
+    /* dialect      memory label           concurrent tx DDL RETURNING -0.0 */
+    {"sqlite", true, "sqlite-memory", false, true, true, false},
+    {"sqlite", false, "sqlite-file", true, true, true, false},
+    {"postgresql", false, "postgresql", true, true, true, true},
     /* MariaDB 10.5+ has INSERT … RETURNING, MySQL none: the driver decides per connection. */
-    {"mysql", false, "mysql", true, false, false},
+    {"mysql", false, "mysql", true, false, false, true},
 };
 
 /* The URL's dialect: the scheme before "+driver" or "://", with the loader's aliases. */
@@ -74,7 +74,8 @@ const backend *backend_for_url(const char *url)
     if (nunknown == 4)
         return &unknown[3];
     snprintf(names[nunknown], sizeof names[nunknown], "%s", dialect);
-    unknown[nunknown] = (backend){names[nunknown], false, names[nunknown], false, false, false};
+    unknown[nunknown] =
+        (backend){names[nunknown], false, names[nunknown], false, false, false, true};
     return &unknown[nunknown++];
 }
 

@@ -218,11 +218,22 @@ static void test_types_double_extremes(void)
 static void test_types_double_negative_zero(void)
 {
     ath_repo *repo = fixture();
-    AllTypes r;
+    AllTypes r, got;
     fill_all_types(&r, 1);
     r.c_f64 = -0.0;
     r.o_f64 = ath_some_double(-0.0);
-    ROUND_TRIP(repo, &r);
+    if (conf->be->keeps_negative_zero) {
+        ROUND_TRIP(repo, &r);
+    } else {
+        /* the backend table says the sign is lost: the value must still be zero */
+        ASSERT_RC(ath_repo_add(repo, &r), ATH_OK);
+        memset(&got, 0, sizeof got);
+        ath_value k = ath_v_uuid(r.id);
+        ASSERT_RC(ath_repo_get(repo, &got, &k, 1), ATH_OK);
+        CU_ASSERT(got.c_f64 == 0.0);
+        CU_ASSERT(got.o_f64.set && got.o_f64.value == 0.0);
+        ath_model_free_fields(&AllTypes_model, &got);
+    }
     conf_end();
 }
 
