@@ -7,10 +7,10 @@
 
 #include "urls.h"
 
-#define MAX_TARGETS 16
+#define MAX_TARGETS  16
 #define MAX_SESSIONS 8
-#define MAX_REPOS 32
-#define MAX_LISTS 64
+#define MAX_REPOS    32
+#define MAX_LISTS    64
 
 conf_target *conf;
 static conf_target targets[MAX_TARGETS];
@@ -303,8 +303,8 @@ void stored_hero(ath_session *s, int64_t id, char *buf, size_t size)
     ath_value k = ath_v_i64(id);
     ath_result *r = NULL;
     snprintf(buf, size, "(no row)");
-    ASSERT_RC(ath_session_execute(s, "SELECT name, secret_name, age, team_id FROM hero WHERE id = ?",
-                                  &k, 1, &r),
+    ASSERT_RC(ath_session_execute(
+                  s, "SELECT name, secret_name, age, team_id FROM hero WHERE id = ?", &k, 1, &r),
               ATH_OK);
     if (r && ath_result_next(r) == 1) {
         char part[2][128], num[2][32];
@@ -469,18 +469,17 @@ void fill_all_types(AllTypes *o, unsigned seed)
 
 /* --- assertions ------------------------------------------------------------------------------- */
 
-void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file,
-                     int line)
+void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file, int line)
 {
     char msg[512];
     snprintf(msg, sizeof msg, "%s is %lld, expected %lld", expr, (long long)actual,
              (long long)expected);
-    CU_assertImplementation(actual == expected ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file,
-                            "", CU_FALSE);
+    CU_assertImplementation(actual == expected ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "",
+                            CU_FALSE);
 }
 
-void conf_assert_str(const char *actual, const char *expected, const char *expr,
-                     const char *file, int line)
+void conf_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
+                     int line)
 {
     char msg[1024];
     bool ok = (!actual && !expected) || (actual && expected && strcmp(actual, expected) == 0);

@@ -106,7 +106,7 @@ int64_t add_hero(ath_repo *heroes, const char *name, const char *secret, int age
 void seed_heroes(ath_session *s);
 /** Every hero name of the dataset, '|'-separated. */
 #define ALL_HEROES                                                                                 \
-    "Deadpond|Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 "     \
+    "Deadpond|Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 "      \
     "Club|a_b|axb"
 
 /**
@@ -145,8 +145,8 @@ void fill_all_types(AllTypes *o, unsigned seed);
 
 void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file,
                      int line);
-void conf_assert_str(const char *actual, const char *expected, const char *expr,
-                     const char *file, int line);
+void conf_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
+                     int line);
 void conf_assert_names(const ath_list *list, size_t offset, const char *expected, bool ordered,
                        const char *file, int line);
 void conf_assert_err_has_any(const char *a, const char *b, const char *file, int line);

@@ -68,6 +68,6 @@ static const ath_field task_fields[] = {
 };
 const ath_model Task_model = ATH_MODEL_OF(Task, "task", task_fields);
 
-const ath_model *const conf_models[] = {&Team_model,     &Hero_model,  &Membership_model,
+const ath_model *const conf_models[] = {&Team_model,     &Hero_model, &Membership_model,
                                         &AllTypes_model, &Task_model, &Event_model};
 const size_t conf_nmodels = sizeof conf_models / sizeof conf_models[0];

@@ -52,7 +52,8 @@ static void test_add_stores_unset_optionals_as_null(void)
     ath_session *s = conf_begin();
     int64_t id = add_hero(conf_repo(s, &Hero_model), "Deadpond", "Dive Wilson", -1, 0);
     ath_value k = ath_v_i64(id);
-    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE id = ? AND age IS NULL AND team_id IS NULL",
+    ASSERT_I64(sql_i64(s,
+                       "SELECT COUNT(*) FROM hero WHERE id = ? AND age IS NULL AND team_id IS NULL",
                        &k, 1),
                1);
     conf_end();

@@ -224,8 +224,9 @@ static void test_delete_where_with_compound_filters(void)
     int64_t deleted = -1;
     ASSERT_RC(ath_repo_delete_where(heroes, &deleted, ATH_FILTERS(ath_any(either, 2))), ATH_OK);
     ASSERT_I64(deleted, 2); /* Deadpond (no age) and Dr. Weird */
-    ASSERT_NAMES(conf_list(heroes, ATH_NO_FILTERS), Hero, name,
-                 "Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|50% Off|500 Club|a_b|axb");
+    ASSERT_NAMES(
+        conf_list(heroes, ATH_NO_FILTERS), Hero, name,
+        "Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|50% Off|500 Club|a_b|axb");
     conf_end();
 }
 
@@ -235,11 +236,12 @@ static void test_delete_where_across_foreign_key(void)
     seed_heroes(s);
     ath_repo *heroes = conf_repo(s, &Hero_model);
     int64_t deleted = -1;
-    ASSERT_RC(ath_repo_delete_where(
-                  heroes, &deleted,
-                  ATH_FILTERS(ath_exists(&Team_model, ATH_FILTERS(ath_where(
-                                                          "name", ATH_EQ, ath_v_text("Avengers")))))),
-              ATH_OK);
+    ASSERT_RC(
+        ath_repo_delete_where(
+            heroes, &deleted,
+            ATH_FILTERS(ath_exists(
+                &Team_model, ATH_FILTERS(ath_where("name", ATH_EQ, ath_v_text("Avengers")))))),
+        ATH_OK);
     ASSERT_I64(deleted, 2);
     ASSERT_I64(sql_count(s, "hero"), 9);
     conf_end();

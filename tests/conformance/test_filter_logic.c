@@ -191,9 +191,9 @@ static void test_exists_follows_foreign_key_to_referenced_table(void)
 {
     ath_repo *heroes, *teams;
     seeded(&heroes, &teams);
-    EXPECT_HEROES("Spider-Boy|Rusty-Man|Tarantula|500 Club",
-                  ath_exists(&Team_model,
-                             ATH_FILTERS(ath_where("name", ATH_STARTSWITH, ath_v_text("A")))));
+    EXPECT_HEROES(
+        "Spider-Boy|Rusty-Man|Tarantula|500 Club",
+        ath_exists(&Team_model, ATH_FILTERS(ath_where("name", ATH_STARTSWITH, ath_v_text("A")))));
     conf_end();
 }
 
@@ -213,13 +213,13 @@ static void test_exists_combines_with_other_filters_and_count(void)
     ath_repo *heroes, *teams;
     seeded(&heroes, &teams);
     int64_t n = -1;
-    ASSERT_RC(ath_repo_count(heroes, &n,
-                             ATH_FILTERS(ath_where("age", ATH_LT, ath_v_i32(35)),
-                                         ath_exists(&Team_model,
-                                                    ATH_FILTERS(ath_where(
-                                                        "headquarters", ATH_IS_NOT_NULL,
-                                                        ath_v_null()))))),
-              ATH_OK);
+    ASSERT_RC(
+        ath_repo_count(heroes, &n,
+                       ATH_FILTERS(ath_where("age", ATH_LT, ath_v_i32(35)),
+                                   ath_exists(&Team_model,
+                                              ATH_FILTERS(ath_where("headquarters", ATH_IS_NOT_NULL,
+                                                                    ath_v_null()))))),
+        ATH_OK);
     ASSERT_I64(n, 1); /* Spider-Boy: Tarantula (32) is in Alpha Flight, whose HQ is NULL */
     conf_end();
 }
@@ -236,7 +236,8 @@ static void test_exists_inside_any(void)
     conf_end();
 }
 
-/* --- case sensitivity -------------------------------------------------------------------------- */
+/* --- case sensitivity --------------------------------------------------------------------------
+ */
 
 static void test_eq_is_case_sensitive(void)
 {
@@ -252,8 +253,8 @@ static void test_in_collection_is_case_sensitive(void)
 {
     ath_repo *heroes, *teams;
     seeded(&heroes, &teams);
-    EXPECT_HEROES("", ath_collection("name", ATH_VALUES(ath_v_text("deadpond"),
-                                                        ath_v_text("TARANTULA"))));
+    EXPECT_HEROES(
+        "", ath_collection("name", ATH_VALUES(ath_v_text("deadpond"), ath_v_text("TARANTULA"))));
     EXPECT_HEROES("Deadpond", ath_collection("name", ATH_VALUES(ath_v_text("deadpond"),
                                                                 ath_v_text("Deadpond"))));
     conf_end();
@@ -311,8 +312,7 @@ static void test_unknown_column_in_collection_is_einval_naming_it(void)
 {
     ath_repo *heroes, *teams;
     ath_session *s = seeded(&heroes, &teams);
-    expect_unknown(s, heroes, ATH_FILTERS(ath_collection("idd", ATH_VALUES(ath_v_i64(1)))),
-                   "idd");
+    expect_unknown(s, heroes, ATH_FILTERS(ath_collection("idd", ATH_VALUES(ath_v_i64(1)))), "idd");
     expect_unknown(s, heroes, ATH_FILTERS(ath_not_in_collection("idx", NULL, 0)), "idx");
     conf_end();
 }
@@ -342,14 +342,14 @@ static void test_unknown_column_of_related_model_in_exists_is_einval_naming_it(v
     ath_repo *heroes, *teams;
     ath_session *s = seeded(&heroes, &teams);
     /* "age" is a hero column, not a team one: checked against the related model */
-    expect_unknown(s, heroes,
-                   ATH_FILTERS(ath_exists(&Team_model,
-                                          ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(1))))),
-                   "age");
-    expect_unknown(s, teams,
-                   ATH_FILTERS(ath_exists(&Hero_model,
-                                          ATH_FILTERS(ath_where("motto", ATH_EQ, ath_v_null())))),
-                   "motto");
+    expect_unknown(
+        s, heroes,
+        ATH_FILTERS(ath_exists(&Team_model, ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(1))))),
+        "age");
+    expect_unknown(
+        s, teams,
+        ATH_FILTERS(ath_exists(&Hero_model, ATH_FILTERS(ath_where("motto", ATH_EQ, ath_v_null())))),
+        "motto");
     conf_end();
 }
 

@@ -187,8 +187,7 @@ static void test_filter_is_null_and_is_not_null(void)
 static void test_filter_eq_null_means_is_null(void)
 {
     ath_repo *heroes = seeded();
-    EXPECT_HEROES("Deadpond|Dr. Weird|50% Off|a_b|axb",
-                  ath_where("team_id", ATH_EQ, ath_v_null()));
+    EXPECT_HEROES("Deadpond|Dr. Weird|50% Off|a_b|axb", ath_where("team_id", ATH_EQ, ath_v_null()));
     conf_end();
 }
 
@@ -235,8 +234,8 @@ static void test_filter_not_in_collection(void)
 {
     ath_repo *heroes = seeded();
     EXPECT_HEROES("Rusty-Man|Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 Club|a_b|axb",
-                  ath_not_in_collection("name",
-                                        ATH_VALUES(ath_v_text("Deadpond"), ath_v_text("Spider-Boy"))));
+                  ath_not_in_collection(
+                      "name", ATH_VALUES(ath_v_text("Deadpond"), ath_v_text("Spider-Boy"))));
     conf_end();
 }
 
@@ -287,8 +286,8 @@ static ath_repo *seeded_events(void)
 static void test_filter_before_after_is_exclusive(void)
 {
     ath_repo *events = seeded_events();
-    EXPECT_EVENTS("e2", ath_before_after("happened", ath_v_timestamp(day(3)),
-                                         ath_v_timestamp(day(1))));
+    EXPECT_EVENTS("e2",
+                  ath_before_after("happened", ath_v_timestamp(day(3)), ath_v_timestamp(day(1))));
     conf_end();
 }
 
@@ -355,10 +354,9 @@ static void test_filter_order_by_on_macro_model(void)
 static void test_filter_limit_offset(void)
 {
     ath_repo *heroes = seeded();
-    EXPECT_HEROES_ORDERED("axb|Tarantula|Black Lion",
-                          ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
-                          ath_order_by("age", false), ath_order_by("name", false),
-                          ath_limit_offset(3, 2));
+    EXPECT_HEROES_ORDERED(
+        "axb|Tarantula|Black Lion", ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
+        ath_order_by("age", false), ath_order_by("name", false), ath_limit_offset(3, 2));
     EXPECT_HEROES_ORDERED("Captain North", ath_where("age", ATH_IS_NOT_NULL, ath_v_null()),
                           ath_order_by("age", false), ath_order_by("name", false),
                           ath_limit_offset(5, 9));

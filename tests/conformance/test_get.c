@@ -141,10 +141,10 @@ static void test_get_one_or_none_fills_when_found(void)
     Hero h;
     memset(&h, 0, sizeof h);
     bool found = false;
-    ASSERT_RC(ath_repo_get_one_or_none(heroes, &h, &found,
-                                       ATH_FILTERS(ath_where("name", ATH_EQ,
-                                                             ath_v_text("Black Lion")))),
-              ATH_OK);
+    ASSERT_RC(
+        ath_repo_get_one_or_none(heroes, &h, &found,
+                                 ATH_FILTERS(ath_where("name", ATH_EQ, ath_v_text("Black Lion")))),
+        ATH_OK);
     CU_ASSERT(found);
     ASSERT_STR(h.secret_name, "Trevor Challa");
     ath_model_free_fields(&Hero_model, &h);
@@ -159,10 +159,10 @@ static void test_get_one_or_none_without_match_is_ok_not_found(void)
     Hero h;
     memset(&h, 0, sizeof h);
     bool found = true;
-    ASSERT_RC(ath_repo_get_one_or_none(heroes, &h, &found,
-                                       ATH_FILTERS(ath_where("name", ATH_EQ,
-                                                             ath_v_text("White Lion")))),
-              ATH_OK);
+    ASSERT_RC(
+        ath_repo_get_one_or_none(heroes, &h, &found,
+                                 ATH_FILTERS(ath_where("name", ATH_EQ, ath_v_text("White Lion")))),
+        ATH_OK);
     CU_ASSERT_FALSE(found);
     CU_ASSERT_PTR_NULL(h.name);
     conf_end();
@@ -289,9 +289,9 @@ static void test_get_and_update_missing_is_enotfound(void)
     add_team(teams, "Avengers", "Stark Tower");
     Team t = {0, "Nobody", "Nowhere"}, before = t;
     bool updated = true;
-    ASSERT_RC(ath_repo_get_and_update(teams, &t, ATH_NAMES("name"), ATH_NAMES("headquarters"),
-                                      &updated),
-              ATH_ENOTFOUND);
+    ASSERT_RC(
+        ath_repo_get_and_update(teams, &t, ATH_NAMES("name"), ATH_NAMES("headquarters"), &updated),
+        ATH_ENOTFOUND);
     free_new_strings(&Team_model, &t, &before);
     ASSERT_I64(sql_count(s, "team"), 1);
     CU_ASSERT_FALSE(ath_session_failed(s));

@@ -122,10 +122,10 @@ static void test_list_and_count_total_ignores_limit_and_offset(void)
     add_hero(heroes, "Tarantula", "Natalia Roman-on", 32, 0);
     ath_list *l = NULL;
     int64_t total = -1;
-    ASSERT_RC(ath_repo_list_and_count(heroes, &l, &total,
-                                      ATH_FILTERS(ath_order_by("name", false),
-                                                  ath_limit_offset(2, 1))),
-              ATH_OK);
+    ASSERT_RC(
+        ath_repo_list_and_count(heroes, &l, &total,
+                                ATH_FILTERS(ath_order_by("name", false), ath_limit_offset(2, 1))),
+        ATH_OK);
     conf_keep(l);
     ASSERT_I64(total, 4);
     ASSERT_NAMES_ORDERED(l, Hero, name, "Rusty-Man|Spider-Boy");
@@ -140,11 +140,11 @@ static void test_list_and_count_total_respects_where(void)
     add_hero(heroes, "Tarantula", "Natalia Roman-on", 32, 0);
     ath_list *l = NULL;
     int64_t total = -1;
-    ASSERT_RC(ath_repo_list_and_count(heroes, &l, &total,
-                                      ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(20)),
-                                                  ath_order_by("age", false),
-                                                  ath_limit_offset(1, 0))),
-              ATH_OK);
+    ASSERT_RC(
+        ath_repo_list_and_count(heroes, &l, &total,
+                                ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(20)),
+                                            ath_order_by("age", false), ath_limit_offset(1, 0))),
+        ATH_OK);
     conf_keep(l);
     ASSERT_I64(total, 2);
     ASSERT_NAMES(l, Hero, name, "Tarantula");

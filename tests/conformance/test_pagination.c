@@ -150,8 +150,7 @@ static void test_keyset_with_two_order_columns(void)
     ath_session *s = conf_begin();
     ath_repo *events = seed_events(s, 23);
     seen w;
-    walk(events, ATH_FILTERS(ath_order_by("happened", false), ath_order_by("bucket", true)), 4,
-         &w);
+    walk(events, ATH_FILTERS(ath_order_by("happened", false), ath_order_by("bucket", true)), 4, &w);
     expect_each_row_once(s, &w, 23);
     size_t out_of_order = 0;
     for (size_t i = 1; i < w.n; i++)
@@ -209,9 +208,9 @@ static void test_keyset_first_page_matches_plain_limit(void)
 {
     ath_session *s = conf_begin();
     ath_repo *events = seed_events(s, 10);
-    ath_list *plain = conf_list(events, ATH_FILTERS(ath_order_by("bucket", false),
-                                                    ath_order_by("id", false),
-                                                    ath_limit_offset(4, 0)));
+    ath_list *plain =
+        conf_list(events, ATH_FILTERS(ath_order_by("bucket", false), ath_order_by("id", false),
+                                      ath_limit_offset(4, 0)));
     ath_list *first = conf_list(events, ATH_FILTERS(ath_order_by("bucket", false),
                                                     ath_limit_offset(4, 0), ath_after(NULL)));
     CU_ASSERT_FATAL(ath_list_count(plain) == 4 && ath_list_count(first) == 4);
@@ -275,8 +274,8 @@ static void test_limit_offset_pages_cover_every_row(void)
     int64_t last = 0;
     size_t rows = 0, out_of_order = 0;
     for (int64_t offset = 0; offset < 30; offset += 5) {
-        ath_list *l = conf_list(events, ATH_FILTERS(ath_order_by("id", false),
-                                                    ath_limit_offset(5, offset)));
+        ath_list *l =
+            conf_list(events, ATH_FILTERS(ath_order_by("id", false), ath_limit_offset(5, offset)));
         for (size_t i = 0; i < ath_list_count(l); i++) {
             const Event *e = ath_list_at(l, i);
             out_of_order += e->id <= last;

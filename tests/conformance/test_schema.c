@@ -59,10 +59,10 @@ static void test_create_all_orders_tables_by_foreign_keys(void)
     release(s);
     ASSERT_RC(ath_drop_all(conf->engine, CONF_MODELS), ATH_OK);
     /* referencing tables first: the function must create team before hero and task */
-    ASSERT_RC(ath_create_all(conf->engine, ATH_MODELS(&Task_model, &Hero_model, &Event_model,
-                                                      &Membership_model, &AllTypes_model,
-                                                      &Team_model)),
-              ATH_OK);
+    ASSERT_RC(
+        ath_create_all(conf->engine, ATH_MODELS(&Task_model, &Hero_model, &Event_model,
+                                                &Membership_model, &AllTypes_model, &Team_model)),
+        ATH_OK);
     s = conf_session();
     ath_repo *heroes = conf_repo(s, &Hero_model);
     int64_t team = add_team(conf_repo(s, &Team_model), "Avengers", NULL);
@@ -82,10 +82,10 @@ static void test_drop_all_orders_tables_by_foreign_keys(void)
     ASSERT_RC(ath_session_commit(s), ATH_OK);
     release(s);
     /* referenced table first, rows present: the function must drop hero and task before team */
-    ASSERT_RC(ath_drop_all(conf->engine, ATH_MODELS(&Team_model, &Hero_model, &Task_model,
-                                                    &Membership_model, &AllTypes_model,
-                                                    &Event_model)),
-              ATH_OK);
+    ASSERT_RC(
+        ath_drop_all(conf->engine, ATH_MODELS(&Team_model, &Hero_model, &Task_model,
+                                              &Membership_model, &AllTypes_model, &Event_model)),
+        ATH_OK);
     s = conf_session();
     CU_ASSERT(sql_exec(s, "SELECT COUNT(*) FROM team", NULL, 0) < 0);
     conf_end();
@@ -111,9 +111,12 @@ static void test_create_all_sql_names_constraints_by_convention(void)
     char *sql = NULL;
     ASSERT_RC(ath_create_all_sql(&sql, conf->engine, CONF_MODELS), ATH_OK);
     CU_ASSERT_FATAL(sql != NULL);
-    static const char *const names[] = {"uq_team_name",         "ix_hero_name",
-                                        "fk_hero_team_id_team", "fk_task_team_id_team",
-                                        "ck_task_score",        "score >= 0",
+    static const char *const names[] = {"uq_team_name",
+                                        "ix_hero_name",
+                                        "fk_hero_team_id_team",
+                                        "fk_task_team_id_team",
+                                        "ck_task_score",
+                                        "score >= 0",
                                         "'new'"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char msg[200];
@@ -130,9 +133,9 @@ static void test_create_all_sql_lists_referenced_tables_first(void)
     ath_session *s = conf_begin();
     release(s);
     char *sql = NULL;
-    ASSERT_RC(ath_create_all_sql(&sql, conf->engine,
-                                 ATH_MODELS(&Hero_model, &Task_model, &Team_model)),
-              ATH_OK);
+    ASSERT_RC(
+        ath_create_all_sql(&sql, conf->engine, ATH_MODELS(&Hero_model, &Task_model, &Team_model)),
+        ATH_OK);
     CU_ASSERT_FATAL(sql != NULL);
     const char *team = strstr(sql, "uq_team_name"), *hero = strstr(sql, "fk_hero_team_id_team");
     CU_ASSERT(team && hero && team < hero);

@@ -80,7 +80,7 @@ static bool same_double(double a, double b)
     return a == b && signbit(a) == signbit(b);
 }
 
-#define OPT_SAME(a, b) ((a).set == (b).set && (!(a).set || (a).value == (b).value))
+#define OPT_SAME(a, b)         ((a).set == (b).set && (!(a).set || (a).value == (b).value))
 #define CHECK_FIELD(ok, field) check((ok), "column " field " differs from what was stored", line)
 
 /* Asserts that every column of `got` equals `want`, naming the first column that differs. */
@@ -255,8 +255,8 @@ static void test_types_bool(void)
 static void test_types_text_that_looks_like_sql(void)
 {
     static const char *const texts[] = {
-        "it's",        "\"double\"", "back\\slash", "\\'",    "-- comment", "a; DROP TABLE hero; --",
-        "/* c */",     "?",          "$1",          "%_",     ":name",      "tab\tnew\nline\r",
+        "it's",    "\"double\"", "back\\slash", "\\'", "-- comment", "a; DROP TABLE hero; --",
+        "/* c */", "?",          "$1",          "%_",  ":name",      "tab\tnew\nline\r",
     };
     ath_repo *repo = fixture();
     for (unsigned i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -272,7 +272,10 @@ static void test_types_text_that_looks_like_sql(void)
 static void test_types_text_unicode_including_4_byte_emoji(void)
 {
     static const char *const texts[] = {
-        "Ñandú", "日本語", "\xF0\x9F\x98\x80 grinning", "mixed \xF0\x9F\xA6\x84 and \xC3\xA9",
+        "Ñandú",
+        "日本語",
+        "\xF0\x9F\x98\x80 grinning",
+        "mixed \xF0\x9F\xA6\x84 and \xC3\xA9",
         "\xE2\x82\xAC", /* € */
     };
     ath_session *s = conf_begin();
@@ -333,9 +336,8 @@ static void test_types_empty_blob_is_not_null(void)
     r.o_blob = (ath_blob){nothing, 0};
     ROUND_TRIP(repo, &r);
     ath_value k = ath_v_uuid(r.id);
-    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM all_types WHERE id = ? AND o_blob IS NOT NULL",
-                       &k, 1),
-               1);
+    ASSERT_I64(
+        sql_i64(s, "SELECT COUNT(*) FROM all_types WHERE id = ? AND o_blob IS NOT NULL", &k, 1), 1);
     conf_end();
 }
 

@@ -82,8 +82,8 @@ static void test_update_row_with_composite_key(void)
     ASSERT_RC(ath_repo_update(m, &changed), ATH_OK);
     ath_value k[] = {ath_v_i64(1), ath_v_i64(3)}, other[] = {ath_v_i64(1), ath_v_i64(2)};
     char *role = sql_text(s, "SELECT role FROM membership WHERE team_id = ? AND hero_id = ?", k, 2);
-    char *kept = sql_text(s, "SELECT role FROM membership WHERE team_id = ? AND hero_id = ?", other,
-                          2);
+    char *kept =
+        sql_text(s, "SELECT role FROM membership WHERE team_id = ? AND hero_id = ?", other, 2);
     ASSERT_STR(role, "captain");
     ASSERT_STR(kept, "lead");
     free(role);
