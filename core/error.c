@@ -74,6 +74,15 @@ int ath_fail_db(int code, const char *sqlstate, long native, const char *constra
     return code;
 }
 
+int ath_error_set(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ath_fail_dbv(code, NULL, 0, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
 int ath_fail(int code, const char *fmt, ...)
 {
     va_list ap;

@@ -655,26 +655,43 @@ static size_t field_offset(const ath_model *model, size_t i)
     }
 }
 
+static void free_member(ath_type type, char *p)
+{
+    if (type == ATH_T_BLOB) {
+        ath_blob b;
+        memcpy(&b, p, sizeof b);
+        ath_free(b.data);
+        memset(p, 0, sizeof b);
+    } else {
+        char *s;
+        memcpy(&s, p, sizeof s);
+        ath_free(s);
+        s = NULL;
+        memcpy(p, &s, sizeof s);
+    }
+}
+
 void ath_model_free_fields(const ath_model *model, void *obj)
 {
     if (!model || !obj)
         return;
     for (size_t i = 0; i < model->nfields; i++) {
         const ath_field *f = &model->fields[i];
-        if (scalar(f->type))
-            continue;
-        char *p = (char *)obj + field_offset(model, i);
-        if (f->type == ATH_T_BLOB) {
-            ath_blob b;
-            memcpy(&b, p, sizeof b);
-            ath_free(b.data);
-            memset(p, 0, sizeof b);
-        } else {
-            char *s;
-            memcpy(&s, p, sizeof s);
-            ath_free(s);
-            s = NULL;
-            memcpy(p, &s, sizeof s);
+        if (!scalar(f->type))
+            free_member(f->type, (char *)obj + field_offset(model, i));
+    }
+    /* text roles of mixins bound to members that are not fields (a plain struct's slug) */
+    for (size_t k = 0; model->mixins && k < model->nmixins; k++) {
+        const ath_mixin_use *use = &model->mixins[k];
+        for (size_t b = 0; use->mixin && b < use->nbindings; b++) {
+            const ath_mixin_binding *bind = &use->bindings[b];
+            bool is_field = false;
+            for (size_t i = 0; i < model->nfields && !is_field; i++)
+                is_field = strcmp(model->fields[i].member, bind->member) == 0;
+            for (size_t r = 0; !is_field && r < use->mixin->nroles; r++)
+                if (strcmp(use->mixin->roles[r].name, bind->role) == 0 &&
+                    !scalar(use->mixin->roles[r].type))
+                    free_member(use->mixin->roles[r].type, (char *)obj + bind->offset);
         }
     }
 }

@@ -213,3 +213,23 @@ bool mixins_role_column(const ath_mapping *m, const ath_col *c)
                 return true;
     return false;
 }
+
+const char *ath_repo_role_column(ath_repo *r, const ath_mixin *mixin, const char *role)
+{
+    for (size_t k = 0; r && k < r->m->nmixins; k++) {
+        const ath_mixin *mx = r->m->mixins[k].use->mixin;
+        if (mx != mixin)
+            continue;
+        for (size_t i = 0; i < mx->nroles; i++)
+            if (strcmp(mx->roles[i].name, role) == 0)
+                return r->m->cols[r->m->mixins[k].role_cols[i]].name;
+    }
+    return NULL;
+}
+
+size_t ath_repo_key_columns(ath_repo *r, const char **out, size_t max)
+{
+    for (size_t i = 0; i < r->m->npk && i < max; i++)
+        out[i] = r->m->cols[r->m->pk[i]].name;
+    return r->m->npk;
+}

@@ -60,6 +60,12 @@ ATH_API const ath_error *ath_error_last(void);
 /** Resets this thread's last error to ATH_OK. */
 ATH_API void ath_error_clear(void);
 
+/**
+ * Sets this thread's last error (for mixins and other extensions that report failures the
+ * Athanor way) and returns `code`, so `return ath_error_set(ATH_EINVAL, "…", …);` works.
+ */
+ATH_API int ath_error_set(int code, const char *fmt, ...) ATH_PRINTF(2, 3);
+
 /** The code's symbolic name ("ATH_EDUPLICATE"), or "ATH_E?" for an unknown value. Static. */
 ATH_API const char *ath_code_name(int code);
 

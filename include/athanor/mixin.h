@@ -80,6 +80,15 @@ ATH_API const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role);
 ATH_API int ath_mixin_column_value(const ath_mixin_ctx *ctx, const void *obj, const char *column,
                                    ath_value *out);
 
+/** The column holding role `role` of `mixin` in the repository's model, or NULL when the mixin
+ *  is not attached (for extensions working through a repository, like ath_soft_delete_restore). */
+ATH_API const char *ath_repo_role_column(struct ath_repo *repo, const struct ath_mixin *mixin,
+                                         const char *role);
+
+/** Writes the primary-key column names of the repository's model into out (at most max);
+ *  returns how many the key has. */
+ATH_API size_t ath_repo_key_columns(struct ath_repo *repo, const char **out, size_t max);
+
 /** A mixin. Every hook is optional; a hook returning a negative code aborts the operation. */
 typedef struct ath_mixin {
     const char *name;

@@ -5,14 +5,14 @@ ROOT=${1:?usage: check-headers.sh ROOT}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
-for h in "$ROOT"/include/athanor/*.h; do
+for h in "$ROOT"/include/athanor/*.h "$ROOT"/plugins/include/athanor/*.h; do
     name=$(basename "$h")
     printf '#include <athanor/%s>\n#include <athanor/%s>\nint athanor_header_check_%s;\n' \
         "$name" "$name" "${name%.h}" > "$tmp/c.c"
     cp "$tmp/c.c" "$tmp/c.cpp"
-    gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/include" -c "$tmp/c.c" -o "$tmp/c.o" \
+    gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/include" -I"$ROOT/plugins/include" -c "$tmp/c.c" -o "$tmp/c.o" \
         || { echo "FAIL: $name as C11"; exit 1; }
-    g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/include" -c "$tmp/c.cpp" -o "$tmp/cpp.o" \
+    g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/include" -I"$ROOT/plugins/include" -c "$tmp/c.cpp" -o "$tmp/cpp.o" \
         || { echo "FAIL: $name as C++11"; exit 1; }
     # C++ must see C linkage: the mangled name would differ otherwise
     nm "$tmp/cpp.o" | grep -q ' _Z' && { echo "FAIL: $name declares C++-mangled symbols"; exit 1; }
