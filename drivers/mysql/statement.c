@@ -149,8 +149,11 @@ int mydrv_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     st->active = true;
     st->done = false;
     if (conn->buffered && mysql_stmt_store_result(st->stmt) != 0) {
+        /* an error after the result began (INSERT … RETURNING hitting a constraint): the
+         * statement must be reset, or the next execute waits for packets that never come */
         rc = mydrv_fail_stmt(st, "reading the result");
         end_result(st);
+        mysql_stmt_reset(st->stmt);
         return rc;
     }
     if ((rc = mydrv_bind_result(st)) != ATH_OK) {

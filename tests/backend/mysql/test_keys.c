@@ -15,7 +15,10 @@ static int setup(void)
     engine = mt_engine(NULL);
     if (!engine)
         return 1;
-    mt_ddl(engine, "DROP TABLE IF EXISTS mt_keys, mt_upsert");
+    mt_ddl(engine, "DROP TABLE IF EXISTS mt_keys, mt_upsert, mt_unique_keys");
+    mt_ddl(engine, "CREATE TABLE mt_unique_keys (id BIGINT NOT NULL AUTO_INCREMENT, "
+                   "name VARCHAR(64) NOT NULL UNIQUE, PRIMARY KEY (id))" TABLE_OPTIONS);
+    mt_ddl(engine, "INSERT INTO mt_unique_keys (name) VALUES ('taken')");
     mt_ddl(engine, "CREATE TABLE mt_keys (id BIGINT NOT NULL AUTO_INCREMENT, "
                    "name VARCHAR(64) NOT NULL, PRIMARY KEY (id))" TABLE_OPTIONS);
     mt_ddl(engine, "CREATE TABLE mt_upsert (code VARCHAR(20) NOT NULL PRIMARY KEY, "
@@ -26,7 +29,7 @@ static int setup(void)
 static int teardown(void)
 {
     if (engine) {
-        mt_ddl(engine, "DROP TABLE IF EXISTS mt_keys, mt_upsert");
+        mt_ddl(engine, "DROP TABLE IF EXISTS mt_keys, mt_upsert, mt_unique_keys");
         ath_engine_dispose(engine);
     }
     engine = NULL;
@@ -73,6 +76,38 @@ static void test_insert_returning_gives_the_generated_id(void)
                                   q, 1),
                     1);
     ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_session_close(s);
+}
+
+/*
+ * A constraint error arrives after INSERT … RETURNING has begun its result. Connector/C then
+ * leaves the prepared statement half-read unless it is reset: the next execute of it waited
+ * forever. The statement and the connection must stay usable.
+ */
+static void test_failed_returning_insert_leaves_the_statement_usable(void)
+{
+    if (!mt_server_has_returning(engine))
+        return;
+    ath_session *s = NULL;
+    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    for (int round = 0; round < 3; round++) {
+        ath_result *r = NULL;
+        ath_value dup[] = {ath_v_text("taken")};
+        ASSERT_RC(ath_session_execute(
+                      s, "INSERT INTO mt_unique_keys (name) VALUES (?) RETURNING id", dup, 1, &r),
+                  ATH_EDUPLICATE);
+        ath_result_free(r);
+        ASSERT_RC(ath_session_rollback(s), ATH_OK);
+        ath_value ok[] = {ath_v_text(round == 0 ? "fresh-0" : round == 1 ? "fresh-1" : "fresh-2")};
+        ASSERT_RC(ath_session_execute(
+                      s, "INSERT INTO mt_unique_keys (name) VALUES (?) RETURNING id", ok, 1, &r),
+                  ATH_OK);
+        CU_ASSERT_EQUAL(ath_result_next(r), 1);
+        CU_ASSERT_EQUAL(ath_result_next(r), 0);
+        ath_result_free(r);
+        ASSERT_RC(ath_session_commit(s), ATH_OK);
+    }
+    CU_ASSERT_EQUAL(mt_scalar_i64(s, "SELECT COUNT(*) FROM mt_unique_keys", NULL, 0), 4);
     ath_session_close(s);
 }
 
@@ -265,6 +300,8 @@ void register_mysql_key_suite(void)
         {"connection reports RETURNING and sequential-id caps",
          test_connection_reports_returning_and_sequential_id_caps},
         {"INSERT RETURNING gives the generated id", test_insert_returning_gives_the_generated_id},
+        {"failed RETURNING insert leaves the statement usable",
+         test_failed_returning_insert_leaves_the_statement_usable},
         {"multi-row INSERT RETURNING gives every id in order",
          test_multirow_insert_returning_gives_every_id_in_order},
         {"single insert sets last insert id", test_single_insert_sets_last_insert_id},
