@@ -11,6 +11,7 @@ int main(int argc, char **argv)
     pg_url = test_url_for("postgresql,postgres");
     if (!pg_url)
         return TEST_EXIT_SKIPPED;
+    register_bulk_suite();
     register_connect_suite();
     register_connlost_suite();
     register_driver_suite();

@@ -1,0 +1,169 @@
+/* Bulk work through the repository on PostgreSQL: 100 000 rows in and back, keys written back. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <athanor/athanor.h>
+
+#include "pg_test.h"
+#include "runner.h"
+
+typedef struct BulkItem {
+    int64_t id;
+    char *name;
+    int32_t qty;
+    double price;
+} BulkItem;
+
+static const ath_field bulk_fields[] = {
+    ATH_FIELD(BulkItem, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(BulkItem, name, text, .flags = ATH_UNIQUE),
+    ATH_FIELD(BulkItem, qty, i32),
+    ATH_FIELD(BulkItem, price, double),
+};
+static const ath_model BulkItem_model = ATH_MODEL_OF(BulkItem, "pg_bulk_item", bulk_fields);
+
+#define N 100000
+
+static ath_engine *engine;
+static BulkItem *items;
+static char (*names)[24];
+
+static int setup(void)
+{
+    if (!(engine = pg_engine(NULL)))
+        return 1;
+    items = calloc(N, sizeof *items);
+    names = calloc(N, sizeof *names);
+    if (!items || !names)
+        return 1;
+    ath_drop_all(engine, ATH_MODELS(&BulkItem_model));
+    return ath_create_all(engine, ATH_MODELS(&BulkItem_model)) == ATH_OK ? 0 : 1;
+}
+
+static int teardown(void)
+{
+    if (engine)
+        ath_drop_all(engine, ATH_MODELS(&BulkItem_model));
+    ath_engine_dispose(engine);
+    free(items);
+    free(names);
+    return 0;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int compare_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_add_many_of_100000_rows_writes_every_key_back(void)
+{
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "item-%06d", i);
+        items[i] = (BulkItem){0, names[i], i % 100, i * 0.25};
+    }
+    ath_session *s = NULL;
+    ath_repo *repo = NULL;
+    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&repo, s, &BulkItem_model), ATH_OK);
+    double t0 = now();
+    ASSERT_RC(ath_repo_add_many(repo, items, N), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    double t = now() - t0;
+    fprintf(stderr, "    add_many: %d rows in %.3f s (%.0f rows/s)\n", N, t, N / t);
+    CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_item", NULL, 0), N);
+    /* every object got its own key, and each key names that object's row */
+    int64_t *ids = malloc(N * sizeof *ids);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ids);
+    for (int i = 0; i < N; i++)
+        ids[i] = items[i].id;
+    qsort(ids, N, sizeof *ids, compare_i64);
+    int distinct = ids[0] > 0;
+    for (int i = 1; i < N; i++)
+        distinct &= ids[i] != ids[i - 1];
+    CU_ASSERT_TRUE(distinct);
+    free(ids);
+    for (int i = 0; i < N; i += 9973) {
+        ath_value k = ath_v_i64(items[i].id);
+        char got[64];
+        ASSERT_RC(pg_text(s, "SELECT name FROM pg_bulk_item WHERE id = ?", &k, 1, got, sizeof got),
+                  ATH_OK);
+        CU_ASSERT_STRING_EQUAL(got, names[i]);
+    }
+    ath_repo_free(repo);
+    ath_session_close(s);
+}
+
+static void test_list_of_100000_rows_reads_them_all(void)
+{
+    ath_session *s = NULL;
+    ath_repo *repo = NULL;
+    ath_list *list = NULL;
+    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&repo, s, &BulkItem_model), ATH_OK);
+    double t0 = now();
+    ASSERT_RC(ath_repo_list(repo, &list, ATH_FILTERS(ath_order_by("name", false))), ATH_OK);
+    double t = now() - t0;
+    fprintf(stderr, "    list: %zu rows in %.3f s (%.0f rows/s)\n", ath_list_count(list), t,
+            (double)ath_list_count(list) / t);
+    CU_ASSERT_EQUAL_FATAL(ath_list_count(list), N);
+    BulkItem *rows = ath_list_items(list);
+    CU_ASSERT_STRING_EQUAL(rows[0].name, "item-000000");
+    CU_ASSERT_STRING_EQUAL(rows[N - 1].name, "item-099999");
+    CU_ASSERT_EQUAL(rows[N - 1].qty, 99999 % 100);
+    CU_ASSERT_DOUBLE_EQUAL(rows[N - 1].price, 99999 * 0.25, 1e-9);
+    ath_list_free(list);
+    ath_repo_free(repo);
+    ath_session_close(s);
+}
+
+static void test_upsert_many_updates_existing_and_inserts_new_rows(void)
+{
+    enum { M = 20000 };
+    /* the first half exists (by name), the second half is new */
+    for (int i = 0; i < M; i++) {
+        int n = i < M / 2 ? i : N + i;
+        snprintf(names[i], sizeof names[i], "item-%06d", n);
+        items[i] = (BulkItem){0, names[i], 1000, 1.5}; /* no original row has qty 1000 */
+    }
+    ath_session *s = NULL;
+    ath_repo *repo = NULL;
+    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&repo, s, &BulkItem_model), ATH_OK);
+    ASSERT_RC(ath_repo_upsert_many(repo, items, M, ATH_NAMES("name")), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_item", NULL, 0), N + M / 2);
+    CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_item WHERE qty = 1000", NULL, 0), M);
+    int keyed = 1;
+    for (int i = 0; i < M; i++)
+        keyed &= items[i].id > 0;
+    CU_ASSERT_TRUE(keyed); /* keys written back for updated and inserted rows alike */
+    ath_value k = ath_v_i64(items[0].id);
+    char got[64];
+    ASSERT_RC(pg_text(s, "SELECT name FROM pg_bulk_item WHERE id = ?", &k, 1, got, sizeof got),
+              ATH_OK);
+    CU_ASSERT_STRING_EQUAL(got, "item-000000");
+    ath_repo_free(repo);
+    ath_session_close(s);
+}
+
+void register_bulk_suite(void)
+{
+    static const test_case tests[] = {
+        {"add_many of 100000 rows writes every key back",
+         test_add_many_of_100000_rows_writes_every_key_back},
+        {"list of 100000 rows reads them all", test_list_of_100000_rows_reads_them_all},
+        {"upsert_many updates existing and inserts new rows",
+         test_upsert_many_updates_existing_and_inserts_new_rows},
+        {NULL, NULL},
+    };
+    test_add_suite("postgresql-bulk", setup, teardown, tests);
+}
