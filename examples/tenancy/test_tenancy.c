@@ -370,6 +370,44 @@ static void deletes_touch_nothing(const tn_style *st)
     mx_end();
 }
 
+/* Upserts of acme's own rows work (look, then write), stamped with acme. */
+static void upserts_of_own_rows_work(const tn_style *st)
+{
+    world w = build(st);
+    ath_session *a = as_tenant("acme");
+    ath_repo *r = mx_repo(a, st->model);
+    void *o = mx_obj(st->model); /* a new row */
+    CODE(o) = "A-3";
+    TITLE(o) = "acme new";
+    ASSERT_RC(ath_repo_upsert(r, o, ATH_NAMES("code")), ATH_OK);
+    CU_ASSERT(ID(o) > 0);
+    drop_stamp(st, o, NULL);
+    o = mx_obj(st->model); /* its own existing row */
+    ID(o) = w.a2;
+    CODE(o) = "A-2";
+    TITLE(o) = "acme memo v2";
+    ASSERT_RC(ath_repo_upsert(r, o, NULL, 0), ATH_OK);
+    drop_stamp(st, o, NULL);
+    o = mx_obj(st->model);
+    CODE(o) = "A-4";
+    TITLE(o) = "acme newer";
+    bool created = false;
+    int rc = ath_repo_get_or_upsert(r, o, ATH_NAMES("code"), true, &created);
+    ASSERT_RC(rc, ATH_OK);
+    CU_ASSERT(created);
+    if (rc == ATH_OK)
+        ath_model_free_fields(st->model, o); /* o holds the stored row */
+    ASSERT_RC(ath_session_commit(a), ATH_OK);
+    char sql[128], buf[64];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE tenant_id = 'acme'", st->model->table);
+    ASSERT_I64(sql_i64(a, sql, NULL, 0), 4);
+    ath_value k = ath_v_i64(w.a2);
+    snprintf(sql, sizeof sql, "SELECT title FROM %s WHERE id = ?", st->model->table);
+    ASSERT_STR(sql_text(a, buf, sizeof buf, sql, &k, 1), "acme memo v2");
+    ASSERT_STR(globex_rows(a, st), w.b_rows);
+    mx_end();
+}
+
 /* --- the mixin itself
  * ------------------------------------------------------------------------------ */
 
@@ -453,16 +491,23 @@ BOTH(own_row_cannot_change_tenant)
 BOTH(update_where_cannot_change_tenant)
 BOTH(upserts_touch_nothing)
 BOTH(deletes_touch_nothing)
+BOTH(upserts_of_own_rows_work)
 BOTH(insert_stamps_tenant)
 BOTH(insert_for_other_tenant_refused)
 BOTH(no_tenant_no_access)
 
 static const test_case tenancy_tests[] = {
-    ENTRIES(reads_see_only_own_rows),      ENTRIES(updates_touch_nothing),
-    ENTRIES(own_row_cannot_change_tenant), ENTRIES(update_where_cannot_change_tenant),
-    ENTRIES(upserts_touch_nothing),        ENTRIES(deletes_touch_nothing),
-    ENTRIES(insert_stamps_tenant),         ENTRIES(insert_for_other_tenant_refused),
-    ENTRIES(no_tenant_no_access),          {NULL, NULL},
+    ENTRIES(reads_see_only_own_rows),
+    ENTRIES(updates_touch_nothing),
+    ENTRIES(own_row_cannot_change_tenant),
+    ENTRIES(update_where_cannot_change_tenant),
+    ENTRIES(upserts_touch_nothing),
+    ENTRIES(deletes_touch_nothing),
+    ENTRIES(upserts_of_own_rows_work),
+    ENTRIES(insert_stamps_tenant),
+    ENTRIES(insert_for_other_tenant_refused),
+    ENTRIES(no_tenant_no_access),
+    {NULL, NULL},
 };
 
 int main(int argc, char **argv)
