@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "utf8.h"
 
 #include <athanor/mixin.h>
 
@@ -532,6 +533,16 @@ ath_value ath_col_get(const ath_col *c, const void *obj)
     }
     v.type = c->type;
     return v;
+}
+
+int ath_col_checked(const ath_mapping *m, const ath_col *c, const void *obj, ath_value *out)
+{
+    *out = ath_col_get(c, obj);
+    if (out->type != ATH_T_TEXT && out->type != ATH_T_JSON && out->type != ATH_T_NUMERIC)
+        return ATH_OK;
+    char what[160];
+    snprintf(what, sizeof what, "column %s.%s", m->model->table, c->name);
+    return ath_text_check(out, what);
 }
 
 bool ath_col_unset(const ath_col *c, const void *obj)

@@ -60,6 +60,10 @@ int ath_mapping_require(const ath_mapping *m, const char *name, const char *what
 
 /** The value of column `c` in `obj` (text/blob point into obj). */
 ath_value ath_col_get(const ath_col *c, const void *obj);
+/** As ath_col_get, refusing text that breaks the text policy (valid UTF-8, no NUL): ATH_EINVAL
+ *  naming the table and column. */
+int ath_col_checked(const ath_mapping *m, const ath_col *c, const void *obj, ath_value *out);
+
 /** True when the member holds no value (NULL / unset opt / 0 for an autoincrement key). */
 bool ath_col_unset(const ath_col *c, const void *obj);
 /**

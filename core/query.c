@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "sqlgen.h"
+#include "utf8.h"
 
 #define LIKE_ESCAPE '!'
 
@@ -37,6 +38,13 @@ void ath_query_free(ath_query *q)
 
 int ath_query_param(ath_query *q, ath_value v)
 {
+    if (v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC) {
+        char what[160];
+        snprintf(what, sizeof what, "a filter value for table %s", q->m->model->table);
+        int rc = ath_text_check(&v, what);
+        if (rc != ATH_OK)
+            return rc;
+    }
     if (q->nparams == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 16;
         ath_value *p = ath_realloc(q->params, cap * sizeof *p);

@@ -30,16 +30,21 @@ static bool omitted(uint64_t mask, size_t i)
 }
 
 /* The value bound for column c: a client default replaces an unset member (and is stored in it). */
-static ath_value insert_value(const ath_col *c, void *obj)
+static int insert_value(const ath_repo *r, const ath_col *c, void *obj, ath_value *out)
 {
-    ath_value v = ath_col_get(c, obj);
+    ath_value v;
+    int rc = ath_col_checked(r->m, c, obj, &v);
+    *out = v;
+    if (rc != ATH_OK)
+        return rc;
     if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL) {
         v = c->field->default_value;
         if (c->type != ATH_T_TEXT && c->type != ATH_T_BLOB && c->type != ATH_T_JSON &&
             c->type != ATH_T_NUMERIC)
             ath_col_set(c, obj, &v, NULL); /* scalars only: strings stay the caller's */
     }
-    return v;
+    *out = v;
+    return ATH_OK;
 }
 
 /* INSERT INTO t (cols) VALUES (?, …)×rows [RETURNING …], into r->sql. */
@@ -108,13 +113,16 @@ static const char *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
     return sql;
 }
 
-/* Fills the parameters of one row (non-omitted columns) at vals. */
-static size_t row_values(ath_repo *r, uint64_t mask, void *obj, ath_value *vals)
+/* Fills the parameters of one row (non-omitted columns) at vals; returns how many, or < 0. */
+static int row_values(ath_repo *r, uint64_t mask, void *obj, ath_value *vals)
 {
-    size_t n = 0;
+    int n = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
-        if (!omitted(mask, i))
-            vals[n++] = insert_value(&r->m->cols[i], obj);
+        if (!omitted(mask, i)) {
+            int rc = insert_value(r, &r->m->cols[i], obj, &vals[n++]);
+            if (rc != ATH_OK)
+                return rc;
+        }
     return n;
 }
 
@@ -153,7 +161,10 @@ static int add_one(ath_repo *r, void *obj)
     const char *sql = single_insert_sql(r, mask, returning);
     if (!sql || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
         return rc != ATH_OK ? rc : ath_fail(ATH_ENOMEM, "building an insert");
-    size_t n = row_values(r, mask, obj, r->vals);
+    int nv = row_values(r, mask, obj, r->vals);
+    if (nv < 0)
+        return nv;
+    size_t n = (size_t)nv;
     if (!returning)
         return repo_run(r, sql, true, r->vals, n, NULL, NULL);
     ath_stmt *st;
@@ -254,7 +265,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
     if (rc != ATH_OK)
         return rc;
     for (size_t i = 0; i < rows; i++)
-        row_values(r, mask, objs + i * size, r->vals + i * per_row);
+        if ((rc = row_values(r, mask, objs + i * size, r->vals + i * per_row)) < 0)
+            return rc;
     if (!returning) {
         if ((rc = repo_run(r, r->sql.data, true, r->vals, per_row * rows, NULL, NULL)) != ATH_OK)
             return rc;

@@ -1,4 +1,5 @@
 /* Repository updates and deletes: by primary key, by field list, by filters; mixins apply. */
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -7,6 +8,7 @@
 #include "repo.h"
 #include "session.h"
 #include "sqlgen.h"
+#include "utf8.h"
 
 #define GUARDS_MAX 8
 
@@ -86,7 +88,8 @@ static int run_update(ath_repo *r, void *obj, const ath_col *const *cols, size_t
     if (rc != ATH_OK)
         return rc;
     for (size_t i = 0; i < n; i++)
-        r->vals[i] = ath_col_get(cols[i], obj);
+        if ((rc = ath_col_checked(r->m, cols[i], obj, &r->vals[i])) != ATH_OK)
+            return rc;
     if (q->nparams)
         memcpy(r->vals + n, q->params, q->nparams * sizeof *r->vals);
     char *sql = ath_strdup(b->data);
@@ -114,8 +117,9 @@ static int update_plain(ath_repo *r, void *obj)
         return rc;
     for (size_t i = 0; i < r->m->ncols; i++) {
         const ath_col *c = &r->m->cols[i];
-        if (!c->pk && !(c->flags & ATH_IMMUTABLE))
-            r->vals[n++] = ath_col_get(c, obj);
+        if (!c->pk && !(c->flags & ATH_IMMUTABLE) &&
+            (rc = ath_col_checked(r->m, c, obj, &r->vals[n++])) != ATH_OK)
+            return rc;
     }
     repo_key_values(r, obj, r->vals + n);
     int64_t changed = 0;
@@ -257,6 +261,11 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
         ath_query_sql_where(&q, b);
         rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update")
                     : repo_reserve(r, nfields + q.nparams);
+        for (size_t i = 0; rc == ATH_OK && i < nfields; i++) {
+            char what[160];
+            snprintf(what, sizeof what, "column %s.%s", r->m->model->table, cols[i]->name);
+            rc = ath_text_check(&values[i], what);
+        }
         if (rc == ATH_OK) {
             memcpy(r->vals, values, nfields * sizeof *values);
             if (q.nparams)

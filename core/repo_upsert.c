@@ -139,19 +139,22 @@ static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool ret
     }
 }
 
-static size_t fill_row(ath_repo *r, const upsert_plan *p, const void *obj, ath_value *vals)
+static int fill_row(ath_repo *r, const upsert_plan *p, const void *obj, ath_value *vals)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->m->ncols; i++) {
         if (skipped(p, i))
             continue;
         const ath_col *c = &r->m->cols[i];
-        ath_value v = ath_col_get(c, obj);
+        ath_value v;
+        int rc = ath_col_checked(r->m, c, obj, &v);
+        if (rc != ATH_OK)
+            return rc;
         if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL)
             v = c->field->default_value;
         vals[n++] = v;
     }
-    return n;
+    return (int)n;
 }
 
 /*
@@ -276,8 +279,10 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
     upsert_text(r, p, rows, returning);
     int rc = r->sql.oom ? ath_fail(ATH_ENOMEM, "building an upsert")
                         : repo_reserve(r, p->per_row * rows);
-    for (size_t i = 0; rc == ATH_OK && i < rows; i++)
-        fill_row(r, p, objs + i * size, r->vals + i * p->per_row);
+    for (size_t i = 0; rc == ATH_OK && i < rows; i++) {
+        int n = fill_row(r, p, objs + i * size, r->vals + i * p->per_row);
+        rc = n < 0 ? n : ATH_OK;
+    }
     if (rc != ATH_OK)
         return rc;
     char *sql = ath_strdup(r->sql.data);

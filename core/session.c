@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "error.h"
 #include "sqltext.h"
+#include "utf8.h"
 
 struct ath_session {
     ath_engine *engine;
@@ -311,6 +312,13 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
         return ath_fail(ATH_EINVAL, "no SQL given");
     if (s->result)
         return ath_fail(ATH_EINVAL, "a result is still open on this session: free it first");
+    for (size_t i = 0; i < nparams; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "parameter %zu", i + 1);
+        int rc = ath_text_check(&params[i], what);
+        if (rc != ATH_OK)
+            return rc;
+    }
     ath_stmt *st = NULL;
     int rc = ath_session_prepare(s, sql, ath_sql_is_write(sql), &st);
     if (rc != ATH_OK)

@@ -17,5 +17,6 @@ int main(int argc, char **argv)
     register_pool_suite();
     register_session_suites();
     register_sqlite_suite();
+    register_utf8_suite();
     return test_run(argc, argv);
 }

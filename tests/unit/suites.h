@@ -11,5 +11,6 @@ void register_engine_suite(void);
 void register_pool_suite(void);
 void register_session_suites(void);
 void register_sqlite_suite(void);
+void register_utf8_suite(void);
 
 #endif
