@@ -62,6 +62,9 @@ static void make_ctx(ath_repo *r, size_t k, ath_mixin_ctx *ctx)
     ctx->session = r->session;
     ctx->repo = r;
     ctx->ath_internal_ = st;
+    ctx->batch = NULL;
+    ctx->nbatch = 0;
+    ctx->index = 0;
 }
 
 bool mixins_scoped(const ath_repo *r)
@@ -99,6 +102,28 @@ bool mixins_guarded(const ath_repo *r)
 int mixins_before_insert(ath_repo *r, void *obj)
 {
     RUN_HOOK(r, before_insert, obj);
+}
+
+int mixins_before_insert_batch(ath_repo *r, void *objs, size_t n)
+{
+    size_t size = r->m->model->struct_size;
+    for (size_t i = 0; i < n; i++) {
+        void *obj = (char *)objs + i * size;
+        for (size_t k = 0; k < r->m->nmixins; k++) {
+            const ath_mixin *mx = r->m->mixins[k].use->mixin;
+            if (!mx->before_insert)
+                continue;
+            ath_mixin_ctx ctx;
+            make_ctx(r, k, &ctx);
+            ctx.batch = objs;
+            ctx.nbatch = n;
+            ctx.index = i;
+            int rc = mx->before_insert(&ctx, obj);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return ATH_OK;
 }
 
 int mixins_before_update(ath_repo *r, void *obj)
@@ -189,7 +214,8 @@ void mixins_extra_ddl(const ath_mapping *m, ath_engine *e, ath_buf *out)
         const ath_mixin *mx = m->mixins[k].use->mixin;
         if (!mx->extra_ddl)
             continue;
-        ath_mixin_ctx ctx = {m->model, mx, m->mixins[k].use->config, NULL, NULL, &m->mixins[k]};
+        ath_mixin_ctx ctx = {m->model, mx, m->mixins[k].use->config, NULL, NULL, &m->mixins[k],
+                             NULL, 0, 0};
         char small[1024];
         int n = mx->extra_ddl(&ctx, small, sizeof small);
         if (n <= 0)

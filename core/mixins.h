@@ -13,6 +13,8 @@ bool mixins_scoped(const ath_repo *r);
 bool mixins_guarded(const ath_repo *r);
 
 int mixins_before_insert(ath_repo *r, void *obj);
+/** before_insert for each of n objects, with the batch visible to hooks (slug uniqueness). */
+int mixins_before_insert_batch(ath_repo *r, void *objs, size_t n);
 int mixins_after_load(ath_repo *r, void *obj);
 /** ANDs every mixin's scope condition (for `options`) onto q. */
 int mixins_scope(ath_repo *r, unsigned options, ath_query *q);

@@ -330,8 +330,8 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
     char *base = objs;
     if (rc == ATH_OK && !(ids = ath_malloc(MAX_CHUNK_ROWS * sizeof *ids)))
         rc = ath_fail(ATH_ENOMEM, "add_many");
-    for (size_t k = 0; rc == ATH_OK && r->m->nmixins && k < n; k++)
-        rc = mixins_before_insert(r, base + k * size);
+    if (rc == ATH_OK && r->m->nmixins)
+        rc = mixins_before_insert_batch(r, base, n);
     size_t i = 0;
     while (rc == ATH_OK && i < n) {
         uint64_t mask = repo_omitted(r, base + i * size);

@@ -312,7 +312,9 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
 }
 
 static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_t nmatch,
-                         bool upsert, bool *created);
+                         bool upsert, bool *created, void **snap);
+static void **snapshot_strings(ath_repo *r, const void *obj);
+static void free_hook_strings(ath_repo *r, void *obj, void **snap);
 
 /* Upserts objs[0..n) in chunks of rows sharing the same unset-key pattern. */
 static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *match, size_t nmatch)
@@ -332,7 +334,9 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
             if (!copy)
                 return ath_fail(ATH_ENOMEM, "upsert");
             memcpy(copy, objs + i * size, size);
-            rc = get_or_upsert(r, copy, names, p.nmatch, true, &created);
+            void **snap = snapshot_strings(r, copy);
+            rc = snap ? get_or_upsert(r, copy, names, p.nmatch, true, &created, snap)
+                      : ath_fail(ATH_ENOMEM, "upsert");
             if (rc == ATH_OK)
                 for (size_t k = 0; k < r->m->npk; k++) {
                     const ath_col *c = &r->m->cols[r->m->pk[k]];
@@ -340,16 +344,18 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
                     ath_col_set(c, objs + i * size, &v, NULL);
                 }
             if (rc == ATH_OK)
-                ath_model_free_fields(r->m->model, copy);
+                ath_model_free_fields(r->m->model, copy); /* the stored row's strings */
+            else
+                free_hook_strings(r, copy, snap); /* what hooks set before the failure */
+            ath_free(snap);
             ath_free(copy);
         }
         return rc;
     }
-    for (size_t i = 0; rc == ATH_OK && r->m->nmixins && i < n; i++) {
-        rc = mixins_before_insert(r, objs + i * size);
-        if (rc == ATH_OK) /* the row may become an update: those hooks run too */
-            rc = mixins_before_update(r, objs + i * size);
-    }
+    if (rc == ATH_OK && r->m->nmixins)
+        rc = mixins_before_insert_batch(r, objs, n);
+    for (size_t i = 0; rc == ATH_OK && r->m->nmixins && i < n; i++)
+        rc = mixins_before_update(r, objs + i * size); /* the row may become an update */
     if (rc == ATH_OK)
         rc = repo_conn(r, true, &conn);
     int64_t *ids = rc == ATH_OK ? ath_malloc(1000 * sizeof *ids) : NULL;
@@ -422,7 +428,10 @@ static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const 
     size_t n = 0;
     for (size_t i = 0; i < (fields ? nfields : r->m->ncols); i++) {
         const ath_col *c = fields ? fields[i] : &r->m->cols[i];
-        if (!fields && (c->pk || is_match(p, c)))
+        /* keys, match columns, insert-only columns and mixin-managed columns are not the
+         * caller's to compare: hooks look after the latter */
+        if (!fields && (c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE) ||
+                        mixins_role_column(r->m, c)))
             continue;
         ath_value a = ath_col_get(c, obj), b = ath_col_get(c, row);
         if (!ath_value_equal(&a, &b))
@@ -431,19 +440,55 @@ static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const 
     return n;
 }
 
-/* Copies the key of `row` into `obj` (so the update targets the stored row). */
+/* Copies the key and the mixins' scalar columns (version, times) of `row` into `obj`, so the
+ * update targets the stored row and hooks start from what is stored. */
 static void take_key(ath_repo *r, const void *row, void *obj)
 {
-    for (size_t i = 0; i < r->m->npk; i++) {
-        const ath_col *c = &r->m->cols[r->m->pk[i]];
+    for (size_t i = 0; i < r->m->ncols; i++) {
+        const ath_col *c = &r->m->cols[i];
+        bool scalar_role = mixins_role_column(r->m, c) && c->type != ATH_T_TEXT &&
+                           c->type != ATH_T_BLOB && c->type != ATH_T_JSON &&
+                           c->type != ATH_T_NUMERIC;
+        if (!c->pk && !scalar_role)
+            continue;
         ath_value v = ath_col_get(c, row);
         ath_col_set(c, obj, &v, NULL);
     }
 }
 
+/* The string and blob pointers of obj as the caller gave it (hooks may replace some). */
+static void **snapshot_strings(ath_repo *r, const void *obj)
+{
+    void **snap = ath_calloc(r->m->ncols, sizeof *snap);
+    for (size_t i = 0; snap && i < r->m->ncols; i++) {
+        ath_value v = ath_col_get(&r->m->cols[i], obj);
+        if (v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC ||
+            v.type == ATH_T_BLOB)
+            snap[i] = (void *)v.u.s.ptr;
+    }
+    return snap;
+}
+
+/* Frees strings a hook put into obj since the snapshot (they are Athanor's), before obj is
+ * overwritten with the stored row. The caller's own strings are left alone. */
+static void free_hook_strings(ath_repo *r, void *obj, void **snap)
+{
+    for (size_t i = 0; snap && i < r->m->ncols; i++) {
+        const ath_col *c = &r->m->cols[i];
+        ath_value v = ath_col_get(c, obj);
+        if ((v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC ||
+             v.type == ATH_T_BLOB) &&
+            v.u.s.ptr != snap[i]) {
+            ath_free((void *)v.u.s.ptr);
+            ath_value null = ath_v_null();
+            ath_col_set(c, obj, &null, NULL);
+        }
+    }
+}
+
 /* Updates the differing columns of the stored row from obj; then obj holds the stored row. */
 static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *fields,
-                       size_t nfields, void *obj, void *row, bool *updated)
+                       size_t nfields, void *obj, void *row, bool *updated, void **snap)
 {
     const ath_col **diff = ath_malloc(r->m->ncols * sizeof *diff);
     if (!diff)
@@ -457,13 +502,15 @@ static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *
         *updated = n > 0;
     ath_free(diff);
     ath_model_free_fields(r->m->model, row);
-    if (rc == ATH_OK)
+    if (rc == ATH_OK) {
+        free_hook_strings(r, obj, snap);
         rc = repo_reload(r, obj, obj);
+    }
     return rc;
 }
 
 static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_t nmatch,
-                         bool upsert, bool *created)
+                         bool upsert, bool *created, void **snap)
 {
     upsert_plan p;
     if (!match || nmatch == 0)
@@ -476,8 +523,9 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
         if ((rc = find_match(r, &p, obj, row)) < 0)
             break;
         if (rc == 1) {
-            rc = upsert ? update_from(r, &p, NULL, 0, obj, row, NULL) : ATH_OK;
+            rc = upsert ? update_from(r, &p, NULL, 0, obj, row, NULL, snap) : ATH_OK;
             if (!upsert) { /* obj becomes the stored row */
+                free_hook_strings(r, obj, snap);
                 memcpy(obj, row, r->m->model->struct_size);
                 memset(row, 0, r->m->model->struct_size);
             }
@@ -498,6 +546,7 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
         if ((rc = ath_session_release(r->session, sp)) != ATH_OK)
             break;
         *created = true;
+        free_hook_strings(r, obj, snap);
         rc = repo_reload(r, obj, obj);
         break;
     }
@@ -511,7 +560,10 @@ int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fiel
     bool made = false;
     if (!obj)
         return ath_fail(ATH_EINVAL, "get_or_upsert: no object given");
-    int rc = get_or_upsert(r, obj, match_fields, nmatch, upsert, &made);
+    void **snap = snapshot_strings(r, obj);
+    int rc = snap ? get_or_upsert(r, obj, match_fields, nmatch, upsert, &made, snap)
+                  : ath_fail(ATH_ENOMEM, "get_or_upsert");
+    ath_free(snap);
     if (created)
         *created = made;
     return repo_finish(r, rc, true);
@@ -527,8 +579,10 @@ int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fie
     int rc = plan_upsert(r, match_fields, nmatch, false, &p);
     const ath_col **cols = NULL;
     void *row = NULL;
+    void **snap = NULL;
     if (rc == ATH_OK && (!(cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols)) ||
-                         !(row = ath_calloc(1, r->m->model->struct_size))))
+                         !(row = ath_calloc(1, r->m->model->struct_size)) ||
+                         !(snap = snapshot_strings(r, obj))))
         rc = ath_fail(ATH_ENOMEM, "get_and_update");
     if (rc == ATH_OK && fields)
         rc = repo_columns(r, fields, nfields, true, "get_and_update", cols);
@@ -537,10 +591,11 @@ int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fie
         if (rc == 0)
             rc = ath_fail(ATH_ENOTFOUND, "no %s row has those match values", r->m->model->table);
         else if (rc == 1)
-            rc = update_from(r, &p, fields ? cols : NULL, nfields, obj, row, &changed);
+            rc = update_from(r, &p, fields ? cols : NULL, nfields, obj, row, &changed, snap);
     }
     ath_free(cols);
     ath_free(row);
+    ath_free(snap);
     if (updated)
         *updated = changed;
     return repo_finish(r, rc, true);

@@ -248,6 +248,10 @@ int repo_columns(ath_repo *r, const char *const *names, size_t n, bool no_keys, 
         if (no_keys && out[i]->pk)
             return ath_fail(ATH_EINVAL, "%s: %s is a primary key column of %s and cannot be set",
                             what, names[i], r->m->model->table);
+        if (no_keys && (out[i]->flags & ATH_IMMUTABLE))
+            return ath_fail(ATH_EINVAL,
+                            "%s: %s.%s is written on insert only (immutable) and cannot be set",
+                            what, r->m->model->table, names[i]);
     }
     return ATH_OK;
 }

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "engine.h"
 #include "error.h"
+#include "mixins.h"
 #include "session.h"
 #include "sqlgen.h"
 
@@ -87,8 +88,10 @@ static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bo
     const ath_dialect *d = ath_engine_driver(e)->dialect;
     for (size_t k = 0; rc == ATH_OK && k < n; k++) {
         ath_buf_adds(out, k ? ";\n" : "");
-        if (create)
+        if (create) {
             ath_sql_create_table(out, d, order[k]);
+            mixins_extra_ddl(order[k], e, out);
+        }
         else
             ath_sql_drop_table(out, d, order[n - 1 - k]);
     }

@@ -106,9 +106,19 @@ static const char *source_column(const ath_mixin_ctx *ctx)
     return c && c->source ? c->source : "name";
 }
 
-/* Whether a row (deleted ones included: the constraint sees them) already has this slug. */
+/* Whether a row (deleted ones included: the constraint sees them), or an object earlier in the
+ * same add_many, already has this slug. */
 static int taken(const ath_mixin_ctx *ctx, const char *slug, bool *out)
 {
+    size_t size = ctx->model->struct_size;
+    for (size_t i = 0; ctx->batch && i < ctx->index; i++) {
+        ath_value v = ath_mixin_get(ctx, (const char *)ctx->batch + i * size, 0);
+        if (v.type != ATH_T_NULL && v.u.s.len == strlen(slug) &&
+            memcmp(v.u.s.ptr, slug, v.u.s.len) == 0) {
+            *out = true;
+            return ATH_OK;
+        }
+    }
     return ath_repo_exists(ctx->repo, out,
                            ATH_FILTERS(ath_where(ath_mixin_column(ctx, 0), ATH_EQ, ath_v_text(slug)),
                                        ath_options(ATH_OPT_INCLUDE_DELETED)));

@@ -274,7 +274,10 @@ static void own_row_cannot_change_tenant(const tn_style *st)
     ASSERT_RC(ath_repo_update(r, o), ATH_OK);
     drop_stamp(st, o, "globex");
     TENANT(o) = "globex";
-    ASSERT_RC(ath_repo_update_fields(r, o, ATH_NAMES("tenant_id", "title")), ATH_OK);
+    /* naming the insert-only column outright is refused before anything is sent */
+    ASSERT_RC(ath_repo_update_fields(r, o, ATH_NAMES("tenant_id", "title")), ATH_EINVAL);
+    ASSERT_ERR_HAS("tenant_id is written on insert only");
+    CU_ASSERT_FALSE(ath_session_failed(a));
     drop_stamp(st, o, "globex");
     ath_model_free_fields(st->model, o);
     ASSERT_RC(ath_session_commit(a), ATH_OK);

@@ -10,7 +10,8 @@
  *     #define POST_MIXINS(M) M(AUDIT) M(SOFT_DELETE)
  *     ATH_MODEL_WITH(Post, "post", POST_FIELDS, POST_MIXINS);
  *
- * (each mixin NAME provides ATH_MIXIN_FIELDS_NAME(F) and ATH_MIXIN_OBJECT_NAME). A plain struct
+ * (each mixin NAME provides ATH_MIXIN_FIELDS_NAME(F) and ATH_MIXIN_OBJECT_NAME; an entry may
+ * carry the attachment's configuration: M(SLUG, &post_slug_config)). A plain struct
  * attaches each mixin explicitly and binds every role to one of its members:
  *
  *     static const ath_mixin_use post_mixins[] = {
@@ -59,6 +60,10 @@ typedef struct ath_mixin_ctx {
     ath_session *session;
     struct ath_repo *repo;   /**< the repository running the operation */
     const void *ath_internal_; /**< where the roles live; used by the accessors below */
+    const void *batch; /**< before_insert in add_many/upsert_many: all the objects (model-sized
+                            structs), so a hook can see the ones before obj; else NULL */
+    size_t nbatch;     /**< number of objects in batch */
+    size_t index;      /**< obj's position in batch (hooks already ran for 0..index-1) */
 } ath_mixin_ctx;
 
 /** The value of role `role` (its index in mixin->roles) in obj. */
@@ -166,10 +171,13 @@ typedef struct ath_mixin_use {
 /** `.mixins`/`.nmixins` initialisers for ATH_MODEL_OF from an array of ath_mixin_use. */
 #define ATH_MIXINS(array) .mixins = (array), .nmixins = sizeof(array) / sizeof((array)[0])
 
-/* Macro-declared models with mixins: M(NAME) entries expand through these. */
-#define ATH__MX_MEMBERS(name) ATH_MIXIN_FIELDS_##name(ATH__MEMBER)
-#define ATH__MX_DESCRIBE(name) ATH_MIXIN_FIELDS_##name(ATH__DESCRIBE)
-#define ATH__MX_USE(name) {.mixin = &ATH_MIXIN_OBJECT_##name},
+/* Macro-declared models with mixins: M(NAME) or M(NAME, &config) entries expand through these. */
+#define ATH__MX_MEMBERS(...) ATH__MX_MEMBERS_I(__VA_ARGS__, NULL)
+#define ATH__MX_MEMBERS_I(name, ...) ATH_MIXIN_FIELDS_##name(ATH__MEMBER)
+#define ATH__MX_DESCRIBE(...) ATH__MX_DESCRIBE_I(__VA_ARGS__, NULL)
+#define ATH__MX_DESCRIBE_I(name, ...) ATH_MIXIN_FIELDS_##name(ATH__DESCRIBE)
+#define ATH__MX_USE(...) ATH__MX_USE_I(__VA_ARGS__, NULL, NULL)
+#define ATH__MX_USE_I(name, cfg, ...) {.mixin = &ATH_MIXIN_OBJECT_##name, .config = (cfg)},
 
 /** Struct, descriptor and mixin list for a model used in one file. */
 #define ATH_MODEL_WITH(T, tbl, FIELDS, MIXINS)                                                     \

@@ -89,6 +89,8 @@ ATH_API extern const ath_mixin ath_version;
  * ath_unique_get_or_create. It has no columns of its own.
  */
 ATH_API extern const ath_mixin ath_unique;
+#define ATH_MIXIN_FIELDS_UNIQUE(F)
+#define ATH_MIXIN_OBJECT_UNIQUE ath_unique
 typedef struct ath_unique_config {
     /** Fills up to `max` filters that find obj's existing row; returns how many (< 0: error). */
     int (*key)(const void *obj, ath_filter *out, size_t max);
