@@ -11,8 +11,9 @@ static const backend backends[] = {
     {"sqlite", true, "sqlite-memory", false, true, true, false},
     {"sqlite", false, "sqlite-file", true, true, true, false},
     {"postgresql", false, "postgresql", true, true, true, true},
-    /* MariaDB 10.5+ has INSERT … RETURNING, MySQL none: the driver decides per connection. */
-    {"mysql", false, "mysql", true, false, false, true},
+    /* MariaDB 10.5+ has INSERT … RETURNING, MySQL none: the driver decides per connection.
+     * MariaDB stores -0 in a DOUBLE column as +0 (10.11: atan2(x, -1) gives +pi afterwards). */
+    {"mysql", false, "mysql", true, false, false, false},
 };
 
 /* The URL's dialect: the scheme before "+driver" or "://", with the loader's aliases. */

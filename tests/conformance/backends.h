@@ -21,8 +21,8 @@ typedef struct backend {
     bool transactional_ddl; /**< DDL can be rolled back (MySQL commits it implicitly) */
     bool returning;         /**< INSERT … RETURNING exists (MySQL none; MariaDB 10.5+) */
     /**
-     * A double column gives back -0.0 with its sign. SQLite does not: a REAL value without a
-     * fractional part is stored as an integer, so -0.0 comes back as 0.0.
+     * A double column gives back -0.0 with its sign. SQLite does not (a REAL value without a
+     * fractional part is stored as an integer), nor does MariaDB (a DOUBLE column stores +0).
      */
     bool keeps_negative_zero;
 } backend;

@@ -1,9 +1,13 @@
 /* The conformance harness: targets, suite setup, tracked fixtures, raw reads, assertions. */
 #include "conf.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <CUnit/TestRun.h>
 
 #include "urls.h"
 
@@ -15,6 +19,8 @@
 conf_target *conf;
 static conf_target targets[MAX_TARGETS];
 static size_t ntargets;
+
+static void watchdog_arm(void);
 
 /* --- suite setup ---------------------------------------------------------------------------- */
 
@@ -40,6 +46,7 @@ int conf_recreate_schema(void)
 static int suite_init(size_t i)
 {
     ath_engine_options opts;
+    watchdog_arm();
     conf = &targets[i];
     backend_prepare_url(conf->url);
     ath_engine_options_init(&opts);
@@ -132,6 +139,43 @@ void conf_register(const conf_group *groups, size_t ngroups)
     }
 }
 
+/* --- watchdog: a test stuck in a driver call fails the run, naming the test ------------------ */
+
+static void put(const char *text)
+{
+    if (text && write(STDERR_FILENO, text, strlen(text)) < 0)
+        return;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    CU_pTest test = CU_get_current_test();
+    CU_pSuite suite = CU_get_current_suite();
+    put("\nconformance: TIMEOUT: ");
+    put(suite ? suite->pName : "?");
+    put(" / ");
+    put(test ? test->pName : "(suite setup)");
+    put(" did not finish in ATHANOR_TEST_TIMEOUT seconds (default 300); stopping the run\n");
+    _exit(3);
+}
+
+/* (Re)starts the per-test alarm. */
+static void watchdog_arm(void)
+{
+    static bool installed;
+    if (!installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_alarm;
+        sigaction(SIGALRM, &sa, NULL);
+        installed = true;
+    }
+    const char *env = getenv("ATHANOR_TEST_TIMEOUT");
+    long seconds = env && *env ? strtol(env, NULL, 10) : 300;
+    alarm(seconds > 0 ? (unsigned)seconds : 0);
+}
+
 /* --- tracked fixtures ----------------------------------------------------------------------- */
 
 static ath_session *sessions[MAX_SESSIONS];
@@ -158,6 +202,7 @@ static int clear_tables(void)
 
 ath_session *conf_begin(void)
 {
+    watchdog_arm();
     conf_end();
     CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
     if (clear_tables() != ATH_OK) {

@@ -98,6 +98,22 @@ static void test_failed_transaction_writes_nothing(void)
     conf_end();
 }
 
+static void test_same_insert_works_again_after_it_failed(void)
+{
+    /* the repository reuses its prepared INSERT: a failed run must leave it usable */
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    committed_team(s, teams);
+    Team dup = {0, "Avengers", NULL};
+    ASSERT_RC(ath_repo_add(teams, &dup), ATH_EDUPLICATE);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    Team other = {0, "Justice League", NULL};
+    ASSERT_RC(ath_repo_add(teams, &other), ATH_OK);
+    CU_ASSERT(other.id > 0);
+    ASSERT_I64(sql_count(s, "team"), 2);
+    conf_end();
+}
+
 static void test_foreign_key_violation_is_eforeignkey(void)
 {
     ath_session *s = conf_begin();
@@ -378,6 +394,8 @@ static void test_default_messages_are_kept_when_not_replaced(void)
 }
 
 const test_case errors_tests[] = {
+    /* first: a statement left broken by a failure would otherwise hang a later test */
+    {"test_same_insert_works_again_after_it_failed", test_same_insert_works_again_after_it_failed},
     {"test_duplicate_is_eduplicate_naming_constraint",
      test_duplicate_is_eduplicate_naming_constraint},
     {"test_duplicate_primary_key_is_eduplicate", test_duplicate_primary_key_is_eduplicate},
