@@ -80,10 +80,13 @@ typedef struct Task {
 } Task;
 extern const ath_model Task_model;
 
-/* event: a timestamp for before/after filters and a bucket with ties for keyset pagination. */
+/*
+ * event: a timestamp for before/after filters and a bucket with ties for keyset pagination;
+ * title is insert-only (ATH_IMMUTABLE): update and upsert leave it alone.
+ */
 #define EVENT_FIELDS(F)                                                                            \
     F(id, i64, .flags = ATH_PK | ATH_AUTOINC)                                                      \
-    F(title, text)                                                                                 \
+    F(title, text, .flags = ATH_IMMUTABLE)                                                         \
     F(happened, timestamp)                                                                         \
     F(bucket, i32)                                                                                 \
     F(note, opt_text)

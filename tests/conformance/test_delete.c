@@ -272,11 +272,42 @@ static void test_delete_where_without_filters_deletes_every_row(void)
     conf_end();
 }
 
+static void test_delete_object_deletes_its_row(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "Spider-Boy", "Pedro Parqueador", 16, 0);
+    int64_t b = add_hero(heroes, "Rusty-Man", "Tommy Sharp", 48, 0);
+    Hero h = {a, "whatever the object says", "x", {0, false}, {0, false}};
+    ASSERT_RC(ath_repo_delete_object(heroes, &h), ATH_OK);
+    ASSERT_I64(sql_count(s, "hero"), 1);
+    ASSERT_HERO(s, b, "Rusty-Man|Tommy Sharp|48|-");
+    ASSERT_RC(ath_repo_delete_object(heroes, &h), ATH_ENOTFOUND);
+    CU_ASSERT_FALSE(ath_session_failed(s));
+    conf_end();
+}
+
+static void test_delete_object_with_composite_key(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *m = conf_repo(s, &Membership_model);
+    Membership rows[2] = {{1, 2, "lead"}, {1, 3, "member"}};
+    ASSERT_RC(ath_repo_add_many(m, rows, 2), ATH_OK);
+    ASSERT_RC(ath_repo_delete_object(m, &rows[1]), ATH_OK);
+    char *left = sql_text(s, "SELECT role FROM membership", NULL, 0);
+    ASSERT_STR(left, "lead");
+    free(left);
+    ASSERT_I64(sql_count(s, "membership"), 1);
+    conf_end();
+}
+
 const test_case delete_tests[] = {
     {"test_delete_reads_deleted_row_back", test_delete_reads_deleted_row_back},
     {"test_delete_without_out_object", test_delete_without_out_object},
     {"test_delete_missing_key_is_enotfound", test_delete_missing_key_is_enotfound},
     {"test_delete_by_composite_key", test_delete_by_composite_key},
+    {"test_delete_object_deletes_its_row", test_delete_object_deletes_its_row},
+    {"test_delete_object_with_composite_key", test_delete_object_with_composite_key},
     {"test_delete_team_sets_hero_team_to_null", test_delete_team_sets_hero_team_to_null},
     {"test_delete_team_cascades_to_tasks", test_delete_team_cascades_to_tasks},
     {"test_delete_many_counts_deleted_rows", test_delete_many_counts_deleted_rows},

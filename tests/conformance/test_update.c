@@ -221,6 +221,142 @@ static void test_update_is_visible_through_get(void)
     conf_end();
 }
 
+/* --- update_where --------------------------------------------------------------------------- */
+
+static void test_update_where_sets_fields_on_matching_rows(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static const char *const fields[] = {"age", "secret_name"};
+    const ath_value values[] = {ath_v_i32(99), ath_v_text("Retired")};
+    int64_t updated = -1;
+    ASSERT_RC(ath_repo_update_where(heroes, &updated, fields, values, 2,
+                                    ATH_FILTERS(ath_where("age", ATH_GE, ath_v_i32(48)))),
+              ATH_OK);
+    ASSERT_I64(updated, 3);
+    ath_value retired = ath_v_text("Retired"), age = ath_v_i32(99);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE secret_name = ?", &retired, 1), 3);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE age = ?", &age, 1), 3);
+    ath_value name = ath_v_text("Spider-Boy");
+    ASSERT_I64(sql_i64(s, "SELECT age FROM hero WHERE name = ?", &name, 1), 16);
+    conf_end();
+}
+
+static void test_update_where_can_set_null(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static const char *const fields[] = {"team_id"};
+    const ath_value values[] = {ath_v_null()};
+    int64_t updated = -1;
+    ASSERT_RC(
+        ath_repo_update_where(heroes, &updated, fields, values, 1,
+                              ATH_FILTERS(ath_where("name", ATH_EQ, ath_v_text("Tarantula")))),
+        ATH_OK);
+    ASSERT_I64(updated, 1);
+    ath_value name = ath_v_text("Tarantula");
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE name = ? AND team_id IS NULL", &name, 1),
+               1);
+    conf_end();
+}
+
+static void test_update_where_without_match_updates_nothing(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static const char *const fields[] = {"age"};
+    const ath_value values[] = {ath_v_i32(1)};
+    int64_t updated = -1;
+    ASSERT_RC(ath_repo_update_where(heroes, &updated, fields, values, 1,
+                                    ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(1000)))),
+              ATH_OK);
+    ASSERT_I64(updated, 0);
+    ath_value one = ath_v_i32(1);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE age = ?", &one, 1), 0);
+    conf_end();
+}
+
+static void test_update_where_unknown_field_is_einval_naming_it(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static const char *const fields[] = {"power_level"};
+    const ath_value values[] = {ath_v_i32(9001)};
+    ASSERT_RC(ath_repo_update_where(heroes, NULL, fields, values, 1, ATH_NO_FILTERS), ATH_EINVAL);
+    ASSERT_ERR_HAS("power_level");
+    CU_ASSERT_FALSE(ath_session_failed(s));
+    conf_end();
+}
+
+static void test_update_where_unknown_filter_column_changes_nothing(void)
+{
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static const char *const fields[] = {"age"};
+    const ath_value values[] = {ath_v_i32(1)};
+    ASSERT_RC(ath_repo_update_where(heroes, NULL, fields, values, 1,
+                                    ATH_FILTERS(ath_where("agge", ATH_GT, ath_v_i32(0)))),
+              ATH_EINVAL);
+    ASSERT_ERR_HAS("agge");
+    ath_value one = ath_v_i32(1);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE age = ?", &one, 1), 0);
+    conf_end();
+}
+
+/* --- insert-only (ATH_IMMUTABLE) columns: event.title ------------------------------------- */
+
+static int64_t add_event(ath_session *s, const char *title, int bucket)
+{
+    Event e = {0, (char *)title, 1700000000000000LL, bucket, NULL};
+    ASSERT_RC(ath_repo_add(conf_repo(s, &Event_model), &e), ATH_OK);
+    return e.id;
+}
+
+static void test_update_leaves_immutable_column_alone(void)
+{
+    ath_session *s = conf_begin();
+    int64_t id = add_event(s, "launch", 1);
+    Event e = {id, "renamed", 1700000000000000LL, 2, NULL};
+    ASSERT_RC(ath_repo_update(conf_repo(s, &Event_model), &e), ATH_OK);
+    ath_value k = ath_v_i64(id);
+    char *title = sql_text(s, "SELECT title FROM event WHERE id = ?", &k, 1);
+    ASSERT_STR(title, "launch");
+    free(title);
+    ASSERT_I64(sql_i64(s, "SELECT bucket FROM event WHERE id = ?", &k, 1), 2);
+    conf_end();
+}
+
+static void test_update_fields_refuses_immutable_column(void)
+{
+    ath_session *s = conf_begin();
+    int64_t id = add_event(s, "launch", 1);
+    Event e = {id, "renamed", 1700000000000000LL, 2, NULL};
+    ASSERT_RC(ath_repo_update_fields(conf_repo(s, &Event_model), &e, ATH_NAMES("title")),
+              ATH_EINVAL);
+    ASSERT_ERR_HAS("title");
+    conf_end();
+}
+
+static void test_upsert_update_path_leaves_immutable_column_alone(void)
+{
+    ath_session *s = conf_begin();
+    int64_t id = add_event(s, "launch", 1);
+    Event e = {id, "renamed", 1700000000000000LL, 3, NULL}, before = e;
+    ASSERT_RC(ath_repo_upsert(conf_repo(s, &Event_model), &e, NULL, 0), ATH_OK);
+    free_new_strings(&Event_model, &e, &before);
+    ath_value k = ath_v_i64(id);
+    char *title = sql_text(s, "SELECT title FROM event WHERE id = ?", &k, 1);
+    ASSERT_STR(title, "launch");
+    free(title);
+    ASSERT_I64(sql_i64(s, "SELECT bucket FROM event WHERE id = ?", &k, 1), 3);
+    conf_end();
+}
+
 const test_case update_tests[] = {
     {"test_update_writes_every_column", test_update_writes_every_column},
     {"test_update_sets_unset_optionals_to_null", test_update_sets_unset_optionals_to_null},
@@ -242,5 +378,18 @@ const test_case update_tests[] = {
      test_update_many_with_missing_key_is_enotfound},
     {"test_update_many_of_zero_objects_is_ok", test_update_many_of_zero_objects_is_ok},
     {"test_update_is_visible_through_get", test_update_is_visible_through_get},
+    {"test_update_where_sets_fields_on_matching_rows",
+     test_update_where_sets_fields_on_matching_rows},
+    {"test_update_where_can_set_null", test_update_where_can_set_null},
+    {"test_update_where_without_match_updates_nothing",
+     test_update_where_without_match_updates_nothing},
+    {"test_update_where_unknown_field_is_einval_naming_it",
+     test_update_where_unknown_field_is_einval_naming_it},
+    {"test_update_where_unknown_filter_column_changes_nothing",
+     test_update_where_unknown_filter_column_changes_nothing},
+    {"test_update_leaves_immutable_column_alone", test_update_leaves_immutable_column_alone},
+    {"test_update_fields_refuses_immutable_column", test_update_fields_refuses_immutable_column},
+    {"test_upsert_update_path_leaves_immutable_column_alone",
+     test_upsert_update_path_leaves_immutable_column_alone},
     {NULL, NULL},
 };
