@@ -18,5 +18,6 @@ int main(int argc, char **argv)
     register_session_suites();
     register_sqlite_suite();
     register_utf8_suite();
+    register_regressions_suite();
     return test_run(argc, argv);
 }

@@ -12,5 +12,6 @@ void register_pool_suite(void);
 void register_session_suites(void);
 void register_sqlite_suite(void);
 void register_utf8_suite(void);
+void register_regressions_suite(void);
 
 #endif
