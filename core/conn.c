@@ -224,6 +224,10 @@ int ath_stmt_execute(ath_stmt *st, const ath_value *params, size_t nparams)
     if (nparams != st->nparams)
         return ath_fail(ATH_EINVAL, "the statement has %zu placeholders but %zu values were given",
                         st->nparams, nparams);
+    for (size_t i = 0; i < nparams; i++)
+        if ((unsigned)params[i].type >= ATH_T__COUNT)
+            return ath_fail(ATH_EINVAL, "parameter %zu has no known type (%d)", i + 1,
+                            (int)params[i].type);
     bool echo = ath_engine_echo(conn->engine);
     double start = echo ? ath_monotonic() : 0;
     int rc = conn->driver->execute(st->d, params, nparams);

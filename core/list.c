@@ -1,6 +1,7 @@
 /* Lists of rows: a growable array of structs plus an arena for their strings. */
 #include "list.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -70,13 +71,30 @@ void ath_list_free(ath_list *l)
     ath_free(l);
 }
 
+int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, ath_value *out)
+{
+    if (want != ATH_T_I32)
+        return drv->column(d, i, want, out);
+    /* read 32-bit integers wide, so a value that does not fit is refused instead of cut */
+    int rc = drv->column(d, i, ATH_T_I64, out);
+    if (rc != ATH_OK || out->type == ATH_T_NULL)
+        return rc;
+    if (out->u.i64 < INT32_MIN || out->u.i64 > INT32_MAX)
+        return ath_fail(ATH_EINVAL, "column %s holds %lld, which does not fit a 32-bit integer",
+                        drv->column_name(d, i), (long long)out->u.i64);
+    int32_t v = (int32_t)out->u.i64;
+    out->type = ATH_T_I32;
+    out->u.i32 = v;
+    return ATH_OK;
+}
+
 int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena)
 {
     const ath_driver *drv = st->conn->driver;
     for (size_t i = 0; i < m->ncols; i++) {
         const ath_col *c = &m->cols[i];
         ath_value v;
-        int rc = drv->column(st->d, first + (int)i, c->type, &v);
+        int rc = ath_read_column(drv, st->d, first + (int)i, c->type, &v);
         if (rc != ATH_OK)
             return rc;
         if ((rc = ath_col_set(c, obj, &v, arena)) != ATH_OK)

@@ -29,4 +29,7 @@ void ath_list_pop(ath_list *list);
  */
 int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena);
 
+/** Reads column i as `want`; a 32-bit read is range-checked (ATH_EINVAL when it does not fit). */
+int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, ath_value *out);
+
 #endif

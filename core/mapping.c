@@ -156,6 +156,10 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
         !(scalar(f->type) && scalar(f->default_value.type)) &&
         !(textual(f->type) && textual(f->default_value.type)))
         return field_fail(m, f, "default_value does not fit the column type");
+    if (f->default_value.type != ATH_T_NULL && scalar(f->type) && !opt)
+        return field_fail(m, f,
+                          "a client default needs a kind that can be unset (opt_*): a plain "
+                          "scalar member always holds a value");
     c->field = f;
     c->name = ath_field_column(f);
     c->size = f->size;
@@ -596,7 +600,11 @@ int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *aren
     }
     switch (c->type) {
     case ATH_T_I32: {
-        int32_t x = null ? 0 : (int32_t)as_i64(v);
+        int64_t wide = null ? 0 : as_i64(v);
+        if (wide < INT32_MIN || wide > INT32_MAX)
+            return ath_fail(ATH_EINVAL, "column %s: %lld does not fit a 32-bit integer", c->name,
+                            (long long)wide);
+        int32_t x = (int32_t)wide;
         memcpy(p, &x, sizeof x);
         return ATH_OK;
     }

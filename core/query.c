@@ -38,6 +38,9 @@ void ath_query_free(ath_query *q)
 
 int ath_query_param(ath_query *q, ath_value v)
 {
+    if ((unsigned)v.type >= ATH_T__COUNT)
+        return ath_fail(ATH_EINVAL, "a filter value for table %s has no known type (%d)",
+                        q->m->model->table, (int)v.type);
     if (v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC) {
         char what[160];
         snprintf(what, sizeof what, "a filter value for table %s", q->m->model->table);
@@ -265,6 +268,9 @@ static int search_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char
     while (*p) {
         size_t len = strcspn(p, ",");
         char name[128];
+        if (len >= sizeof name)
+            return ath_fail(ATH_EINVAL, "unknown column '%.40s…' in a search filter for model %s",
+                            p, m->model->name);
         snprintf(name, sizeof name, "%.*s", (int)len, p);
         /* allow "a, b" as well as "a,b" */
         char *start = name;
@@ -307,6 +313,8 @@ static int group_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
                      const ath_filter *children, size_t n, const char *joiner, const char *empty)
 {
     size_t used = 0;
+    if (n && !children)
+        return ath_fail(ATH_EINVAL, "a filter group says %zu children but gives none", n);
     ath_buf_addc(b, '(');
     for (size_t i = 0; i < n; i++) {
         if (children[i].kind == ATH_FILTER_OPTIONS)

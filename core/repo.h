@@ -94,6 +94,9 @@ int repo_read_back(ath_repo *r, uint64_t mask, void *obj);
 int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
                      int64_t *ids);
 
+/** Checks every object against the text policy before a multi-object write sends anything. */
+int repo_check_objects(ath_repo *r, const void *objs, size_t n);
+
 /** add without auto_commit and custom messages (for composite operations). */
 int repo_add(ath_repo *r, void *obj);
 

@@ -324,7 +324,9 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
     if (n == 0)
         return ATH_OK;
     ath_conn *conn;
-    int rc = repo_conn(r, true, &conn);
+    int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
+    if (rc == ATH_OK)
+        rc = repo_conn(r, true, &conn);
     int64_t *ids = NULL;
     size_t size = r->m->model->struct_size;
     char *base = objs;

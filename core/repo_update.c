@@ -210,7 +210,7 @@ int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
 {
     if (n && !objs)
         return ath_fail(ATH_EINVAL, "update_many: %zu objects but the array is NULL", n);
-    int rc = ATH_OK;
+    int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
     for (size_t i = 0; rc == ATH_OK && i < n; i++)
         rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
     return repo_finish(r, rc, true);

@@ -323,6 +323,8 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
     ath_conn *conn;
     size_t size = r->m->model->struct_size;
     int rc = plan_upsert(r, match, nmatch, true, &p);
+    if (rc == ATH_OK)
+        rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
     if (rc == ATH_OK && (mixins_scoped(r) || mixins_guarded(r))) {
         /* scopes and guards cannot ride on ON CONFLICT everywhere: look, then write */
         const char *names[MATCH_MAX];

@@ -256,6 +256,21 @@ int repo_columns(ath_repo *r, const char *const *names, size_t n, bool no_keys, 
     return ATH_OK;
 }
 
+int repo_check_objects(ath_repo *r, const void *objs, size_t n)
+{
+    size_t size = r->m->model->struct_size;
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < r->m->ncols; c++) {
+            ath_value v;
+            int rc = ath_col_checked(r->m, &r->m->cols[c], (const char *)objs + i * size, &v);
+            if (rc != ATH_OK) {
+                ath_error_set_message("object %zu of %zu: %s", i + 1, n, ath_error_last()->message);
+                return rc;
+            }
+        }
+    return ATH_OK;
+}
+
 int repo_fetch_one(ath_repo *r, ath_stmt *st, void *obj)
 {
     int rc = ath_session_step(r->session, st);
@@ -482,12 +497,20 @@ int ath_repo_count(ath_repo *r, int64_t *out, const ath_filter *filters, size_t 
 int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const ath_filter *filters,
                             size_t nfilters)
 {
+    ath_query q;
     *out = NULL;
     *total = 0;
-    int rc = count_rows(r, filters, nfilters, total);
-    if (rc != ATH_OK)
-        return repo_finish(r, rc, false);
-    return ath_repo_list(r, out, filters, nfilters);
+    repo_query_init(r, &q);
+    /* every filter is checked (the list's, order and cursor included) before anything runs */
+    int rc = ath_query_compile(&q, filters, nfilters, "list_and_count", true);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
+    if (rc == ATH_OK)
+        rc = count_rows(r, filters, nfilters, total);
+    if (rc == ATH_OK)
+        rc = list_rows(r, &q, out);
+    ath_query_free(&q);
+    return repo_finish(r, rc, false);
 }
 
 int ath_repo_exists(ath_repo *r, bool *out, const ath_filter *filters, size_t nfilters)

@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "engine.h"
 #include "error.h"
+#include "list.h"
 #include "sqltext.h"
 #include "utf8.h"
 
@@ -402,7 +403,7 @@ int ath_result_get(ath_result *r, int i, ath_type type, ath_value *out)
     if (i < 0 || i >= ath_result_column_count(r))
         return ath_fail(ATH_EINVAL, "column %d is out of range (%d columns)", i,
                         ath_result_column_count(r));
-    return r->stmt->conn->driver->column(r->stmt->d, i, type, out);
+    return ath_read_column(r->stmt->conn->driver, r->stmt->d, i, type, out);
 }
 
 int64_t ath_result_i64(ath_result *r, int i)

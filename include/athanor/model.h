@@ -81,7 +81,9 @@ typedef struct ath_field {
     unsigned flags;             /**< ATH_PK, ATH_AUTOINC, ATH_NULLABLE, ATH_UNIQUE, ATH_INDEX */
     int max_length;             /**< > 0: VARCHAR(n) for text */
     const char *server_default; /**< SQL expression for DEFAULT, e.g. "CURRENT_TIMESTAMP" */
-    ath_value default_value;    /**< client-side default, used on insert when the member is unset */
+    ath_value default_value;    /**< client-side default, bound on insert when the member is unset
+                                     (so only for opt_* and pointer kinds); scalars are written
+                                     back into the object, strings are not */
     const char *references;     /**< foreign key target, "table.column" */
     ath_fk_action on_delete;    /**< foreign key action */
     const char *check;          /**< CHECK constraint expression (SQL), named ck_<table>_<col> */

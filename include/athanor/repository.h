@@ -106,8 +106,11 @@ ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
 
 /**
  * Inserts `obj`, or updates the row that has the same `match_fields` values (the primary key
- * when match_fields is NULL), in one statement (ON CONFLICT / ON DUPLICATE KEY), and reads the
- * stored row back into obj. The match fields must carry a unique constraint or be the key.
+ * when match_fields is NULL), in one statement (ON CONFLICT / ON DUPLICATE KEY). The stored
+ * key (and, for one object, server defaults the row got) are written back into obj; its other
+ * members are left as they were. Unset columns with a server default are left alone by the
+ * update branch; insert-only columns too. The match fields must be the primary key or one
+ * unique column: anything else is ATH_EINVAL naming the field.
  */
 ATH_API int ath_repo_upsert(ath_repo *repo, void *obj, const char *const *match_fields,
                             size_t nmatch);
@@ -127,8 +130,9 @@ ATH_API int ath_repo_get_or_upsert(ath_repo *repo, void *obj, const char *const 
 
 /**
  * Finds the row whose match_fields equal obj's (ATH_ENOTFOUND when none) and sets `fields`
- * (all other columns when NULL) from obj when they differ; *updated says whether it wrote.
- * obj ends up holding the stored row.
+ * (all other non-key, non-mixin, non-insert-only columns when NULL) from obj when they differ;
+ * *updated says whether it wrote. obj ends up holding the stored row; its string members are
+ * replaced (not freed) by strings obj then owns (free them with ath_model_free_fields).
  */
 ATH_API int ath_repo_get_and_update(ath_repo *repo, void *obj, const char *const *match_fields,
                                     size_t nmatch, const char *const *fields, size_t nfields,
@@ -136,7 +140,8 @@ ATH_API int ath_repo_get_and_update(ath_repo *repo, void *obj, const char *const
 
 /**
  * Deletes the row with primary key `key` (nkey values, in key-field order). When `deleted` is
- * not NULL the row is read into it first. ATH_ENOTFOUND when there is no such row.
+ * not NULL the row is read into it first (its strings are then owned by `deleted`: free them
+ * with ath_model_free_fields). ATH_ENOTFOUND when there is no such row.
  */
 ATH_API int ath_repo_delete(ath_repo *repo, const ath_value *key, size_t nkey, void *deleted);
 
@@ -192,8 +197,9 @@ ATH_API void *ath_list_items(const ath_list *list);
 /** Object i, or NULL when out of range. */
 ATH_API void *ath_list_at(const ath_list *list, size_t i);
 /**
- * The keyset cursor after the last object (for ath_after()), or NULL when this page was the
- * last (fewer rows than the limit) or the list had no limit. Owned by the list.
+ * The keyset cursor after the last object (for ath_after()), or NULL when this page held fewer
+ * rows than the limit, the list had no limit, or an ordering value was NULL. A full last page
+ * still gives a cursor; the page after it is empty and has none. Owned by the list.
  */
 ATH_API const char *ath_list_cursor(const ath_list *list);
 /** Frees the list, its objects and their strings; NULL is a no-op. */
