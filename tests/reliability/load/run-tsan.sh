@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The load suites under ThreadSanitizer: configures and builds a tree of its own (build/tsan, or
+# ATHANOR_TSAN_BUILD) with -fsanitize=thread on the core, the drivers and the test, then runs
+# athanor_load_tests against ATHANOR_TEST_URLS (arguments are passed on: suite names).
+# A data race, a lock-order inversion or a leaked thread fails the run (exit status 66).
+#
+#   tests/reliability/load/run-tsan.sh                    # build, then every load suite
+#   tests/reliability/load/run-tsan.sh load@postgresql    # one suite
+#   ATHANOR_TSAN_BUILD_ONLY=1 tests/reliability/load/run-tsan.sh
+#
+# TSan slows the run down (about 2x here, waiting on the servers dominates), so the default is
+# 1500 transactions per thread
+# (ATHANOR_LOAD_TRANSACTIONS overrides it).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+B=${ATHANOR_TSAN_BUILD:-$ROOT/build/tsan}
+mkdir -p "$B"
+TSAN="-fsanitize=thread"
+if ! cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATHANOR_WERROR=ON \
+    -DCMAKE_C_FLAGS="$TSAN -fno-omit-frame-pointer" \
+    -DCMAKE_EXE_LINKER_FLAGS="$TSAN" -DCMAKE_SHARED_LINKER_FLAGS="$TSAN" \
+    -DCMAKE_MODULE_LINKER_FLAGS="$TSAN" \
+    -DATHANOR_BUILD_EXAMPLES=OFF -DATHANOR_BUILD_BENCH=OFF >"$B/configure.log" 2>&1; then
+    cat "$B/configure.log" >&2
+    exit 1
+fi
+if ! cmake --build "$B" -j "$(nproc 2>/dev/null || echo 2)" --target athanor_load_tests \
+    >"$B/build.log" 2>&1; then
+    tail -50 "$B/build.log" >&2
+    exit 1
+fi
+[ "${ATHANOR_TSAN_BUILD_ONLY:-0}" = 1 ] && exit 0
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+export ATHANOR_LOAD_TRANSACTIONS=${ATHANOR_LOAD_TRANSACTIONS:-1500}
+exec "$B/bin/athanor_load_tests" "$@"
