@@ -24,15 +24,17 @@ fault_servers_export() {
     local pg_dir=$1 mariadb_dir=$2
     local self
     self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
-    local action
+    local action cmd
     if [ -n "$pg_dir" ]; then
         for action in stop start restart; do
-            export "ATHANOR_TEST_PG_${action^^}=$self postgresql $action $pg_dir"
+            printf -v cmd '%q postgresql %s %q' "$self" "$action" "$pg_dir"
+            export "ATHANOR_TEST_PG_${action^^}=$cmd"
         done
     fi
     if [ -n "$mariadb_dir" ]; then
         for action in stop start restart; do
-            export "ATHANOR_TEST_MARIADB_${action^^}=$self mariadb $action $mariadb_dir"
+            printf -v cmd '%q mariadb %s %q' "$self" "$action" "$mariadb_dir"
+            export "ATHANOR_TEST_MARIADB_${action^^}=$cmd"
         done
     fi
 }
