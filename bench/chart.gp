@@ -1,10 +1,11 @@
 # Draws the benchmark chart from the data files bench/report.py writes.
-#   gnuplot -e "dir='DATA_DIR'; out='chart.png'" bench/chart.gp
+#   gnuplot -e "dir='DATA_DIR'; out='chart.png'; reps=5" bench/chart.gp
 set terminal pngcairo size 1400,1000 font "sans,11" noenhanced
 set output out
 load dir.'/chart.labels'
 
-set multiplot layout 2,1 title "Athanor, median of 5 runs per operation (scripts/bench)" \
+if (!exists("reps")) reps = 5
+set multiplot layout 2,1 title sprintf("Athanor, median of %d runs per operation (scripts/bench)", reps) \
     font "sans,14"
 set style fill solid 0.85 border -1
 set grid ytics
