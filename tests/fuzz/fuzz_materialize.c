@@ -385,10 +385,8 @@ static void raw_mode(fz_reader *r, ath_session *s)
         }
         if (want == ATH_T_I32 && p->type == ATH_T_I64) {
             /* a narrower read is exact or refused, never a silently cut value */
-            /* finding F3: the SQLite driver reads an out-of-range integer as a cut i32
-             * (sqlite3_column_int) where PostgreSQL refuses it with ATH_EINVAL */
-            FZ_CHECK(v.u.i32 == p->u.i64 || FZ_KNOWN(F3, true), "i64 %lld read as i32 %d",
-                     (long long)p->u.i64, v.u.i32);
+            /* (finding F3: the SQLite driver used to cut it) */
+            FZ_CHECK(v.u.i32 == p->u.i64, "i64 %lld read as i32 %d", (long long)p->u.i64, v.u.i32);
             continue;
         }
         if (want != p->type)

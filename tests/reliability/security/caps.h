@@ -41,6 +41,12 @@ typedef struct caps {
      */
     int ts_outside[5];
     int date_outside[5];
+    /**
+     * Significant digits a numeric keeps exactly (the text read back equals the text stored, up
+     * to trailing zeros). SQLite's NUMERIC affinity turns numeric text into an 8-byte integer or
+     * a double: 15 digits; MariaDB's DECIMAL(38,10): 38 (28 before the point, 10 after).
+     */
+    int numeric_digits;
     /** The most columns a table may have; one more is refused by CREATE TABLE (ATH_ESQL). */
     int max_columns;
     /** The server has a statement-size limit (max_allowed_packet) that the driver checks. */

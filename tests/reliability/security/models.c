@@ -21,6 +21,7 @@ static const ath_field num_fields[] = {
     ATH_FIELD(Num, o_f64, opt_double),
     ATH_FIELD(Num, ts, opt_timestamp),
     ATH_FIELD(Num, d, opt_date),
+    ATH_FIELD(Num, amount, opt_numeric),
 };
 const ath_model Num_model = ATH_MODEL_OF(Num, "sec_num", num_fields);
 

@@ -21,6 +21,7 @@ typedef struct Num {
     ath_opt_double o_f64;
     ath_opt_timestamp ts;
     ath_opt_date d;
+    char *amount; /* opt_numeric */
 } Num;
 
 extern const ath_model Note_model;

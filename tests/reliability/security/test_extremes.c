@@ -54,7 +54,7 @@ static void test_integer_limits_round_trip_and_compare(void)
     } rows[] = {{INT32_MIN, INT64_MIN}, {-1, -1}, {0, 0}, {1, 1}, {INT32_MAX, INT64_MAX}};
     enum { N = sizeof rows / sizeof rows[0] };
     for (size_t i = 0; i < N; i++) {
-        Num r = {0, rows[i].i32, rows[i].i64, 0.0, {0, false}, {0, false}, {0, false}}, got;
+        Num r = {0, rows[i].i32, rows[i].i64, 0.0, {0, false}, {0, false}, {0, false}, NULL}, got;
         add_and_get(repo, &r, &got);
         CHECKF(got.v_i32 == rows[i].i32 && got.v_i64 == rows[i].i64,
                "stored %d / %lld, read %d / %lld", rows[i].i32, (long long)rows[i].i64, got.v_i32,
@@ -89,7 +89,7 @@ static void test_finite_double_edges_round_trip(void)
                              DBL_TRUE_MIN, -DBL_TRUE_MIN, DBL_EPSILON,       1e-300,
                              0.1,          1.0 / 3.0,     9007199254740993.0};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-        Num r = {0, 0, 0, values[i], {values[i], true}, {0, false}, {0, false}}, got;
+        Num r = {0, 0, 0, values[i], {values[i], true}, {0, false}, {0, false}, NULL}, got;
         add_and_get(repo, &r, &got);
         CHECKF(same_double(got.v_f64, values[i]) && got.o_f64.set &&
                    same_double(got.o_f64.value, values[i]),
@@ -107,7 +107,7 @@ static void test_negative_zero_as_the_backend_keeps_it(void)
 {
     ath_session *s = sec_begin();
     ath_repo *repo = sec_repo(s, &Num_model);
-    Num r = {0, 0, 0, -0.0, {-0.0, true}, {0, false}, {0, false}}, got;
+    Num r = {0, 0, 0, -0.0, {-0.0, true}, {0, false}, {0, false}, NULL}, got;
     add_and_get(repo, &r, &got);
     CU_ASSERT(got.v_f64 == 0.0 && got.o_f64.set && got.o_f64.value == 0.0);
     CHECKF(!!signbit(got.v_f64) == sec->caps->negative_zero,
@@ -121,7 +121,7 @@ static void special_double(double x, int want, int line)
 {
     ath_session *s = sec_begin();
     ath_repo *repo = sec_repo(s, &Num_model);
-    Num r = {0, 7, 7, x, {x, true}, {0, false}, {0, false}};
+    Num r = {0, 7, 7, x, {x, true}, {0, false}, {0, false}, NULL};
     long before = sec_statements();
     int rc = ath_repo_add(repo, &r);
     sec_check(rc == want, __FILE__, line, "adding %g returned %s (%s), the caps table says %s", x,
@@ -165,7 +165,7 @@ static void test_nan_in_a_nullable_column_as_the_caps_table_says(void)
 {
     ath_session *s = sec_begin();
     ath_repo *repo = sec_repo(s, &Num_model);
-    Num r = {0, 7, 7, 1.0, {NAN, true}, {0, false}, {0, false}}, got;
+    Num r = {0, 7, 7, 1.0, {NAN, true}, {0, false}, {0, false}, NULL}, got;
     int rc = ath_repo_add(repo, &r);
     if (!sec->caps->nan_is_null) {
         ASSERT_RC(rc, sec->caps->nan_add);
@@ -293,6 +293,51 @@ static void test_a_value_over_the_packet_limit_is_refused_before_sending(void)
     sec_end();
 }
 
+/* --- numerics -------------------------------------------------------------------------------- */
+
+/* `s` without trailing zeros after a decimal point (and without the point when nothing follows). */
+static void trim_zeros(const char *s, char *out, size_t size)
+{
+    snprintf(out, size, "%s", s);
+    if (!strchr(out, '.'))
+        return;
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '0')
+        out[--n] = '\0';
+    if (n > 0 && out[n - 1] == '.')
+        out[--n] = '\0';
+}
+
+static void test_numerics_keep_the_backends_digits_exactly(void)
+{
+    ath_session *s = sec_begin();
+    ath_repo *repo = sec_repo(s, &Num_model);
+    /* values with exactly caps->numeric_digits significant digits, both signs, tiny and big */
+    const int digits = sec->caps->numeric_digits;
+    char values[6][64];
+    static const char pattern[] = "12345678901234567890123456789012345678";
+    int before = digits > 28 ? 28 : digits - digits / 3; /* digits before the point */
+    snprintf(values[0], sizeof values[0], "%.*s.%.*s", before, pattern, digits - before,
+             pattern + before);
+    snprintf(values[1], sizeof values[1], "-%s", values[0]);
+    snprintf(values[2], sizeof values[2], "%.*s", before, "99999999999999999999999999999999");
+    snprintf(values[3], sizeof values[3], "0.%.*s", digits - before > 10 ? 10 : digits - before,
+             "0000000001");
+    snprintf(values[4], sizeof values[4], "0");
+    snprintf(values[5], sizeof values[5], "-0.5");
+    for (size_t i = 0; i < 6; i++) {
+        Num r = {0, (int32_t)i, 0, 0.0, {0, false}, {0, false}, {0, false}, values[i]}, got;
+        add_and_get(repo, &r, &got);
+        char want[80], have[80];
+        trim_zeros(values[i], want, sizeof want);
+        trim_zeros(got.amount ? got.amount : "NULL", have, sizeof have);
+        CHECKF(strcmp(want, have) == 0, "numeric %s (%d digits) read back as %s", values[i], digits,
+               got.amount ? got.amount : "NULL");
+        ath_model_free_fields(&Num_model, &got);
+    }
+    sec_end();
+}
+
 /* --- wide rows -------------------------------------------------------------------------------- */
 
 /*
@@ -412,7 +457,8 @@ static void test_timestamp_and_date_edges_round_trip_in_order(void)
                  0.0,
                  {0, false},
                  ath_some_timestamp(stamps[i]),
-                 {dates[i], true}},
+                 {dates[i], true},
+                 NULL},
             got;
         add_and_get(repo, &r, &got);
         char want[ATH_TIMESTAMP_TEXT_MAX] = "?", have[ATH_TIMESTAMP_TEXT_MAX] = "?";
@@ -446,7 +492,7 @@ static void test_timestamp_and_date_edges_round_trip_in_order(void)
 static void outside_probe(ath_session *s, ath_repo *repo, bool is_ts, int64_t v, int want,
                           const char *probe)
 {
-    Num r = {0, 1, 1, 0.0, {0, false}, {0, false}, {0, false}};
+    Num r = {0, 1, 1, 0.0, {0, false}, {0, false}, {0, false}, NULL};
     if (is_ts)
         r.ts = ath_some_timestamp(v);
     else
@@ -513,6 +559,7 @@ const test_case extremes_tests[] = {
     {"10 MB text and blob round-trip", test_ten_megabyte_text_and_blob_round_trip},
     {"a value over the packet limit is refused before sending",
      test_a_value_over_the_packet_limit_is_refused_before_sending},
+    {"numerics keep the backend's digits exactly", test_numerics_keep_the_backends_digits_exactly},
     {"a 1000-column row round-trips", test_a_thousand_column_row_round_trips},
     {"the backend's column limit is reached and enforced",
      test_the_backend_column_limit_is_reached_and_enforced},
