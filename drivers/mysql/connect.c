@@ -182,7 +182,7 @@ int mydrv_connect(ath_dconn **out, const ath_connect_params *params, const ath_d
                                     : "transaction_isolation";
     snprintf(sql, sizeof sql,
              "SET autocommit = 1, time_zone = '+00:00', sql_mode = '%s', "
-             "collation_connection = '%s_bin', SESSION %s = '%s'",
+             "collation_connection = '%s_nopad_bin', SESSION %s = '%s'",
              conn->mariadb && vnum >= 100305 ? SQL_MODE_MARIADB : SQL_MODE, o.charset,
              isolation_var, o.isolation);
     if ((rc = setup_query(conn, sql, "setting up the session")) != ATH_OK)

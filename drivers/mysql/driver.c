@@ -40,7 +40,7 @@ static const ath_dialect dialect = {
     .begin_write_sql = NULL,
     .max_params = 65535, /* the protocol counts parameters in 16 bits */
     /* binary collation: equality, uniqueness and LIKE are case-sensitive, as elsewhere */
-    .table_options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    .table_options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     .insert_defaults = " () VALUES ()", /* MySQL has no DEFAULT VALUES */
 };
 

@@ -53,9 +53,9 @@ int mydrv_time_from_timestamp(MYSQL_TIME *t, ath_timestamp ts)
 {
     memset(t, 0, sizeof *t);
     int64_t days = floor_div(ts, US_PER_DAY);
-    int64_t us = ts - days * US_PER_DAY;
-    if (set_date(t, days) != ATH_OK)
+    if (set_date(t, days) != ATH_OK) /* before the multiplication: INT64_MIN would overflow */
         return ATH_EINVAL;
+    int64_t us = ts - days * US_PER_DAY;
     t->hour = (unsigned)(us / INT64_C(3600000000));
     t->minute = (unsigned)(us / 60000000 % 60);
     t->second = (unsigned)(us / 1000000 % 60);

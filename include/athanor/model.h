@@ -149,6 +149,7 @@ ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
 #define ATH__CTYPE_i64           int64_t
 #define ATH__CTYPE_double        double
 #define ATH__CTYPE_bool          bool
+#define ATH__CTYPE__Bool         bool /* <stdbool.h> makes the kind name bool _Bool */
 #define ATH__CTYPE_text          char *
 #define ATH__CTYPE_blob          ath_blob
 #define ATH__CTYPE_numeric       char *
@@ -172,6 +173,7 @@ ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
 #define ATH__TYPE_i64           ATH_T_I64
 #define ATH__TYPE_double        ATH_T_DOUBLE
 #define ATH__TYPE_bool          ATH_T_BOOL
+#define ATH__TYPE__Bool          ATH_T_BOOL
 #define ATH__TYPE_text          ATH_T_TEXT
 #define ATH__TYPE_blob          ATH_T_BLOB
 #define ATH__TYPE_numeric       ATH_T_NUMERIC
@@ -195,6 +197,7 @@ ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
 #define ATH__NULL_i64           0u
 #define ATH__NULL_double        0u
 #define ATH__NULL_bool          0u
+#define ATH__NULL__Bool          0u
 #define ATH__NULL_text          0u
 #define ATH__NULL_blob          0u
 #define ATH__NULL_numeric       0u
@@ -223,6 +226,7 @@ ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
     1
 #define ATH__ACCEPT_double double : 1
 #define ATH__ACCEPT_bool   bool : 1
+#define ATH__ACCEPT__Bool  bool : 1
 #define ATH__ACCEPT_text   char * : 1, const char * : 1
 #define ATH__ACCEPT_blob                                                                           \
     ath_blob:                                                                                      \

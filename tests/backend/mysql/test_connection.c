@@ -105,7 +105,7 @@ static void test_session_setup_applies_sql_mode_time_zone_and_collation(void)
         CU_ASSERT_PTR_NOT_NULL(mode ? strstr(mode, want[i]) : NULL);
     MT_ASSERT_STR(ath_result_text(r, 1), "+00:00");
     CU_ASSERT_EQUAL(ath_result_i64(r, 2), 1);
-    MT_ASSERT_STR(ath_result_text(r, 3), "utf8mb4_bin");
+    MT_ASSERT_STR(ath_result_text(r, 3), "utf8mb4_nopad_bin");
     MT_ASSERT_STR(ath_result_text(r, 4), "utf8mb4");
     ath_result_free(r);
     ath_session_close(s);
