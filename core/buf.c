@@ -21,6 +21,7 @@ void ath_buf_free(ath_buf *b)
 void ath_buf_clear(ath_buf *b)
 {
     b->len = 0;
+    b->oom = false; /* a failed growth is forgotten with the text: the buffer is usable again */
     if (b->data)
         b->data[0] = '\0';
 }

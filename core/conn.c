@@ -35,7 +35,7 @@ static uint64_t hash_text(const char *s)
 static int conn_failed(ath_conn *conn, int rc, const char *sql)
 {
     if (rc == ATH_ECONNLOST)
-        conn->broken = true;
+        conn->broken = conn->lost = true;
     if (sql && !ath_error_last()->sql)
         ath_error_set_sql(sql);
     return rc;
@@ -114,7 +114,7 @@ int ath_conn_ping(ath_conn *conn)
 {
     int rc = conn->driver->ping(conn->d);
     if (rc < 0)
-        conn->broken = true;
+        conn->broken = conn->lost = true;
     return rc;
 }
 

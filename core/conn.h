@@ -31,6 +31,7 @@ struct ath_conn {
     int max_params; /* effective: the connection's, else the dialect's */
     double created; /* monotonic seconds */
     bool broken;    /* lost or unusable: the pool closes it instead of keeping it */
+    bool lost;      /* the server went away: older pooled connections are suspect too */
     ath_stmt **cache;
     size_t cache_len;
     uint64_t tick;

@@ -22,6 +22,7 @@ struct ath_pool {
     int waiting;
     long opened_total;
     long closed_total;
+    double lost_at; /* when a connection last turned out lost: older ones are replaced */
 };
 
 int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config)
@@ -107,9 +108,14 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
         if (pool->nidle > 0) {
             ath_conn *conn = pool->idle[--pool->nidle];
             pool->checked_out++;
+            /* a server that dropped one connection (restart, failover) dropped its elders too */
+            bool stale = pool->lost_at > 0 && conn->created <= pool->lost_at;
             pthread_mutex_unlock(&pool->lock);
             const char *why = NULL;
-            if (pool->config.recycle >= 0 && ath_monotonic() - conn->created > pool->config.recycle)
+            if (stale)
+                why = "opened before a connection was found lost";
+            else if (pool->config.recycle >= 0 &&
+                     ath_monotonic() - conn->created > pool->config.recycle)
                 why = "older than pool_recycle";
             else if (pool->config.pre_ping && ath_conn_ping(conn) != ATH_OK)
                 why = "pre-ping failed";
@@ -165,6 +171,8 @@ void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
         return;
     pthread_mutex_lock(&pool->lock);
     pool->checked_out--;
+    if (conn->lost)
+        pool->lost_at = ath_monotonic();
     bool keep = !conn->broken && pool->open <= pool->config.size && pool->nidle < pool->limit;
     if (keep) {
         pool->idle[pool->nidle++] = conn;

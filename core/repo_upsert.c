@@ -432,8 +432,8 @@ static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const 
         const ath_col *c = fields ? fields[i] : &r->m->cols[i];
         /* keys, match columns, insert-only columns and mixin-managed columns are not the
          * caller's to compare: hooks look after the latter */
-        if (!fields && (c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE) ||
-                        mixins_role_column(r->m, c)))
+        if (!fields &&
+            (c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE) || mixins_role_column(r->m, c)))
             continue;
         ath_value a = ath_col_get(c, obj), b = ath_col_get(c, row);
         if (!ath_value_equal(&a, &b))
@@ -493,8 +493,10 @@ static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *
                        size_t nfields, void *obj, void *row, bool *updated, void **snap)
 {
     const ath_col **diff = ath_malloc(r->m->ncols * sizeof *diff);
-    if (!diff)
+    if (!diff) {
+        ath_model_free_fields(r->m->model, row);
         return ath_fail(ATH_ENOMEM, "comparing rows");
+    }
     size_t n = differing(r, p, fields, nfields, obj, row, diff);
     int rc = ATH_OK;
     take_key(r, row, obj);
@@ -582,9 +584,9 @@ int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fie
     const ath_col **cols = NULL;
     void *row = NULL;
     void **snap = NULL;
-    if (rc == ATH_OK && (!(cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols)) ||
-                         !(row = ath_calloc(1, r->m->model->struct_size)) ||
-                         !(snap = snapshot_strings(r, obj))))
+    if (rc == ATH_OK &&
+        (!(cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols)) ||
+         !(row = ath_calloc(1, r->m->model->struct_size)) || !(snap = snapshot_strings(r, obj))))
         rc = ath_fail(ATH_ENOMEM, "get_and_update");
     if (rc == ATH_OK && fields)
         rc = repo_columns(r, fields, nfields, true, "get_and_update", cols);

@@ -18,6 +18,8 @@ int pg_code_for_sqlstate(const char *s)
         {"23514", ATH_ECHECK},      /* check_violation */
         {"40001", ATH_ERETRY},      /* serialization_failure */
         {"40P01", ATH_ERETRY},      /* deadlock_detected */
+        {"55P03", ATH_ERETRY},      /* lock_not_available (lock_timeout, NOWAIT) */
+        {"57014", ATH_ETIMEOUT},    /* query_canceled (statement_timeout) */
     };
     for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
         if (memcmp(s, exact[i].state, 5) == 0)
