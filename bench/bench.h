@@ -167,6 +167,9 @@ bool bench_ts_parse(const char *s, size_t len, ath_timestamp *out);
 void bench_ts_split(ath_timestamp ts, int *y, int *mo, int *d, int *h, int *mi, int *s, int *us);
 ath_timestamp bench_ts_join(int y, int mo, int d, int h, int mi, int s, int us);
 
+/* Seconds on the wall clock, or (cpu) of this process's CPU time: the clock for SQLite, which
+ * runs inside the process, so that other programs on the machine do not count. */
 double bench_now(void);
+double bench_clock(bool cpu);
 
 #endif

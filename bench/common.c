@@ -74,11 +74,16 @@ uint64_t bench_item_hash(const bench_item *it)
     return h;
 }
 
-double bench_now(void)
+double bench_clock(bool cpu)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(cpu ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double bench_now(void)
+{
+    return bench_clock(false);
 }
 
 /* --- civil time (Howard Hinnant's algorithms) ------------------------------------------------- */

@@ -452,7 +452,9 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, "%s/ops.csv", out);
         bool fresh = stat(path, &sb) != 0 || sb.st_size == 0;
         if ((csv = fopen(path, "a")) && fresh)
-            fprintf(csv, "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps\n");
+            fprintf(
+                csv,
+                "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps,clock,secs\n");
     }
     printf("%s through libdbi, %d repetitions (median)\n", label, reps);
     status = 0;
@@ -467,12 +469,12 @@ int main(int argc, char **argv)
                 break;
             }
             n = bench_work_for(op->name, &d, scratch, &w);
-            double t0 = bench_now();
+            double t0 = bench_clock(t.kind == BENCH_SQLITE);
             if (op->fn(&c, &w) < 0) {
                 status = 1;
                 break;
             }
-            secs[rep] = bench_now() - t0;
+            secs[rep] = bench_clock(t.kind == BENCH_SQLITE) - t0;
         }
         if (status)
             break;
@@ -480,8 +482,9 @@ int main(int argc, char **argv)
         double med = reps % 2 ? secs[reps / 2] : (secs[reps / 2 - 1] + secs[reps / 2]) / 2;
         printf("  %-12s %7zu %-5s %10.1f/s\n", op->name, n, op->unit, (double)n / med);
         if (csv)
-            fprintf(csv, "%s,%s,%s,%zu,libdbi,dbi,%.1f,%.1f,%.1f,%d\n", label, op->name, op->unit,
-                    n, (double)n / med, (double)n / secs[reps - 1], (double)n / secs[0], reps);
+            fprintf(csv, "%s,%s,%s,%zu,libdbi,dbi,%.1f,%.1f,%.1f,%d,%s,\n", label, op->name,
+                    op->unit, n, (double)n / med, (double)n / secs[reps - 1], (double)n / secs[0],
+                    reps, t.kind == BENCH_SQLITE ? "cpu" : "wall");
     }
     if (csv)
         fclose(csv);

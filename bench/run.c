@@ -175,16 +175,16 @@ static int db_state(db_ctx *db, int64_t *count, int64_t *sum)
 
 /* --- one run -------------------------------------------------------------------------------- */
 
-static int run_once(runner *r, const op_def *op, const bench_data *d, bench_item *scratch,
+static int run_once(runner *r, const op_def *op, const bench_data *d, bench_item *scratch, bool cpu,
                     double *secs)
 {
     if (db_reset(r->db, op->fill) != 0)
         return -1;
     bench_work w;
     bench_work_for(op->name, d, scratch, &w);
-    double t0 = bench_now();
+    double t0 = bench_clock(cpu);
     int rc = r->ath ? (r->afn(r->ath, &w) == ATH_OK ? 0 : -1) : r->rfn(r->raw, &w);
-    *secs = bench_now() - t0;
+    *secs = bench_clock(cpu) - t0;
     if (rc != 0) {
         fprintf(stderr, "athanor_bench: %s %s %s failed: %s\n", op->name, r->side, r->method,
                 r->ath ? ath_side_error() : r->rb->error(r->raw));
@@ -289,9 +289,20 @@ static bool selected(const bench_options *o, const char *op)
 }
 
 typedef struct op_result {
-    double ath, raw;
+    double ath, raw, ratio;
     const char *raw_method;
 } op_result;
+
+/* The median over repetitions of raw time / Athanor time: each pair ran back to back, so a
+ * slow patch of the machine (other programs) affects both sides of a pair alike. */
+static double paired_ratio(const runner *ath, const runner *raw)
+{
+    double q[BENCH_MAX_REPS];
+    int n = ath->n < raw->n ? ath->n : raw->n;
+    for (int k = 0; k < n; k++)
+        q[k] = raw->secs[k] / ath->secs[k];
+    return n ? median(q, n) : 0;
+}
 
 static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, bench_item *scratch,
                   const bench_options *o, FILE *csv, op_result *res)
@@ -299,19 +310,20 @@ static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, ben
     double secs;
     for (int w = 0; w < o->warmup; w++)
         for (int i = 0; i < nr; i++)
-            if (run_once(&rs[i], op, d, scratch, &secs) != 0)
+            if (run_once(&rs[i], op, d, scratch, o->cpu_clock, &secs) != 0)
                 return -1;
     for (int rep = 0; rep < o->reps; rep++)
         for (int k = 0; k < nr; k++) {
             runner *r = &rs[rep % 2 ? nr - 1 - k : k]; /* alternate the order */
-            if (run_once(r, op, d, scratch, &secs) != 0)
+            if (run_once(r, op, d, scratch, o->cpu_clock, &secs) != 0)
                 return -1;
             r->secs[r->n++] = secs;
         }
     bool ok = verify(op, rs, nr);
     size_t n = bench_work_for(op->name, d, NULL, NULL);
-    res->ath = res->raw = 0;
+    res->ath = res->raw = res->ratio = 0;
     res->raw_method = NULL;
+    const runner *ath = NULL, *best = NULL;
     for (int i = 0; i < nr; i++) {
         runner *r = &rs[i];
         double med = median(r->secs, r->n), lo = r->secs[0], hi = r->secs[0];
@@ -322,19 +334,28 @@ static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, ben
         double per_s = (double)n / med;
         if (r->ath) {
             res->ath = per_s;
+            ath = r;
         } else if (per_s > res->raw) {
             res->raw = per_s;
             res->raw_method = r->method;
+            best = r;
         }
-        if (csv)
-            fprintf(csv, "%s,%s,%s,%zu,%s,%s,%.1f,%.1f,%.1f,%d\n", o->label, op->name, op->unit, n,
-                    r->side, r->method, per_s, (double)n / hi, (double)n / lo, r->n);
+        if (csv) {
+            fprintf(csv, "%s,%s,%s,%zu,%s,%s,%.1f,%.1f,%.1f,%d,%s,", o->label, op->name, op->unit,
+                    n, r->side, r->method, per_s, (double)n / hi, (double)n / lo, r->n,
+                    o->cpu_clock ? "cpu" : "wall");
+            for (int k = 0; k < r->n; k++)
+                fprintf(csv, "%s%.6f", k ? ";" : "", r->secs[k]);
+            fprintf(csv, "\n");
+        }
     }
+    if (ath && best)
+        res->ratio = paired_ratio(ath, best);
     printf("  %-12s %7zu %-5s", op->name, n, op->unit);
     print_rate(res->ath);
     if (res->raw_method) {
         print_rate(res->raw);
-        printf("  %5.2f  %s", res->ath / res->raw, res->raw_method);
+        printf("  %5.2f  %s", res->ratio, res->raw_method);
         if (nr > 2) { /* the other raw methods, for the record */
             printf(" (");
             for (int i = 1, first = 1; i < nr; i++) {
@@ -382,9 +403,9 @@ int bench_run(const bench_target *t, const bench_options *o)
         fprintf(stderr, "athanor_bench: raw %s: %s\n", rb->library, raw ? rb->error(raw) : "");
         goto done;
     }
-    printf("%s: %s, raw side: %s, %d repetitions (median), %d warm-up\n", o->label,
+    printf("%s: %s, raw side: %s, %d repetitions (median), %d warm-up, %s time\n", o->label,
            ath_engine_dialect(ath_side_engine(ath)), rb ? rb->library : "(not built)", o->reps,
-           o->warmup);
+           o->warmup, o->cpu_clock ? "CPU" : "wall-clock");
     if (bench_prepare_schema(t->memory ? ath : admin, rb, raw, t, &d) != 0)
         goto done;
     /* a shared database is reset through the raw connection where there is one (it can VACUUM
@@ -392,8 +413,9 @@ int bench_run(const bench_target *t, const bench_options *o)
     db_ctx shared = {.kind = t->kind, .ath = raw ? NULL : admin, .rb = rb, .raw = raw};
     db_ctx mine = {.kind = t->kind, .ath = ath};
     db_ctx theirs = {.kind = t->kind, .rb = rb, .raw = raw};
-    csv = open_csv(o->out_dir, "ops.csv",
-                   "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps");
+    csv =
+        open_csv(o->out_dir, "ops.csv",
+                 "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps,clock,secs");
     printf("  %-12s %7s %-5s %10s %10s  %5s  %s\n", "operation", "n", "unit", "athanor/s", "raw/s",
            "ratio", "raw method (other raw methods)");
     const char *list_method = NULL;

@@ -14,6 +14,7 @@ typedef struct bench_options {
     const char *only; /* comma-separated operations, or NULL for all */
     const char *side; /* "athanor" or "raw" alone (for profiling), or NULL for both */
     bool memory;
+    bool cpu_clock; /* time runs by CPU time (SQLite) rather than the wall clock */
 } bench_options;
 
 /* The raw backend compiled in for this database, or NULL. */
