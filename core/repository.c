@@ -458,34 +458,48 @@ int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t
     return repo_finish(r, rc, false);
 }
 
-static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, int64_t *out)
+/*
+ * SELECT <what> FROM <table> WHERE <filters and the mixins' scopes> [LIMIT limit]: 1 with the
+ * first column in *out when a row came back, 0 when none, or a negative code.
+ */
+static int select_scalar(ath_repo *r, const ath_filter *filters, size_t nfilters,
+                         const char *purpose, const char *what, int64_t limit, int64_t *out)
 {
     ath_query q;
     ath_stmt *st = NULL;
     repo_query_init(r, &q);
-    int rc = ath_query_compile(&q, filters, nfilters, "count", false);
+    int rc = ath_query_compile(&q, filters, nfilters, purpose, false);
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK) {
         ath_buf head;
         ath_buf_init(&head);
-        ath_buf_adds(&head, "SELECT COUNT(*) FROM ");
+        ath_buf_addf(&head, "SELECT %s FROM ", what);
         ath_sql_ident(&head, r->d, r->m->model->table);
         rc = head.oom ? ath_fail(ATH_ENOMEM, "building a query")
-                      : run_select(r, &q, head.data, -1, &st);
+                      : run_select(r, &q, head.data, limit, &st);
         ath_buf_free(&head);
     }
     if (rc == ATH_OK) {
         rc = ath_session_step(r->session, st);
         ath_value v;
-        if (rc == 1 && (rc = st->conn->driver->column(st->d, 0, ATH_T_I64, &v)) == ATH_OK)
+        int crc;
+        if (rc == 1 && (crc = st->conn->driver->column(st->d, 0, ATH_T_I64, &v)) != ATH_OK)
+            rc = crc;
+        else if (rc == 1)
             *out = v.u.i64;
-        else if (rc == 0)
-            rc = ath_fail(ATH_ESQL, "COUNT(*) returned no row");
         ath_stmt_release(st);
     }
     ath_query_free(&q);
     return rc;
+}
+
+static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, int64_t *out)
+{
+    int rc = select_scalar(r, filters, nfilters, "count", "COUNT(*)", -1, out);
+    if (rc == 0)
+        return ath_fail(ATH_ESQL, "COUNT(*) returned no row");
+    return rc < 0 ? rc : ATH_OK;
 }
 
 int ath_repo_count(ath_repo *r, int64_t *out, const ath_filter *filters, size_t nfilters)
@@ -515,30 +529,8 @@ int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const a
 
 int ath_repo_exists(ath_repo *r, bool *out, const ath_filter *filters, size_t nfilters)
 {
-    ath_query q;
-    ath_stmt *st = NULL;
-    *out = false;
-    repo_query_init(r, &q);
-    int rc = ath_query_compile(&q, filters, nfilters, "exists", false);
-    if (rc == ATH_OK)
-        rc = mixins_scope(r, q.options, &q);
-    if (rc == ATH_OK) {
-        ath_buf head;
-        ath_buf_init(&head);
-        ath_buf_adds(&head, "SELECT 1 FROM ");
-        ath_sql_ident(&head, r->d, r->m->model->table);
-        rc = head.oom ? ath_fail(ATH_ENOMEM, "building a query")
-                      : run_select(r, &q, head.data, 1, &st);
-        ath_buf_free(&head);
-    }
-    if (rc == ATH_OK) {
-        rc = ath_session_step(r->session, st);
-        if (rc >= 0) {
-            *out = rc == 1;
-            rc = ATH_OK;
-        }
-        ath_stmt_release(st);
-    }
-    ath_query_free(&q);
-    return repo_finish(r, rc, false);
+    int64_t one = 0;
+    int rc = select_scalar(r, filters, nfilters, "exists", "1", 1, &one);
+    *out = rc == 1;
+    return repo_finish(r, rc < 0 ? rc : ATH_OK, false);
 }
