@@ -544,6 +544,8 @@ int ath_col_checked(const ath_mapping *m, const ath_col *c, const void *obj, ath
     *out = ath_col_get(c, obj);
     if (out->type != ATH_T_TEXT && out->type != ATH_T_JSON && out->type != ATH_T_NUMERIC)
         return ATH_OK;
+    if (ath_utf8_valid(out->u.s.ptr, out->u.s.len, NULL))
+        return ATH_OK; /* the message is only built for a failure */
     char what[160];
     snprintf(what, sizeof what, "column %s.%s", m->model->table, c->name);
     return ath_text_check(out, what);

@@ -41,7 +41,8 @@ int ath_query_param(ath_query *q, ath_value v)
     if ((unsigned)v.type >= ATH_T__COUNT)
         return ath_fail(ATH_EINVAL, "a filter value for table %s has no known type (%d)",
                         q->m->model->table, (int)v.type);
-    if (v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC) {
+    if ((v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC) &&
+        !ath_utf8_valid(v.u.s.ptr, v.u.s.len, NULL)) {
         char what[160];
         snprintf(what, sizeof what, "a filter value for table %s", q->m->model->table);
         int rc = ath_text_check(&v, what);

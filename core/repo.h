@@ -31,6 +31,7 @@ struct ath_repo {
     char *sql_delete; /* DELETE FROM <table> WHERE <key> */
     insert_sql inserts[INSERT_CACHE];
     size_t ninserts;
+    bool prechecked;   /* a *_many call already checked every object against the text policy */
     ath_value *vals; /* scratch parameters */
     size_t nvals;
     ath_buf sql; /* scratch statement text */

@@ -32,8 +32,8 @@ static bool omitted(uint64_t mask, size_t i)
 /* The value bound for column c: a client default replaces an unset member (and is stored in it). */
 static int insert_value(const ath_repo *r, const ath_col *c, void *obj, ath_value *out)
 {
-    ath_value v;
-    int rc = ath_col_checked(r->m, c, obj, &v);
+    ath_value v = ath_col_get(c, obj);
+    int rc = r->prechecked ? ATH_OK : ath_col_checked(r->m, c, obj, &v);
     *out = v;
     if (rc != ATH_OK)
         return rc;
@@ -325,6 +325,7 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
         return ATH_OK;
     ath_conn *conn;
     int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
+    r->prechecked = rc == ATH_OK;
     if (rc == ATH_OK)
         rc = repo_conn(r, true, &conn);
     int64_t *ids = NULL;
@@ -353,5 +354,6 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
         i += run;
     }
     ath_free(ids);
+    r->prechecked = false;
     return repo_finish(r, rc, true);
 }

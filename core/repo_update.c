@@ -262,6 +262,10 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
         rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update")
                     : repo_reserve(r, nfields + q.nparams);
         for (size_t i = 0; rc == ATH_OK && i < nfields; i++) {
+            if ((values[i].type != ATH_T_TEXT && values[i].type != ATH_T_JSON &&
+                 values[i].type != ATH_T_NUMERIC) ||
+                ath_utf8_valid(values[i].u.s.ptr, values[i].u.s.len, NULL))
+                continue;
             char what[160];
             snprintf(what, sizeof what, "column %s.%s", r->m->model->table, cols[i]->name);
             rc = ath_text_check(&values[i], what);

@@ -146,8 +146,8 @@ static int fill_row(ath_repo *r, const upsert_plan *p, const void *obj, ath_valu
         if (skipped(p, i))
             continue;
         const ath_col *c = &r->m->cols[i];
-        ath_value v;
-        int rc = ath_col_checked(r->m, c, obj, &v);
+        ath_value v = ath_col_get(c, obj);
+        int rc = r->prechecked ? ATH_OK : ath_col_checked(r->m, c, obj, &v);
         if (rc != ATH_OK)
             return rc;
         if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL)
@@ -325,6 +325,7 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
     int rc = plan_upsert(r, match, nmatch, true, &p);
     if (rc == ATH_OK)
         rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
+    r->prechecked = rc == ATH_OK;
     if (rc == ATH_OK && (mixins_scoped(r) || mixins_guarded(r))) {
         /* scopes and guards cannot ride on ON CONFLICT everywhere: look, then write */
         const char *names[MATCH_MAX];
@@ -396,7 +397,9 @@ int ath_repo_upsert(ath_repo *r, void *obj, const char *const *match_fields, siz
 {
     if (!obj)
         return ath_fail(ATH_EINVAL, "upsert: no object given");
-    return repo_finish(r, upsert_all(r, obj, 1, match_fields, nmatch), true);
+    int rc = upsert_all(r, obj, 1, match_fields, nmatch);
+    r->prechecked = false;
+    return repo_finish(r, rc, true);
 }
 
 int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *match_fields,
@@ -404,7 +407,9 @@ int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *m
 {
     if (n && !objs)
         return ath_fail(ATH_EINVAL, "upsert_many: %zu objects but the array is NULL", n);
-    return repo_finish(r, n ? upsert_all(r, objs, n, match_fields, nmatch) : ATH_OK, true);
+    int rc = n ? upsert_all(r, objs, n, match_fields, nmatch) : ATH_OK;
+    r->prechecked = false;
+    return repo_finish(r, rc, true);
 }
 
 /* --- get, then write ------------------------------------------------------------------------- */

@@ -314,11 +314,13 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
     if (s->result)
         return ath_fail(ATH_EINVAL, "a result is still open on this session: free it first");
     for (size_t i = 0; i < nparams; i++) {
+        const ath_value *v = &params[i];
+        if ((v->type != ATH_T_TEXT && v->type != ATH_T_JSON && v->type != ATH_T_NUMERIC) ||
+            ath_utf8_valid(v->u.s.ptr, v->u.s.len, NULL))
+            continue;
         char what[32];
         snprintf(what, sizeof what, "parameter %zu", i + 1);
-        int rc = ath_text_check(&params[i], what);
-        if (rc != ATH_OK)
-            return rc;
+        return ath_text_check(v, what);
     }
     ath_stmt *st = NULL;
     int rc = ath_session_prepare(s, sql, ath_sql_is_write(sql), &st);

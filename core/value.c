@@ -2,6 +2,7 @@
 #include <athanor/value.h>
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <athanor/error.h>
@@ -48,6 +49,14 @@ static void civil_from_days(int64_t z, int *year, int *month, int *day)
     *year = (int)(y + (m <= 2));
     *month = (int)m;
     *day = (int)d;
+}
+
+static int fixed_number(const char *p, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    return v;
 }
 
 static int days_in_month(int year, int month)
@@ -151,8 +160,32 @@ int ath_date_parse(ath_date *out, const char *text, size_t len)
     return ath_date_from_parts(out, y, m, d);
 }
 
+/* The form Athanor writes itself, "YYYY-MM-DD HH:MM:SS.ffffff", read at fixed positions. */
+static bool parse_fixed(ath_timestamp *out, const char *t, size_t len)
+{
+    static const char shape[] = "dddd-dd-dd dd:dd:dd.dddddd";
+    if (len != sizeof shape - 1)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i])
+            return false;
+#define NUM(at, n) fixed_number(t + (at), (n))
+    int y = NUM(0, 4), mo = NUM(5, 2), d = NUM(8, 2), h = NUM(11, 2), mi = NUM(14, 2),
+        s = NUM(17, 2), us = NUM(20, 6);
+#undef NUM
+    if (mo < 1 || mo > 12 || d < 1 || y < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
+        s > 59)
+        return false;
+    *out = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s) *
+               US_PER_SEC +
+           us;
+    return true;
+}
+
 int ath_timestamp_parse(ath_timestamp *out, const char *text, size_t len)
 {
+    if (parse_fixed(out, text, len))
+        return ATH_OK;
     size_t pos = 0;
     int y, m, d, hh = 0, mi = 0, ss = 0, us = 0;
     int64_t offset_s = 0;

@@ -1,4 +1,5 @@
 /* Tests for core/value.c: timestamps, dates and UUIDs in text form. */
+#include <stdio.h>
 #include <string.h>
 
 #include <athanor/error.h>
@@ -16,6 +17,31 @@ static void test_timestamp_formats_epoch_and_micros(void)
     ASSERT_RC(ath_timestamp_from_parts(&ts, 2024, 2, 29, 23, 59, 58, 123456), ATH_OK);
     ath_timestamp_format(ts, true, buf, sizeof buf);
     CU_ASSERT_STRING_EQUAL(buf, "2024-02-29T23:59:58.123456Z");
+}
+
+static void test_timestamp_format_truncates_like_snprintf(void)
+{
+    char small[11];
+    CU_ASSERT_EQUAL(ath_timestamp_format(0, false, small, sizeof small), 26);
+    CU_ASSERT_STRING_EQUAL(small, "1970-01-01");
+    CU_ASSERT_EQUAL(ath_timestamp_format(0, true, NULL, 0), 27);
+}
+
+static void test_fixed_and_general_parsers_agree(void)
+{
+    static const char *const texts[] = {"2024-02-29 23:59:58.123456", "0001-01-01 00:00:00.000000",
+                                        "9999-12-31 23:59:59.999999", "1969-12-31 23:59:59.999999"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        ath_timestamp fixed, general;
+        char iso[40];
+        ASSERT_RC(ath_timestamp_parse(&fixed, texts[i], strlen(texts[i])), ATH_OK);
+        snprintf(iso, sizeof iso, "%.10sT%sZ", texts[i], texts[i] + 11); /* the general path */
+        ASSERT_RC(ath_timestamp_parse(&general, iso, strlen(iso)), ATH_OK);
+        CU_ASSERT_EQUAL(fixed, general);
+    }
+    ath_timestamp ts;
+    CU_ASSERT_EQUAL(ath_timestamp_parse(&ts, "2024-02-30 00:00:00.000000", 26), ATH_EINVAL);
+    CU_ASSERT_EQUAL(ath_timestamp_parse(&ts, "2024-01-01 24:00:00.000000", 26), ATH_EINVAL);
 }
 
 static void test_timestamp_before_epoch_round_trips(void)
@@ -125,6 +151,8 @@ void register_value_suite(void)
 {
     static const test_case tests[] = {
         {"timestamp formats epoch and micros", test_timestamp_formats_epoch_and_micros},
+        {"timestamp format truncates like snprintf", test_timestamp_format_truncates_like_snprintf},
+        {"fixed and general parsers agree", test_fixed_and_general_parsers_agree},
         {"timestamp before epoch round-trips", test_timestamp_before_epoch_round_trips},
         {"timestamp range edges", test_timestamp_range_edges},
         {"timestamp parse accepts zones and short forms",
