@@ -1,6 +1,7 @@
 /* A connection: opening, plain execution, and the per-connection prepared-statement cache. */
 #include "conn.h"
 
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +11,8 @@
 #include "error.h"
 #include "loader.h"
 #include "sqltext.h"
+
+static atomic_uint_fast64_t conn_serials;
 
 /* Statements kept prepared per connection; the least recently used one goes when it is full. */
 #define CACHE_MAX 128
@@ -58,6 +61,7 @@ int ath_conn_open(ath_conn **out, ath_engine *engine)
     }
     conn->created = ath_monotonic();
     conn->schema_gen = ath_engine_schema_gen(engine);
+    conn->serial = atomic_fetch_add(&conn_serials, 1) + 1;
     conn->max_params =
         conn->info.max_params > 0 ? conn->info.max_params : conn->driver->dialect->max_params;
     ath_engine_log(engine, ATH_LOG_INFO, "connected to %s server %s in %.3f ms", conn->driver->name,
@@ -86,6 +90,7 @@ void ath_conn_flush_cache(ath_conn *conn)
             stmt_free(conn->cache[i]);
     }
     conn->cache_len = kept;
+    conn->epoch++;
 }
 
 void ath_conn_close(ath_conn *conn)
@@ -172,6 +177,7 @@ static void cache_insert(ath_conn *conn, ath_stmt *st)
             return;
         stmt_free(conn->cache[victim]);
         conn->cache[victim] = conn->cache[--conn->cache_len];
+        conn->epoch++;
     }
     st->cached = true;
     conn->cache[conn->cache_len++] = st;
@@ -204,6 +210,24 @@ int ath_conn_prepare(ath_conn *conn, const char *sql, ath_stmt **out)
         cache_insert(conn, st);
     *out = st;
     return ATH_OK;
+}
+
+int ath_conn_prepare_ref(ath_conn *conn, const char *sql, ath_stmt_ref *ref, ath_stmt **out)
+{
+    ath_stmt *st = ref->stmt;
+    if (st && ref->conn_serial == conn->serial && ref->epoch == conn->epoch && !st->busy) {
+        st->busy = true;
+        st->last_used = ++conn->tick;
+        *out = st;
+        return ATH_OK;
+    }
+    int rc = ath_conn_prepare(conn, sql, out);
+    if (rc == ATH_OK && (*out)->cached) {
+        ref->conn_serial = conn->serial;
+        ref->epoch = conn->epoch;
+        ref->stmt = *out;
+    }
+    return rc;
 }
 
 void ath_stmt_release(ath_stmt *st)

@@ -23,6 +23,13 @@ typedef struct ath_stmt {
     bool cached;
 } ath_stmt;
 
+/** A remembered cache entry: valid while the connection and its cache epoch are the same. */
+typedef struct ath_stmt_ref {
+    uint64_t conn_serial;
+    uint64_t epoch;
+    ath_stmt *stmt;
+} ath_stmt_ref;
+
 struct ath_conn {
     ath_engine *engine;
     const ath_driver *driver;
@@ -36,6 +43,8 @@ struct ath_conn {
     size_t cache_len;
     uint64_t tick;
     unsigned schema_gen; /* the engine's schema generation the cache was built under */
+    uint64_t serial;     /* unique per connection opened in this process */
+    uint64_t epoch;      /* bumped whenever a cached statement is freed: refs go stale */
 };
 
 /** Opens a connection through the engine's driver. */
@@ -55,6 +64,12 @@ int ath_conn_ping(ath_conn *conn);
  * not in use. Release it with ath_stmt_release() when its rows are read.
  */
 int ath_conn_prepare(ath_conn *conn, const char *sql, ath_stmt **out);
+/**
+ * As ath_conn_prepare, remembering the statement in `ref` so the next call for the same SQL on
+ * the same connection skips the lookup by text (the hot paths of repositories).
+ */
+int ath_conn_prepare_ref(ath_conn *conn, const char *sql, ath_stmt_ref *ref, ath_stmt **out);
+
 /** Resets a statement and gives it back to the cache (or finalizes an uncached one). */
 void ath_stmt_release(ath_stmt *stmt);
 /** Binds and runs; on failure attaches the SQL to the error and marks a lost connection. */

@@ -228,12 +228,21 @@ static int expected_ctype(const ath_mixin_role *role)
 
 static const char *ctype_name(int ct)
 {
-    static const char *const plain[ATH_T__COUNT] = {
-        "?", "int32_t", "int64_t", "double", "bool", "char *", "ath_blob", "char *",
-        "int64_t (ath_timestamp)", "int32_t (ath_date)", "ath_uuid", "char *"};
+    static const char *const plain[ATH_T__COUNT] = {"?",
+                                                    "int32_t",
+                                                    "int64_t",
+                                                    "double",
+                                                    "bool",
+                                                    "char *",
+                                                    "ath_blob",
+                                                    "char *",
+                                                    "int64_t (ath_timestamp)",
+                                                    "int32_t (ath_date)",
+                                                    "ath_uuid",
+                                                    "char *"};
     static const char *const opt[ATH_T__COUNT] = {
-        "?", "ath_opt_i32", "ath_opt_i64", "ath_opt_double", "ath_opt_bool", "?", "?", "?",
-        "ath_opt_timestamp", "ath_opt_date", "ath_opt_uuid", "?"};
+        "?", "ath_opt_i32", "ath_opt_i64",       "ath_opt_double", "ath_opt_bool", "?",
+        "?", "?",           "ath_opt_timestamp", "ath_opt_date",   "ath_opt_uuid", "?"};
     if (ct >= 100 && ct - 100 < ATH_T__COUNT)
         return opt[ct - 100];
     if (ct >= 0 && ct < ATH_T__COUNT)
@@ -261,8 +270,8 @@ static int add_role_column(ath_mapping *m, const ath_mixin_use *use, size_t r,
     f->offset = b->offset;
     f->size = b->size;
     f->type = role->type;
-    f->flags = use->mixin->role_flags ? use->mixin->role_flags(use->config, r, role->flags)
-                                      : role->flags;
+    f->flags =
+        use->mixin->role_flags ? use->mixin->role_flags(use->config, r, role->flags) : role->flags;
     f->kind_flags = scalar(role->type) && (role->flags & ATH_NULLABLE) ? ATH_NULLABLE : 0;
     f->server_default = role->server_default;
     f->max_length = role->max_length;
@@ -334,8 +343,8 @@ static int resolve_mixins(ath_mapping *m)
                              ath_type_name(role->type));
                     return mixin_fail(model, mx, role->name, msg);
                 }
-                unsigned flags = mx->role_flags ? mx->role_flags(use->config, r, role->flags)
-                                                : role->flags;
+                unsigned flags =
+                    mx->role_flags ? mx->role_flags(use->config, r, role->flags) : role->flags;
                 c->flags |= flags;
                 c->pk = (c->flags & ATH_PK) != 0;
                 c->autoinc = (c->flags & ATH_AUTOINC) != 0;

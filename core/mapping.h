@@ -41,7 +41,7 @@ typedef struct ath_mapping {
     size_t ncols;
     int *pk; /* indexes of the key columns, in field order */
     size_t npk;
-    int autoinc;                    /* index of the autoincrement column, or -1 */
+    int autoinc;             /* index of the autoincrement column, or -1 */
     ath_mixin_state *mixins; /* resolved mixin attachments, in attachment order */
     size_t nmixins;
     ath_field *extra_fields; /* descriptors of role columns bound to non-field members */

@@ -214,8 +214,8 @@ void mixins_extra_ddl(const ath_mapping *m, ath_engine *e, ath_buf *out)
         const ath_mixin *mx = m->mixins[k].use->mixin;
         if (!mx->extra_ddl)
             continue;
-        ath_mixin_ctx ctx = {m->model, mx, m->mixins[k].use->config, NULL, NULL, &m->mixins[k],
-                             NULL, 0, 0};
+        ath_mixin_ctx ctx = {
+            m->model, mx, m->mixins[k].use->config, NULL, NULL, &m->mixins[k], NULL, 0, 0};
         char small[1024];
         int n = mx->extra_ddl(&ctx, small, sizeof small);
         if (n <= 0)

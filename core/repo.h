@@ -16,7 +16,17 @@ typedef struct insert_sql {
     uint64_t omitted; /* bit i: column i left to the database */
     bool returning;
     char *sql;
+    ath_stmt_ref ref;
 } insert_sql;
+
+/* The last multi-row statement text, kept for the next chunk of the same shape. */
+typedef struct chunk_sql {
+    uint64_t omitted;
+    size_t rows;
+    bool returning;
+    char *sql;
+    ath_stmt_ref ref;
+} chunk_sql;
 
 struct ath_repo {
     ath_session *session;
@@ -25,13 +35,16 @@ struct ath_repo {
     const ath_dialect *d;
     bool auto_commit;
     ath_error_messages messages;
-    char *sql_select; /* SELECT <columns> FROM <table> */
-    char *sql_get;    /* … WHERE <key> */
-    char *sql_update; /* UPDATE <table> SET <non-key> = ? … WHERE <key> */
-    char *sql_delete; /* DELETE FROM <table> WHERE <key> */
+    char *sql_select;     /* SELECT <columns> FROM <table> */
+    char *sql_get;        /* … WHERE <key> */
+    char *sql_update;     /* UPDATE <table> SET <non-key> = ? … WHERE <key> */
+    char *sql_delete;     /* DELETE FROM <table> WHERE <key> */
+    ath_stmt_ref get_ref; /* remembered statements of the fixed texts */
+    ath_stmt_ref update_ref;
+    chunk_sql chunk; /* the last multi-row insert text */
     insert_sql inserts[INSERT_CACHE];
     size_t ninserts;
-    bool prechecked;   /* a *_many call already checked every object against the text policy */
+    bool prechecked; /* a *_many call already checked every object against the text policy */
     ath_value *vals; /* scratch parameters */
     size_t nvals;
     ath_buf sql; /* scratch statement text */
@@ -39,6 +52,10 @@ struct ath_repo {
 
 /** Makes room for n scratch parameters in repo->vals. */
 int repo_reserve(ath_repo *r, size_t n);
+
+/** As repo_run, through a remembered statement (`ref` may be NULL). */
+int repo_run_ref(ath_repo *r, const char *sql, ath_stmt_ref *ref, bool write,
+                 const ath_value *params, size_t n, ath_stmt **out, int64_t *changes);
 
 /**
  * Prepares and runs `sql` in the session. With `out` the caller reads the rows and releases the

@@ -88,11 +88,11 @@ static void returning_text(ath_repo *r, uint64_t mask, ath_buf *out)
     }
 }
 
-static const char *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
+static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
 {
     for (size_t i = 0; i < r->ninserts; i++)
         if (r->inserts[i].omitted == mask && r->inserts[i].returning == returning)
-            return r->inserts[i].sql;
+            return &r->inserts[i];
     ath_buf ret;
     ath_buf_init(&ret);
     if (returning)
@@ -109,8 +109,8 @@ static const char *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
         memmove(r->inserts, r->inserts + 1, (INSERT_CACHE - 1) * sizeof *r->inserts);
         r->ninserts--;
     }
-    r->inserts[r->ninserts++] = (insert_sql){mask, returning, sql};
-    return sql;
+    r->inserts[r->ninserts] = (insert_sql){mask, returning, sql, {0, 0, NULL}};
+    return &r->inserts[r->ninserts++];
 }
 
 /* Fills the parameters of one row (non-omitted columns) at vals; returns how many, or < 0. */
@@ -157,18 +157,23 @@ static int add_one(ath_repo *r, void *obj)
     if (rc != ATH_OK)
         return rc;
     uint64_t mask = repo_omitted(r, obj);
-    bool returning = mask && (conn->info.caps & ATH_CAP_RETURNING);
-    const char *sql = single_insert_sql(r, mask, returning);
-    if (!sql || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
+    /* only the key left to the database, and last_insert_id() exact: skip RETURNING, which costs
+     * SQLite a temporary b-tree per insert and MariaDB a result set */
+    bool only_key = r->m->autoinc >= 0 && mask == UINT64_C(1) << r->m->autoinc;
+    bool exact_id =
+        conn->info.caps & (ATH_CAP_LAST_INSERT_ID_IS_LAST | ATH_CAP_MULTIROW_IDS_SEQUENTIAL);
+    bool returning = mask && (conn->info.caps & ATH_CAP_RETURNING) && !(only_key && exact_id);
+    insert_sql *ins = single_insert_sql(r, mask, returning);
+    if (!ins || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
         return rc != ATH_OK ? rc : ath_fail(ATH_ENOMEM, "building an insert");
     int nv = row_values(r, mask, obj, r->vals);
     if (nv < 0)
         return nv;
     size_t n = (size_t)nv;
     if (!returning)
-        return repo_run(r, sql, true, r->vals, n, NULL, NULL);
+        return repo_run_ref(r, ins->sql, &ins->ref, true, r->vals, n, NULL, NULL);
     ath_stmt *st;
-    if ((rc = repo_run(r, sql, true, r->vals, n, &st, NULL)) != ATH_OK)
+    if ((rc = repo_run_ref(r, ins->sql, &ins->ref, true, r->vals, n, &st, NULL)) != ATH_OK)
         return rc;
     rc = ath_session_step(r->session, st);
     if (rc == 1) {
@@ -248,16 +253,24 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         }
         return ATH_OK;
     }
-    ath_buf ret;
-    ath_buf_init(&ret);
-    if (returning) {
-        ath_buf_adds(&ret, " RETURNING ");
-        ath_sql_ident(&ret, r->d, r->m->cols[autoinc].name);
+    chunk_sql *ch = &r->chunk; /* full chunks repeat: their text is built once */
+    if (!ch->sql || ch->omitted != mask || ch->rows != rows || ch->returning != returning) {
+        ath_buf ret;
+        ath_buf_init(&ret);
+        if (returning) {
+            ath_buf_adds(&ret, " RETURNING ");
+            ath_sql_ident(&ret, r->d, r->m->cols[autoinc].name);
+        }
+        insert_text(r, mask, rows, ret.data);
+        ath_buf_free(&ret);
+        if (r->sql.oom)
+            return ath_fail(ATH_ENOMEM, "building an insert of %zu rows", rows);
+        char *text = ath_strdup(r->sql.data);
+        if (!text)
+            return ath_fail(ATH_ENOMEM, "building an insert of %zu rows", rows);
+        ath_free(ch->sql);
+        *ch = (chunk_sql){mask, rows, returning, text, {0, 0, NULL}};
     }
-    insert_text(r, mask, rows, ret.data);
-    ath_buf_free(&ret);
-    if (r->sql.oom)
-        return ath_fail(ATH_ENOMEM, "building an insert of %zu rows", rows);
     size_t per_row = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
         per_row += !omitted(mask, i);
@@ -268,7 +281,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         if ((rc = row_values(r, mask, objs + i * size, r->vals + i * per_row)) < 0)
             return rc;
     if (!returning) {
-        if ((rc = repo_run(r, r->sql.data, true, r->vals, per_row * rows, NULL, NULL)) != ATH_OK)
+        if ((rc = repo_run_ref(r, ch->sql, &ch->ref, true, r->vals, per_row * rows, NULL, NULL)) !=
+            ATH_OK)
             return rc;
         if (!want_ids)
             return ATH_OK;
@@ -283,7 +297,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         return ATH_OK;
     }
     ath_stmt *st;
-    if ((rc = repo_run(r, r->sql.data, true, r->vals, per_row * rows, &st, NULL)) != ATH_OK)
+    if ((rc = repo_run_ref(r, ch->sql, &ch->ref, true, r->vals, per_row * rows, &st, NULL)) !=
+        ATH_OK)
         return rc;
     size_t got = 0;
     while ((rc = ath_session_step(r->session, st)) > 0) {
@@ -299,8 +314,13 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         return rc;
     if (got != rows)
         return ath_fail(ATH_ESQL, "INSERT … RETURNING gave %zu keys for %zu rows", got, rows);
-    /* keys come from a sequence in insertion order: sorted, they match the rows in order */
-    qsort(ids, rows, sizeof *ids, compare_i64);
+    /* keys come from a sequence in insertion order: sorted, they match the rows in order (one
+     * statement returns them sorted already; sort only when it did not) */
+    bool sorted = true;
+    for (size_t i = 1; i < rows && sorted; i++)
+        sorted = ids[i - 1] < ids[i];
+    if (!sorted)
+        qsort(ids, rows, sizeof *ids, compare_i64);
     for (size_t i = 0; i < rows; i++) {
         ath_value v = ath_v_i64(ids[i]);
         ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);

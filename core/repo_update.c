@@ -107,9 +107,9 @@ static int update_plain(ath_repo *r, void *obj)
         bool found;
         int rc = row_exists(r, obj, NULL, &found);
         return rc != ATH_OK ? rc
-               : found      ? ATH_OK
-                            : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key",
-                                       r->m->model->table);
+               : found
+                   ? ATH_OK
+                   : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
     }
     size_t n = 0;
     int rc = repo_reserve(r, r->m->ncols + r->m->npk);
@@ -123,7 +123,8 @@ static int update_plain(ath_repo *r, void *obj)
     }
     repo_key_values(r, obj, r->vals + n);
     int64_t changed = 0;
-    if ((rc = repo_run(r, r->sql_update, true, r->vals, n + r->m->npk, NULL, &changed)) != ATH_OK)
+    if ((rc = repo_run_ref(r, r->sql_update, &r->update_ref, true, r->vals, n + r->m->npk, NULL,
+                           &changed)) != ATH_OK)
         return rc;
     return changed ? ATH_OK
                    : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
@@ -284,7 +285,8 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
     return repo_finish(r, rc, true);
 }
 
-/* --- deletes ----------------------------------------------------------------------------------- */
+/* --- deletes -----------------------------------------------------------------------------------
+ */
 
 /* DELETE (or, with a soft-delete mixin, UPDATE … SET role = value) WHERE <q>. */
 static int delete_rows(ath_repo *r, ath_query *q, int64_t *changed)
@@ -391,8 +393,8 @@ int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64
         } else { /* (a = ? AND b = ?) OR … */
             for (size_t i = 0; i < rows; i++) {
                 for (size_t k = 0; k < npk; k++)
-                    conds[i * npk + k] = ath_where(r->m->cols[r->m->pk[k]].name, ATH_EQ,
-                                                   keys[(done + i) * npk + k]);
+                    conds[i * npk + k] =
+                        ath_where(r->m->cols[r->m->pk[k]].name, ATH_EQ, keys[(done + i) * npk + k]);
                 groups[i] = ath_all(&conds[i * npk], npk);
             }
             top = ath_any(groups, rows);
@@ -415,8 +417,7 @@ int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64
     return repo_finish(r, rc, true);
 }
 
-int ath_repo_delete_where(ath_repo *r, int64_t *deleted, const ath_filter *filters,
-                          size_t nfilters)
+int ath_repo_delete_where(ath_repo *r, int64_t *deleted, const ath_filter *filters, size_t nfilters)
 {
     if (deleted)
         *deleted = 0;

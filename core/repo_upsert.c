@@ -1,4 +1,5 @@
 /* Repository upserts (one statement per chunk) and the get-then-write operations. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -157,6 +158,17 @@ static int fill_row(ath_repo *r, const upsert_plan *p, const void *obj, ath_valu
     return (int)n;
 }
 
+/* An object's match key as text, and where the object is. */
+typedef struct keyed {
+    char *text;
+    size_t index;
+} keyed;
+
+static int compare_keyed(const void *a, const void *b)
+{
+    return strcmp(((const keyed *)a)->text, ((const keyed *)b)->text);
+}
+
 /*
  * Writes stored keys back into objs[0..rows) by matching rows (key + match columns, read from
  * st) to objects on the match columns' values.
@@ -172,7 +184,8 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
     ath_arena arena;
     ath_arena_init(&arena);
     int rc = tmp ? ATH_OK : ath_fail(ATH_ENOMEM, "matching upserted rows");
-    char **keys = rc == ATH_OK ? ath_calloc(rows, sizeof *keys) : NULL;
+    keyed *keys = rc == ATH_OK ? ath_calloc(rows, sizeof *keys) : NULL;
+    size_t nkeys = 0;
     if (rc == ATH_OK && !keys)
         rc = ath_fail(ATH_ENOMEM, "matching upserted rows");
     for (size_t i = 0; rc == ATH_OK && i < rows; i++) { /* each object's match key */
@@ -180,9 +193,13 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
         int enc = ath_cols_encode(p->match, p->nmatch, objs + i * size, &want);
         if (enc < 0)
             rc = enc;
-        else if (enc > 0 && !(keys[i] = ath_strdup(want.data)))
+        else if (enc > 0 && !(keys[nkeys].text = ath_strdup(want.data)))
             rc = ath_fail(ATH_ENOMEM, "matching upserted rows");
+        else if (enc > 0)
+            keys[nkeys++].index = i;
     }
+    if (rc == ATH_OK) /* sorted, so each returned row finds its object in log n */
+        qsort(keys, nkeys, sizeof *keys, compare_keyed);
     while (rc == ATH_OK && (rc = ath_session_step(r->session, st)) > 0) {
         size_t col = 0;
         memset(tmp, 0, size);
@@ -200,22 +217,21 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
         if (rc <= 0)
             break;
         ath_buf_clear(&got);
+        rc = ATH_OK;
         if (ath_cols_encode(p->match, p->nmatch, tmp, &got) <= 0)
             continue;
-        for (size_t i = 0; i < rows; i++)
-            if (keys[i] && strcmp(keys[i], got.data) == 0) {
-                for (size_t k = 0; k < r->m->npk; k++) {
-                    const ath_col *c = &r->m->cols[r->m->pk[k]];
-                    ath_value v = ath_col_get(c, tmp);
-                    ath_col_set(c, objs + i * size, &v, NULL);
-                }
-                ath_free(keys[i]);
-                keys[i] = NULL; /* matched once */
-            }
-        rc = ATH_OK;
+        keyed probe = {got.data, 0};
+        keyed *hit = bsearch(&probe, keys, nkeys, sizeof *keys, compare_keyed);
+        if (!hit)
+            continue;
+        for (size_t k = 0; k < r->m->npk; k++) {
+            const ath_col *c = &r->m->cols[r->m->pk[k]];
+            ath_value v = ath_col_get(c, tmp);
+            ath_col_set(c, objs + hit->index * size, &v, NULL);
+        }
     }
-    for (size_t i = 0; keys && i < rows; i++)
-        ath_free(keys[i]);
+    for (size_t i = 0; keys && i < nkeys; i++)
+        ath_free(keys[i].text);
     ath_free(keys);
     ath_arena_free(&arena);
     ath_buf_free(&want);
@@ -298,8 +314,8 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
         ath_stmt_release(st);
         return rc;
     }
-    if (p->match_is_key && r->m->autoinc < 0)
-        return ATH_OK; /* the caller gave every key */
+    if (p->match_is_key)
+        return ATH_OK; /* the caller gave every key (an unset one took the insert path) */
     if (rows == 1 && r->m->autoinc >= 0 && r->d->upsert == ATH_UPSERT_ON_DUPLICATE_KEY) {
         int64_t id = 0; /* LAST_INSERT_ID(id) in the update names the stored row */
         if ((rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK && id) {

@@ -112,6 +112,7 @@ void ath_repo_free(ath_repo *r)
     ath_free(r->sql_delete);
     for (size_t i = 0; i < r->ninserts; i++)
         ath_free(r->inserts[i].sql);
+    ath_free(r->chunk.sql);
     ath_free(r->vals);
     ath_buf_free(&r->sql);
     ath_free(r);
@@ -152,10 +153,17 @@ int repo_conn(ath_repo *r, bool write, ath_conn **conn)
 int repo_run(ath_repo *r, const char *sql, bool write, const ath_value *params, size_t n,
              ath_stmt **out, int64_t *changes)
 {
+    return repo_run_ref(r, sql, NULL, write, params, n, out, changes);
+}
+
+int repo_run_ref(ath_repo *r, const char *sql, ath_stmt_ref *ref, bool write,
+                 const ath_value *params, size_t n, ath_stmt **out, int64_t *changes)
+{
     ath_stmt *st = NULL;
     if (out)
         *out = NULL;
-    int rc = ath_session_prepare(r->session, sql, write, &st);
+    int rc = ref ? ath_session_prepare_ref(r->session, sql, write, ref, &st)
+                 : ath_session_prepare(r->session, sql, write, &st);
     if (rc != ATH_OK)
         return rc;
     if ((rc = ath_session_run(r->session, st, params, n)) != ATH_OK) {
@@ -320,7 +328,7 @@ int repo_get_key(ath_repo *r, void *out, const ath_value *key)
         return rc;
     }
     ath_stmt *st;
-    int rc = repo_run(r, r->sql_get, false, key, r->m->npk, &st, NULL);
+    int rc = repo_run_ref(r, r->sql_get, &r->get_ref, false, key, r->m->npk, &st, NULL);
     if (rc != ATH_OK)
         return rc;
     rc = repo_fetch_one(r, st, out);

@@ -47,7 +47,8 @@ static int ordered(ath_engine *e, const ath_model *const *models, size_t n, cons
         if (pick == n) {
             char names[512] = "";
             for (size_t i = 0; i < n; i++)
-                if (!placed[i] && strlen(names) + strlen(maps[i]->model->table) + 3 < sizeof names) {
+                if (!placed[i] &&
+                    strlen(names) + strlen(maps[i]->model->table) + 3 < sizeof names) {
                     strcat(names, *names ? ", " : "");
                     strcat(names, maps[i]->model->table);
                 }
@@ -91,8 +92,7 @@ static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bo
         if (create) {
             ath_sql_create_table(out, d, order[k]);
             mixins_extra_ddl(order[k], e, out);
-        }
-        else
+        } else
             ath_sql_drop_table(out, d, order[n - 1 - k]);
     }
     ath_free(order);

@@ -23,7 +23,7 @@ struct ath_session {
         char *key;
         ath_value value; /* text and blobs point into `bytes` */
         void *bytes;
-    } *values;           /* per-session values (ath_session_set) */
+    } * values; /* per-session values (ath_session_set) */
     size_t nvalues;
 };
 
@@ -288,6 +288,16 @@ int ath_session_exec(ath_session *s, const char *sql)
     return rc;
 }
 
+int ath_session_prepare_ref(ath_session *s, const char *sql, bool write, ath_stmt_ref *ref,
+                            ath_stmt **out)
+{
+    ath_conn *conn = NULL;
+    int rc = ath_session_ensure(s, write, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    return ath_session_note_error(s, ath_conn_prepare_ref(conn, sql, ref, out));
+}
+
 int ath_session_run(ath_session *s, ath_stmt *st, const ath_value *params, size_t nparams)
 {
     return ath_session_note_error(s, ath_stmt_execute(st, params, nparams));
@@ -441,7 +451,8 @@ void ath_result_free(ath_result *r)
     ath_free(r);
 }
 
-/* --- per-session values ------------------------------------------------------------------------ */
+/* --- per-session values ------------------------------------------------------------------------
+ */
 
 static bool byte_valued(ath_type t)
 {

@@ -15,6 +15,10 @@ int ath_session_ensure(ath_session *session, bool write, ath_conn **conn);
 /** Prepares `sql` on the session's connection, opening the transaction first. */
 int ath_session_prepare(ath_session *session, const char *sql, bool write, ath_stmt **out);
 
+/** As ath_session_prepare, through a remembered cache entry (see ath_conn_prepare_ref). */
+int ath_session_prepare_ref(ath_session *session, const char *sql, bool write, ath_stmt_ref *ref,
+                            ath_stmt **out);
+
 /** Executes a prepared statement; a database error marks the transaction failed. */
 int ath_session_run(ath_session *session, ath_stmt *stmt, const ath_value *params, size_t nparams);
 
