@@ -101,6 +101,9 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
 {
     if (s->failed)
         return refuse_failed();
+    if (s->result) /* one statement at a time: a streamed result holds the connection */
+        return ath_fail(ATH_EINVAL, "a raw result is still open on this session: read it to the "
+                                    "end or free it first");
     if (!s->conn) {
         int rc = ath_pool_checkout(ath_engine_pool(s->engine), &s->conn);
         if (rc != ATH_OK)

@@ -27,7 +27,7 @@ typedef struct my_options {
     unsigned connect_timeout, read_timeout, write_timeout; /* seconds; 0: the library's */
     my_ssl_mode ssl_mode;
     const char *ssl_ca, *ssl_capath, *ssl_cert, *ssl_key, *ssl_cipher, *ssl_crl;
-    bool buffered; /* read whole results at execute (mysql_stmt_store_result); default true */
+    bool buffered; /* read whole results at execute (mysql_stmt_store_result); default false */
 } my_options;
 
 struct ath_dconn {
@@ -92,6 +92,8 @@ struct ath_dstmt {
     MYSQL_BIND *cbind;
     my_column *cols;
     MYSQL_RES *meta;  /* result metadata of the current execution */
+    bool buffered;    /* whole results at execute: buffered=true, or a write (its RETURNING rows
+                         are few, and an error in them must surface at execute) */
     bool active;      /* a result set is open */
     bool done;        /* every row was read */
     int64_t affected; /* rows changed (or, for a result set, rows read) */

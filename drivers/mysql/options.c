@@ -143,7 +143,7 @@ int mydrv_parse_options(const ath_connect_params *p, const ath_driver_host *host
     memset(o, 0, sizeof *o);
     o->charset = "utf8mb4";
     o->isolation = "READ-COMMITTED";
-    o->buffered = true;
+    o->buffered = false; /* stream: bounded memory, and the core reads results to the end */
     for (size_t i = 0; i < p->noptions; i++) {
         int rc = parse_one(host, p->keys[i], p->values[i], o);
         if (rc != ATH_OK)

@@ -131,7 +131,7 @@ int mydrv_bind_result(ath_dstmt *st)
             b->buffer_length = sizeof c->n.t;
             break;
         case COL_BYTES: {
-            unsigned long want = st->conn->buffered            ? f[i].max_length
+            unsigned long want = st->buffered                  ? f[i].max_length
                                  : f[i].length <= MODEST_WIDTH ? f[i].length
                                                                : INITIAL_BYTES;
             int rc = grow(st, c, want);

@@ -1,11 +1,27 @@
 /* Server-side prepared statements: prepare, execute, affected rows, reset, finalize.
  * The core keeps one prepared statement per distinct SQL text per connection (its cache), so
  * each is prepared once on the server and executed many times. */
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mysql_driver.h"
 
 #define CR_NEW_STMT_METADATA_ERR 2057 /* the table changed since prepare: prepare again */
+
+/* True when the statement's first keyword writes (INSERT, UPDATE, DELETE, REPLACE). */
+static bool starts_with_write(const char *sql)
+{
+    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "REPLACE"};
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
+        sql++;
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+        size_t n = strlen(writes[i]);
+        if (strncasecmp(sql, writes[i], n) == 0 && !isalnum((unsigned char)sql[n]))
+            return true;
+    }
+    return false;
+}
 
 int mydrv_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
@@ -33,7 +49,8 @@ int mydrv_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **
         rc = mydrv_fail_conn(conn, "allocating a prepared statement");
         goto fail;
     }
-    if (conn->buffered) {
+    st->buffered = conn->buffered || starts_with_write(sql);
+    if (st->buffered) {
         /* mysql_stmt_store_result then measures each column, so buffers fit the first time */
         my_bool on = 1;
         mysql_stmt_attr_set(st->stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
@@ -148,7 +165,7 @@ int mydrv_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     }
     st->active = true;
     st->done = false;
-    if (conn->buffered && mysql_stmt_store_result(st->stmt) != 0) {
+    if (st->buffered && mysql_stmt_store_result(st->stmt) != 0) {
         /* an error after the result began (INSERT … RETURNING hitting a constraint): the
          * statement must be reset, or the next execute waits for packets that never come */
         rc = mydrv_fail_stmt(st, "reading the result");
@@ -167,8 +184,8 @@ int64_t mydrv_changes(ath_dstmt *st)
 {
     /* a statement with rows (SELECT, INSERT … RETURNING) counts the rows it returned */
     if (st->ncols)
-        return st->conn->buffered && st->active ? (int64_t)mysql_stmt_num_rows(st->stmt)
-                                                : (int64_t)st->rows;
+        return st->buffered && st->active ? (int64_t)mysql_stmt_num_rows(st->stmt)
+                                          : (int64_t)st->rows;
     return st->affected;
 }
 

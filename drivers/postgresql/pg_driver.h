@@ -71,6 +71,9 @@ struct ath_dstmt {
     bool described; /* parameter types known: false above PG_DESCRIBE_MAX_PARAMS parameters */
     int nparams, ncols;
     int result_format; /* 1 binary when every column has a binary decoder here, else 0 text */
+    bool stream;       /* a query (SELECT, WITH…): rows in single-row mode, memory bounded. A
+                          write's RETURNING rows come as one result: as many as the rows it
+                          wrote, and a PGresult per row would cost more than the rows */
 
     /* parameters: arrays handed to PQsendQueryPrepared, 16-byte slots for binary scalars */
     const char **values;

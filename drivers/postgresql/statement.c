@@ -2,7 +2,9 @@
  * rows in single-row mode. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pg_driver.h"
 
@@ -310,6 +312,20 @@ done:
     return rc;
 }
 
+/* True when the statement's first keyword writes (INSERT, UPDATE, DELETE, MERGE). */
+static bool starts_with_write(const char *sql)
+{
+    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "MERGE"};
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
+        sql++;
+    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
+        size_t n = strlen(writes[i]);
+        if (strncasecmp(sql, writes[i], n) == 0 && !isalnum((unsigned char)sql[n]))
+            return true;
+    }
+    return false;
+}
+
 int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
     const ath_driver_host *host = conn->host;
@@ -322,6 +338,7 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
         return host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
     st->conn = conn;
     snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
+    st->stream = !starts_with_write(sql);
 
     bool prepared = false;
     st->described = nparams <= PG_DESCRIBE_MAX_PARAMS;
@@ -413,7 +430,7 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
                              st->result_format))
         return pg_fail(conn, NULL, "sending a statement");
     /* rows arrive one PGresult each, so memory stays bounded however many the caller reads */
-    if (st->ncols > 0 || !st->described)
+    if (st->stream && (st->ncols > 0 || !st->described))
         PQsetSingleRowMode(conn->pg);
     conn->wire = st;
     st->state = ST_ROWS;
