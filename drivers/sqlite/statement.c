@@ -155,64 +155,66 @@ static int bad_value(ath_dstmt *st, int i, ath_type want)
 int sqlite_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
 {
     const ath_driver_host *host = st->conn->host;
-    sqlite3_stmt *s = st->stmt;
-    int type = sqlite3_column_type(s, i);
+    /* one lookup of the column, then the cheap value accessors (an "unprotected" value: safe
+     * here, as a connection is only ever used by one thread at a time) */
+    sqlite3_value *val = sqlite3_column_value(st->stmt, i);
+    int type = sqlite3_value_type(val);
     memset(out, 0, sizeof *out);
     if (type == SQLITE_NULL)
         return ATH_OK;
     out->type = want;
     switch (want) {
     case ATH_T_I32:
-        out->u.i32 = sqlite3_column_int(s, i);
+        out->u.i32 = sqlite3_value_int(val);
         return ATH_OK;
     case ATH_T_I64:
-        out->u.i64 = sqlite3_column_int64(s, i);
+        out->u.i64 = sqlite3_value_int64(val);
         return ATH_OK;
     case ATH_T_DOUBLE:
-        out->u.f64 = sqlite3_column_double(s, i);
+        out->u.f64 = sqlite3_value_double(val);
         return ATH_OK;
     case ATH_T_BOOL:
-        out->u.b = sqlite3_column_int64(s, i) != 0;
+        out->u.b = sqlite3_value_int64(val) != 0;
         return ATH_OK;
     case ATH_T_TEXT:
     case ATH_T_NUMERIC:
     case ATH_T_JSON:
-        out->u.s.ptr = sqlite3_column_text(s, i);
-        out->u.s.len = (size_t)sqlite3_column_bytes(s, i);
+        out->u.s.ptr = sqlite3_value_text(val);
+        out->u.s.len = (size_t)sqlite3_value_bytes(val);
         if (!out->u.s.ptr)
             return host->fail(ATH_ENOMEM, NULL, 0, NULL, "reading a text column");
         return ATH_OK;
     case ATH_T_BLOB:
-        out->u.s.ptr = sqlite3_column_blob(s, i);
-        out->u.s.len = (size_t)sqlite3_column_bytes(s, i);
+        out->u.s.ptr = sqlite3_value_blob(val);
+        out->u.s.len = (size_t)sqlite3_value_bytes(val);
         if (!out->u.s.ptr)
             out->u.s.ptr = ""; /* a zero-length blob, not NULL */
         return ATH_OK;
     case ATH_T_TIMESTAMP:
         if (type == SQLITE_INTEGER) {
-            out->u.ts = sqlite3_column_int64(s, i);
+            out->u.ts = sqlite3_value_int64(val);
             return ATH_OK;
         }
-        if (host->timestamp_parse(&out->u.ts, (const char *)sqlite3_column_text(s, i),
-                                  (size_t)sqlite3_column_bytes(s, i)) != ATH_OK)
+        if (host->timestamp_parse(&out->u.ts, (const char *)sqlite3_value_text(val),
+                                  (size_t)sqlite3_value_bytes(val)) != ATH_OK)
             return bad_value(st, i, want);
         return ATH_OK;
     case ATH_T_DATE:
         if (type == SQLITE_INTEGER) {
-            out->u.date = (ath_date)sqlite3_column_int64(s, i);
+            out->u.date = (ath_date)sqlite3_value_int64(val);
             return ATH_OK;
         }
-        if (host->date_parse(&out->u.date, (const char *)sqlite3_column_text(s, i),
-                             (size_t)sqlite3_column_bytes(s, i)) != ATH_OK)
+        if (host->date_parse(&out->u.date, (const char *)sqlite3_value_text(val),
+                             (size_t)sqlite3_value_bytes(val)) != ATH_OK)
             return bad_value(st, i, want);
         return ATH_OK;
     case ATH_T_UUID:
-        if (type == SQLITE_BLOB && sqlite3_column_bytes(s, i) == 16) {
-            memcpy(out->u.uuid.bytes, sqlite3_column_blob(s, i), 16);
+        if (type == SQLITE_BLOB && sqlite3_value_bytes(val) == 16) {
+            memcpy(out->u.uuid.bytes, sqlite3_value_blob(val), 16);
             return ATH_OK;
         }
-        if (host->uuid_parse(&out->u.uuid, (const char *)sqlite3_column_text(s, i),
-                             (size_t)sqlite3_column_bytes(s, i)) != ATH_OK)
+        if (host->uuid_parse(&out->u.uuid, (const char *)sqlite3_value_text(val),
+                             (size_t)sqlite3_value_bytes(val)) != ATH_OK)
             return bad_value(st, i, want);
         return ATH_OK;
     default:
