@@ -98,6 +98,17 @@ ath_timestamp ath_timestamp_now(void)
     return (int64_t)ts.tv_sec * US_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* Writes v (0..99) as two digits. */
+static char *put2(char *p, int v)
+{
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    memcpy(p, pairs + 2 * v, 2);
+    return p + 2;
+}
+
 int ath_timestamp_format(ath_timestamp ts, bool iso, char *buf, size_t size)
 {
     int64_t days = ts / US_PER_DAY;
@@ -112,19 +123,27 @@ int ath_timestamp_format(ath_timestamp ts, bool iso, char *buf, size_t size)
         return ath_fail(ATH_EINVAL, "timestamp %lld is outside years 1..9999", (long long)ts);
     int64_t secs = rem / US_PER_SEC;
     int us = (int)(rem % US_PER_SEC);
-    /* fixed width, digits by hand: this runs for every timestamp a statement binds */
+    /* fixed width, two digits at a time: this runs for every timestamp a statement binds */
     char text[ATH_TIMESTAMP_TEXT_MAX];
-    const int fields[] = {y, m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), us};
-    const int widths[] = {4, 2, 2, 2, 2, 2, 6};
-    const char seps[] = {'-', '-', iso ? 'T' : ' ', ':', ':', '.', 0};
-    int n = 0;
-    for (int f = 0; f < 7; f++) {
-        for (int k = widths[f] - 1, v = fields[f]; k >= 0; k--, v /= 10)
-            text[n + k] = (char)('0' + v % 10);
-        n += widths[f];
-        if (seps[f])
-            text[n++] = seps[f];
-    }
+    char *p = text;
+    p = put2(p, y / 100);
+    p = put2(p, y % 100);
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = iso ? 'T' : ' ';
+    int hms = (int)secs;
+    p = put2(p, hms / 3600);
+    *p++ = ':';
+    p = put2(p, hms / 60 % 60);
+    *p++ = ':';
+    p = put2(p, hms % 60);
+    *p++ = '.';
+    p = put2(p, us / 10000);
+    p = put2(p, us / 100 % 100);
+    p = put2(p, us % 100);
+    int n = (int)(p - text);
     if (iso)
         text[n++] = 'Z';
     if (size) { /* snprintf-style: truncated, terminated, the full length returned */
