@@ -20,4 +20,17 @@ for url in ${ATHANOR_TEST_URLS:-}; do
         || { echo "FAIL on ${url%%:*}: got '$out'"; exit 1; }
     n=$((n + 1))
 done
-echo "SUMMARY tests=$n failed_tests=0 (heroes example)"
+# the tenancy example (a custom mixin): each tenant sees only its own rows
+tenancy="$BUILD/bin/tenancy"
+if [ -x "$tenancy" ]; then
+    for url in "sqlite:///:memory:" ${ATHANOR_TEST_URLS:-}; do
+        case "$url" in sqlite:///*.db) continue ;; esac
+        out=$("$tenancy" "$url") || { echo "FAIL tenancy on ${url%%:*}: $out"; exit 1; }
+        for want in "acme sees 2 notes: Q3 plan, Hiring" "globex sees 1 note: Merger memo" \
+                    "acme deleting note 3 of another tenant: ATH_ENOTFOUND" "no tenant: ATH_EINVAL"; do
+            echo "$out" | grep -qF "$want" || { echo "FAIL tenancy on ${url%%:*}: no '$want' in '$out'"; exit 1; }
+        done
+        n=$((n + 1))
+    done
+fi
+echo "SUMMARY tests=$n failed_tests=0 (heroes and tenancy examples)"
