@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_URLS 16
 
@@ -76,4 +77,60 @@ const char *test_url_for(const char *dialects)
     }
     fprintf(stderr, "SKIPPED: ATHANOR_TEST_URLS has no %s URL\n", dialects);
     return NULL;
+}
+
+void test_url_dialect(const char *url, char *out, size_t size)
+{
+    size_t n = strcspn(url, "+:");
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, url, n);
+    out[n] = '\0';
+    if (strcmp(out, "postgres") == 0)
+        snprintf(out, size, "postgresql");
+    else if (strcmp(out, "mariadb") == 0)
+        snprintf(out, size, "mysql");
+}
+
+/* The database part of a sqlite URL ("sqlite:///x.db" -> "x.db", "sqlite:////a/b" -> "/a/b"),
+ * without the query; "" for memory and for other dialects. */
+static void sqlite_file(const char *url, char *out, size_t size)
+{
+    char dialect[32];
+    out[0] = '\0';
+    test_url_dialect(url, dialect, sizeof dialect);
+    const char *p = strstr(url, "://");
+    if (strcmp(dialect, "sqlite") != 0 || !p)
+        return;
+    p += 3;
+    if (*p == '/')
+        p++;
+    size_t n = strcspn(p, "?");
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    if (strcmp(out, ":memory:") == 0)
+        out[0] = '\0';
+}
+
+bool test_url_is_memory(const char *url)
+{
+    char dialect[32], path[1024];
+    test_url_dialect(url, dialect, sizeof dialect);
+    sqlite_file(url, path, sizeof path);
+    return strcmp(dialect, "sqlite") == 0 && path[0] == '\0';
+}
+
+void test_sqlite_remove(const char *url)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char path[1024], side[1100];
+    sqlite_file(url, path, sizeof path);
+    if (!path[0])
+        return;
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
+        unlink(side);
+    }
 }

@@ -19,6 +19,17 @@ size_t test_urls(const char *const **out);
  */
 const char *test_url_for(const char *dialects);
 
+/** The URL's dialect: the scheme before "+driver" or "://", with the loader's aliases
+ *  ("postgres" -> "postgresql", "mariadb" -> "mysql"). */
+void test_url_dialect(const char *url, char *out, size_t size);
+
+/** True for a SQLite database in memory ("sqlite://", "sqlite:///:memory:"). */
+bool test_url_is_memory(const char *url);
+
+/** Deletes the database file of a SQLite URL and its -wal/-shm/-journal, so a suite starts
+ *  empty; does nothing for memory and for other dialects. */
+void test_sqlite_remove(const char *url);
+
 /** True when CI=true. */
 bool test_under_ci(void);
 

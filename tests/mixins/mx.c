@@ -30,67 +30,15 @@ static const mx_backend backends[] = {
      "index_name = ?"},
 };
 
-/* The URL's dialect: the scheme before "+driver" or "://", with the loader's aliases. */
-static void url_dialect(const char *url, char *out, size_t size)
-{
-    size_t n = strcspn(url, "+:");
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, url, n);
-    out[n] = '\0';
-    if (strcmp(out, "postgres") == 0)
-        snprintf(out, size, "postgresql");
-    else if (strcmp(out, "mariadb") == 0)
-        snprintf(out, size, "mysql");
-}
-
-/* The database file of a sqlite URL, "" for memory. */
-static void sqlite_path(const char *url, char *out, size_t size)
-{
-    const char *p = strstr(url, "://");
-    out[0] = '\0';
-    if (!p)
-        return;
-    p += 3;
-    if (*p == '/')
-        p++;
-    size_t n = strcspn(p, "?");
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, p, n);
-    out[n] = '\0';
-    if (strcmp(out, ":memory:") == 0)
-        out[0] = '\0';
-}
-
 static const mx_backend *backend_for(const char *url)
 {
-    char dialect[32], path[1024];
-    url_dialect(url, dialect, sizeof dialect);
-    sqlite_path(url, path, sizeof path);
-    bool memory = strcmp(dialect, "sqlite") == 0 && path[0] == '\0';
+    char dialect[32];
+    test_url_dialect(url, dialect, sizeof dialect);
+    bool memory = test_url_is_memory(url);
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
         if (strcmp(backends[i].dialect, dialect) == 0 && backends[i].memory == memory)
             return &backends[i];
     return NULL;
-}
-
-/* A SQLite file starts every suite empty: remove it and its companions. */
-static void prepare_url(const char *url)
-{
-    char dialect[32], path[1024], side[1100];
-    url_dialect(url, dialect, sizeof dialect);
-    if (strcmp(dialect, "sqlite") != 0)
-        return;
-    sqlite_path(url, path, sizeof path);
-    if (!path[0])
-        return;
-    unlink(path);
-    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
-        unlink(side);
-    }
 }
 
 /* --- suites
@@ -139,7 +87,7 @@ static int suite_init(void)
         return 1;
     }
     mx_be = cur_target->be;
-    prepare_url(cur_target->url);
+    test_sqlite_remove(cur_target->url);
     ath_engine_options opts;
     ath_engine_options_init(&opts);
     opts.pool_timeout = 10; /* a leaked session shows in seconds */
@@ -174,7 +122,7 @@ static int suite_clean(void)
         }
         ath_engine_dispose(mx_engine);
         mx_engine = NULL;
-        prepare_url(cur_target->url);
+        test_sqlite_remove(cur_target->url);
     }
     mx_be = NULL;
     cur_group = NULL;

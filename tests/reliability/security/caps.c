@@ -1,5 +1,6 @@
 /* The backend table (see caps.h) and the little URL knowledge the suite needs. */
 #include "caps.h"
+#include "urls.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,50 +63,11 @@ static const caps table[] = {
 #undef E
 #undef S
 
-static void url_dialect(const char *url, char *out, size_t size)
-{
-    size_t n = strcspn(url, "+:");
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, url, n);
-    out[n] = '\0';
-    if (strcmp(out, "postgres") == 0)
-        snprintf(out, size, "postgresql");
-    else if (strcmp(out, "mariadb") == 0)
-        snprintf(out, size, "mysql");
-}
-
-/* The database part of a sqlite URL without the query; "" for memory. */
-static void sqlite_path(const char *url, char *out, size_t size)
-{
-    const char *p = strstr(url, "://");
-    out[0] = '\0';
-    if (!p)
-        return;
-    p += 3;
-    if (*p == '/')
-        p++;
-    size_t n = strcspn(p, "?");
-    if (n >= size)
-        n = size - 1;
-    memcpy(out, p, n);
-    out[n] = '\0';
-}
-
-static bool is_memory(const char *dialect, const char *url)
-{
-    char path[1024];
-    if (strcmp(dialect, "sqlite") != 0)
-        return false;
-    sqlite_path(url, path, sizeof path);
-    return path[0] == '\0' || strcmp(path, ":memory:") == 0;
-}
-
 const caps *caps_for_url(const char *url)
 {
     char dialect[32];
-    url_dialect(url, dialect, sizeof dialect);
-    bool memory = is_memory(dialect, url);
+    test_url_dialect(url, dialect, sizeof dialect);
+    bool memory = test_url_is_memory(url);
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].dialect, dialect) == 0 && table[i].memory == memory)
             return &table[i];
@@ -121,15 +83,5 @@ const caps *caps_for_url(const char *url)
 
 void caps_prepare_url(const char *url)
 {
-    char dialect[32], path[1024], side[1100];
-    url_dialect(url, dialect, sizeof dialect);
-    if (strcmp(dialect, "sqlite") != 0 || is_memory(dialect, url))
-        return;
-    sqlite_path(url, path, sizeof path);
-    unlink(path);
-    static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
-        unlink(side);
-    }
+    test_sqlite_remove(url);
 }
