@@ -51,14 +51,6 @@ static void civil_from_days(int64_t z, int *year, int *month, int *day)
     *day = (int)d;
 }
 
-static int fixed_number(const char *p, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (p[i] - '0');
-    return v;
-}
-
 static int days_in_month(int year, int month)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -197,25 +189,32 @@ int ath_date_parse(ath_date *out, const char *text, size_t len)
     return ath_date_from_parts(out, y, m, d);
 }
 
-/* The form Athanor writes itself, "YYYY-MM-DD HH:MM:SS.ffffff", read at fixed positions. */
+/* The form Athanor writes itself, "YYYY-MM-DD HH:MM:SS.ffffff", read in one pass. */
 static bool parse_fixed(ath_timestamp *out, const char *t, size_t len)
 {
-    static const char shape[] = "dddd-dd-dd dd:dd:dd.dddddd";
-    if (len != sizeof shape - 1)
+    if (len != 26 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':' ||
+        t[19] != '.')
         return false;
-    for (size_t i = 0; i < len; i++)
-        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i])
-            return false;
-#define NUM(at, n) fixed_number(t + (at), (n))
-    int y = NUM(0, 4), mo = NUM(5, 2), d = NUM(8, 2), h = NUM(11, 2), mi = NUM(14, 2),
-        s = NUM(17, 2), us = NUM(20, 6);
-#undef NUM
-    if (mo < 1 || mo > 12 || d < 1 || y < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-        s > 59)
+    static const unsigned char starts[] = {0, 5, 8, 11, 14, 17, 20};
+    static const unsigned char widths[] = {4, 2, 2, 2, 2, 2, 6};
+    int v[7];
+    for (int f = 0; f < 7; f++) {
+        int x = 0;
+        for (int k = 0; k < widths[f]; k++) {
+            unsigned digit = (unsigned)(t[starts[f] + k] - '0');
+            if (digit > 9)
+                return false;
+            x = x * 10 + (int)digit;
+        }
+        v[f] = x;
+    }
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[0] < 1 || v[2] > days_in_month(v[0], v[1]) ||
+        v[3] > 23 || v[4] > 59 || v[5] > 59)
         return false;
-    *out = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s) *
+    *out = (days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 + v[3] * 3600 +
+            v[4] * 60 + v[5]) *
                US_PER_SEC +
-           us;
+           v[6];
     return true;
 }
 

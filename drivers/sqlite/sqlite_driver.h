@@ -14,7 +14,9 @@ struct ath_dconn {
 struct ath_dstmt {
     sqlite3_stmt *stmt;
     struct ath_dconn *conn;
-    int state; /* ROW_PENDING: execute() found a first row; DONE: no more rows */
+    int state;        /* ROW_PENDING: execute() found a first row; DONE: no more rows */
+    char (*text)[48]; /* per parameter: timestamps, dates and UUIDs formatted for binding, kept
+                         until the statement is reset (bound SQLITE_STATIC, no copy) */
 };
 
 enum { STEP_IDLE = 0, STEP_ROW_PENDING = 1, STEP_DONE = 2 };

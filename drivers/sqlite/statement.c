@@ -12,18 +12,26 @@ int sqlite_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt *
     st->conn = conn;
     st->state = STEP_IDLE;
     st->stmt = NULL;
+    st->text = NULL;
+    if (nparams && !(st->text = conn->host->malloc(nparams * sizeof *st->text))) {
+        conn->host->free(st);
+        return conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a sqlite statement");
+    }
     int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt, NULL);
     if (rc != SQLITE_OK) {
+        conn->host->free(st->text);
         conn->host->free(st);
         return sqlite_fail(conn->host, conn->db, rc, NULL);
     }
     if (!st->stmt) {
+        conn->host->free(st->text);
         conn->host->free(st);
         return conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement is empty");
     }
     if ((size_t)sqlite3_bind_parameter_count(st->stmt) != nparams) {
         int have = sqlite3_bind_parameter_count(st->stmt);
         sqlite3_finalize(st->stmt);
+        conn->host->free(st->text);
         conn->host->free(st);
         return conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
                                 "sqlite counts %d parameters where %zu were expected", have,
@@ -38,13 +46,14 @@ void sqlite_finalize(ath_dstmt *st)
     if (!st)
         return;
     sqlite3_finalize(st->stmt);
+    st->conn->host->free(st->text);
     st->conn->host->free(st);
 }
 
 static int bind_one(ath_dstmt *st, int i, const ath_value *v)
 {
     const ath_driver_host *host = st->conn->host;
-    char text[48];
+    char *text = st->text[i - 1]; /* lives until the statement is reset: bound without a copy */
     int n;
     switch (v->type) {
     case ATH_T_NULL:
@@ -65,20 +74,20 @@ static int bind_one(ath_dstmt *st, int i, const ath_value *v)
         return sqlite3_bind_blob64(st->stmt, i, v->u.s.len ? v->u.s.ptr : "", v->u.s.len,
                                    SQLITE_STATIC);
     case ATH_T_TIMESTAMP:
-        n = host->timestamp_format(v->u.ts, false, text, sizeof text);
+        n = host->timestamp_format(v->u.ts, false, text, sizeof *st->text);
         break;
     case ATH_T_DATE:
-        n = host->date_format(v->u.date, text, sizeof text);
+        n = host->date_format(v->u.date, text, sizeof *st->text);
         break;
     case ATH_T_UUID:
-        n = host->uuid_format(&v->u.uuid, text, sizeof text);
+        n = host->uuid_format(&v->u.uuid, text, sizeof *st->text);
         break;
     default:
         return SQLITE_MISMATCH;
     }
     if (n < 0)
         return -1; /* the host already described the bad value */
-    return sqlite3_bind_text(st->stmt, i, text, n, SQLITE_TRANSIENT);
+    return sqlite3_bind_text(st->stmt, i, text, n, SQLITE_STATIC);
 }
 
 /* Maps a failed sqlite3_step and leaves the statement reusable. */
@@ -143,13 +152,12 @@ const char *sqlite_column_name(ath_dstmt *st, int i)
 
 static int bad_value(ath_dstmt *st, int i, ath_type want)
 {
-    static const char *const names[ATH_T__COUNT] = {
-        "null", "i32", "i64", "double", "bool", "text", "blob", "numeric", "timestamp", "date",
-        "uuid", "json"};
-    return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
-                                "column %s holds a value that is not a valid %s",
-                                sqlite3_column_name(st->stmt, i),
-                                (unsigned)want < ATH_T__COUNT ? names[want] : "?");
+    static const char *const names[ATH_T__COUNT] = {"null",      "i32",  "i64",  "double",
+                                                    "bool",      "text", "blob", "numeric",
+                                                    "timestamp", "date", "uuid", "json"};
+    return st->conn->host->fail(
+        ATH_EINVAL, NULL, 0, NULL, "column %s holds a value that is not a valid %s",
+        sqlite3_column_name(st->stmt, i), (unsigned)want < ATH_T__COUNT ? names[want] : "?");
 }
 
 int sqlite_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
