@@ -269,6 +269,9 @@ int repo_check_objects(ath_repo *r, const void *objs, size_t n)
     size_t size = r->m->model->struct_size;
     for (size_t i = 0; i < n; i++)
         for (size_t c = 0; c < r->m->ncols; c++) {
+            ath_type t = r->m->cols[c].type;
+            if (t != ATH_T_TEXT && t != ATH_T_JSON && t != ATH_T_NUMERIC)
+                continue; /* only text has a policy to check */
             ath_value v;
             int rc = ath_col_checked(r->m, &r->m->cols[c], (const char *)objs + i * size, &v);
             if (rc != ATH_OK) {
