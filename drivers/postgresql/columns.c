@@ -573,6 +573,54 @@ static int convert(ath_dstmt *st, int i, pg_colbuf *b, const src_value *s, ath_t
     }
 }
 
+/* The common exact matches of a binary value and the type asked for, decoded straight away
+ * (true), or false to take the general path. */
+static bool decode_fast(Oid oid, const char *p, size_t len, ath_type want, ath_value *out)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    switch (want) {
+    case ATH_T_I64:
+        if (oid == PG_OID_INT8 && len == 8)
+            out->u.i64 = (int64_t)pg_get_be(u, 8);
+        else if (oid == PG_OID_INT4 && len == 4)
+            out->u.i64 = (int32_t)(uint32_t)pg_get_be(u, 4);
+        else
+            return false;
+        break;
+    case ATH_T_DOUBLE: {
+        if (oid != PG_OID_FLOAT8 || len != 8)
+            return false;
+        uint64_t bits = pg_get_be(u, 8);
+        memcpy(&out->u.f64, &bits, sizeof out->u.f64);
+        break;
+    }
+    case ATH_T_TEXT:
+        if (oid != PG_OID_TEXT && oid != PG_OID_VARCHAR)
+            return false;
+        out->u.s.ptr = p; /* libpq terminates every value */
+        out->u.s.len = len;
+        break;
+    case ATH_T_TIMESTAMP: {
+        if (oid != PG_OID_TIMESTAMPTZ || len != 8)
+            return false;
+        int64_t v = (int64_t)pg_get_be(u, 8);
+        if (v > INT64_MAX - PG_EPOCH_USEC || v < INT64_MIN + PG_EPOCH_USEC)
+            return false; /* infinity and the edges: the general path explains */
+        out->u.ts = v + PG_EPOCH_USEC;
+        break;
+    }
+    case ATH_T_BOOL:
+        if (oid != PG_OID_BOOL || len != 1)
+            return false;
+        out->u.b = p[0] != 0;
+        break;
+    default:
+        return false;
+    }
+    out->type = want;
+    return true;
+}
+
 int pg_decode_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
 {
     const PGresult *r = st->cur;
@@ -582,6 +630,8 @@ int pg_decode_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
     const char *p = PQgetvalue(r, st->row, i);
     size_t len = (size_t)PQgetlength(r, st->row, i);
     Oid oid = PQftype(r, i);
+    if (st->result_format == 1 && decode_fast(oid, p, len, want, out))
+        return ATH_OK;
     pg_colbuf *b = &st->cols[i];
     src_value s;
     memset(&s, 0, sizeof s);

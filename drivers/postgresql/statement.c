@@ -464,12 +464,15 @@ const char *pg_column_name(ath_dstmt *st, int i)
 
 int pg_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
 {
-    memset(out, 0, sizeof *out);
-    if (!st->cur || st->primed || st->row >= PQntuples(st->cur))
+    if (!st->cur || st->primed || st->row >= PQntuples(st->cur)) {
+        memset(out, 0, sizeof *out);
         return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement has no current row");
-    if (i < 0 || i >= st->ncols)
+    }
+    if (i < 0 || i >= st->ncols) {
+        memset(out, 0, sizeof *out);
         return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
                                     "column %d is out of range (%d columns)", i, st->ncols);
+    }
     return pg_decode_column(st, i, want, out);
 }
 
