@@ -4,6 +4,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "loader.h"
 #include "mixins.h"
 #include "repo.h"
 #include "session.h"
@@ -328,6 +329,35 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
     return ATH_OK;
 }
 
+/* Rows at most per bulk-path call, and the fewest worth its extra round trips. */
+#define BULK_CHUNK_ROWS 50000
+#define BULK_MIN_ROWS   500
+
+/*
+ * Inserts rows [0, rows) sharing `mask` through the driver's bulk path (COPY): 1 when done,
+ * 0 when the path does not apply (nothing was sent), or a negative code.
+ */
+static int bulk_rows(ath_repo *r, uint64_t mask, char *objs, size_t rows)
+{
+    size_t size = r->m->model->struct_size;
+    const char *names[64];
+    size_t per_row = 0;
+    for (size_t i = 0; i < r->m->ncols; i++)
+        if (!omitted(mask, i)) {
+            if (per_row == 64)
+                return 0;
+            names[per_row++] = r->m->cols[i].name;
+        }
+    int rc = repo_reserve(r, per_row * rows);
+    for (size_t i = 0; rc == ATH_OK && i < rows; i++) {
+        int n = row_values(r, mask, objs + i * size, r->vals + i * per_row);
+        rc = n < 0 ? n : ATH_OK;
+    }
+    if (rc == ATH_OK)
+        rc = ath_session_bulk_insert(r->session, r->m->model->table, names, per_row, r->vals, rows);
+    return rc == ATH_EUNSUPPORTED ? 0 : rc < 0 ? rc : 1;
+}
+
 size_t repo_chunk_rows(const ath_conn *conn, size_t cols)
 {
     size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : 999;
@@ -367,7 +397,21 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
         size_t chunk = repo_chunk_rows(conn, cols);
         if (cols == 0)
             chunk = 1; /* DEFAULT VALUES inserts one row at a time */
-        for (size_t done = 0; rc == ATH_OK && done < run; done += chunk) {
+        /* no key to read back: the driver's bulk path (COPY) when it has one and it applies */
+        bool keys_needed = r->m->autoinc >= 0 && omitted(mask, (size_t)r->m->autoinc);
+        size_t done = 0;
+        if (!keys_needed && cols && run >= BULK_MIN_ROWS &&
+            ATH_DRIVER_HAS(conn->driver, bulk_insert)) {
+            int took = 1;
+            for (; rc == ATH_OK && took == 1 && done < run; done += BULK_CHUNK_ROWS) {
+                size_t rows = run - done < BULK_CHUNK_ROWS ? run - done : BULK_CHUNK_ROWS;
+                took = bulk_rows(r, mask, base + (i + done) * size, rows);
+                rc = took < 0 ? took : ATH_OK;
+                if (took == 0)
+                    break; /* nothing sent: the rest goes by INSERT */
+            }
+        }
+        for (; rc == ATH_OK && done < run; done += chunk) {
             size_t rows = run - done < chunk ? run - done : chunk;
             rc = repo_insert_rows(r, conn, mask, base + (i + done) * size, rows, ids);
         }

@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "error.h"
 #include "list.h"
+#include "loader.h"
 #include "sqltext.h"
 #include "utf8.h"
 
@@ -277,6 +278,26 @@ static void schema_changed(ath_session *s)
     ath_engine_schema_changed(s->engine);
     ath_conn_flush_cache(s->conn);
     s->conn->schema_gen = ath_engine_schema_gen(s->engine);
+}
+
+int ath_session_bulk_insert(ath_session *s, const char *table, const char *const *columns,
+                            size_t ncols, const ath_value *values, size_t nrows)
+{
+    ath_conn *conn = NULL;
+    int rc = ath_session_ensure(s, true, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    if (!ATH_DRIVER_HAS(conn->driver, bulk_insert))
+        return ath_fail(ATH_EUNSUPPORTED, "the %s driver has no bulk path", conn->driver->name);
+    bool echo = ath_engine_echo(s->engine);
+    double start = echo ? ath_monotonic() : 0;
+    rc = conn->driver->bulk_insert(conn->d, table, columns, ncols, values, nrows);
+    if (echo)
+        ath_engine_log(s->engine, ATH_LOG_SQL, "bulk insert into %s: %zu rows -- %.3f ms%s", table,
+                       nrows, (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+    if (rc == ATH_ECONNLOST)
+        conn->broken = conn->lost = true;
+    return rc == ATH_EUNSUPPORTED ? rc : ath_session_note_error(s, rc);
 }
 
 int ath_session_exec(ath_session *s, const char *sql)

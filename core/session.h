@@ -28,6 +28,14 @@ int ath_session_step(ath_session *session, ath_stmt *stmt);
 /** Runs a statement without parameters or rows (DDL) in the session's transaction. */
 int ath_session_exec(ath_session *session, const char *sql);
 
+/**
+ * Sends rows through the driver's bulk path (when it has one) in the session's transaction.
+ * ATH_EUNSUPPORTED (nothing was sent) leaves the transaction usable: the caller inserts
+ * another way.
+ */
+int ath_session_bulk_insert(ath_session *session, const char *table, const char *const *columns,
+                            size_t ncols, const ath_value *values, size_t nrows);
+
 /** Marks the transaction failed after a database error `rc` (ATH_EINVAL does not count). */
 int ath_session_note_error(ath_session *session, int rc);
 

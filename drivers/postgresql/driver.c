@@ -57,6 +57,7 @@ static const ath_driver driver = {
     .last_insert_id = pg_last_insert_id,
     .reset = pg_reset,
     .check = pg_check,
+    .bulk_insert = pg_bulk_insert,
 };
 
 ATH_API const ath_driver *athanor_postgresql_driver(void);

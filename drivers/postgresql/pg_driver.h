@@ -95,6 +95,10 @@ struct ath_dstmt {
     pg_colbuf *cols;
 };
 
+/* copy.c */
+int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *columns, size_t ncols,
+                   const ath_value *values, size_t nrows);
+
 /* connect.c */
 int pg_check(const ath_connect_params *params, const ath_driver_host *host);
 int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driver_host *host,

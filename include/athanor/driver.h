@@ -178,6 +178,16 @@ typedef struct ath_driver {
 
     /** Checks the URL's options without connecting, so a bad URL fails at engine creation. */
     int (*check)(const ath_connect_params *params, const ath_driver_host *host);
+
+    /**
+     * Inserts `nrows` rows through the database's bulk path (PostgreSQL: COPY … FROM STDIN),
+     * for plain inserts that need nothing read back. `table` and `columns` (ncols of them) are
+     * unquoted names from a model; `values` holds the rows one after another. Returns ATH_OK,
+     * ATH_EUNSUPPORTED when these values cannot take the bulk path (nothing was sent: the core
+     * uses multi-row INSERTs instead), or the database's error.
+     */
+    int (*bulk_insert)(ath_dconn *conn, const char *table, const char *const *columns,
+                       size_t ncols, const ath_value *values, size_t nrows);
 } ath_driver;
 
 /** Type of a driver's entry function, `athanor_<name>_driver`. */
