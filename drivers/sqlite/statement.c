@@ -167,10 +167,11 @@ int sqlite_column(ath_dstmt *st, int i, ath_type want, ath_value *out)
      * here, as a connection is only ever used by one thread at a time) */
     sqlite3_value *val = sqlite3_column_value(st->stmt, i);
     int type = sqlite3_value_type(val);
-    memset(out, 0, sizeof *out);
-    if (type == SQLITE_NULL)
+    if (type == SQLITE_NULL) {
+        memset(out, 0, sizeof *out);
         return ATH_OK;
-    out->type = want;
+    }
+    out->type = want; /* each case below sets the member it reads */
     switch (want) {
     case ATH_T_I32:
         out->u.i32 = sqlite3_value_int(val);
