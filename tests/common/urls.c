@@ -12,6 +12,17 @@ static char storage[8192];
 static const char *urls[MAX_URLS];
 static size_t nurls;
 static bool loaded;
+static char default_file[400];
+
+static void remove_default_file(void)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    char path[sizeof default_file + 16];
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        snprintf(path, sizeof path, "%s%s", default_file, suffixes[i]);
+        remove(path);
+    }
+}
 
 static void load(void)
 {
@@ -20,10 +31,13 @@ static void load(void)
     loaded = true;
     const char *env = getenv("ATHANOR_TEST_URLS");
     if (!env || !*env) {
+        /* a file of this process's own, so suites run side by side (ctest -j) do not share it */
         static char defaults[512];
-        snprintf(defaults, sizeof defaults, "sqlite:///:memory: sqlite:///%s/athanor-test.db",
-                 test_workdir());
+        snprintf(default_file, sizeof default_file, "%s/athanor-test-%ld.db", test_workdir(),
+                 (long)getpid());
+        snprintf(defaults, sizeof defaults, "sqlite:///:memory: sqlite:///%s", default_file);
         env = defaults;
+        atexit(remove_default_file);
     }
     snprintf(storage, sizeof storage, "%s", env);
     for (char *tok = strtok(storage, " \t\n"); tok && nurls < MAX_URLS; tok = strtok(NULL, " \t\n"))
