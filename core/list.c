@@ -1,7 +1,6 @@
 /* Lists of rows: a growable array of structs plus an arena for their strings. */
 #include "list.h"
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -89,31 +88,6 @@ int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, a
     return ATH_OK;
 }
 
-/* Stores a fixed-size value whose type is exactly the member's (the common case of a row read,
- * already range-checked by ath_read_column); false leaves the rest to ath_col_set. */
-static inline bool store_exact(const ath_col *c, void *obj, const ath_value *v)
-{
-    if (c->opt || v->type != c->type)
-        return false;
-    char *p = (char *)obj + c->offset;
-    switch (c->type) {
-    case ATH_T_I32:
-        memcpy(p, &v->u.i32, sizeof v->u.i32);
-        return true;
-    case ATH_T_I64:
-        memcpy(p, &v->u.i64, sizeof v->u.i64);
-        return true;
-    case ATH_T_DOUBLE:
-        memcpy(p, &v->u.f64, sizeof v->u.f64);
-        return true;
-    case ATH_T_TIMESTAMP:
-        memcpy(p, &v->u.ts, sizeof v->u.ts);
-        return true;
-    default:
-        return false;
-    }
-}
-
 int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena)
 {
     const ath_driver *drv = st->conn->driver;
@@ -123,7 +97,7 @@ int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_a
         int rc = ath_read_column(drv, st->d, first + (int)i, c->type, &v);
         if (rc != ATH_OK)
             return rc;
-        if (!store_exact(c, obj, &v) && (rc = ath_col_set(c, obj, &v, arena)) != ATH_OK)
+        if ((rc = ath_col_set(c, obj, &v, arena)) != ATH_OK)
             return rc;
     }
     return ATH_OK;

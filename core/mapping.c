@@ -599,7 +599,7 @@ static void *copy_bytes(const void *src, size_t len, ath_arena *arena, bool term
     return p;
 }
 
-int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena)
+int ath_col_set_converting(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena)
 {
     char *p = (char *)obj + c->offset;
     bool null = v->type == ATH_T_NULL;

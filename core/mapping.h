@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
+#include <athanor/error.h>
 #include <athanor/model.h>
 
 #include "arena.h"
@@ -66,11 +68,31 @@ int ath_col_checked(const ath_mapping *m, const ath_col *c, const void *obj, ath
 
 /** True when the member holds no value (NULL / unset opt / 0 for an autoincrement key). */
 bool ath_col_unset(const ath_col *c, const void *obj);
+/** ath_col_set's general path: conversions, NULL, optional wrappers, text and blobs. */
+int ath_col_set_converting(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena);
+
 /**
  * Stores `v` into the member of `obj`, converting between integer widths. Text and blobs are
- * copied into `arena`, or malloc'd when arena is NULL (owned by obj then).
+ * copied into `arena`, or malloc'd when arena is NULL (owned by obj then). Inline because every
+ * column of every row read comes through here: a value that already has the member's type and
+ * is held by value is one copy (the mapping checked the member's size; every union member
+ * starts at the union's start).
  */
-int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena);
+static inline int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena)
+{
+    if (v->type == c->type && !c->opt && c->type != ATH_T_TEXT && c->type != ATH_T_NUMERIC &&
+        c->type != ATH_T_JSON && c->type != ATH_T_BLOB) {
+        char *p = (char *)obj + c->offset;
+        if (c->size == 8) /* constant sizes: a move, not a call to memcpy */
+            memcpy(p, &v->u, 8);
+        else if (c->size == 4)
+            memcpy(p, &v->u, 4);
+        else
+            memcpy(p, &v->u, c->size);
+        return ATH_OK;
+    }
+    return ath_col_set_converting(c, obj, v, arena);
+}
 
 /** True when two values are equal (same type family, same content). */
 bool ath_value_equal(const ath_value *a, const ath_value *b);
