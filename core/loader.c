@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "sqltext.h"
 #include "error.h"
 
 #define MODULE_PREFIX "athanor_"
@@ -65,6 +66,8 @@ const ath_driver_host ath_host = {
     .malloc = ath_malloc,
     .realloc = ath_realloc,
     .free = ath_free,
+    .type_name = ath_type_name,
+    .sql_is_write = ath_sql_is_write,
 };
 
 static bool serves(const ath_driver *d, const char *scheme)

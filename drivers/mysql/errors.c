@@ -57,7 +57,8 @@ static const struct {
     {2014, ATH_EINVAL},       /* CR_COMMANDS_OUT_OF_SYNC: a result was still being read */
 };
 
-int mydrv_map_errno(unsigned err)
+/* The ath_code for a MySQL error number (ATH_ESQL when not special). */
+static int map_errno(unsigned err)
 {
     for (size_t i = 0; i < sizeof errmap / sizeof *errmap; i++)
         if (errmap[i].err == err)
@@ -152,11 +153,12 @@ static bool constraint_of(unsigned err, const char *msg, bool mariadb, char *out
     }
 }
 
-int mydrv_fail(const ath_driver_host *host, unsigned err, const char *sqlstate, const char *msg,
+/* Maps a server or client error onto an ath_code and records it through host->fail. */
+static int fail(const ath_driver_host *host, unsigned err, const char *sqlstate, const char *msg,
                bool mariadb, const char *doing)
 {
     char constraint[256];
-    int code = mydrv_map_errno(err);
+    int code = map_errno(err);
     bool named = constraint_of(err, msg, mariadb, constraint, sizeof constraint);
     if (doing)
         return host->fail(code, sqlstate, (long)err, named ? constraint : NULL,
@@ -173,7 +175,7 @@ int mydrv_fail_conn(ath_dconn *conn, const char *doing)
                                 "MySQL reported a failure without an "
                                 "error (while %s)",
                                 doing ? doing : "running a statement");
-    return mydrv_fail(conn->host, err, mysql_sqlstate(conn->my), mysql_error(conn->my),
+    return fail(conn->host, err, mysql_sqlstate(conn->my), mysql_error(conn->my),
                       conn->mariadb, doing);
 }
 
@@ -182,6 +184,6 @@ int mydrv_fail_stmt(ath_dstmt *st, const char *doing)
     unsigned err = mysql_stmt_errno(st->stmt);
     if (!err)
         return mydrv_fail_conn(st->conn, doing);
-    return mydrv_fail(st->conn->host, err, mysql_stmt_sqlstate(st->stmt),
+    return fail(st->conn->host, err, mysql_stmt_sqlstate(st->stmt),
                       mysql_stmt_error(st->stmt), st->conn->mariadb, doing);
 }

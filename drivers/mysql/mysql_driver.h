@@ -148,14 +148,9 @@ int mydrv_time_to_date(const MYSQL_TIME *t, ath_date *out);
 int mydrv_time_format(const MYSQL_TIME *t, char *buf, size_t size);
 
 /* errors.c */
-/** Maps a server or client error onto an ath_code and records it through host->fail. */
-int mydrv_fail(const ath_driver_host *host, unsigned err, const char *sqlstate, const char *msg,
-               bool mariadb, const char *doing);
 /** The connection's last error. */
 int mydrv_fail_conn(ath_dconn *conn, const char *doing);
 /** The statement's last error. */
 int mydrv_fail_stmt(ath_dstmt *st, const char *doing);
-/** The ath_code for a MySQL error number (ATH_ESQL when not special). */
-int mydrv_map_errno(unsigned err);
 
 #endif

@@ -10,14 +10,6 @@ static uint64_t lenenc_size(uint64_t n)
     return n < 251 ? 1 : n < 65536 ? 3 : n < 16777216 ? 4 : 9;
 }
 
-static const char *type_label(ath_type t)
-{
-    static const char *const names[ATH_T__COUNT] = {"null",      "i32",  "i64",  "double",
-                                                    "bool",      "text", "blob", "numeric",
-                                                    "timestamp", "date", "uuid", "json"};
-    return (unsigned)t < ATH_T__COUNT ? names[t] : "?";
-}
-
 /* A string-like value bound in place: the caller's memory stays valid during execute(). */
 static uint64_t bind_bytes(MYSQL_BIND *b, my_param *s, enum enum_field_types type, const void *ptr,
                            size_t len)
@@ -111,7 +103,7 @@ int mydrv_bind_params(ath_dstmt *st, const ath_value *params, size_t nparams)
             break;
         default:
             return host->fail(ATH_EINVAL, NULL, 0, NULL, "parameter %zu has unknown type %d (%s)",
-                              i + 1, (int)v->type, type_label(v->type));
+                              i + 1, (int)v->type, host->type_name(v->type));
         }
         total += size;
         if (size > biggest) {

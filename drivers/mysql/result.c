@@ -203,19 +203,11 @@ const char *mydrv_column_name(ath_dstmt *st, int i)
 
 /* --- typed reads ---------------------------------------------------------------------------- */
 
-static const char *type_label(ath_type t)
-{
-    static const char *const names[ATH_T__COUNT] = {"null",      "i32",  "i64",  "double",
-                                                    "bool",      "text", "blob", "numeric",
-                                                    "timestamp", "date", "uuid", "json"};
-    return (unsigned)t < ATH_T__COUNT ? names[t] : "?";
-}
-
 static int bad_value(ath_dstmt *st, int i, ath_type want)
 {
     return st->conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
                                 "column %s holds a value that is not a valid %s",
-                                mydrv_column_name(st, i), type_label(want));
+                                mydrv_column_name(st, i), st->conn->host->type_name(want));
 }
 
 static void set_text(ath_value *out, ath_type want, const char *p, size_t len)

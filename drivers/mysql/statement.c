@@ -1,27 +1,11 @@
 /* Server-side prepared statements: prepare, execute, affected rows, reset, finalize.
  * The core keeps one prepared statement per distinct SQL text per connection (its cache), so
  * each is prepared once on the server and executed many times. */
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "mysql_driver.h"
 
 #define CR_NEW_STMT_METADATA_ERR 2057 /* the table changed since prepare: prepare again */
-
-/* True when the statement's first keyword writes (INSERT, UPDATE, DELETE, REPLACE). */
-static bool starts_with_write(const char *sql)
-{
-    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "REPLACE"};
-    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
-        sql++;
-    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
-        size_t n = strlen(writes[i]);
-        if (strncasecmp(sql, writes[i], n) == 0 && !isalnum((unsigned char)sql[n]))
-            return true;
-    }
-    return false;
-}
 
 int mydrv_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
@@ -49,7 +33,7 @@ int mydrv_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **
         rc = mydrv_fail_conn(conn, "allocating a prepared statement");
         goto fail;
     }
-    st->buffered = conn->buffered || starts_with_write(sql);
+    st->buffered = conn->buffered || host->sql_is_write(sql);
     if (st->buffered) {
         /* mysql_stmt_store_result then measures each column, so buffers fit the first time */
         my_bool on = 1;

@@ -8,19 +8,6 @@
 
 #include "pg_driver.h"
 
-#define US_PER_DAY (INT64_C(86400) * INT64_C(1000000))
-
-static const char *const type_names[ATH_T__COUNT] = {
-    [ATH_T_NULL] = "null",     [ATH_T_I32] = "i32",         [ATH_T_I64] = "i64",
-    [ATH_T_DOUBLE] = "double", [ATH_T_BOOL] = "bool",       [ATH_T_TEXT] = "text",
-    [ATH_T_BLOB] = "blob",     [ATH_T_NUMERIC] = "numeric", [ATH_T_TIMESTAMP] = "timestamp",
-    [ATH_T_DATE] = "date",     [ATH_T_UUID] = "uuid",       [ATH_T_JSON] = "json",
-};
-
-const char *pg_type_name(ath_type t)
-{
-    return (unsigned)t < ATH_T__COUNT ? type_names[t] : "?";
-}
 
 bool pg_binary_result_type(Oid oid)
 {
@@ -142,7 +129,7 @@ static int bad_column(ath_dstmt *st, int i, ath_type want, const char *why)
     char label[32];
     return st->conn->host->fail(
         ATH_EINVAL, NULL, 0, NULL, "column %s (%s) cannot be read as %s: %s", PQfname(st->cur, i),
-        oid_label(PQftype(st->cur, i), label, sizeof label), pg_type_name(want), why);
+        oid_label(PQftype(st->cur, i), label, sizeof label), st->conn->host->type_name(want), why);
 }
 
 static char *colbuf_reserve(ath_dstmt *st, pg_colbuf *b, size_t n)
@@ -421,8 +408,11 @@ static int scalar_text(ath_dstmt *st, int i, pg_colbuf *b, const src_value *s, a
         n = snprintf(buf, sizeof b->small, "%lld", (long long)s->u.i);
         break;
     case SRC_DOUBLE:
-        n = pg_format_double(s->u.d, buf, sizeof b->small);
-        for (int prec = 6; s->single && !isnan(s->u.d) && !isinf(s->u.d) && prec <= 9; prec++) {
+        if (!s->single || isnan(s->u.d) || isinf(s->u.d)) {
+            n = pg_format_double(s->u.d, buf, sizeof b->small);
+            break;
+        }
+        for (int prec = 6; prec <= 9; prec++) {
             n = snprintf(buf, sizeof b->small, "%.*g", prec, s->u.d);
             if (strtof(buf, NULL) == (float)s->u.d)
                 break; /* the shortest text of the float, as PostgreSQL prints a real */

@@ -58,8 +58,7 @@ static void put(copy_buf *b, const void *p, size_t n)
 static void put_be(copy_buf *b, uint64_t v, int bytes)
 {
     unsigned char t[8];
-    for (int i = 0; i < bytes; i++)
-        t[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+    pg_put_be(t, v, bytes);
     put(b, t, (size_t)bytes);
 }
 
@@ -126,33 +125,48 @@ int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *column
     put(&b, signature, 11);
     put_be(&b, 0, 4); /* flags */
     put_be(&b, 0, 4); /* header extension */
-    char scratch[128];
-    for (size_t r = 0; r < nrows && !b.oom; r++) {
+    char small[128]; /* formatted scalars; grown for text-like values (jsonb, text forms) */
+    char *scratch = small;
+    size_t scratch_cap = sizeof small;
+    rc = ATH_OK;
+    for (size_t r = 0; r < nrows && !b.oom && rc == ATH_OK; r++) {
         put_be(&b, ncols, 2);
-        for (size_t c = 0; c < ncols; c++) {
+        for (size_t c = 0; c < ncols && rc == ATH_OK; c++) {
             const ath_value *v = &values[r * ncols + c];
             if (v->type == ATH_T_NULL) {
                 put_be(&b, UINT32_MAX, 4); /* -1: NULL */
                 continue;
             }
+            size_t need = pg_param_scratch(v);
+            if (need > scratch_cap) {
+                char *grown = host->realloc(scratch == small ? NULL : scratch, need);
+                if (!grown) {
+                    b.oom = true;
+                    break;
+                }
+                scratch = grown;
+                scratch_cap = need;
+            }
             unsigned char slot[16];
             char *sp = scratch;
             const char *value;
             int length, format;
-            if ((rc = pg_encode_param(host, (int)c + 1, oids[c], v, slot, &sp, &value, &length,
-                                      &format)) != ATH_OK) {
-                host->free(b.data);
-                return rc;
+            rc = pg_encode_param(host, (int)c + 1, oids[c], v, slot, &sp, &value, &length, &format);
+            if (rc == ATH_OK && format != 1)
+                rc = host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
+                                "COPY: a %s value for column %s has no binary form here",
+                                v->type == ATH_T_DOUBLE ? "double" : "non-binary", columns[c]);
+            if (rc == ATH_OK) {
+                put_be(&b, (uint32_t)length, 4);
+                put(&b, value, (size_t)length);
             }
-            if (format != 1) {
-                host->free(b.data);
-                return host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
-                                  "COPY: a %s value for column %s has no binary form here",
-                                  v->type == ATH_T_DOUBLE ? "double" : "non-binary", columns[c]);
-            }
-            put_be(&b, (uint32_t)length, 4);
-            put(&b, value, (size_t)length);
         }
+    }
+    if (scratch != small)
+        host->free(scratch);
+    if (rc != ATH_OK) {
+        host->free(b.data);
+        return rc;
     }
     put_be(&b, UINT16_MAX, 2); /* trailer: -1 */
     if (b.oom) {

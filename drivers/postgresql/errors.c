@@ -4,7 +4,8 @@
 
 #include "pg_driver.h"
 
-int pg_code_for_sqlstate(const char *s)
+/* The ath_code for a five-character SQLSTATE. */
+static int code_for_sqlstate(const char *s)
 {
     if (!s || strlen(s) != 5)
         return ATH_ESQL;
@@ -74,17 +75,17 @@ int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing)
     if (doing)
         snprintf(where, sizeof where, ", while %s", doing);
 
-    int code = pg_code_for_sqlstate(state);
+    int code = code_for_sqlstate(state);
     /* libpq reports a backend that died only at the next I/O, often without a SQLSTATE */
     if (PQstatus(conn->pg) == CONNECTION_BAD)
         code = ATH_ECONNLOST;
-    if (code == ATH_ECONNLOST)
+    if (code == ATH_ECONNLOST) {
         conn->lost = true; /* a FATAL 57P01 arrives before libpq sees the socket close */
-    if (code == ATH_ECONNLOST)
         return conn->host->fail(code, state, 0, constraint,
                                 "the connection to the PostgreSQL server was lost: %s [SQLSTATE "
                                 "%s%s]",
                                 msg, state ? state : "none", where);
+    }
     return conn->host->fail(code, state, 0, constraint, "%s%s [SQLSTATE %s%s]", msg, det,
                             state ? state : "none", where);
 }

@@ -4,7 +4,6 @@
 
 #include "pg_driver.h"
 
-#define US_PER_DAY   (INT64_C(86400) * INT64_C(1000000))
 #define PG_MAX_VALUE ((size_t)0x3fffffff) /* a field's largest size on the server (1 GB - 1) */
 
 size_t pg_param_scratch(const ath_value *v)

@@ -43,6 +43,7 @@ enum {
 /* PostgreSQL counts timestamps from 2000-01-01; Athanor from 1970-01-01. */
 #define PG_EPOCH_DAYS 10957
 #define PG_EPOCH_USEC INT64_C(946684800000000)
+#define US_PER_DAY    (INT64_C(86400) * INT64_C(1000000))
 
 struct ath_dconn {
     PGconn *pg;
@@ -60,8 +61,6 @@ typedef struct pg_colbuf {
     size_t cap;
     char small[64]; /* numbers, timestamps, uuids */
 } pg_colbuf;
-
-enum { ST_IDLE = 0, ST_ROWS = 1, ST_DONE = 2 };
 
 struct ath_dstmt {
     struct ath_dconn *conn;
@@ -84,7 +83,7 @@ struct ath_dstmt {
     size_t scratch_cap;
 
     /* rows */
-    int state;
+    bool rows_open; /* execute() returned rows that step() has not read to the end */
     bool primed;      /* execute() already moved to the first row: step() returns it */
     PGresult *cur;    /* the result holding the current row */
     int row;          /* index of the current row in cur */
@@ -119,7 +118,7 @@ int pg_column(ath_dstmt *stmt, int i, ath_type want, ath_value *out);
 int64_t pg_changes(ath_dstmt *stmt);
 void pg_reset(ath_dstmt *stmt);
 /** Reads ahead whatever results are still arriving for another statement, freeing the wire. */
-int pg_take_wire(ath_dconn *conn);
+void pg_take_wire(ath_dconn *conn);
 /** True for a COPY result; pg_end_copy() ends that COPY (refusing its input, discarding its
  *  output) so the connection stays usable. */
 bool pg_is_copy(const PGresult *r);
@@ -164,12 +163,8 @@ bool pg_binary_result_type(Oid oid);
 int pg_format_double(double d, char *buf, size_t size);
 /** Reads column i of the current row as `want` (see ath_driver.column). */
 int pg_decode_column(ath_dstmt *st, int i, ath_type want, ath_value *out);
-/** The type's name in messages ("i64"). */
-const char *pg_type_name(ath_type t);
 
 /* errors.c */
-/** The ath_code for a five-character SQLSTATE. */
-int pg_code_for_sqlstate(const char *sqlstate);
 /**
  * Reports a failed result (or, with res NULL, the connection's last error): SQLSTATE, constraint,
  * message; ATH_ECONNLOST when the connection is gone. `doing` ("preparing") may be NULL.

@@ -2,9 +2,7 @@
  * rows in single-row mode. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "pg_driver.h"
 
@@ -92,11 +90,11 @@ static int queue_push(ath_dstmt *st, PGresult *r)
     return ATH_OK;
 }
 
-int pg_take_wire(ath_dconn *conn)
+void pg_take_wire(ath_dconn *conn)
 {
     ath_dstmt *st = conn->wire;
     if (!st)
-        return ATH_OK;
+        return;
     conn->wire = NULL;
     /* another command needs the connection: keep this statement's remaining rows in memory */
     PGresult *r;
@@ -106,7 +104,6 @@ int pg_take_wire(ath_dconn *conn)
             st->overflow = true;
         }
     }
-    return ATH_OK;
 }
 
 /* The next result of `st`'s execution: read ahead, or from the connection; NULL at the end. */
@@ -157,14 +154,13 @@ static int adopt_columns(ath_dstmt *st, const PGresult *r)
     if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
         return ATH_OK;
     int n = PQnfields(r);
-    pg_colbuf *cols = st->conn->host->malloc(n > 0 ? (size_t)n * sizeof *cols : 1);
+    pg_colbuf *cols = zalloc(st->conn->host, n > 0 ? (size_t)n * sizeof *cols : 0);
     PGresult *desc = PQcopyResult(r, PG_COPYRES_ATTRS);
     if (!cols || !desc) {
         st->conn->host->free(cols);
         PQclear(desc);
         return st->conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "describing a result");
     }
-    memset(cols, 0, n > 0 ? (size_t)n * sizeof *cols : 1);
     st->conn->host->free(st->cols);
     st->cols = cols;
     st->desc = desc;
@@ -184,7 +180,7 @@ static int advance(ath_dstmt *st)
     for (;;) {
         PGresult *r = next_result(st);
         if (!r) {
-            st->state = ST_DONE;
+            st->rows_open = false;
             if (st->overflow) {
                 st->overflow = false;
                 return st->conn->host->fail(ATH_ENOMEM, NULL, 0, NULL,
@@ -196,7 +192,7 @@ static int advance(ath_dstmt *st)
         if (!st->desc && adopt_columns(st, r) != ATH_OK) {
             PQclear(r);
             discard_results(st);
-            st->state = ST_DONE;
+            st->rows_open = false;
             return ATH_ENOMEM;
         }
         switch (PQresultStatus(r)) {
@@ -225,7 +221,7 @@ static int advance(ath_dstmt *st)
         case PGRES_COPY_BOTH: /* already ended by get_result */
             PQclear(r);
             discard_results(st);
-            st->state = ST_DONE;
+            st->rows_open = false;
             return st->conn->host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
                                         "COPY … FROM STDIN / TO STDOUT is not supported through "
                                         "a prepared statement");
@@ -233,7 +229,7 @@ static int advance(ath_dstmt *st)
             int rc = pg_fail(st->conn, r, NULL);
             PQclear(r);
             discard_results(st);
-            st->state = ST_DONE;
+            st->rows_open = false;
             return rc;
         }
         }
@@ -312,20 +308,6 @@ done:
     return rc;
 }
 
-/* True when the statement's first keyword writes (INSERT, UPDATE, DELETE, MERGE). */
-static bool starts_with_write(const char *sql)
-{
-    static const char *const writes[] = {"INSERT", "UPDATE", "DELETE", "MERGE"};
-    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r' || *sql == '(')
-        sql++;
-    for (size_t i = 0; i < sizeof writes / sizeof *writes; i++) {
-        size_t n = strlen(writes[i]);
-        if (strncasecmp(sql, writes[i], n) == 0 && !isalnum((unsigned char)sql[n]))
-            return true;
-    }
-    return false;
-}
-
 int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
     const ath_driver_host *host = conn->host;
@@ -338,7 +320,7 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
         return host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
     st->conn = conn;
     snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
-    st->stream = !starts_with_write(sql);
+    st->stream = !host->sql_is_write(sql);
 
     bool prepared = false;
     st->described = nparams <= PG_DESCRIBE_MAX_PARAMS;
@@ -397,7 +379,7 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     ath_dconn *conn = st->conn;
     const ath_driver_host *host = conn->host;
     discard_results(st);
-    st->state = ST_IDLE;
+    st->rows_open = false;
     st->changes = 0;
     if (conn->lost)
         return pg_fail_lost(conn);
@@ -433,7 +415,7 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     if (st->stream && (st->ncols > 0 || !st->described))
         PQsetSingleRowMode(conn->pg);
     conn->wire = st;
-    st->state = ST_ROWS;
+    st->rows_open = true;
     int rc = advance(st);
     if (rc < 0)
         return rc;
@@ -447,7 +429,7 @@ int pg_step(ath_dstmt *st)
         st->primed = false;
         return 1;
     }
-    if (st->state != ST_ROWS)
+    if (!st->rows_open)
         return 0;
     return advance(st);
 }
@@ -484,5 +466,5 @@ int64_t pg_changes(ath_dstmt *st)
 void pg_reset(ath_dstmt *st)
 {
     discard_results(st);
-    st->state = ST_IDLE;
+    st->rows_open = false;
 }

@@ -18,24 +18,20 @@ int sqlite_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt *
         return conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a sqlite statement");
     }
     int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt, NULL);
-    if (rc != SQLITE_OK) {
-        conn->host->free(st->text);
-        conn->host->free(st);
-        return sqlite_fail(conn->host, conn->db, rc, NULL);
-    }
-    if (!st->stmt) {
-        conn->host->free(st->text);
-        conn->host->free(st);
-        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement is empty");
-    }
-    if ((size_t)sqlite3_bind_parameter_count(st->stmt) != nparams) {
-        int have = sqlite3_bind_parameter_count(st->stmt);
+    int have = st->stmt ? sqlite3_bind_parameter_count(st->stmt) : 0;
+    if (rc != SQLITE_OK)
+        rc = sqlite_fail(conn->host, conn->db, rc, NULL);
+    else if (!st->stmt)
+        rc = conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement is empty");
+    else if ((size_t)have != nparams)
+        rc = conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                              "sqlite counts %d parameters where %zu were expected", have,
+                              nparams);
+    if (rc != ATH_OK) {
         sqlite3_finalize(st->stmt);
         conn->host->free(st->text);
         conn->host->free(st);
-        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
-                                "sqlite counts %d parameters where %zu were expected", have,
-                                nparams);
+        return rc;
     }
     *out = st;
     return ATH_OK;
@@ -152,12 +148,9 @@ const char *sqlite_column_name(ath_dstmt *st, int i)
 
 static int bad_value(ath_dstmt *st, int i, ath_type want)
 {
-    static const char *const names[ATH_T__COUNT] = {"null",      "i32",  "i64",  "double",
-                                                    "bool",      "text", "blob", "numeric",
-                                                    "timestamp", "date", "uuid", "json"};
-    return st->conn->host->fail(
-        ATH_EINVAL, NULL, 0, NULL, "column %s holds a value that is not a valid %s",
-        sqlite3_column_name(st->stmt, i), (unsigned)want < ATH_T__COUNT ? names[want] : "?");
+    const ath_driver_host *host = st->conn->host;
+    return host->fail(ATH_EINVAL, NULL, 0, NULL, "column %s holds a value that is not a valid %s",
+                      sqlite3_column_name(st->stmt, i), host->type_name(want));
 }
 
 int sqlite_column(ath_dstmt *st, int i, ath_type want, ath_value *out)

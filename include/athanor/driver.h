@@ -115,6 +115,11 @@ typedef struct ath_driver_host {
     void *(*malloc)(size_t size); /**< use these so allocation-failure tests reach drivers */
     void *(*realloc)(void *ptr, size_t size);
     void (*free)(void *ptr);
+    /** The name of a value type ("i64", "timestamp"…), for messages; "?" when out of range. */
+    const char *(*type_name)(ath_type type);
+    /** True when the statement's first keyword (after white space, comments and parentheses)
+     *  writes or changes the schema: INSERT, UPDATE, DELETE, REPLACE, MERGE, DDL. */
+    bool (*sql_is_write)(const char *sql);
 } ath_driver_host;
 
 /* Opaque to the core: a driver's connection and prepared statement. */
