@@ -48,11 +48,6 @@ static bool scalar(ath_type t)
     }
 }
 
-static bool textual(ath_type t)
-{
-    return t == ATH_T_TEXT || t == ATH_T_NUMERIC || t == ATH_T_JSON;
-}
-
 /* sizeof the C member a column of this type (and wrapper) needs */
 static size_t member_size(ath_type t, bool opt)
 {
@@ -154,7 +149,7 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
     }
     if (f->default_value.type != ATH_T_NULL && f->default_value.type != f->type &&
         !(scalar(f->type) && scalar(f->default_value.type)) &&
-        !(textual(f->type) && textual(f->default_value.type)))
+        !(ath_type_textual(f->type) && ath_type_textual(f->default_value.type)))
         return field_fail(m, f, "default_value does not fit the column type");
     if (f->default_value.type != ATH_T_NULL && scalar(f->type) && !opt)
         return field_fail(m, f,
@@ -551,13 +546,7 @@ ath_value ath_col_get(const ath_col *c, const void *obj)
 int ath_col_checked(const ath_mapping *m, const ath_col *c, const void *obj, ath_value *out)
 {
     *out = ath_col_get(c, obj);
-    if (out->type != ATH_T_TEXT && out->type != ATH_T_JSON && out->type != ATH_T_NUMERIC)
-        return ATH_OK;
-    if (ath_utf8_valid(out->u.s.ptr, out->u.s.len, NULL))
-        return ATH_OK; /* the message is only built for a failure */
-    char what[160];
-    snprintf(what, sizeof what, "column %s.%s", m->model->table, c->name);
-    return ath_text_check(out, what);
+    return ath_text_check(out, "column %s.%s", m->model->table, c->name);
 }
 
 bool ath_col_unset(const ath_col *c, const void *obj)

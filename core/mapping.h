@@ -10,6 +10,7 @@
 #include <athanor/model.h>
 
 #include "arena.h"
+#include "utf8.h"
 
 /** One column, resolved. */
 typedef struct ath_col {
@@ -80,8 +81,7 @@ int ath_col_set_converting(const ath_col *c, void *obj, const ath_value *v, ath_
  */
 static inline int ath_col_set(const ath_col *c, void *obj, const ath_value *v, ath_arena *arena)
 {
-    if (v->type == c->type && !c->opt && c->type != ATH_T_TEXT && c->type != ATH_T_NUMERIC &&
-        c->type != ATH_T_JSON && c->type != ATH_T_BLOB) {
+    if (v->type == c->type && !c->opt && !ath_type_bytes(c->type)) {
         char *p = (char *)obj + c->offset;
         if (c->size == 8) /* constant sizes: a move, not a call to memcpy */
             memcpy(p, &v->u, 8);

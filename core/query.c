@@ -41,14 +41,9 @@ int ath_query_param(ath_query *q, ath_value v)
     if ((unsigned)v.type >= ATH_T__COUNT)
         return ath_fail(ATH_EINVAL, "a filter value for table %s has no known type (%d)",
                         q->m->model->table, (int)v.type);
-    if ((v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC) &&
-        !ath_utf8_valid(v.u.s.ptr, v.u.s.len, NULL)) {
-        char what[160];
-        snprintf(what, sizeof what, "a filter value for table %s", q->m->model->table);
-        int rc = ath_text_check(&v, what);
-        if (rc != ATH_OK)
-            return rc;
-    }
+    int rc = ath_text_check(&v, "a filter value for table %s", q->m->model->table);
+    if (rc != ATH_OK)
+        return rc;
     if (q->nparams == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 16;
         ath_value *p = ath_realloc(q->params, cap * sizeof *p);
@@ -59,11 +54,6 @@ int ath_query_param(ath_query *q, ath_value v)
     }
     q->params[q->nparams++] = v;
     return ATH_OK;
-}
-
-static bool texty(ath_type t)
-{
-    return t == ATH_T_TEXT || t == ATH_T_JSON || t == ATH_T_NUMERIC;
 }
 
 /* A LIKE pattern from literal text: wildcards and the escape character are escaped. */
@@ -110,7 +100,7 @@ static void like_sql(ath_query *q, ath_buf *b, const char *qual, const char *col
 
 static int need_text(const ath_mapping *m, const ath_col *c, const char *what)
 {
-    if (texty(c->type))
+    if (ath_type_textual(c->type))
         return ATH_OK;
     return ath_fail(ATH_EINVAL, "%s needs a text column; %s.%s is %s", what, m->model->table,
                     c->name, ath_type_name(c->type));
@@ -176,7 +166,7 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
     /* the LIKE family */
     if ((rc = need_text(m, c, "a LIKE-style filter")) != ATH_OK)
         return rc;
-    if (!texty(v->type))
+    if (!ath_type_textual(v->type))
         return ath_fail(ATH_EINVAL, "a LIKE-style filter on %s needs a text value", c->name);
     bool ci = op == ATH_ILIKE || op == ATH_NOT_ILIKE || op == ATH_ISTARTSWITH ||
               op == ATH_IENDSWITH || op == ATH_ICONTAINS;
@@ -584,7 +574,7 @@ static int decode_entry(ath_query *q, const ath_col *c, const char *s, size_t le
     }
     if (c->type == ATH_T_BLOB)
         *v = ath_v_blob(bytes, blen / 2);
-    else if (texty(c->type))
+    else if (ath_type_textual(c->type))
         *v = ath_v_textn(c->type, (const char *)bytes, blen / 2);
     else
         return bad_cursor("type");

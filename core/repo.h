@@ -105,6 +105,23 @@ int repo_get_key(ath_repo *r, void *out, const ath_value *key);
 
 /** Bit i set: column i is left to the database (unset autoincrement key or server default). */
 uint64_t repo_omitted(const ath_repo *r, const void *obj);
+/** True when `mask` (from repo_omitted) leaves column i to the database. */
+static inline bool repo_mask_omits(uint64_t mask, size_t i)
+{
+    return i < 64 && (mask >> i) & 1;
+}
+/** INSERT INTO t (bound columns) VALUES (?, …)×rows [returning_cols], into r->sql (DEFAULT
+ *  VALUES when no column is bound). */
+void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols);
+/** Fills the parameters of one row (the columns `mask` binds) at vals, checked against the text
+ *  policy unless r->prechecked; an unset member takes its client default, which is also stored
+ *  into a scalar member when store_defaults. Returns how many, or < 0. */
+int repo_row_values(ath_repo *r, uint64_t mask, void *obj, bool store_defaults, ath_value *vals);
+/** The number of columns a row binds under `mask`. */
+size_t repo_bound_cols(const ath_repo *r, uint64_t mask);
+/** Rows per multi-row statement at most (bigger statements stop paying off); also the size of
+ *  repo_insert_rows' `ids` scratch. */
+#define REPO_MAX_CHUNK_ROWS 1000
 /** Reads omitted server-default columns (not the key) of obj's row back into obj. */
 int repo_read_back(ath_repo *r, uint64_t mask, void *obj);
 /** Inserts `rows` objects sharing the omitted-column mask in one statement; keys come back.

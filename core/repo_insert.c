@@ -9,9 +9,8 @@
 #include "repo.h"
 #include "session.h"
 #include "sqlgen.h"
+#include "utf8.h"
 
-/* Rows per multi-row statement at most (bigger statements stop paying off). */
-#define MAX_CHUNK_ROWS 1000
 
 /* Bit i set: column i is left to the database (unset autoincrement key or server default). */
 uint64_t repo_omitted(const ath_repo *r, const void *obj)
@@ -25,31 +24,38 @@ uint64_t repo_omitted(const ath_repo *r, const void *obj)
     return mask;
 }
 
-static bool omitted(uint64_t mask, size_t i)
+size_t repo_bound_cols(const ath_repo *r, uint64_t mask)
 {
-    return i < 64 && (mask >> i) & 1;
+    size_t n = 0;
+    for (size_t i = 0; i < r->m->ncols; i++)
+        n += !repo_mask_omits(mask, i);
+    return n;
 }
 
-/* The value bound for column c: a client default replaces an unset member (and is stored in it). */
-static int insert_value(const ath_repo *r, const ath_col *c, void *obj, ath_value *out)
+/* The value bound for column c: a client default replaces an unset member (and, with
+ * store_default, is stored in it). */
+static int insert_value(const ath_repo *r, const ath_col *c, void *obj, bool store_default,
+                        ath_value *out)
 {
-    ath_value v = ath_col_get(c, obj);
-    int rc = r->prechecked ? ATH_OK : ath_col_checked(r->m, c, obj, &v);
+    ath_value v;
+    int rc = ATH_OK;
+    if (r->prechecked)
+        v = ath_col_get(c, obj);
+    else
+        rc = ath_col_checked(r->m, c, obj, &v);
     *out = v;
     if (rc != ATH_OK)
         return rc;
     if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL) {
         v = c->field->default_value;
-        if (c->type != ATH_T_TEXT && c->type != ATH_T_BLOB && c->type != ATH_T_JSON &&
-            c->type != ATH_T_NUMERIC)
+        if (store_default && !ath_type_bytes(c->type))
             ath_col_set(c, obj, &v, NULL); /* scalars only: strings stay the caller's */
     }
     *out = v;
     return ATH_OK;
 }
 
-/* INSERT INTO t (cols) VALUES (?, …)×rows [RETURNING …], into r->sql. */
-static void insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols)
+void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols)
 {
     const ath_mapping *m = r->m;
     ath_buf *b = &r->sql;
@@ -58,7 +64,7 @@ static void insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *ret
     ath_buf_adds(b, "INSERT INTO ");
     ath_sql_ident(b, r->d, m->model->table);
     for (size_t i = 0; i < m->ncols; i++) {
-        if (omitted(mask, i))
+        if (repo_mask_omits(mask, i))
             continue;
         ath_buf_adds(b, ncols++ ? ", " : " (");
         ath_sql_ident(b, r->d, m->cols[i].name);
@@ -82,7 +88,7 @@ static void returning_text(ath_repo *r, uint64_t mask, ath_buf *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->m->ncols; i++) {
-        if (!omitted(mask, i))
+        if (!repo_mask_omits(mask, i))
             continue;
         ath_buf_adds(out, n++ ? ", " : " RETURNING ");
         ath_sql_ident(out, r->d, r->m->cols[i].name);
@@ -98,7 +104,7 @@ static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
     ath_buf_init(&ret);
     if (returning)
         returning_text(r, mask, &ret);
-    insert_text(r, mask, 1, ret.data);
+    repo_insert_text(r, mask, 1, ret.data);
     ath_buf_free(&ret);
     if (r->sql.oom)
         return NULL;
@@ -114,13 +120,12 @@ static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
     return &r->inserts[r->ninserts++];
 }
 
-/* Fills the parameters of one row (non-omitted columns) at vals; returns how many, or < 0. */
-static int row_values(ath_repo *r, uint64_t mask, void *obj, ath_value *vals)
+int repo_row_values(ath_repo *r, uint64_t mask, void *obj, bool store_defaults, ath_value *vals)
 {
     int n = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
-        if (!omitted(mask, i)) {
-            int rc = insert_value(r, &r->m->cols[i], obj, &vals[n++]);
+        if (!repo_mask_omits(mask, i)) {
+            int rc = insert_value(r, &r->m->cols[i], obj, store_defaults, &vals[n++]);
             if (rc != ATH_OK)
                 return rc;
         }
@@ -141,7 +146,7 @@ int repo_read_back(ath_repo *r, uint64_t mask, void *obj)
     int rc = repo_reload(r, obj, row);
     if (rc == ATH_OK)
         for (size_t i = 0; i < r->m->ncols; i++)
-            if (omitted(rest, i)) {
+            if (repo_mask_omits(rest, i)) {
                 ath_value v = ath_col_get(&r->m->cols[i], row);
                 if ((rc = ath_col_set(&r->m->cols[i], obj, &v, NULL)) != ATH_OK)
                     break;
@@ -167,7 +172,7 @@ static int add_one(ath_repo *r, void *obj)
     insert_sql *ins = single_insert_sql(r, mask, returning);
     if (!ins || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
         return rc != ATH_OK ? rc : ath_fail(ATH_ENOMEM, "building an insert");
-    int nv = row_values(r, mask, obj, r->vals);
+    int nv = repo_row_values(r, mask, obj, true, r->vals);
     if (nv < 0)
         return nv;
     size_t n = (size_t)nv;
@@ -180,7 +185,7 @@ static int add_one(ath_repo *r, void *obj)
     if (rc == 1) {
         int col = 0;
         for (size_t i = 0; i < r->m->ncols && rc == 1; i++) {
-            if (!omitted(mask, i))
+            if (!repo_mask_omits(mask, i))
                 continue;
             ath_value v;
             if ((rc = conn->driver->column(st->d, col++, r->m->cols[i].type, &v)) == ATH_OK)
@@ -205,7 +210,7 @@ int repo_add(ath_repo *r, void *obj)
     if (rc == ATH_OK) {
         uint64_t mask = repo_omitted(r, obj); /* what is still unset after the insert */
         ath_conn *conn;
-        if (r->m->autoinc >= 0 && omitted(mask, (size_t)r->m->autoinc) &&
+        if (r->m->autoinc >= 0 && repo_mask_omits(mask, (size_t)r->m->autoinc) &&
             (rc = repo_conn(r, true, &conn)) == ATH_OK) {
             int64_t id = 0;
             if ((rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK) {
@@ -236,7 +241,7 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
 {
     size_t size = r->m->model->struct_size;
     int autoinc = r->m->autoinc;
-    bool want_ids = autoinc >= 0 && omitted(mask, (size_t)autoinc);
+    bool want_ids = autoinc >= 0 && repo_mask_omits(mask, (size_t)autoinc);
     unsigned caps = conn->info.caps;
     bool by_last_id =
         want_ids && (caps & (ATH_CAP_LAST_INSERT_ID_IS_LAST | ATH_CAP_MULTIROW_IDS_SEQUENTIAL));
@@ -262,7 +267,7 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
             ath_buf_adds(&ret, " RETURNING ");
             ath_sql_ident(&ret, r->d, r->m->cols[autoinc].name);
         }
-        insert_text(r, mask, rows, ret.data);
+        repo_insert_text(r, mask, rows, ret.data);
         ath_buf_free(&ret);
         if (r->sql.oom)
             return ath_fail(ATH_ENOMEM, "building an insert of %zu rows", rows);
@@ -272,14 +277,12 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         ath_free(ch->sql);
         *ch = (chunk_sql){mask, rows, returning, text, {0, 0, NULL}};
     }
-    size_t per_row = 0;
-    for (size_t i = 0; i < r->m->ncols; i++)
-        per_row += !omitted(mask, i);
+    size_t per_row = repo_bound_cols(r, mask);
     int rc = repo_reserve(r, per_row * rows);
     if (rc != ATH_OK)
         return rc;
     for (size_t i = 0; i < rows; i++)
-        if ((rc = row_values(r, mask, objs + i * size, r->vals + i * per_row)) < 0)
+        if ((rc = repo_row_values(r, mask, objs + i * size, true, r->vals + i * per_row)) < 0)
             return rc;
     if (!returning) {
         if ((rc = repo_run_ref(r, ch->sql, &ch->ref, true, r->vals, per_row * rows, NULL, NULL)) !=
@@ -343,14 +346,14 @@ static int bulk_rows(ath_repo *r, uint64_t mask, char *objs, size_t rows)
     const char *names[64];
     size_t per_row = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
-        if (!omitted(mask, i)) {
+        if (!repo_mask_omits(mask, i)) {
             if (per_row == 64)
                 return 0;
             names[per_row++] = r->m->cols[i].name;
         }
     int rc = repo_reserve(r, per_row * rows);
     for (size_t i = 0; rc == ATH_OK && i < rows; i++) {
-        int n = row_values(r, mask, objs + i * size, r->vals + i * per_row);
+        int n = repo_row_values(r, mask, objs + i * size, true, r->vals + i * per_row);
         rc = n < 0 ? n : ATH_OK;
     }
     if (rc == ATH_OK)
@@ -361,9 +364,9 @@ static int bulk_rows(ath_repo *r, uint64_t mask, char *objs, size_t rows)
 size_t repo_chunk_rows(const ath_conn *conn, size_t cols)
 {
     size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : 999;
-    size_t rows = cols ? limit / cols : MAX_CHUNK_ROWS;
-    if (rows > MAX_CHUNK_ROWS)
-        rows = MAX_CHUNK_ROWS;
+    size_t rows = cols ? limit / cols : REPO_MAX_CHUNK_ROWS;
+    if (rows > REPO_MAX_CHUNK_ROWS)
+        rows = REPO_MAX_CHUNK_ROWS;
     return rows ? rows : 1;
 }
 
@@ -381,7 +384,7 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
     int64_t *ids = NULL;
     size_t size = r->m->model->struct_size;
     char *base = objs;
-    if (rc == ATH_OK && !(ids = ath_malloc(MAX_CHUNK_ROWS * sizeof *ids)))
+    if (rc == ATH_OK && !(ids = ath_malloc(REPO_MAX_CHUNK_ROWS * sizeof *ids)))
         rc = ath_fail(ATH_ENOMEM, "add_many");
     if (rc == ATH_OK && r->m->nmixins)
         rc = mixins_before_insert_batch(r, base, n);
@@ -391,14 +394,12 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
         size_t run = 1; /* objects sharing the same omitted columns go together */
         while (i + run < n && repo_omitted(r, base + (i + run) * size) == mask)
             run++;
-        size_t cols = 0;
-        for (size_t c = 0; c < r->m->ncols; c++)
-            cols += !omitted(mask, c);
+        size_t cols = repo_bound_cols(r, mask);
         size_t chunk = repo_chunk_rows(conn, cols);
         if (cols == 0)
             chunk = 1; /* DEFAULT VALUES inserts one row at a time */
         /* no key to read back: the driver's bulk path (COPY) when it has one and it applies */
-        bool keys_needed = r->m->autoinc >= 0 && omitted(mask, (size_t)r->m->autoinc);
+        bool keys_needed = r->m->autoinc >= 0 && repo_mask_omits(mask, (size_t)r->m->autoinc);
         size_t done = 0;
         if (!keys_needed && cols && run >= BULK_MIN_ROWS &&
             ATH_DRIVER_HAS(conn->driver, bulk_insert)) {

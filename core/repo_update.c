@@ -74,15 +74,7 @@ static int run_update(ath_repo *r, void *obj, const ath_col *const *cols, size_t
                       int64_t *changed)
 {
     ath_buf *b = &r->sql;
-    ath_buf_clear(b);
-    ath_buf_adds(b, "UPDATE ");
-    ath_sql_ident(b, r->d, r->m->model->table);
-    ath_buf_adds(b, " SET ");
-    for (size_t i = 0; i < n; i++) {
-        ath_buf_adds(b, i ? ", " : "");
-        ath_sql_ident(b, r->d, cols[i]->name);
-        ath_buf_adds(b, " = ?");
-    }
+    ath_sql_update_head(b, r->d, r->m, cols, n);
     ath_query_sql_where(q, b);
     int rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, n + q->nparams);
     if (rc != ATH_OK)
@@ -92,12 +84,7 @@ static int run_update(ath_repo *r, void *obj, const ath_col *const *cols, size_t
             return rc;
     if (q->nparams)
         memcpy(r->vals + n, q->params, q->nparams * sizeof *r->vals);
-    char *sql = ath_strdup(b->data);
-    if (!sql)
-        return ath_fail(ATH_ENOMEM, "building an update");
-    rc = repo_run(r, sql, true, r->vals, n + q->nparams, NULL, changed);
-    ath_free(sql);
-    return rc;
+    return repo_run(r, b->data, true, r->vals, n + q->nparams, NULL, changed);
 }
 
 /* Without mixins, updating every column uses the statement prepared at open. */
@@ -250,27 +237,12 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
     int64_t changed = 0;
     if (rc == ATH_OK) {
         ath_buf *b = &r->sql;
-        ath_buf_clear(b);
-        ath_buf_adds(b, "UPDATE ");
-        ath_sql_ident(b, r->d, r->m->model->table);
-        ath_buf_adds(b, " SET ");
-        for (size_t i = 0; i < nfields; i++) {
-            ath_buf_adds(b, i ? ", " : "");
-            ath_sql_ident(b, r->d, cols[i]->name);
-            ath_buf_adds(b, " = ?");
-        }
+        ath_sql_update_head(b, r->d, r->m, cols, nfields);
         ath_query_sql_where(&q, b);
         rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update")
                     : repo_reserve(r, nfields + q.nparams);
-        for (size_t i = 0; rc == ATH_OK && i < nfields; i++) {
-            if ((values[i].type != ATH_T_TEXT && values[i].type != ATH_T_JSON &&
-                 values[i].type != ATH_T_NUMERIC) ||
-                ath_utf8_valid(values[i].u.s.ptr, values[i].u.s.len, NULL))
-                continue;
-            char what[160];
-            snprintf(what, sizeof what, "column %s.%s", r->m->model->table, cols[i]->name);
-            rc = ath_text_check(&values[i], what);
-        }
+        for (size_t i = 0; rc == ATH_OK && i < nfields; i++)
+            rc = ath_text_check(&values[i], "column %s.%s", r->m->model->table, cols[i]->name);
         if (rc == ATH_OK) {
             memcpy(r->vals, values, nfields * sizeof *values);
             if (q.nparams)
@@ -297,16 +269,12 @@ static int delete_rows(ath_repo *r, ath_query *q, int64_t *changed)
     if (rc < 0)
         return rc;
     ath_buf *b = &r->sql;
-    ath_buf_clear(b);
     size_t nfirst = 0;
     if (soft) {
-        ath_buf_adds(b, "UPDATE ");
-        ath_sql_ident(b, r->d, r->m->model->table);
-        ath_buf_adds(b, " SET ");
-        ath_sql_ident(b, r->d, soft->name);
-        ath_buf_adds(b, " = ?");
+        ath_sql_update_head(b, r->d, r->m, &soft, 1);
         nfirst = 1;
     } else {
+        ath_buf_clear(b);
         ath_buf_adds(b, "DELETE FROM ");
         ath_sql_ident(b, r->d, r->m->model->table);
     }

@@ -8,6 +8,7 @@
 #include "repo.h"
 #include "session.h"
 #include "sqlgen.h"
+#include "utf8.h"
 
 #define MATCH_MAX 16
 
@@ -54,33 +55,13 @@ static bool is_match(const upsert_plan *p, const ath_col *c)
     return false;
 }
 
-static bool skipped(const upsert_plan *p, size_t i)
-{
-    return i < 64 && (p->omitted >> i) & 1;
-}
-
 /* INSERT … VALUES (…)×rows ON CONFLICT/ON DUPLICATE KEY … [RETURNING key, match] into r->sql. */
 static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool returning)
 {
     const ath_mapping *m = r->m;
     const ath_dialect *d = r->d;
     ath_buf *b = &r->sql;
-    ath_buf_clear(b);
-    ath_buf_adds(b, "INSERT INTO ");
-    ath_sql_ident(b, d, m->model->table);
-    size_t n = 0;
-    for (size_t i = 0; i < m->ncols; i++) {
-        if (skipped(p, i))
-            continue;
-        ath_buf_adds(b, n++ ? ", " : " (");
-        ath_sql_ident(b, d, m->cols[i].name);
-    }
-    ath_buf_adds(b, ") VALUES ");
-    for (size_t row = 0; row < rows; row++) {
-        ath_buf_adds(b, row ? ", (" : "(");
-        ath_sql_placeholders_list(b, n);
-        ath_buf_addc(b, ')');
-    }
+    repo_insert_text(r, p->omitted, rows, NULL); /* the match columns are bound: never empty */
     bool dup_key = d->upsert == ATH_UPSERT_ON_DUPLICATE_KEY;
     if (dup_key) {
         ath_buf_adds(b, " ON DUPLICATE KEY UPDATE ");
@@ -95,7 +76,7 @@ static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool ret
     size_t sets = 0;
     for (size_t i = 0; i < m->ncols; i++) {
         const ath_col *c = &m->cols[i];
-        if (skipped(p, i) || c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE))
+        if (repo_mask_omits(p->omitted, i) || c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE))
             continue;
         ath_buf_adds(b, sets++ ? ", " : "");
         ath_sql_ident(b, d, c->name);
@@ -138,24 +119,6 @@ static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool ret
             ath_sql_ident(b, d, p->match[i]->name);
         }
     }
-}
-
-static int fill_row(ath_repo *r, const upsert_plan *p, const void *obj, ath_value *vals)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->m->ncols; i++) {
-        if (skipped(p, i))
-            continue;
-        const ath_col *c = &r->m->cols[i];
-        ath_value v = ath_col_get(c, obj);
-        int rc = r->prechecked ? ATH_OK : ath_col_checked(r->m, c, obj, &v);
-        if (rc != ATH_OK)
-            return rc;
-        if (v.type == ATH_T_NULL && c->field->default_value.type != ATH_T_NULL)
-            v = c->field->default_value;
-        vals[n++] = v;
-    }
-    return (int)n;
 }
 
 /* An object's match key as text, and where the object is. */
@@ -296,17 +259,13 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
     int rc = r->sql.oom ? ath_fail(ATH_ENOMEM, "building an upsert")
                         : repo_reserve(r, p->per_row * rows);
     for (size_t i = 0; rc == ATH_OK && i < rows; i++) {
-        int n = fill_row(r, p, objs + i * size, r->vals + i * p->per_row);
+        int n = repo_row_values(r, p->omitted, objs + i * size, false, r->vals + i * p->per_row);
         rc = n < 0 ? n : ATH_OK;
     }
     if (rc != ATH_OK)
         return rc;
-    char *sql = ath_strdup(r->sql.data);
-    if (!sql)
-        return ath_fail(ATH_ENOMEM, "building an upsert");
-    ath_stmt *st = NULL;
-    rc = repo_run(r, sql, true, r->vals, p->per_row * rows, returning ? &st : NULL, NULL);
-    ath_free(sql);
+    ath_stmt *st = NULL; /* the statement keeps its own copy of the text */
+    rc = repo_run(r, r->sql.data, true, r->vals, p->per_row * rows, returning ? &st : NULL, NULL);
     if (rc != ATH_OK)
         return rc;
     if (returning) {
@@ -377,7 +336,7 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
         rc = mixins_before_update(r, objs + i * size); /* the row may become an update */
     if (rc == ATH_OK)
         rc = repo_conn(r, true, &conn);
-    int64_t *ids = rc == ATH_OK ? ath_malloc(1000 * sizeof *ids) : NULL;
+    int64_t *ids = rc == ATH_OK ? ath_malloc(REPO_MAX_CHUNK_ROWS * sizeof *ids) : NULL;
     if (rc == ATH_OK && !ids)
         rc = ath_fail(ATH_ENOMEM, "upsert");
     size_t i = 0;
@@ -387,11 +346,9 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
         while (i + run < n && repo_omitted(r, objs + (i + run) * size) == mask)
             run++;
         p.omitted = mask;
-        p.per_row = 0;
-        for (size_t c = 0; c < r->m->ncols; c++)
-            p.per_row += !skipped(&p, c);
+        p.per_row = repo_bound_cols(r, mask);
         /* a key left to the database cannot conflict on the key: these are plain inserts */
-        bool inserts = p.match_is_key && r->m->autoinc >= 0 && skipped(&p, (size_t)r->m->autoinc);
+        bool inserts = p.match_is_key && r->m->autoinc >= 0 && repo_mask_omits(p.omitted, (size_t)r->m->autoinc);
         size_t chunk = repo_chunk_rows(conn, p.per_row);
         if (p.nmatch > 1 && chunk > 300)
             chunk = 300; /* keeps (a AND b) OR … within expression-depth limits */
@@ -485,8 +442,7 @@ static void **snapshot_strings(ath_repo *r, const void *obj)
     void **snap = ath_calloc(r->m->ncols, sizeof *snap);
     for (size_t i = 0; snap && i < r->m->ncols; i++) {
         ath_value v = ath_col_get(&r->m->cols[i], obj);
-        if (v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC ||
-            v.type == ATH_T_BLOB)
+        if (ath_type_bytes(v.type))
             snap[i] = (void *)v.u.s.ptr;
     }
     return snap;
@@ -499,9 +455,7 @@ static void free_hook_strings(ath_repo *r, void *obj, void **snap)
     for (size_t i = 0; snap && i < r->m->ncols; i++) {
         const ath_col *c = &r->m->cols[i];
         ath_value v = ath_col_get(c, obj);
-        if ((v.type == ATH_T_TEXT || v.type == ATH_T_JSON || v.type == ATH_T_NUMERIC ||
-             v.type == ATH_T_BLOB) &&
-            v.u.s.ptr != snap[i]) {
+        if (ath_type_bytes(v.type) && v.u.s.ptr != snap[i]) {
             ath_free((void *)v.u.s.ptr);
             ath_value null = ath_v_null();
             ath_col_set(c, obj, &null, NULL);

@@ -10,6 +10,7 @@
 #include "mixins.h"
 #include "session.h"
 #include "sqlgen.h"
+#include "utf8.h"
 
 static char *build_sql(ath_repo *r, int which)
 {
@@ -269,8 +270,7 @@ int repo_check_objects(ath_repo *r, const void *objs, size_t n)
     size_t size = r->m->model->struct_size;
     for (size_t i = 0; i < n; i++)
         for (size_t c = 0; c < r->m->ncols; c++) {
-            ath_type t = r->m->cols[c].type;
-            if (t != ATH_T_TEXT && t != ATH_T_JSON && t != ATH_T_NUMERIC)
+            if (!ath_type_textual(r->m->cols[c].type))
                 continue; /* only text has a policy to check */
             ath_value v;
             int rc = ath_col_checked(r->m, &r->m->cols[c], (const char *)objs + i * size, &v);

@@ -348,13 +348,9 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
     if (s->result)
         return ath_fail(ATH_EINVAL, "a result is still open on this session: free it first");
     for (size_t i = 0; i < nparams; i++) {
-        const ath_value *v = &params[i];
-        if ((v->type != ATH_T_TEXT && v->type != ATH_T_JSON && v->type != ATH_T_NUMERIC) ||
-            ath_utf8_valid(v->u.s.ptr, v->u.s.len, NULL))
-            continue;
-        char what[32];
-        snprintf(what, sizeof what, "parameter %zu", i + 1);
-        return ath_text_check(v, what);
+        int rc = ath_text_check(&params[i], "parameter %zu", i + 1);
+        if (rc != ATH_OK)
+            return rc;
     }
     ath_stmt *st = NULL;
     int rc = ath_session_prepare(s, sql, ath_sql_is_write(sql), &st);
@@ -478,11 +474,6 @@ void ath_result_free(ath_result *r)
 /* --- per-session values ------------------------------------------------------------------------
  */
 
-static bool byte_valued(ath_type t)
-{
-    return t == ATH_T_TEXT || t == ATH_T_NUMERIC || t == ATH_T_JSON || t == ATH_T_BLOB;
-}
-
 int ath_session_set(ath_session *s, const char *key, ath_value value)
 {
     if (!key || !*key)
@@ -491,7 +482,7 @@ int ath_session_set(ath_session *s, const char *key, ath_value value)
     while (i < s->nvalues && strcmp(s->values[i].key, key) != 0)
         i++;
     void *bytes = NULL;
-    if (value.type != ATH_T_NULL && byte_valued(value.type)) {
+    if (value.type != ATH_T_NULL && ath_type_bytes(value.type)) {
         if (!(bytes = ath_malloc(value.u.s.len + 1)))
             return ath_fail(ATH_ENOMEM, "storing session value %s", key);
         memcpy(bytes, value.u.s.ptr, value.u.s.len);

@@ -43,6 +43,20 @@ void ath_sql_key_condition(ath_buf *b, const ath_dialect *d, const ath_mapping *
     }
 }
 
+void ath_sql_update_head(ath_buf *b, const ath_dialect *d, const ath_mapping *m,
+                         const ath_col *const *cols, size_t n)
+{
+    ath_buf_clear(b);
+    ath_buf_adds(b, "UPDATE ");
+    ath_sql_ident(b, d, m->model->table);
+    ath_buf_adds(b, " SET ");
+    for (size_t i = 0; i < n; i++) {
+        ath_buf_adds(b, i ? ", " : "");
+        ath_sql_ident(b, d, cols[i]->name);
+        ath_buf_adds(b, " = ?");
+    }
+}
+
 void ath_sql_placeholders_list(ath_buf *b, size_t n)
 {
     if (!ath_buf_reserve(b, n * 3))

@@ -2,6 +2,9 @@
  * rejects some: Athanor refuses it on every backend, before sending, so they all agree. */
 #include "utf8.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <stdint.h>
 #include <string.h>
 
@@ -64,13 +67,18 @@ fail:
     return false;
 }
 
-int ath_text_check(const ath_value *v, const char *what)
+int ath_text_check(const ath_value *v, const char *fmt, ...)
 {
-    if (v->type != ATH_T_TEXT && v->type != ATH_T_JSON && v->type != ATH_T_NUMERIC)
+    if (!ath_type_textual(v->type))
         return ATH_OK;
     size_t bad = 0;
     if (ath_utf8_valid(v->u.s.ptr, v->u.s.len, &bad))
         return ATH_OK;
+    char what[192]; /* the message is only built for a failure */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     const unsigned char *s = v->u.s.ptr;
     if (s[bad] == 0)
         return ath_fail(ATH_EINVAL,
