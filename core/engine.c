@@ -16,6 +16,7 @@
 #include "error.h"
 #include "loader.h"
 #include "mapping.h"
+#include "sqlgen.h"
 
 struct ath_engine {
     ath_url *url;
@@ -185,8 +186,8 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
         .keys = engine->keys,
         .values = engine->values,
     };
-    if (engine->driver->struct_size >= offsetof(ath_driver, check) + sizeof(void *) &&
-        engine->driver->check && (rc = engine->driver->check(&engine->params, &ath_host)) != ATH_OK)
+    if (ATH_DRIVER_HAS(engine->driver, check) &&
+        (rc = engine->driver->check(&engine->params, &ath_host)) != ATH_OK)
         goto done;
 
     ath_pool_config pc = {
@@ -291,6 +292,10 @@ int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_map
         }
     ath_mapping *m = NULL;
     int rc = ath_mapping_build(&m, model);
+    if (rc == ATH_OK && (rc = ath_sql_mapping_statements(m, engine->driver->dialect)) != ATH_OK) {
+        ath_mapping_free(m);
+        m = NULL;
+    }
     if (rc == ATH_OK) {
         struct mapping_entry *grown =
             ath_realloc(engine->maps, (engine->nmaps + 1) * sizeof *grown);

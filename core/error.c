@@ -5,18 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MESSAGE_MAX    1024
-#define SQL_MAX        2048
-#define CONSTRAINT_MAX 128
+static _Thread_local ath_error_saved slot;
 
-typedef struct error_slot {
-    ath_error pub;
-    char message[MESSAGE_MAX];
-    char sql[SQL_MAX];
-    char constraint[CONSTRAINT_MAX];
-} error_slot;
-
-static _Thread_local error_slot slot;
+#define MESSAGE_MAX sizeof slot.message
 
 static void copy_truncated(char *dst, size_t size, const char *src)
 {
@@ -83,13 +74,34 @@ int ath_error_set(int code, const char *fmt, ...)
     return code;
 }
 
-int ath_fail(int code, const char *fmt, ...)
+int ath_fail(int code, const char *fmt, ...) /* the core's name for ath_error_set */
 {
     va_list ap;
     va_start(ap, fmt);
     ath_fail_dbv(code, NULL, 0, NULL, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* Copies `from` into `to`, pointing to's strings at its own buffers. */
+static void copy_error(ath_error_saved *to, const ath_error_saved *from)
+{
+    if (to == from)
+        return;
+    memcpy(to, from, sizeof *to);
+    to->pub.message = to->message;
+    to->pub.sql = from->pub.sql ? to->sql : NULL;
+    to->pub.constraint = from->pub.constraint ? to->constraint : NULL;
+}
+
+void ath_error_save(ath_error_saved *out)
+{
+    copy_error(out, &slot);
+}
+
+void ath_error_restore(const ath_error_saved *saved)
+{
+    copy_error(&slot, saved);
 }
 
 void ath_error_set_sql(const char *sql)

@@ -23,4 +23,17 @@ void ath_error_set_sql(const char *sql);
 /** Replaces the current message, keeping code, SQLSTATE, native code, constraint and SQL. */
 void ath_error_set_message(const char *fmt, ...) ATH_PRINTF(1, 2);
 
+/** A whole copy of a thread's error, strings included (the thread-local slot's own layout). */
+typedef struct ath_error_saved {
+    ath_error pub; /* its pointers point into this copy's buffers */
+    char message[1024];
+    char sql[2048];
+    char constraint[128];
+} ath_error_saved;
+
+/** Copies this thread's error into `out`, for cleanup that may overwrite it (a ROLLBACK). */
+void ath_error_save(ath_error_saved *out);
+/** Makes `saved` this thread's error again. */
+void ath_error_restore(const ath_error_saved *saved);
+
 #endif

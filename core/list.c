@@ -35,12 +35,6 @@ void *ath_list_push(ath_list *l)
     return slot;
 }
 
-void ath_list_pop(ath_list *l)
-{
-    if (l->count)
-        l->count--;
-}
-
 size_t ath_list_count(const ath_list *l)
 {
     return l ? l->count : 0;

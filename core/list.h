@@ -20,8 +20,6 @@ struct ath_list {
 int ath_list_create(ath_list **out, size_t item_size);
 /** A zeroed slot for one more row, or NULL on OOM. */
 void *ath_list_push(ath_list *list);
-/** Forgets the last pushed row (after a failed read). */
-void ath_list_pop(ath_list *list);
 
 /**
  * Reads the current row of `st` (columns first..first+ncols-1 in mapping order) into `obj`;

@@ -42,21 +42,9 @@ static const struct {
 /* Drivers this project ships; for these a missing file is "not installed", not "unknown". */
 static const char *const shipped[] = {"sqlite", "postgresql", "mysql"};
 
-static int driver_fail(int code, const char *sqlstate, long native, const char *constraint,
-                       const char *fmt, ...) ATH_PRINTF(5, 6);
-static int driver_fail(int code, const char *sqlstate, long native, const char *constraint,
-                       const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ath_fail_dbv(code, sqlstate, native, constraint, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 const ath_driver_host ath_host = {
     .struct_size = sizeof(ath_driver_host),
-    .fail = driver_fail,
+    .fail = ath_fail_db,
     .timestamp_format = ath_timestamp_format,
     .timestamp_parse = ath_timestamp_parse,
     .date_format = ath_date_format,

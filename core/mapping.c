@@ -458,6 +458,9 @@ void ath_mapping_free(ath_mapping *m)
     ath_free(m->extra_fields);
     ath_free(m->cols);
     ath_free(m->pk);
+    ath_free(m->sql_select);
+    ath_free(m->sql_get);
+    ath_free(m->sql_update);
     ath_free(m);
 }
 

@@ -49,6 +49,10 @@ typedef struct ath_mapping {
     size_t nmixins;
     ath_field *extra_fields; /* descriptors of role columns bound to non-field members */
     size_t nextra;
+    /* built once per engine for its dialect (ath_sql_mapping_statements), shared by repositories */
+    char *sql_select; /* SELECT <columns> FROM <table> */
+    char *sql_get;    /* … WHERE <key> */
+    char *sql_update; /* UPDATE <table> SET <non-key> = ? … WHERE <key>; "" with nothing to set */
 } ath_mapping;
 
 /** Validates `model` and lays it out. On failure the message names model and field. */

@@ -208,7 +208,7 @@ int mixins_soft_delete(ath_repo *r, const ath_col **col, ath_value *value)
     return 0;
 }
 
-void mixins_extra_ddl(const ath_mapping *m, ath_engine *e, ath_buf *out)
+void mixins_extra_ddl(const ath_mapping *m, ath_buf *out)
 {
     for (size_t k = 0; k < m->nmixins; k++) {
         const ath_mixin *mx = m->mixins[k].use->mixin;
@@ -228,7 +228,6 @@ void mixins_extra_ddl(const ath_mapping *m, ath_engine *e, ath_buf *out)
             out->len += (size_t)n;
         }
     }
-    (void)e;
 }
 
 bool mixins_role_column(const ath_mapping *m, const ath_col *c)

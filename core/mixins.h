@@ -25,7 +25,7 @@ void mixins_write_failed(ath_repo *r, void *obj);
 /** A soft delete: 1 with the column and value to set, 0 to delete rows for real. */
 int mixins_soft_delete(ath_repo *r, const ath_col **col, ath_value *value);
 /** The extra DDL of every mixin, appended as ";\n"-separated statements. */
-void mixins_extra_ddl(const ath_mapping *m, ath_engine *e, ath_buf *out);
+void mixins_extra_ddl(const ath_mapping *m, ath_buf *out);
 
 /** Columns that belong to some mixin role (for update lists). */
 bool mixins_role_column(const ath_mapping *m, const ath_col *c);

@@ -298,7 +298,7 @@ static int search_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char
 }
 
 static int predicate(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
-                     const ath_filter *f, bool top);
+                     const ath_filter *f);
 
 static int group_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
                      const ath_filter *children, size_t n, const char *joiner, const char *empty)
@@ -312,7 +312,7 @@ static int group_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
             continue;
         if (used++)
             ath_buf_adds(b, joiner);
-        int rc = predicate(q, b, m, qual, &children[i], false);
+        int rc = predicate(q, b, m, qual, &children[i]);
         if (rc != ATH_OK)
             return rc;
     }
@@ -387,7 +387,7 @@ static int exists_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char
 }
 
 static int predicate(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
-                     const ath_filter *f, bool top)
+                     const ath_filter *f)
 {
     switch (f->kind) {
     case ATH_FILTER_WHERE:
@@ -414,7 +414,6 @@ static int predicate(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
         return ath_fail(ATH_EINVAL, "order_by, limit_offset and after belong at the top level, "
                                     "not inside any/all/exists");
     default:
-        (void)top;
         return ath_fail(ATH_EINVAL, "unknown filter kind %d", (int)f->kind);
     }
 }
@@ -627,19 +626,7 @@ int ath_query_add_filters(ath_query *q, const ath_filter *filters, size_t n)
         if (filters[i].kind == ATH_FILTER_OPTIONS)
             continue;
         ath_buf_adds(&q->where, q->where.len ? " AND " : "");
-        int rc = predicate(q, &q->where, q->m, q->m->model->table, &filters[i], false);
-        if (rc != ATH_OK)
-            return rc;
-    }
-    return q->where.oom ? ath_fail(ATH_ENOMEM, "building a query") : ATH_OK;
-}
-
-int ath_query_and(ath_query *q, const char *sql, const ath_value *params, size_t nparams)
-{
-    ath_buf_adds(&q->where, q->where.len ? " AND " : "");
-    ath_buf_adds(&q->where, sql);
-    for (size_t i = 0; i < nparams; i++) {
-        int rc = ath_query_param(q, params[i]);
+        int rc = predicate(q, &q->where, q->m, q->m->model->table, &filters[i]);
         if (rc != ATH_OK)
             return rc;
     }
@@ -705,7 +692,7 @@ int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const c
             f->kind == ATH_FILTER_AFTER || f->kind == ATH_FILTER_OPTIONS)
             continue;
         ath_buf_adds(&q->where, q->where.len ? " AND " : "");
-        if ((rc = predicate(q, &q->where, q->m, q->m->model->table, f, true)) != ATH_OK)
+        if ((rc = predicate(q, &q->where, q->m, q->m->model->table, f)) != ATH_OK)
             return rc;
     }
     if (q->after) {

@@ -55,9 +55,6 @@ int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const c
 /** ANDs more filters (conditions only: no order/limit) onto a compiled query. */
 int ath_query_add_filters(ath_query *q, const ath_filter *filters, size_t n);
 
-/** Adds a condition (already-built SQL text with `nparams` placeholders) ANDed to the rest. */
-int ath_query_and(ath_query *q, const char *sql, const ath_value *params, size_t nparams);
-
 /** Appends " WHERE …" when there are conditions. */
 void ath_query_sql_where(const ath_query *q, ath_buf *sql);
 /**

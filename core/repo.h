@@ -35,10 +35,6 @@ struct ath_repo {
     const ath_dialect *d;
     bool auto_commit;
     ath_error_messages messages;
-    char *sql_select;     /* SELECT <columns> FROM <table> */
-    char *sql_get;        /* … WHERE <key> */
-    char *sql_update;     /* UPDATE <table> SET <non-key> = ? … WHERE <key> */
-    char *sql_delete;     /* DELETE FROM <table> WHERE <key> */
     ath_stmt_ref get_ref; /* remembered statements of the fixed texts */
     ath_stmt_ref update_ref;
     chunk_sql chunk; /* the last multi-row insert text */
@@ -95,7 +91,6 @@ size_t repo_chunk_rows(const ath_conn *conn, size_t cols);
  * ATH_ENOTFOUND when no row matches, ATH_ESTALE when a guard stopped it.
  */
 int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
-int repo_update_columns(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
 
 /** get_one_or_none without auto_commit and custom messages. */
 int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters, size_t nfilters);

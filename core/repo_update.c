@@ -90,7 +90,7 @@ static int run_update(ath_repo *r, void *obj, const ath_col *const *cols, size_t
 /* Without mixins, updating every column uses the statement prepared at open. */
 static int update_plain(ath_repo *r, void *obj)
 {
-    if (!*r->sql_update) { /* only key (and immutable) columns: nothing to set */
+    if (!*r->m->sql_update) { /* only key (and immutable) columns: nothing to set */
         bool found;
         int rc = row_exists(r, obj, NULL, &found);
         return rc != ATH_OK ? rc
@@ -110,7 +110,7 @@ static int update_plain(ath_repo *r, void *obj)
     }
     repo_key_values(r, obj, r->vals + n);
     int64_t changed = 0;
-    if ((rc = repo_run_ref(r, r->sql_update, &r->update_ref, true, r->vals, n + r->m->npk, NULL,
+    if ((rc = repo_run_ref(r, r->m->sql_update, &r->update_ref, true, r->vals, n + r->m->npk, NULL,
                            &changed)) != ATH_OK)
         return rc;
     return changed ? ATH_OK
@@ -180,11 +180,6 @@ int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_
     ath_free(before);
     ath_free(set);
     return rc;
-}
-
-int repo_update_columns(ath_repo *r, void *obj, const ath_col *const *cols, size_t n)
-{
-    return repo_update_object(r, obj, cols, n);
 }
 
 int ath_repo_update(ath_repo *r, void *obj)

@@ -348,7 +348,8 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
         p.omitted = mask;
         p.per_row = repo_bound_cols(r, mask);
         /* a key left to the database cannot conflict on the key: these are plain inserts */
-        bool inserts = p.match_is_key && r->m->autoinc >= 0 && repo_mask_omits(p.omitted, (size_t)r->m->autoinc);
+        bool inserts = p.match_is_key && r->m->autoinc >= 0 &&
+                       repo_mask_omits(p.omitted, (size_t)r->m->autoinc);
         size_t chunk = repo_chunk_rows(conn, p.per_row);
         if (p.nmatch > 1 && chunk > 300)
             chunk = 300; /* keeps (a AND b) OR … within expression-depth limits */
@@ -476,7 +477,7 @@ static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *
     int rc = ATH_OK;
     take_key(r, row, obj);
     if (n)
-        rc = repo_update_columns(r, obj, diff, n);
+        rc = repo_update_object(r, obj, diff, n);
     if (updated)
         *updated = n > 0;
     ath_free(diff);

@@ -12,54 +12,6 @@
 #include "sqlgen.h"
 #include "utf8.h"
 
-static char *build_sql(ath_repo *r, int which)
-{
-    const ath_mapping *m = r->m;
-    const ath_dialect *d = r->d;
-    ath_buf b;
-    ath_buf_init(&b);
-    switch (which) {
-    case 0:
-    case 1:
-        ath_buf_adds(&b, "SELECT ");
-        ath_sql_column_list(&b, d, m);
-        ath_buf_adds(&b, " FROM ");
-        ath_sql_ident(&b, d, m->model->table);
-        if (which == 1) {
-            ath_buf_adds(&b, " WHERE ");
-            ath_sql_key_condition(&b, d, m);
-        }
-        break;
-    case 2: {
-        ath_buf_adds(&b, "UPDATE ");
-        ath_sql_ident(&b, d, m->model->table);
-        ath_buf_adds(&b, " SET ");
-        size_t n = 0;
-        for (size_t i = 0; i < m->ncols; i++) {
-            if (m->cols[i].pk || (m->cols[i].flags & ATH_IMMUTABLE))
-                continue;
-            ath_buf_adds(&b, n++ ? ", " : "");
-            ath_sql_ident(&b, d, m->cols[i].name);
-            ath_buf_adds(&b, " = ?");
-        }
-        if (n == 0) { /* only key columns: an update changes nothing */
-            ath_buf_free(&b);
-            return ath_strdup("");
-        }
-        ath_buf_adds(&b, " WHERE ");
-        ath_sql_key_condition(&b, d, m);
-        break;
-    }
-    default:
-        ath_buf_adds(&b, "DELETE FROM ");
-        ath_sql_ident(&b, d, m->model->table);
-        ath_buf_adds(&b, " WHERE ");
-        ath_sql_key_condition(&b, d, m);
-        break;
-    }
-    return ath_buf_take(&b);
-}
-
 static int mapping_resolver(void *ctx, const ath_model *model, const ath_mapping **out)
 {
     return ath_engine_mapping(ctx, model, out);
@@ -86,11 +38,6 @@ int ath_repo_open_opts(ath_repo **out, ath_session *session, const ath_model *mo
         if (options->messages)
             r->messages = *options->messages;
     }
-    if (!(r->sql_select = build_sql(r, 0)) || !(r->sql_get = build_sql(r, 1)) ||
-        !(r->sql_update = build_sql(r, 2)) || !(r->sql_delete = build_sql(r, 3))) {
-        rc = ath_fail(ATH_ENOMEM, "building the statements of model %s", model->name);
-        goto fail;
-    }
     *out = r;
     return ATH_OK;
 fail:
@@ -107,10 +54,6 @@ void ath_repo_free(ath_repo *r)
 {
     if (!r)
         return;
-    ath_free(r->sql_select);
-    ath_free(r->sql_get);
-    ath_free(r->sql_update);
-    ath_free(r->sql_delete);
     for (size_t i = 0; i < r->ninserts; i++)
         ath_free(r->inserts[i].sql);
     ath_free(r->chunk.sql);
@@ -214,23 +157,16 @@ int repo_finish(ath_repo *r, int rc, bool write)
         if (rc == ATH_OK) {
             rc = ath_session_commit(r->session);
         } else {
-            ath_error saved = *ath_error_last();
-            char message[1024], sql[1024], constraint[128];
-            snprintf(message, sizeof message, "%s", saved.message);
-            snprintf(sql, sizeof sql, "%s", saved.sql ? saved.sql : "");
-            snprintf(constraint, sizeof constraint, "%s", saved.constraint ? saved.constraint : "");
+            ath_error_saved saved;
+            ath_error_save(&saved);
             ath_session_rollback(r->session);
-            ath_fail_db(rc, saved.sqlstate, saved.native_code, constraint, "%s", message);
-            if (*sql)
-                ath_error_set_sql(sql);
+            saved.pub.code = rc;
+            ath_error_restore(&saved);
         }
     }
     const char *custom = rc < 0 ? custom_message(r, rc) : NULL;
-    if (custom) {
-        char original[1024];
-        snprintf(original, sizeof original, "%s", ath_error_last()->message);
-        ath_error_set_message("%s \xE2\x80\x94 %s", custom, original);
-    }
+    if (custom) /* the new message is formatted before it replaces the old one */
+        ath_error_set_message("%s \xE2\x80\x94 %s", custom, ath_error_last()->message);
     return rc;
 }
 
@@ -305,7 +241,7 @@ int repo_reload(ath_repo *r, const void *keyobj, void *out)
         return ath_fail(ATH_EINVAL, "too many key columns");
     repo_key_values(r, keyobj, key);
     ath_stmt *st;
-    int rc = repo_run(r, r->sql_get, false, key, r->m->npk, &st, NULL);
+    int rc = repo_run(r, r->m->sql_get, false, key, r->m->npk, &st, NULL);
     if (rc != ATH_OK)
         return rc;
     rc = repo_fetch_one(r, st, out);
@@ -331,7 +267,7 @@ int repo_get_key(ath_repo *r, void *out, const ath_value *key)
         return rc;
     }
     ath_stmt *st;
-    int rc = repo_run_ref(r, r->sql_get, &r->get_ref, false, key, r->m->npk, &st, NULL);
+    int rc = repo_run_ref(r, r->m->sql_get, &r->get_ref, false, key, r->m->npk, &st, NULL);
     if (rc != ATH_OK)
         return rc;
     rc = repo_fetch_one(r, st, out);
@@ -386,7 +322,7 @@ int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters,
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK)
-        rc = run_select(r, &q, r->sql_select, 2, &st);
+        rc = run_select(r, &q, r->m->sql_select, 2, &st);
     if (rc == ATH_OK) {
         rc = repo_fetch_one(r, st, out);
         if (rc == 1) {
@@ -427,7 +363,7 @@ static int list_rows(ath_repo *r, ath_query *q, ath_list **out)
 {
     ath_stmt *st = NULL;
     ath_list *l = NULL;
-    int rc = run_select(r, q, r->sql_select, 0, &st);
+    int rc = run_select(r, q, r->m->sql_select, 0, &st);
     if (rc != ATH_OK)
         return rc;
     if ((rc = ath_list_create(&l, r->m->model->struct_size)) != ATH_OK)

@@ -91,7 +91,7 @@ static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bo
         ath_buf_adds(out, k ? ";\n" : "");
         if (create) {
             ath_sql_create_table(out, d, order[k]);
-            mixins_extra_ddl(order[k], e, out);
+            mixins_extra_ddl(order[k], out);
         } else
             ath_sql_drop_table(out, d, order[n - 1 - k]);
     }

@@ -175,12 +175,13 @@ int ath_session_commit(ath_session *s)
     int rc = ath_conn_exec(s->conn, "COMMIT");
     if (rc != ATH_OK) {
         /* a failed COMMIT leaves nothing committed: roll back so the state is known */
-        ath_error sav = *ath_error_last();
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", sav.message);
+        ath_error_saved sav;
+        ath_error_save(&sav);
         if (!s->conn->broken && ath_conn_exec(s->conn, "ROLLBACK") != ATH_OK)
             s->conn->broken = true;
-        ath_fail_db(rc, sav.sqlstate, sav.native_code, sav.constraint, "commit failed: %s", msg);
+        sav.pub.code = rc;
+        ath_error_restore(&sav);
+        ath_error_set_message("commit failed: %s", sav.message);
         ath_error_set_sql("COMMIT");
     }
     end_transaction(s);

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc.h"
+#include "error.h"
+
 void ath_sql_ident(ath_buf *b, const ath_dialect *d, const char *name)
 {
     ath_buf_addc(b, d->ident_quote);
@@ -41,6 +44,41 @@ void ath_sql_key_condition(ath_buf *b, const ath_dialect *d, const ath_mapping *
         ath_sql_ident(b, d, m->cols[m->pk[i]].name);
         ath_buf_adds(b, " = ?");
     }
+}
+
+int ath_sql_mapping_statements(ath_mapping *m, const ath_dialect *d)
+{
+    ath_buf b;
+    ath_buf_init(&b);
+    ath_buf_adds(&b, "SELECT ");
+    ath_sql_column_list(&b, d, m);
+    ath_buf_adds(&b, " FROM ");
+    ath_sql_ident(&b, d, m->model->table);
+    m->sql_select = b.oom ? NULL : ath_strdup(b.data);
+    ath_buf_adds(&b, " WHERE ");
+    ath_sql_key_condition(&b, d, m);
+    m->sql_get = b.oom ? NULL : ath_strdup(b.data);
+
+    ath_buf_clear(&b);
+    ath_buf_adds(&b, "UPDATE ");
+    ath_sql_ident(&b, d, m->model->table);
+    ath_buf_adds(&b, " SET ");
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncols; i++) {
+        if (m->cols[i].pk || (m->cols[i].flags & ATH_IMMUTABLE))
+            continue;
+        ath_buf_adds(&b, n++ ? ", " : "");
+        ath_sql_ident(&b, d, m->cols[i].name);
+        ath_buf_adds(&b, " = ?");
+    }
+    ath_buf_adds(&b, " WHERE ");
+    ath_sql_key_condition(&b, d, m);
+    /* only key (and immutable) columns: an update has nothing to set */
+    m->sql_update = b.oom ? NULL : ath_strdup(n ? b.data : "");
+    ath_buf_free(&b);
+    if (!m->sql_select || !m->sql_get || !m->sql_update)
+        return ath_fail(ATH_ENOMEM, "building the statements of model %s", m->model->name);
+    return ATH_OK;
 }
 
 void ath_sql_update_head(ath_buf *b, const ath_dialect *d, const ath_mapping *m,

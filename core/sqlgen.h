@@ -17,6 +17,8 @@ void ath_sql_column(ath_buf *b, const ath_dialect *d, const char *qualifier, con
 void ath_sql_column_list(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
 /** Appends "k1 = ? AND k2 = ?" over the primary key. */
 void ath_sql_key_condition(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
+/** Builds m's shared statements (sql_select, sql_get, sql_update) for dialect d; ATH_ENOMEM. */
+int ath_sql_mapping_statements(ath_mapping *m, const ath_dialect *d);
 /** Clears b and writes "UPDATE <table> SET c1 = ?, c2 = ?" over the n columns. */
 void ath_sql_update_head(ath_buf *b, const ath_dialect *d, const ath_mapping *m,
                          const ath_col *const *cols, size_t n);
