@@ -115,6 +115,18 @@ int ath_conn_exec(ath_conn *conn, const char *sql)
     return rc < 0 ? conn_failed(conn, rc, sql) : ATH_OK;
 }
 
+int ath_conn_bulk_insert(ath_conn *conn, const char *table, const char *const *columns,
+                         size_t ncols, const ath_value *values, size_t nrows)
+{
+    bool echo = ath_engine_echo(conn->engine);
+    double start = echo ? ath_monotonic() : 0;
+    int rc = conn->driver->bulk_insert(conn->d, table, columns, ncols, values, nrows);
+    if (echo)
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "bulk insert into %s: %zu rows -- %.3f ms%s",
+                       table, nrows, (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+    return rc < 0 ? conn_failed(conn, rc, NULL) : ATH_OK;
+}
+
 int ath_conn_ping(ath_conn *conn)
 {
     int rc = conn->driver->ping(conn->d);
@@ -187,14 +199,19 @@ int ath_conn_prepare(ath_conn *conn, const char *sql, ath_stmt **out)
 {
     *out = NULL;
     uint64_t hash = hash_text(sql);
+    bool duplicate_busy = false; /* cached, but in use: a second, uncached copy serves now */
     for (size_t i = 0; i < conn->cache_len; i++) {
         ath_stmt *st = conn->cache[i];
-        if (st->hash == hash && !st->busy && strcmp(st->sql, sql) == 0) {
-            st->busy = true;
-            st->last_used = ++conn->tick;
-            *out = st;
-            return ATH_OK;
+        if (st->hash != hash || strcmp(st->sql, sql) != 0)
+            continue;
+        if (st->busy) {
+            duplicate_busy = true;
+            continue;
         }
+        st->busy = true;
+        st->last_used = ++conn->tick;
+        *out = st;
+        return ATH_OK;
     }
     ath_stmt *st = NULL;
     int rc = stmt_create(conn, sql, hash, &st);
@@ -202,10 +219,6 @@ int ath_conn_prepare(ath_conn *conn, const char *sql, ath_stmt **out)
         return rc;
     st->busy = true;
     st->last_used = ++conn->tick;
-    bool duplicate_busy = false;
-    for (size_t i = 0; i < conn->cache_len; i++)
-        if (conn->cache[i]->hash == hash && strcmp(conn->cache[i]->sql, sql) == 0)
-            duplicate_busy = true;
     if (!duplicate_busy)
         cache_insert(conn, st);
     *out = st;

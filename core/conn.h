@@ -53,6 +53,9 @@ int ath_conn_open(ath_conn **out, ath_engine *engine);
 void ath_conn_close(ath_conn *conn);
 /** Runs a statement without parameters or rows; logs it; marks the connection broken if lost. */
 int ath_conn_exec(ath_conn *conn, const char *sql);
+/** The driver's bulk_insert (the caller checked it has one), logged like ath_conn_exec. */
+int ath_conn_bulk_insert(ath_conn *conn, const char *table, const char *const *columns,
+                         size_t ncols, const ath_value *values, size_t nrows);
 /** Finalizes every idle cached statement (after DDL: plans may refer to the old schema). */
 void ath_conn_flush_cache(ath_conn *conn);
 

@@ -169,6 +169,18 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
     return ATH_OK;
 }
 
+/* The offset of field f laid out after members ending at *end, by the C rules (each member at
+ * its alignment), and *end moved past it; an explicit offset is taken as given. */
+static size_t next_offset(const ath_field *f, size_t *end)
+{
+    if (f->offset != ATH_OFFSET_AUTO)
+        return f->offset;
+    size_t a = f->align ? f->align : 1;
+    size_t at = (*end + a - 1) / a * a;
+    *end = at + f->size;
+    return at;
+}
+
 /* Offsets of macro-declared fields: the C layout rules (each member at its alignment). */
 static int layout(const ath_model *m, ath_col *cols)
 {
@@ -188,9 +200,7 @@ static int layout(const ath_model *m, ath_col *cols)
         return ath_fail(ATH_EINVAL, "model %s: mixes computed and explicit offsets", m->name);
     for (size_t i = 0; i < m->nfields; i++) {
         size_t a = m->fields[i].align ? m->fields[i].align : 1;
-        end = (end + a - 1) / a * a;
-        cols[i].offset = end;
-        end += cols[i].size;
+        cols[i].offset = next_offset(&m->fields[i], &end);
         if (a > max_align)
             max_align = a;
     }
@@ -355,6 +365,7 @@ static int resolve_mixins(ath_mapping *m)
                     return rc;
                 st->role_cols[r] = (int)slot;
             }
+            m->cols[st->role_cols[r]].role = true;
         }
     }
     return ATH_OK;
@@ -662,21 +673,6 @@ int ath_col_set_converting(const ath_col *c, void *obj, const ath_value *v, ath_
     }
 }
 
-/* Offset of field i, computing the C layout for macro-declared models (no allocation). */
-static size_t field_offset(const ath_model *model, size_t i)
-{
-    if (model->fields[i].offset != ATH_OFFSET_AUTO)
-        return model->fields[i].offset;
-    size_t end = 0;
-    for (size_t j = 0;; j++) {
-        size_t a = model->fields[j].align ? model->fields[j].align : 1;
-        end = (end + a - 1) / a * a;
-        if (j == i)
-            return end;
-        end += model->fields[j].size;
-    }
-}
-
 static void free_member(ath_type type, char *p)
 {
     if (type == ATH_T_BLOB) {
@@ -697,10 +693,12 @@ void ath_model_free_fields(const ath_model *model, void *obj)
 {
     if (!model || !obj)
         return;
+    size_t end = 0;
     for (size_t i = 0; i < model->nfields; i++) {
         const ath_field *f = &model->fields[i];
+        size_t offset = next_offset(f, &end);
         if (!scalar(f->type))
-            free_member(f->type, (char *)obj + field_offset(model, i));
+            free_member(f->type, (char *)obj + offset);
     }
     /* text roles of mixins bound to members that are not fields (a plain struct's slug) */
     for (size_t k = 0; model->mixins && k < model->nmixins; k++) {

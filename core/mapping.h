@@ -24,6 +24,7 @@ typedef struct ath_col {
     bool opt; /* an ath_opt_* wrapper (nullable scalar) */
     bool pk;
     bool autoinc;
+    bool role;                  /* some mixin role's column */
     int index;                  /* position in the mapping */
     const char *server_default; /* the field's, or its mixin role's */
     int max_length;             /* the field's, or its mixin role's */

@@ -230,15 +230,6 @@ void mixins_extra_ddl(const ath_mapping *m, ath_buf *out)
     }
 }
 
-bool mixins_role_column(const ath_mapping *m, const ath_col *c)
-{
-    for (size_t k = 0; k < m->nmixins; k++)
-        for (size_t r = 0; r < m->mixins[k].use->mixin->nroles; r++)
-            if (m->mixins[k].role_cols[r] == c->index)
-                return true;
-    return false;
-}
-
 const char *ath_repo_role_column(ath_repo *r, const ath_mixin *mixin, const char *role)
 {
     for (size_t k = 0; r && k < r->m->nmixins; k++) {

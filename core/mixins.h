@@ -27,7 +27,4 @@ int mixins_soft_delete(ath_repo *r, const ath_col **col, ath_value *value);
 /** The extra DDL of every mixin, appended as ";\n"-separated statements. */
 void mixins_extra_ddl(const ath_mapping *m, ath_buf *out);
 
-/** Columns that belong to some mixin role (for update lists). */
-bool mixins_role_column(const ath_mapping *m, const ath_col *c);
-
 #endif

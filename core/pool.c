@@ -72,13 +72,17 @@ static void close_counted(ath_pool *pool, ath_conn *conn, const char *why)
     pthread_mutex_unlock(&pool->lock);
 }
 
-/* Opens a connection for a slot already counted in pool->open (lock not held). */
-static int open_counted(ath_pool *pool, ath_conn **out)
+/* Opens a connection for a slot already counted in pool->open and checked_out (lock not held);
+ * `replacing`: the slot's previous connection was just closed. */
+static int open_counted(ath_pool *pool, ath_conn **out, bool replacing)
 {
     int rc = ath_conn_open(out, pool->engine);
     pthread_mutex_lock(&pool->lock);
+    if (replacing)
+        pool->closed_total++;
     if (rc != ATH_OK) {
         pool->open--;
+        pool->checked_out--;
         pthread_cond_signal(&pool->freed);
     } else {
         pool->opened_total++;
@@ -126,16 +130,7 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
             /* replace it in the same slot: still counted as open and checked out */
             ath_engine_log(pool->engine, ATH_LOG_INFO, "replacing a pooled connection: %s", why);
             ath_conn_close(conn);
-            pthread_mutex_lock(&pool->lock);
-            pool->closed_total++;
-            pthread_mutex_unlock(&pool->lock);
-            int rc = open_counted(pool, out);
-            if (rc != ATH_OK) {
-                pthread_mutex_lock(&pool->lock);
-                pool->checked_out--;
-                pthread_mutex_unlock(&pool->lock);
-            }
-            return rc;
+            return open_counted(pool, out, true);
         }
         /* until a first connection has told us its capabilities, open one at a time: a
          * single-connection database (SQLite :memory:) must never get a second */
@@ -144,13 +139,7 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
             pool->open++;
             pool->checked_out++;
             pthread_mutex_unlock(&pool->lock);
-            int rc = open_counted(pool, out);
-            if (rc != ATH_OK) {
-                pthread_mutex_lock(&pool->lock);
-                pool->checked_out--;
-                pthread_mutex_unlock(&pool->lock);
-            }
-            return rc;
+            return open_counted(pool, out, false);
         }
         pool->waiting++;
         int wrc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);

@@ -411,8 +411,7 @@ static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const 
         const ath_col *c = fields ? fields[i] : &r->m->cols[i];
         /* keys, match columns, insert-only columns and mixin-managed columns are not the
          * caller's to compare: hooks look after the latter */
-        if (!fields &&
-            (c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE) || mixins_role_column(r->m, c)))
+        if (!fields && (c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE) || c->role))
             continue;
         ath_value a = ath_col_get(c, obj), b = ath_col_get(c, row);
         if (!ath_value_equal(&a, &b))
@@ -427,9 +426,7 @@ static void take_key(ath_repo *r, const void *row, void *obj)
 {
     for (size_t i = 0; i < r->m->ncols; i++) {
         const ath_col *c = &r->m->cols[i];
-        bool scalar_role = mixins_role_column(r->m, c) && c->type != ATH_T_TEXT &&
-                           c->type != ATH_T_BLOB && c->type != ATH_T_JSON &&
-                           c->type != ATH_T_NUMERIC;
+        bool scalar_role = c->role && !ath_type_bytes(c->type);
         if (!c->pk && !scalar_role)
             continue;
         ath_value v = ath_col_get(c, row);

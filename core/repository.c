@@ -234,21 +234,27 @@ int repo_fetch_one(ath_repo *r, ath_stmt *st, void *obj)
     return 1;
 }
 
+/* The row with primary key `key` into out, by the prepared key lookup (no scopes). */
+static int get_by_key(ath_repo *r, void *out, const ath_value *key)
+{
+    ath_stmt *st;
+    int rc = repo_run_ref(r, r->m->sql_get, &r->get_ref, false, key, r->m->npk, &st, NULL);
+    if (rc != ATH_OK)
+        return rc;
+    rc = repo_fetch_one(r, st, out);
+    ath_stmt_release(st);
+    if (rc == 0)
+        rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
+    return rc < 0 ? rc : ATH_OK;
+}
+
 int repo_reload(ath_repo *r, const void *keyobj, void *out)
 {
     ath_value key[ATH_ORDER_MAX];
     if (r->m->npk > ATH_ORDER_MAX)
         return ath_fail(ATH_EINVAL, "too many key columns");
     repo_key_values(r, keyobj, key);
-    ath_stmt *st;
-    int rc = repo_run(r, r->m->sql_get, false, key, r->m->npk, &st, NULL);
-    if (rc != ATH_OK)
-        return rc;
-    rc = repo_fetch_one(r, st, out);
-    ath_stmt_release(st);
-    if (rc == 0)
-        return ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
-    return rc < 0 ? rc : ATH_OK;
+    return get_by_key(r, out, key);
 }
 
 /* --- reads -------------------------------------------------------------------------------------
@@ -266,15 +272,7 @@ int repo_get_key(ath_repo *r, void *out, const ath_value *key)
             rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
         return rc;
     }
-    ath_stmt *st;
-    int rc = repo_run_ref(r, r->m->sql_get, &r->get_ref, false, key, r->m->npk, &st, NULL);
-    if (rc != ATH_OK)
-        return rc;
-    rc = repo_fetch_one(r, st, out);
-    ath_stmt_release(st);
-    if (rc == 0)
-        rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
-    return rc < 0 ? rc : ATH_OK;
+    return get_by_key(r, out, key);
 }
 
 int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
@@ -289,8 +287,10 @@ int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
 static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force_limit,
                       ath_stmt **st)
 {
-    ath_buf_clear(&r->sql);
-    ath_buf_adds(&r->sql, head);
+    if (head) { /* NULL: the caller already wrote the head into r->sql */
+        ath_buf_clear(&r->sql);
+        ath_buf_adds(&r->sql, head);
+    }
     ath_query_sql_where(q, &r->sql);
     ath_value extra[2];
     size_t nextra = 0;
@@ -419,13 +419,12 @@ static int select_scalar(ath_repo *r, const ath_filter *filters, size_t nfilters
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK) {
-        ath_buf head;
-        ath_buf_init(&head);
-        ath_buf_addf(&head, "SELECT %s FROM ", what);
-        ath_sql_ident(&head, r->d, r->m->model->table);
-        rc = head.oom ? ath_fail(ATH_ENOMEM, "building a query")
-                      : run_select(r, &q, head.data, limit, &st);
-        ath_buf_free(&head);
+        ath_buf_clear(&r->sql);
+        ath_buf_adds(&r->sql, "SELECT ");
+        ath_buf_adds(&r->sql, what);
+        ath_buf_adds(&r->sql, " FROM ");
+        ath_sql_ident(&r->sql, r->d, r->m->model->table);
+        rc = run_select(r, &q, NULL, limit, &st);
     }
     if (rc == ATH_OK) {
         rc = ath_session_step(r->session, st);

@@ -53,20 +53,17 @@ ath_engine *ath_session_engine(const ath_session *s)
     return s->engine;
 }
 
+static void result_finish(ath_result *r);
+
 /* Ends the open raw result early: its statement goes back before the transaction changes. */
 static void detach_result(ath_session *s)
 {
     ath_result *r = s->result;
     if (!r)
         return;
-    if (r->stmt) {
-        r->affected = r->stmt->conn->driver->changes(r->stmt->d);
-        ath_stmt_release(r->stmt);
-        r->stmt = NULL;
-    }
-    r->done = true;
-    r->session = NULL;
     s->result = NULL;
+    r->session = NULL; /* the session's affected count stays as it was */
+    result_finish(r);
 }
 
 /* Gives the connection back to the pool and forgets the transaction. */
@@ -192,8 +189,7 @@ void ath_session_close(ath_session *s)
 {
     if (!s)
         return;
-    detach_result(s);
-    ath_session_rollback(s);
+    ath_session_rollback(s); /* ends the transaction, detaching an open result first */
     for (size_t i = 0; i < s->nvalues; i++) {
         ath_free(s->values[i].key);
         ath_free(s->values[i].bytes);
@@ -290,14 +286,7 @@ int ath_session_bulk_insert(ath_session *s, const char *table, const char *const
         return rc;
     if (!ATH_DRIVER_HAS(conn->driver, bulk_insert))
         return ath_fail(ATH_EUNSUPPORTED, "the %s driver has no bulk path", conn->driver->name);
-    bool echo = ath_engine_echo(s->engine);
-    double start = echo ? ath_monotonic() : 0;
-    rc = conn->driver->bulk_insert(conn->d, table, columns, ncols, values, nrows);
-    if (echo)
-        ath_engine_log(s->engine, ATH_LOG_SQL, "bulk insert into %s: %zu rows -- %.3f ms%s", table,
-                       nrows, (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
-    if (rc == ATH_ECONNLOST)
-        conn->broken = conn->lost = true;
+    rc = ath_conn_bulk_insert(conn, table, columns, ncols, values, nrows);
     return rc == ATH_EUNSUPPORTED ? rc : ath_session_note_error(s, rc);
 }
 
