@@ -147,21 +147,12 @@ static int op_get(ath_side *s, bench_work *w)
     return finish(s, rc);
 }
 
-static void fold_list(bench_work *w, ath_list *l)
-{
-    const bench_item *items = ath_list_items(l);
-    size_t n = ath_list_count(l);
-    for (size_t i = 0; i < n; i++)
-        w->check = bench_fold(w->check, bench_item_hash(&items[i]));
-    w->rows += (int64_t)n;
-}
-
 static int op_list(ath_side *s, bench_work *w)
 {
     ath_list *l = NULL;
     int rc = ath_repo_list(s->repo, &l, ATH_NO_FILTERS);
     if (rc == ATH_OK)
-        fold_list(w, l);
+        bench_fold_items(w, ath_list_items(l), ath_list_count(l));
     ath_list_free(l);
     return finish(s, rc);
 }
@@ -219,7 +210,7 @@ static int op_page(ath_side *s, bench_work *w)
                                        ath_order_by("name", false),
                                        ath_limit_offset(BENCH_PAGE_LIMIT, BENCH_PAGE_OFFSET)));
         if (rc == ATH_OK)
-            fold_list(w, l);
+            bench_fold_items(w, ath_list_items(l), ath_list_count(l));
         ath_list_free(l);
     }
     return finish(s, rc);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <athanor/athanor.h>
 
@@ -47,6 +48,9 @@ typedef struct bench_rows {
 
 bench_item *bench_rows_push(bench_rows *r);
 void bench_rows_free(bench_rows *r);
+
+/* A copy of the `len` bytes at s, terminated: in `a`, or malloc'd when a is NULL. */
+char *bench_copy_name(bench_arena *a, const char *s, size_t len);
 
 /* --- what a database is --------------------------------------------------------------------- */
 
@@ -90,6 +94,9 @@ static inline uint64_t bench_fold(uint64_t h, uint64_t x)
     return h;
 }
 uint64_t bench_item_hash(const bench_item *it);
+/* Folds each item into w->check and counts them in w->rows; bench_fold_rows then frees rows. */
+void bench_fold_items(bench_work *w, const bench_item *items, size_t n);
+void bench_fold_rows(bench_work *w, bench_rows *rows);
 
 /* --- the raw side ---------------------------------------------------------------------------- */
 
@@ -169,7 +176,26 @@ ath_timestamp bench_ts_join(int y, int mo, int d, int h, int mi, int s, int us);
 
 /* Seconds on the wall clock, or (cpu) of this process's CPU time: the clock for SQLite, which
  * runs inside the process, so that other programs on the machine do not count. */
-double bench_now(void);
 double bench_clock(bool cpu);
+
+/* --- repetitions and output, shared by athanor_bench and athanor_dbi_bench ------------------- */
+
+#define BENCH_MAX_REPS 31
+
+/* The median of n (1 to BENCH_MAX_REPS) values, v left as it is; the least and the greatest
+ * into lo and hi where they are not NULL. */
+double bench_median(const double *v, int n, double *lo, double *hi);
+
+/* The header of ops.csv, which both programs append to. */
+#define BENCH_OPS_CSV_HEADER                                                                       \
+    "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps,clock,secs"
+
+/* Opens dir/name for appending, the header written first where the file is new or empty; NULL
+ * when dir is NULL or the file cannot be opened (said on stderr). */
+FILE *bench_open_csv(const char *dir, const char *name, const char *header);
+
+/* The label a database's figures go under when none is given: "sqlite-memory", "sqlite-file",
+ * "postgresql" or "mariadb". */
+const char *bench_default_label(const bench_target *t);
 
 #endif

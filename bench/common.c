@@ -1,9 +1,11 @@
-/* Shared helpers of the benchmark: the raw side's arena and row arrays, checksums, times. */
+/* Shared helpers of the benchmark: the raw side's arena and row arrays, checksums, times,
+ * medians and output. */
 #include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 struct bench_chunk {
@@ -63,6 +65,18 @@ void bench_rows_free(bench_rows *r)
     memset(r, 0, sizeof *r);
 }
 
+char *bench_copy_name(bench_arena *a, const char *s, size_t len)
+{
+    if (a)
+        return bench_arena_copy(a, s, len);
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
 uint64_t bench_item_hash(const bench_item *it)
 {
     uint64_t h = (uint64_t)it->id;
@@ -74,6 +88,19 @@ uint64_t bench_item_hash(const bench_item *it)
     return h;
 }
 
+void bench_fold_items(bench_work *w, const bench_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        w->check = bench_fold(w->check, bench_item_hash(&items[i]));
+    w->rows += (int64_t)n;
+}
+
+void bench_fold_rows(bench_work *w, bench_rows *rows)
+{
+    bench_fold_items(w, rows->items, rows->count);
+    bench_rows_free(rows);
+}
+
 double bench_clock(bool cpu)
 {
     struct timespec ts;
@@ -81,9 +108,52 @@ double bench_clock(bool cpu)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-double bench_now(void)
+static int cmp_double(const void *a, const void *b)
 {
-    return bench_clock(false);
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double bench_median(const double *v, int n, double *lo, double *hi)
+{
+    double s[BENCH_MAX_REPS];
+    memcpy(s, v, (size_t)n * sizeof *v);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    if (lo)
+        *lo = s[0];
+    if (hi)
+        *hi = s[n - 1];
+    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+FILE *bench_open_csv(const char *dir, const char *name, const char *header)
+{
+    if (!dir)
+        return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat sb;
+    bool fresh = stat(path, &sb) != 0 || sb.st_size == 0;
+    FILE *f = fopen(path, "a");
+    if (!f) {
+        perror(path);
+        return NULL;
+    }
+    if (fresh)
+        fprintf(f, "%s\n", header);
+    return f;
+}
+
+const char *bench_default_label(const bench_target *t)
+{
+    switch (t->kind) {
+    case BENCH_SQLITE:
+        return t->memory ? "sqlite-memory" : "sqlite-file";
+    case BENCH_POSTGRESQL:
+        return "postgresql";
+    default:
+        return "mariadb";
+    }
 }
 
 /* --- civil time (Howard Hinnant's algorithms) ------------------------------------------------- */

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "data.h"
 
@@ -92,7 +91,7 @@ static void read_item(dbi_result r, bench_item *it, bench_arena *arena)
 {
     const char *name = dbi_result_get_string_idx(r, 2);
     it->id = dbi_result_get_as_longlong_idx(r, 1);
-    it->name = arena ? bench_arena_copy(arena, name, strlen(name)) : strdup(name);
+    it->name = bench_copy_name(arena, name, strlen(name));
     it->qty = (int32_t)dbi_result_get_as_longlong_idx(r, 3);
     it->price = dbi_result_get_double_idx(r, 4);
     it->created = (ath_timestamp)dbi_result_get_datetime_idx(r, 5) * 1000000; /* whole seconds */
@@ -399,12 +398,6 @@ static int connect_to(dctx *c, dbi_inst inst, const bench_target *t)
 
 /* --- main ------------------------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     int reps = 5;
@@ -423,7 +416,7 @@ int main(int argc, char **argv)
         else
             break;
     }
-    if (i + 1 != argc || reps < 1 || reps > 31 || scale <= 0) {
+    if (i + 1 != argc || reps < 1 || reps > BENCH_MAX_REPS || scale <= 0) {
         fprintf(stderr, "usage: athanor_dbi_bench [--reps N] [--scale F] [--label NAME] "
                         "[--out DIR] URL\n");
         return 2;
@@ -432,9 +425,7 @@ int main(int argc, char **argv)
     if (bench_target_parse(&t, argv[i]) != 0)
         return 2;
     if (!label)
-        label = t.kind == BENCH_SQLITE       ? (t.memory ? "sqlite-memory" : "sqlite-file")
-                : t.kind == BENCH_POSTGRESQL ? "postgresql"
-                                             : "mariadb";
+        label = bench_default_label(&t);
     bench_sizes z = bench_sizes_for(&t, scale);
     bench_data d;
     dbi_inst inst = NULL;
@@ -445,22 +436,12 @@ int main(int argc, char **argv)
     if (connect_to(&c, inst, &t) < 0 || create_tables(&c, argv[i], &d) < 0)
         goto done;
     bench_item *scratch = malloc(bench_most_items(&z) * sizeof *scratch);
-    FILE *csv = NULL;
-    if (out) {
-        char path[4096];
-        struct stat sb;
-        snprintf(path, sizeof path, "%s/ops.csv", out);
-        bool fresh = stat(path, &sb) != 0 || sb.st_size == 0;
-        if ((csv = fopen(path, "a")) && fresh)
-            fprintf(
-                csv,
-                "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps,clock,secs\n");
-    }
+    FILE *csv = bench_open_csv(out, "ops.csv", BENCH_OPS_CSV_HEADER);
     printf("%s through libdbi, %d repetitions (median)\n", label, reps);
     status = 0;
     for (size_t k = 0; scratch && k < sizeof ops / sizeof *ops; k++) {
         const dop *op = &ops[k];
-        double secs[31];
+        double secs[BENCH_MAX_REPS];
         size_t n = 0;
         for (int rep = 0; rep < reps; rep++) {
             bench_work w;
@@ -478,13 +459,12 @@ int main(int argc, char **argv)
         }
         if (status)
             break;
-        qsort(secs, (size_t)reps, sizeof *secs, cmp_double);
-        double med = reps % 2 ? secs[reps / 2] : (secs[reps / 2 - 1] + secs[reps / 2]) / 2;
+        double lo, hi, med = bench_median(secs, reps, &lo, &hi);
         printf("  %-12s %7zu %-5s %10.1f/s\n", op->name, n, op->unit, (double)n / med);
         if (csv)
             fprintf(csv, "%s,%s,%s,%zu,libdbi,dbi,%.1f,%.1f,%.1f,%d,%s,\n", label, op->name,
-                    op->unit, n, (double)n / med, (double)n / secs[reps - 1], (double)n / secs[0],
-                    reps, t.kind == BENCH_SQLITE ? "cpu" : "wall");
+                    op->unit, n, (double)n / med, (double)n / hi, (double)n / lo, reps,
+                    t.kind == BENCH_SQLITE ? "cpu" : "wall");
     }
     if (csv)
         fclose(csv);

@@ -31,18 +31,6 @@ static void usage(void)
     exit(2);
 }
 
-static const char *default_label(const bench_target *t)
-{
-    switch (t->kind) {
-    case BENCH_SQLITE:
-        return t->memory ? "sqlite-memory" : "sqlite-file";
-    case BENCH_POSTGRESQL:
-        return "postgresql";
-    default:
-        return "mariadb";
-    }
-}
-
 int main(int argc, char **argv)
 {
     bench_options o = {.reps = 5, .warmup = 1, .scale = 1.0, .memory = true};
@@ -87,7 +75,7 @@ int main(int argc, char **argv)
     if (bench_target_parse(&t, argv[i]) != 0)
         return 1;
     if (!o.label)
-        o.label = default_label(&t);
+        o.label = bench_default_label(&t);
     /* SQLite runs in this process: its CPU time is the whole cost, and other programs on the
      * machine do not add to it. A server's work happens elsewhere: wall-clock time. */
     o.cpu_clock = clock ? strcmp(clock, "cpu") == 0 : t.kind == BENCH_SQLITE;

@@ -101,6 +101,14 @@ static MYSQL_STMT *prepare_text(raw_conn *c, const char *sql)
     return st;
 }
 
+/* Prepares `sql` and frees it; NULL when it is NULL (out of memory) or does not prepare. */
+static MYSQL_STMT *prepare_owned(raw_conn *c, char *sql)
+{
+    MYSQL_STMT *st = sql ? prepare_text(c, sql) : NULL;
+    free(sql);
+    return st;
+}
+
 static MYSQL_STMT *stmt(raw_conn *c, int which)
 {
     if (c->st[which])
@@ -271,12 +279,7 @@ static int bind_out(MYSQL_STMT *st, out_row *o)
 static int take_row(const out_row *o, bench_item *it, bench_arena *arena)
 {
     it->id = o->id;
-    if (arena) {
-        it->name = bench_arena_copy(arena, o->name, o->name_len);
-    } else if ((it->name = malloc(o->name_len + 1))) {
-        memcpy(it->name, o->name, o->name_len);
-        it->name[o->name_len] = '\0';
-    }
+    it->name = bench_copy_name(arena, o->name, o->name_len);
     it->qty = o->qty;
     it->price = o->price;
     const MYSQL_TIME *t = &o->created;
@@ -323,15 +326,10 @@ static int chunked(raw_conn *c, bench_work *w, int which, bool with_id, const ch
     int rc = full && b && rb ? exec(c, "BEGIN") : -1;
     for (size_t done = 0; rc == 0 && done < w->nitems; done += CHUNK) {
         size_t rows = w->nitems - done < CHUNK ? w->nitems - done : CHUNK;
-        MYSQL_STMT *st = full;
-        if (rows < CHUNK) {
-            char *sql = values_sql(head, per, rows, tail);
-            st = sql ? prepare_text(c, sql) : NULL;
-            free(sql);
-            if (!st) {
-                rc = -1;
-                break;
-            }
+        MYSQL_STMT *st = rows < CHUNK ? prepare_owned(c, values_sql(head, per, rows, tail)) : full;
+        if (!st) {
+            rc = -1;
+            break;
         }
         for (size_t r = 0; r < rows; r++) {
             bench_item *it = &w->items[done + r];
@@ -553,14 +551,6 @@ static int fetch_all(raw_conn *c, MYSQL_STMT *st, bool buffered, bench_rows *row
     return rc == MYSQL_NO_DATA && !bad ? 0 : stmt_fail(c, st, "fetch");
 }
 
-static void fold_rows(bench_work *w, bench_rows *rows)
-{
-    for (size_t i = 0; i < rows->count; i++)
-        w->check = bench_fold(w->check, bench_item_hash(&rows->items[i]));
-    w->rows += (int64_t)rows->count;
-    bench_rows_free(rows);
-}
-
 static int list_prepared(raw_conn *c, bench_work *w, bool buffered)
 {
     MYSQL_STMT *st = stmt(c, M_LIST);
@@ -568,7 +558,7 @@ static int list_prepared(raw_conn *c, bench_work *w, bool buffered)
         return -1;
     bench_rows rows = {0};
     int rc = fetch_all(c, st, buffered, &rows);
-    fold_rows(w, &rows);
+    bench_fold_rows(w, &rows);
     return rc == 0 ? exec(c, "COMMIT") : -1;
 }
 
@@ -609,7 +599,7 @@ static int list_text(raw_conn *c, bench_work *w)
     }
     bad |= mysql_errno(c->my) != 0;
     mysql_free_result(res);
-    fold_rows(w, &rows);
+    bench_fold_rows(w, &rows);
     return bad ? fail(c, "list") : exec(c, "COMMIT");
 }
 
@@ -653,15 +643,13 @@ static int delete_in(raw_conn *c, bench_work *w)
     int rc = full && b ? exec(c, "BEGIN") : -1;
     for (size_t done = 0; rc == 0 && done < w->nkeys; done += CHUNK) {
         size_t rows = w->nkeys - done < CHUNK ? w->nkeys - done : CHUNK;
-        MYSQL_STMT *st = full;
-        if (rows < CHUNK) {
-            char *sql = values_sql("DELETE FROM bench_item WHERE id IN (", 1, rows, ")");
-            st = sql ? prepare_text(c, sql) : NULL;
-            free(sql);
-            if (!st) {
-                rc = -1;
-                break;
-            }
+        MYSQL_STMT *st =
+            rows < CHUNK
+                ? prepare_owned(c, values_sql("DELETE FROM bench_item WHERE id IN (", 1, rows, ")"))
+                : full;
+        if (!st) {
+            rc = -1;
+            break;
         }
         for (size_t r = 0; r < rows; r++)
             bind_i64(&b[r], &w->keys[done + r]);
@@ -744,7 +732,7 @@ static int page_stmt(raw_conn *c, bench_work *w)
         int rc = run_stmt(c, st, NULL, "page");
         if (rc == 0)
             rc = fetch_all(c, st, false, &rows);
-        fold_rows(w, &rows);
+        bench_fold_rows(w, &rows);
         if (rc < 0)
             return -1;
     }

@@ -353,12 +353,7 @@ static int read_row(const PGresult *r, int i, bench_item *it, bench_arena *arena
     it->id = (int64_t)get64(PQgetvalue(r, i, 0));
     const char *name = PQgetvalue(r, i, 1);
     size_t len = (size_t)PQgetlength(r, i, 1);
-    if (arena) {
-        it->name = bench_arena_copy(arena, name, len);
-    } else if ((it->name = malloc(len + 1))) {
-        memcpy(it->name, name, len);
-        it->name[len] = '\0';
-    }
+    it->name = bench_copy_name(arena, name, len);
     it->qty = (int32_t)get32(PQgetvalue(r, i, 2));
     it->price = bits_double(get64(PQgetvalue(r, i, 3)));
     it->created = (int64_t)get64(PQgetvalue(r, i, 4)) + PG_EPOCH;
@@ -710,14 +705,6 @@ static int get_stmt(raw_conn *c, bench_work *w)
     return exec(c, "COMMIT");
 }
 
-static void fold_rows(bench_work *w, bench_rows *rows)
-{
-    for (size_t i = 0; i < rows->count; i++)
-        w->check = bench_fold(w->check, bench_item_hash(&rows->items[i]));
-    w->rows += (int64_t)rows->count;
-    bench_rows_free(rows);
-}
-
 /* Every row of a whole result (binary or text) into a bench_rows. */
 static int list_whole(raw_conn *c, bench_work *w, int format)
 {
@@ -735,7 +722,7 @@ static int list_whole(raw_conn *c, bench_work *w, int format)
                       : read_text_row(r, i, it, &rows.strings);
     }
     PQclear(r);
-    fold_rows(w, &rows);
+    bench_fold_rows(w, &rows);
     return rc == 0 ? exec(c, "COMMIT") : -1;
 }
 
@@ -771,7 +758,7 @@ static int list_single_row(raw_conn *c, bench_work *w)
         }
         PQclear(r);
     }
-    fold_rows(w, &rows);
+    bench_fold_rows(w, &rows);
     return rc == 0 ? exec(c, "COMMIT") : -1;
 }
 
@@ -952,7 +939,7 @@ static int page_stmt(raw_conn *c, bench_work *w)
             rc = it ? read_row(r, k, it, &rows.strings) : -1;
         }
         PQclear(r);
-        fold_rows(w, &rows);
+        bench_fold_rows(w, &rows);
         if (rc < 0)
             return -1;
     }

@@ -107,6 +107,27 @@ static sqlite3_stmt *prepare_text(raw_conn *c, const char *sql)
     return st;
 }
 
+/* Prepares `sql` and frees it; NULL when it is NULL (out of memory) or does not prepare. */
+static sqlite3_stmt *prepare_owned(raw_conn *c, char *sql)
+{
+    sqlite3_stmt *st = sql ? prepare_text(c, sql) : NULL;
+    free(sql);
+    return st;
+}
+
+/* The SQL of the multi-row statement `which` (S_*_CHUNK) for `rows` rows, malloc'd. */
+static char *chunk_sql(int which, size_t rows)
+{
+    switch (which) {
+    case S_INSERT_CHUNK:
+        return values_sql("INSERT INTO bench_item (name, qty, price, created)", 4, rows, "");
+    case S_UPSERT_CHUNK:
+        return values_sql("INSERT INTO bench_item (" COLS ")", 5, rows, UPSERT_TAIL);
+    default:
+        return in_sql(rows);
+    }
+}
+
 /* The statement `which`, prepared on first use and kept. */
 static sqlite3_stmt *stmt(raw_conn *c, int which)
 {
@@ -122,8 +143,9 @@ static sqlite3_stmt *stmt(raw_conn *c, int which)
         sql = "INSERT INTO bench_item (name, qty, price, created) VALUES (?, ?, ?, ?) RETURNING id";
         break;
     case S_INSERT_CHUNK:
-        sql = owned =
-            values_sql("INSERT INTO bench_item (name, qty, price, created)", 4, CHUNK, "");
+    case S_UPSERT_CHUNK:
+    case S_DELETE_CHUNK:
+        sql = owned = chunk_sql(which, CHUNK);
         break;
     case S_GET:
         sql = SELECT_ALL " WHERE id = ?";
@@ -137,14 +159,8 @@ static sqlite3_stmt *stmt(raw_conn *c, int which)
     case S_UPSERT:
         sql = "INSERT INTO bench_item (" COLS ") VALUES (?, ?, ?, ?, ?)" UPSERT_TAIL;
         break;
-    case S_UPSERT_CHUNK:
-        sql = owned = values_sql("INSERT INTO bench_item (" COLS ")", 5, CHUNK, UPSERT_TAIL);
-        break;
     case S_DELETE:
         sql = "DELETE FROM bench_item WHERE id = ?";
-        break;
-    case S_DELETE_CHUNK:
-        sql = owned = in_sql(CHUNK);
         break;
     case S_COUNT:
         sql = "SELECT COUNT(*) FROM bench_item WHERE qty >= ? AND qty < ?";
@@ -157,6 +173,19 @@ static sqlite3_stmt *stmt(raw_conn *c, int which)
         c->st[which] = prepare_text(c, sql);
     free(owned);
     return c->st[which];
+}
+
+/* The multi-row statement `which` for `rows` rows: the kept one for CHUNK rows, else one
+ * prepared for the occasion (chunk_done finalizes it). */
+static sqlite3_stmt *chunk_stmt(raw_conn *c, int which, size_t rows)
+{
+    return rows == CHUNK ? stmt(c, which) : prepare_owned(c, chunk_sql(which, rows));
+}
+
+static void chunk_done(raw_conn *c, int which, sqlite3_stmt *st)
+{
+    if (st != c->st[which])
+        sqlite3_finalize(st);
 }
 
 static int raw_open(raw_conn **out, const bench_target *t)
@@ -221,12 +250,7 @@ static int read_row(sqlite3_stmt *st, bench_item *it, bench_arena *arena)
     const char *name = (const char *)sqlite3_column_text(st, 1);
     size_t len = (size_t)sqlite3_column_bytes(st, 1);
     it->id = sqlite3_column_int64(st, 0);
-    if (arena) {
-        it->name = bench_arena_copy(arena, name, len);
-    } else if ((it->name = malloc(len + 1))) {
-        memcpy(it->name, name, len);
-        it->name[len] = '\0';
-    }
+    it->name = bench_copy_name(arena, name, len);
     it->qty = sqlite3_column_int(st, 2);
     it->price = sqlite3_column_double(st, 3);
     const char *ts = (const char *)sqlite3_column_text(st, 4);
@@ -299,41 +323,45 @@ static int run_chunk(raw_conn *c, sqlite3_stmt *st, const bench_item *items, siz
     return step_done(c, st, "multi-row statement");
 }
 
-static int add_values(raw_conn *c, bench_work *w)
+/* Multi-row statements of CHUNK rows: inserts that learn their keys from the last rowid, or
+ * upserts (with_id). */
+static int values_rows(raw_conn *c, bench_work *w, bool with_id)
 {
-    sqlite3_stmt *full = stmt(c, S_INSERT_CHUNK);
+    int which = with_id ? S_UPSERT_CHUNK : S_INSERT_CHUNK;
     char(*ts)[26] = malloc(CHUNK * sizeof *ts);
-    if (!full || !ts || exec(c, "BEGIN IMMEDIATE") < 0) {
+    if (!stmt(c, which) || !ts || exec(c, "BEGIN IMMEDIATE") < 0) {
         free(ts);
         return -1;
     }
     int rc = 0;
     for (size_t done = 0; rc == 0 && done < w->nitems; done += CHUNK) {
         size_t rows = w->nitems - done < CHUNK ? w->nitems - done : CHUNK;
-        sqlite3_stmt *st = full;
-        if (rows < CHUNK) {
-            char *sql =
-                values_sql("INSERT INTO bench_item (name, qty, price, created)", 4, rows, "");
-            st = sql ? prepare_text(c, sql) : NULL;
-            free(sql);
-            if (!st) {
-                rc = -1;
-                break;
+        sqlite3_stmt *st = chunk_stmt(c, which, rows);
+        if (!st) {
+            rc = -1;
+            break;
+        }
+        rc = run_chunk(c, st, w->items + done, rows, with_id, ts);
+        if (with_id) {
+            w->rows += sqlite3_changes(c->db);
+        } else if (rc == 0) { /* rowids of one statement are consecutive */
+            int64_t last = sqlite3_last_insert_rowid(c->db);
+            for (size_t r = 0; r < rows; r++) {
+                w->items[done + r].id = last - (int64_t)(rows - 1 - r);
+                w->check += (uint64_t)w->items[done + r].id;
             }
         }
-        rc = run_chunk(c, st, w->items + done, rows, false, ts);
-        if (st != full)
-            sqlite3_finalize(st);
-        /* rowids of one statement are consecutive: the last one names the last row */
-        int64_t last = sqlite3_last_insert_rowid(c->db);
-        for (size_t r = 0; rc == 0 && r < rows; r++) {
-            w->items[done + r].id = last - (int64_t)(rows - 1 - r);
-            w->check += (uint64_t)w->items[done + r].id;
-        }
+        chunk_done(c, which, st);
     }
     free(ts);
-    w->rows = (int64_t)w->nitems;
+    if (!with_id)
+        w->rows = (int64_t)w->nitems;
     return rc == 0 ? exec(c, "COMMIT") : -1;
+}
+
+static int add_values(raw_conn *c, bench_work *w)
+{
+    return values_rows(c, w, false);
 }
 
 static int get_stmt(raw_conn *c, bench_work *w)
@@ -356,12 +384,10 @@ static int get_stmt(raw_conn *c, bench_work *w)
     return exec(c, "COMMIT");
 }
 
-static int list_stmt(raw_conn *c, bench_work *w)
+/* Reads every row of st into an array and folds them into w; SQLITE_DONE when all went well. */
+static int read_all(sqlite3_stmt *st, bench_work *w)
 {
-    sqlite3_stmt *st = stmt(c, S_LIST);
     bench_rows rows = {0};
-    if (!st || exec(c, "BEGIN") < 0)
-        return -1;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         bench_item *it = bench_rows_push(&rows);
@@ -371,75 +397,50 @@ static int list_stmt(raw_conn *c, bench_work *w)
         }
     }
     sqlite3_reset(st);
-    for (size_t i = 0; i < rows.count; i++)
-        w->check = bench_fold(w->check, bench_item_hash(&rows.items[i]));
-    w->rows = (int64_t)rows.count;
-    bench_rows_free(&rows);
-    if (rc != SQLITE_DONE)
+    bench_fold_rows(w, &rows);
+    return rc;
+}
+
+static int list_stmt(raw_conn *c, bench_work *w)
+{
+    sqlite3_stmt *st = stmt(c, S_LIST);
+    if (!st || exec(c, "BEGIN") < 0)
+        return -1;
+    if (read_all(st, w) != SQLITE_DONE)
         return fail(c, "list");
+    return exec(c, "COMMIT");
+}
+
+/* One statement `which` per item, the id bound at `id_at`: 1 before the fields, 5 after them. */
+static int write_each(raw_conn *c, bench_work *w, int which, int id_at, const char *what)
+{
+    sqlite3_stmt *st = stmt(c, which);
+    if (!st || exec(c, "BEGIN IMMEDIATE") < 0)
+        return -1;
+    char ts[26];
+    for (size_t i = 0; i < w->nitems; i++) {
+        sqlite3_bind_int64(st, id_at, w->items[i].id);
+        bind_fields(st, id_at == 1 ? 2 : 1, &w->items[i], ts);
+        if (step_done(c, st, what) < 0)
+            return -1;
+        w->rows += sqlite3_changes(c->db);
+    }
     return exec(c, "COMMIT");
 }
 
 static int update_stmt(raw_conn *c, bench_work *w)
 {
-    sqlite3_stmt *st = stmt(c, S_UPDATE);
-    if (!st || exec(c, "BEGIN IMMEDIATE") < 0)
-        return -1;
-    char ts[26];
-    for (size_t i = 0; i < w->nitems; i++) {
-        bind_fields(st, 1, &w->items[i], ts);
-        sqlite3_bind_int64(st, 5, w->items[i].id);
-        if (step_done(c, st, "update") < 0)
-            return -1;
-        w->rows += sqlite3_changes(c->db);
-    }
-    return exec(c, "COMMIT");
+    return write_each(c, w, S_UPDATE, 5, "update");
 }
 
 static int upsert_stmt(raw_conn *c, bench_work *w)
 {
-    sqlite3_stmt *st = stmt(c, S_UPSERT);
-    if (!st || exec(c, "BEGIN IMMEDIATE") < 0)
-        return -1;
-    char ts[26];
-    for (size_t i = 0; i < w->nitems; i++) {
-        sqlite3_bind_int64(st, 1, w->items[i].id);
-        bind_fields(st, 2, &w->items[i], ts);
-        if (step_done(c, st, "upsert") < 0)
-            return -1;
-        w->rows += sqlite3_changes(c->db);
-    }
-    return exec(c, "COMMIT");
+    return write_each(c, w, S_UPSERT, 1, "upsert");
 }
 
 static int upsert_values(raw_conn *c, bench_work *w)
 {
-    sqlite3_stmt *full = stmt(c, S_UPSERT_CHUNK);
-    char(*ts)[26] = malloc(CHUNK * sizeof *ts);
-    if (!full || !ts || exec(c, "BEGIN IMMEDIATE") < 0) {
-        free(ts);
-        return -1;
-    }
-    int rc = 0;
-    for (size_t done = 0; rc == 0 && done < w->nitems; done += CHUNK) {
-        size_t rows = w->nitems - done < CHUNK ? w->nitems - done : CHUNK;
-        sqlite3_stmt *st = full;
-        if (rows < CHUNK) {
-            char *sql = values_sql("INSERT INTO bench_item (" COLS ")", 5, rows, UPSERT_TAIL);
-            st = sql ? prepare_text(c, sql) : NULL;
-            free(sql);
-            if (!st) {
-                rc = -1;
-                break;
-            }
-        }
-        rc = run_chunk(c, st, w->items + done, rows, true, ts);
-        w->rows += sqlite3_changes(c->db);
-        if (st != full)
-            sqlite3_finalize(st);
-    }
-    free(ts);
-    return rc == 0 ? exec(c, "COMMIT") : -1;
+    return values_rows(c, w, true);
 }
 
 static int delete_stmt(raw_conn *c, bench_work *w)
@@ -458,26 +459,18 @@ static int delete_stmt(raw_conn *c, bench_work *w)
 
 static int delete_in(raw_conn *c, bench_work *w)
 {
-    const size_t chunk = CHUNK;
-    sqlite3_stmt *full = stmt(c, S_DELETE_CHUNK);
-    if (!full || exec(c, "BEGIN IMMEDIATE") < 0)
+    if (!stmt(c, S_DELETE_CHUNK) || exec(c, "BEGIN IMMEDIATE") < 0)
         return -1;
-    for (size_t done = 0; done < w->nkeys; done += chunk) {
-        size_t rows = w->nkeys - done < chunk ? w->nkeys - done : chunk;
-        sqlite3_stmt *st = full;
-        if (rows < chunk) {
-            char *sql = in_sql(rows);
-            st = sql ? prepare_text(c, sql) : NULL;
-            free(sql);
-            if (!st)
-                return -1;
-        }
+    for (size_t done = 0; done < w->nkeys; done += CHUNK) {
+        size_t rows = w->nkeys - done < CHUNK ? w->nkeys - done : CHUNK;
+        sqlite3_stmt *st = chunk_stmt(c, S_DELETE_CHUNK, rows);
+        if (!st)
+            return -1;
         for (size_t i = 0; i < rows; i++)
             sqlite3_bind_int64(st, (int)i + 1, w->keys[done + i]);
         int rc = step_done(c, st, "delete in");
         w->rows += sqlite3_changes(c->db);
-        if (st != full)
-            sqlite3_finalize(st);
+        chunk_done(c, S_DELETE_CHUNK, st);
         if (rc < 0)
             return -1;
     }
@@ -510,22 +503,8 @@ static int page_stmt(raw_conn *c, bench_work *w)
     if (!st || exec(c, "BEGIN") < 0)
         return -1;
     for (size_t i = 0; i < w->nqtys; i++) {
-        bench_rows rows = {0};
         sqlite3_bind_int(st, 1, w->qtys[i]);
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            bench_item *it = bench_rows_push(&rows);
-            if (!it || read_row(st, it, &rows.strings) < 0) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-        }
-        sqlite3_reset(st);
-        for (size_t k = 0; k < rows.count; k++)
-            w->check = bench_fold(w->check, bench_item_hash(&rows.items[k]));
-        w->rows += (int64_t)rows.count;
-        bench_rows_free(&rows);
-        if (rc != SQLITE_DONE)
+        if (read_all(st, w) != SQLITE_DONE)
             return fail(c, "page");
     }
     return exec(c, "COMMIT");

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct op_def {
     const char *name;
@@ -203,38 +202,6 @@ static int run_once(runner *r, const op_def *op, const bench_data *d, bench_item
 
 /* --- statistics and output ------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-    double s[BENCH_MAX_REPS];
-    memcpy(s, v, (size_t)n * sizeof *v);
-    qsort(s, (size_t)n, sizeof *s, cmp_double);
-    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-static FILE *open_csv(const char *dir, const char *name, const char *header)
-{
-    if (!dir)
-        return NULL;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    struct stat sb;
-    bool fresh = stat(path, &sb) != 0 || sb.st_size == 0;
-    FILE *f = fopen(path, "a");
-    if (!f) {
-        perror(path);
-        return NULL;
-    }
-    if (fresh)
-        fprintf(f, "%s\n", header);
-    return f;
-}
-
 static void print_rate(double per_s)
 {
     if (per_s >= 1e6)
@@ -301,7 +268,7 @@ static double paired_ratio(const runner *ath, const runner *raw)
     int n = ath->n < raw->n ? ath->n : raw->n;
     for (int k = 0; k < n; k++)
         q[k] = raw->secs[k] / ath->secs[k];
-    return n ? median(q, n) : 0;
+    return n ? bench_median(q, n, NULL, NULL) : 0;
 }
 
 static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, bench_item *scratch,
@@ -326,11 +293,7 @@ static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, ben
     const runner *ath = NULL, *best = NULL;
     for (int i = 0; i < nr; i++) {
         runner *r = &rs[i];
-        double med = median(r->secs, r->n), lo = r->secs[0], hi = r->secs[0];
-        for (int k = 1; k < r->n; k++) {
-            lo = r->secs[k] < lo ? r->secs[k] : lo;
-            hi = r->secs[k] > hi ? r->secs[k] : hi;
-        }
+        double lo, hi, med = bench_median(r->secs, r->n, &lo, &hi);
         double per_s = (double)n / med;
         if (r->ath) {
             res->ath = per_s;
@@ -362,7 +325,7 @@ static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, ben
                 if (rs[i].method == res->raw_method)
                     continue;
                 printf("%s%s ", first ? "" : ", ", rs[i].method);
-                print_rate((double)n / median(rs[i].secs, rs[i].n));
+                print_rate((double)n / bench_median(rs[i].secs, rs[i].n, NULL, NULL));
                 first = 0;
             }
             printf(")");
@@ -413,9 +376,7 @@ int bench_run(const bench_target *t, const bench_options *o)
     db_ctx shared = {.kind = t->kind, .ath = raw ? NULL : admin, .rb = rb, .raw = raw};
     db_ctx mine = {.kind = t->kind, .ath = ath};
     db_ctx theirs = {.kind = t->kind, .rb = rb, .raw = raw};
-    csv =
-        open_csv(o->out_dir, "ops.csv",
-                 "backend,op,unit,n,side,method,median_per_s,min_per_s,max_per_s,reps,clock,secs");
+    csv = bench_open_csv(o->out_dir, "ops.csv", BENCH_OPS_CSV_HEADER);
     printf("  %-12s %7s %-5s %10s %10s  %5s  %s\n", "operation", "n", "unit", "athanor/s", "raw/s",
            "ratio", "raw method (other raw methods)");
     const char *list_method = NULL;
@@ -463,7 +424,8 @@ int bench_run(const bench_target *t, const bench_options *o)
             goto done;
         }
         size_t data_bytes = z.base * sizeof(bench_item) + d.base_string_bytes;
-        mem = open_csv(o->out_dir, "memory.csv", "backend,rows,data_bytes,side,method,peak_bytes");
+        mem = bench_open_csv(o->out_dir, "memory.csv",
+                             "backend,rows,data_bytes,side,method,peak_bytes");
         printf("  memory, list of %zu rows: data %.1f MB (%zu-byte structs + %.1f MB of names)\n",
                z.base, (double)data_bytes / 1e6, sizeof(bench_item),
                (double)d.base_string_bytes / 1e6);

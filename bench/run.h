@@ -4,8 +4,6 @@
 
 #include "data.h"
 
-#define BENCH_MAX_REPS 31
-
 typedef struct bench_options {
     int reps, warmup;
     double scale;

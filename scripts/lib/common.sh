@@ -1,4 +1,4 @@
-# Shared helpers for the scripts: logging, package installation, free ports.
+# Shared helpers for the scripts: logging, package installation, free ports, the work directory.
 # Sourced, not run.
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -37,5 +37,25 @@ s.close()
 PY
 }
 
-# nproc with a floor of 1
-jobs() { nproc 2>/dev/null || echo 1; }
+# ncpu: nproc with a floor of 1
+ncpu() { nproc 2>/dev/null || echo 1; }
+
+# redact_urls TEXT...: prints TEXT with the passwords of the URLs in it replaced by ***.
+redact_urls() { printf '%s\n' "$*" | sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#g'; }
+
+# make_workdir NAME: sets WORK to a new directory /tmp/NAME.XXXXXX (mode 755: servers run as
+# another user reach it) and STOPS to an empty list of commands; on exit, interrupt or termination
+# the commands in STOPS run, last first (failures ignored), WORK is removed, and the script exits
+# with the status it had.
+make_workdir() {
+    WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+    chmod 755 "$WORK"
+    STOPS=()
+    trap _workdir_cleanup EXIT INT TERM
+}
+_workdir_cleanup() {
+    local rc=$? i
+    for ((i = ${#STOPS[@]} - 1; i >= 0; i--)); do ${STOPS[$i]} || true; done
+    rm -rf "$WORK"
+    exit $rc
+}

@@ -23,15 +23,39 @@ mariadb_root_sql() {
     "$(mariadb_bin mariadb)" --no-defaults --protocol=socket --socket="$1/sock" -uroot -e "$2"
 }
 
+# mariadb_admin_bin: the path of mariadb-admin (or of mysqladmin, its older name).
+mariadb_admin_bin() { mariadb_bin mariadb-admin || mariadb_bin mysqladmin; }
+
+# mariadb_admin DIR ARGS...: runs mariadb-admin ARGS as the root user of the server in DIR, over
+# its socket.
+mariadb_admin() {
+    local dir=$1 admin
+    shift
+    admin=$(mariadb_admin_bin) || return 1
+    "$admin" --no-defaults --protocol=socket --socket="$dir/sock" -uroot "$@"
+}
+
+# mariadb_wait_up DIR: waits up to 60 s for the server launched as DIR/launcher.pid to answer a
+# ping: 0 once it does, 2 when it exits first, 1 when it gives no answer in time.
+mariadb_wait_up() {
+    local dir=$1 i
+    for ((i = 0; i < 600; i++)); do
+        mariadb_admin "$dir" --connect-timeout=2 ping >/dev/null 2>&1 && return 0
+        kill -0 "$(cat "$dir/launcher.pid" 2>/dev/null)" 2>/dev/null || return 2
+        sleep 0.1
+    done
+    return 1
+}
+
 start_mariadb() {
     local dir=$1
     if ! mariadb_bin mariadbd >/dev/null || ! mariadb_bin mariadb-install-db >/dev/null; then
         ensure_packages mariadb-server mariadb-client libmariadb-dev >&2
     fi
-    local mariadbd install_db admin
+    local mariadbd install_db
     mariadbd=$(mariadb_bin mariadbd) || { log "mariadbd is not installed"; return 1; }
     install_db=$(mariadb_bin mariadb-install-db) || { log "mariadb-install-db is missing"; return 1; }
-    admin=$(mariadb_bin mariadb-admin || mariadb_bin mysqladmin) || { log "mysqladmin is missing"; return 1; }
+    mariadb_admin_bin >/dev/null || { log "mysqladmin is missing"; return 1; }
 
     mkdir -p "$dir/data" || return 1
     # as root, the server runs as root (it refuses to otherwise without --user); else as ourselves
@@ -66,22 +90,13 @@ start_mariadb() {
         </dev/null >>"$dir/mariadbd.log" 2>&1 &
     echo $! >"$dir/launcher.pid"
 
-    local i
-    for ((i = 0; i < 600; i++)); do
-        if "$admin" --no-defaults --protocol=socket --socket="$dir/sock" -uroot \
-            --connect-timeout=2 ping >/dev/null 2>&1; then
-            break
-        fi
-        if ! kill -0 "$(cat "$dir/launcher.pid")" 2>/dev/null; then
-            tail -20 "$dir/mariadbd.log" >&2
-            log "mariadb: mariadbd exited during startup (log: $dir/mariadbd.log)"
-            return 1
-        fi
-        sleep 0.1
-    done
-    if ((i == 600)); then
+    local up=0
+    mariadb_wait_up "$dir" || up=$?
+    if [ $up -ne 0 ]; then
         tail -20 "$dir/mariadbd.log" >&2
-        log "mariadb: no answer to ping after 60 s (log: $dir/mariadbd.log)"
+        local why="no answer to ping after 60 s"
+        [ $up -ne 2 ] || why="mariadbd exited during startup"
+        log "mariadb: $why (log: $dir/mariadbd.log)"
         return 1
     fi
 
@@ -102,16 +117,13 @@ start_mariadb() {
 }
 
 stop_mariadb() {
-    local dir=$1 pid="" admin
+    local dir=$1 pid=""
     [ -f "$dir/launcher.pid" ] && pid=$(cat "$dir/launcher.pid")
     [ -z "$pid" ] && [ -f "$dir/mariadbd.pid" ] && pid=$(cat "$dir/mariadbd.pid")
     [ -n "$pid" ] || return 0
     kill -0 "$pid" 2>/dev/null || return 0
     log "mariadb: shutting down"
-    if admin=$(mariadb_bin mariadb-admin || mariadb_bin mysqladmin); then
-        "$admin" --no-defaults --protocol=socket --socket="$dir/sock" -uroot \
-            --connect-timeout=5 shutdown >/dev/null 2>&1 || true
-    fi
+    mariadb_admin "$dir" --connect-timeout=5 shutdown >/dev/null 2>&1 || true
     local i
     for ((i = 0; i < 300; i++)); do
         kill -0 "$pid" 2>/dev/null || return 0

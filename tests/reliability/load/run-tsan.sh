@@ -13,22 +13,16 @@
 # (ATHANOR_LOAD_TRANSACTIONS overrides it).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$ROOT/scripts/lib/common.sh"
+. "$ROOT/scripts/lib/build.sh"
 B=${ATHANOR_TSAN_BUILD:-$ROOT/build/tsan}
 mkdir -p "$B"
 TSAN="-fsanitize=thread"
-if ! cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATHANOR_WERROR=ON \
+BUILD_TARGETS=athanor_load_tests build_tree "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_FLAGS="$TSAN -fno-omit-frame-pointer" \
     -DCMAKE_EXE_LINKER_FLAGS="$TSAN" -DCMAKE_SHARED_LINKER_FLAGS="$TSAN" \
     -DCMAKE_MODULE_LINKER_FLAGS="$TSAN" \
-    -DATHANOR_BUILD_EXAMPLES=OFF -DATHANOR_BUILD_BENCH=OFF >"$B/configure.log" 2>&1; then
-    cat "$B/configure.log" >&2
-    exit 1
-fi
-if ! cmake --build "$B" -j "$(nproc 2>/dev/null || echo 2)" --target athanor_load_tests \
-    >"$B/build.log" 2>&1; then
-    tail -50 "$B/build.log" >&2
-    exit 1
-fi
+    -DATHANOR_BUILD_EXAMPLES=OFF -DATHANOR_BUILD_BENCH=OFF
 [ "${ATHANOR_TSAN_BUILD_ONLY:-0}" = 1 ] && exit 0
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export ATHANOR_LOAD_TRANSACTIONS=${ATHANOR_LOAD_TRANSACTIONS:-1500}
