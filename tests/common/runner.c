@@ -2,8 +2,10 @@
 #include "runner.h"
 
 #include <CUnit/Basic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <athanor/error.h>
 
@@ -80,4 +82,50 @@ void test_assert_err_has(const char *needle, const char *file, int line)
     int ok = strstr(m, needle) != NULL;
     snprintf(msg, sizeof msg, "error message \"%s\" lacks \"%s\"", m, needle);
     CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}
+
+void test_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file, int line)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s is %lld, expected %lld", expr, (long long)actual,
+             (long long)expected);
+    CU_assertImplementation(actual == expected ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "",
+                            CU_FALSE);
+}
+
+void test_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
+                     int line)
+{
+    char msg[2048];
+    bool ok = (!actual && !expected) || (actual && expected && strcmp(actual, expected) == 0);
+    snprintf(msg, sizeof msg, "%s is %s%s%s, expected %s%s%s", expr, actual ? "\"" : "",
+             actual ? actual : "NULL", actual ? "\"" : "", expected ? "\"" : "",
+             expected ? expected : "NULL", expected ? "\"" : "");
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
+}
+
+int test_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+double test_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+ath_timestamp test_ts(int y, int mo, int d, int h, int mi, int s, int us)
+{
+    ath_timestamp t = 0;
+    ASSERT_RC(ath_timestamp_from_parts(&t, y, mo, d, h, mi, s, us), ATH_OK);
+    return t;
+}
+
+ath_date test_date(int y, int mo, int d)
+{
+    ath_date out = 0;
+    ASSERT_RC(ath_date_from_parts(&out, y, mo, d), ATH_OK);
+    return out;
 }

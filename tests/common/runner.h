@@ -2,7 +2,11 @@
 #ifndef ATHANOR_TEST_RUNNER_H
 #define ATHANOR_TEST_RUNNER_H
 
+#include <stdint.h>
+
 #include <CUnit/CUnit.h>
+
+#include <athanor/value.h>
 
 /** One test: its name and function. */
 typedef struct test_case {
@@ -20,6 +24,14 @@ void test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cle
  */
 int test_run(int argc, char **argv);
 
+/** Monotonic seconds (for timing a call; only differences mean anything). */
+double test_now(void);
+
+/** The timestamp of these UTC parts; a refusal fails the test (and gives 0). */
+ath_timestamp test_ts(int y, int mo, int d, int h, int mi, int s, int us);
+/** The date of these parts; a refusal fails the test (and gives 0). */
+ath_date test_date(int y, int mo, int d);
+
 /** Asserts that `rc` equals `expected`, printing ath_error_last() when it does not. */
 #define ASSERT_RC(rc, expected) test_assert_rc((rc), (expected), #rc, __FILE__, __LINE__)
 void test_assert_rc(int rc, int expected, const char *expr, const char *file, int line);
@@ -27,5 +39,20 @@ void test_assert_rc(int rc, int expected, const char *expr, const char *file, in
 /** Asserts the current error message contains `needle`. */
 #define ASSERT_ERR_HAS(needle) test_assert_err_has((needle), __FILE__, __LINE__)
 void test_assert_err_has(const char *needle, const char *file, int line);
+
+/** Asserts two integers are equal, printing both. */
+#define ASSERT_I64(actual, expected)                                                               \
+    test_assert_i64((int64_t)(actual), (int64_t)(expected), #actual, __FILE__, __LINE__)
+void test_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file,
+                     int line);
+
+/** Asserts two strings are equal (both NULL counts as equal), printing both. */
+#define ASSERT_STR(actual, expected)                                                               \
+    test_assert_str((actual), (expected), #actual, __FILE__, __LINE__)
+void test_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
+                     int line);
+
+/** strcmp for qsort over an array of `const char *`. */
+int test_cmp_str(const void *a, const void *b);
 
 #endif

@@ -11,11 +11,14 @@
 /** The URLs in ATHANOR_TEST_URLS (space-separated), or the two SQLite defaults when unset. */
 size_t test_urls(const char *const **out);
 
+/** The first configured URL whose dialect (the text before "://" or "+") is one of the
+ *  comma-separated `dialects`, or NULL. Prints nothing. */
+const char *test_url_find(const char *dialects);
+
 /**
- * The first configured URL whose dialect (the text before "://" or "+") is one of the
- * comma-separated `dialects` ("postgresql,postgres"), or NULL. When there is none and CI=true,
- * prints why and exits with status 1; otherwise returns NULL (the caller exits with
- * TEST_EXIT_SKIPPED).
+ * As test_url_find ("postgresql,postgres"), for a suite that needs the URL. When there is none
+ * and CI=true, prints why and exits with status 1; otherwise prints SKIPPED and returns NULL (the
+ * caller exits with TEST_EXIT_SKIPPED).
  */
 const char *test_url_for(const char *dialects);
 

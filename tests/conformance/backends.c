@@ -3,9 +3,7 @@
 #include "urls.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const backend backends[] = {
     /* dialect      memory label           concurrent tx DDL RETURNING -0.0 */
@@ -38,9 +36,4 @@ const backend *backend_for_url(const char *url)
     unknown[nunknown] =
         (backend){names[nunknown], false, names[nunknown], false, false, false, true};
     return &unknown[nunknown++];
-}
-
-void backend_prepare_url(const char *url)
-{
-    test_sqlite_remove(url);
 }

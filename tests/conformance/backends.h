@@ -34,10 +34,4 @@ typedef struct backend {
  */
 const backend *backend_for_url(const char *url);
 
-/**
- * Readies a URL for a fresh run: for a SQLite file, deletes the file and its -wal, -shm and
- * -journal companions so every suite starts from an empty database. Other URLs: nothing.
- */
-void backend_prepare_url(const char *url);
-
 #endif

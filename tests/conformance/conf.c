@@ -9,134 +9,49 @@
 
 #include <CUnit/TestRun.h>
 
-#include "urls.h"
-
-#define MAX_TARGETS  16
-#define MAX_SESSIONS 8
-#define MAX_REPOS    32
-#define MAX_LISTS    64
-
 conf_target *conf;
-static conf_target targets[MAX_TARGETS];
-static size_t ntargets;
+static conf_target targets[TEST_MAX_TARGETS];
 
 static void watchdog_arm(void);
 
 /* --- suite setup ---------------------------------------------------------------------------- */
 
-static void report(const char *what)
+static const void *row_for(const char *url, const char **dialect, const char **label)
 {
-    const ath_error *e = ath_error_last();
-    fprintf(stderr, "conformance %s: %s: %s (%s)\n", conf ? conf->label : "?", what, e->message,
-            ath_code_name(e->code));
+    const backend *be = backend_for_url(url);
+    *dialect = be->dialect;
+    *label = be->label;
+    return be;
 }
+
+static ath_engine **select_target(const test_target *t, ath_engine_options *opts)
+{
+    (void)opts;
+    if (!t) {
+        conf = NULL;
+        return NULL;
+    }
+    watchdog_arm();
+    conf = &targets[t->index];
+    conf->url = t->url;
+    conf->be = t->row;
+    conf->label = t->label;
+    return &conf->engine;
+}
+
+static const test_harness harness = {"conformance", row_for, select_target, test_end};
 
 int conf_recreate_schema(void)
 {
-    int rc = ath_drop_all(conf->engine, CONF_MODELS);
-    if (rc != ATH_OK) {
-        report("ath_drop_all");
-        return rc;
-    }
-    if ((rc = ath_create_all(conf->engine, CONF_MODELS)) != ATH_OK)
-        report("ath_create_all");
-    return rc;
+    return test_recreate_schema();
 }
-
-static int suite_init(size_t i)
-{
-    ath_engine_options opts;
-    watchdog_arm();
-    conf = &targets[i];
-    backend_prepare_url(conf->url);
-    ath_engine_options_init(&opts);
-    opts.pool_timeout = 10; /* a session a test leaked shows up in seconds, not half a minute */
-    if (ath_engine_create_opts(&conf->engine, conf->url, &opts) != ATH_OK) {
-        report("ath_engine_create");
-        return 1;
-    }
-    const char *dialect = ath_engine_dialect(conf->engine);
-    if (strcmp(dialect, conf->be->dialect) != 0) {
-        fprintf(stderr, "conformance %s: the engine's dialect is %s, the backend table says %s\n",
-                conf->label, dialect, conf->be->dialect);
-        return 1;
-    }
-    return conf_recreate_schema() == ATH_OK ? 0 : 1;
-}
-
-static int suite_clean(void)
-{
-    int status = 0;
-    conf_end();
-    if (conf && conf->engine) {
-        if (ath_drop_all(conf->engine, CONF_MODELS) != ATH_OK) {
-            report("ath_drop_all at cleanup");
-            status = 1;
-        }
-        ath_engine_dispose(conf->engine);
-        conf->engine = NULL;
-        backend_prepare_url(conf->url);
-    }
-    conf = NULL;
-    return status;
-}
-
-/* CUnit's suite hooks take no argument: one pair per target slot. */
-#define CONF_INIT(i)                                                                               \
-    static int init_##i(void)                                                                      \
-    {                                                                                              \
-        return suite_init(i);                                                                      \
-    }
-CONF_INIT(0)
-CONF_INIT(1)
-CONF_INIT(2)
-CONF_INIT(3)
-CONF_INIT(4)
-CONF_INIT(5)
-CONF_INIT(6)
-CONF_INIT(7)
-CONF_INIT(8)
-CONF_INIT(9)
-CONF_INIT(10)
-CONF_INIT(11)
-CONF_INIT(12)
-CONF_INIT(13)
-CONF_INIT(14)
-CONF_INIT(15)
-static const CU_InitializeFunc inits[MAX_TARGETS] = {
-    init_0, init_1, init_2,  init_3,  init_4,  init_5,  init_6,  init_7,
-    init_8, init_9, init_10, init_11, init_12, init_13, init_14, init_15};
 
 void conf_register(const conf_group *groups, size_t ngroups)
 {
-    const char *const *urls;
-    size_t n = test_urls(&urls);
-    if (n > MAX_TARGETS)
-        n = MAX_TARGETS;
-    for (size_t i = 0; i < n; i++) {
-        conf_target *t = &targets[ntargets++];
-        t->url = urls[i];
-        t->be = backend_for_url(urls[i]);
-        int same = 0;
-        for (size_t j = 0; j < i; j++)
-            if (targets[j].be == t->be)
-                same++;
-        if (same)
-            snprintf(t->label, sizeof t->label, "%s-%d", t->be->label, same + 1);
-        else
-            snprintf(t->label, sizeof t->label, "%s", t->be->label);
-    }
-    for (size_t g = 0; g < ngroups; g++) {
-        if (!groups[g].per_url) {
-            test_add_suite(groups[g].name, NULL, NULL, groups[g].tests);
-            continue;
-        }
-        for (size_t i = 0; i < ntargets; i++) {
-            char name[128];
-            snprintf(name, sizeof name, "%s@%s", groups[g].name, targets[i].label);
-            test_add_suite(name, inits[i], suite_clean, groups[g].tests);
-        }
-    }
+    for (size_t g = 0; g < ngroups; g++)
+        test_register_group(&harness, groups[g].name, groups[g].tests,
+                            groups[g].per_url ? conf_models : NULL,
+                            groups[g].per_url ? conf_nmodels : 0);
 }
 
 /* --- watchdog: a test stuck in a driver call fails the run, naming the test ------------------ */
@@ -178,123 +93,22 @@ static void watchdog_arm(void)
 
 /* --- tracked fixtures ----------------------------------------------------------------------- */
 
-static ath_session *sessions[MAX_SESSIONS];
-static struct {
-    ath_repo *repo;
-    ath_session *session;
-} repos[MAX_REPOS];
-static ath_list *lists[MAX_LISTS];
-
-static int clear_tables(void)
-{
-    ath_session *s = NULL;
-    int rc = ath_session_open(&s, conf->engine);
-    for (size_t i = conf_nmodels; rc == ATH_OK && i-- > 0;) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DELETE FROM %s", conf_models[i]->table);
-        rc = ath_session_execute(s, sql, NULL, 0, NULL);
-    }
-    if (rc == ATH_OK)
-        rc = ath_session_commit(s);
-    ath_session_close(s);
-    return rc;
-}
-
 ath_session *conf_begin(void)
 {
     watchdog_arm();
     conf_end();
     CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
-    if (clear_tables() != ATH_OK) {
+    if (test_clear_tables() != ATH_OK) {
         /* a table is missing (a schema test dropped it and failed): rebuild, then retry */
         CU_ASSERT_EQUAL_FATAL(conf_recreate_schema(), ATH_OK);
-        ASSERT_RC(clear_tables(), ATH_OK);
+        ASSERT_RC(test_clear_tables(), ATH_OK);
     }
     return conf_session();
 }
 
 ath_session *conf_session(void)
 {
-    ath_session *s = NULL;
-    size_t i = 0;
-    while (i < MAX_SESSIONS && sessions[i])
-        i++;
-    CU_ASSERT_FATAL(i < MAX_SESSIONS);
-    ASSERT_RC(ath_session_open(&s, conf->engine), ATH_OK);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-    sessions[i] = s;
-    return s;
-}
-
-void conf_close(ath_session *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < MAX_REPOS; i++)
-        if (repos[i].session == s) {
-            ath_repo_free(repos[i].repo);
-            repos[i].repo = NULL;
-            repos[i].session = NULL;
-        }
-    for (size_t i = 0; i < MAX_SESSIONS; i++)
-        if (sessions[i] == s)
-            sessions[i] = NULL;
-    ath_session_close(s);
-}
-
-ath_repo *conf_repo_opts(ath_session *s, const ath_model *model, const ath_repo_options *opts)
-{
-    ath_repo *r = NULL;
-    size_t i = 0;
-    while (i < MAX_REPOS && repos[i].repo)
-        i++;
-    CU_ASSERT_FATAL(i < MAX_REPOS);
-    ASSERT_RC(ath_repo_open_opts(&r, s, model, opts), ATH_OK);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    repos[i].repo = r;
-    repos[i].session = s;
-    return r;
-}
-
-ath_repo *conf_repo(ath_session *s, const ath_model *model)
-{
-    return conf_repo_opts(s, model, NULL);
-}
-
-ath_list *conf_keep(ath_list *list)
-{
-    for (size_t i = 0; list && i < MAX_LISTS; i++)
-        if (!lists[i]) {
-            lists[i] = list;
-            return list;
-        }
-    return list;
-}
-
-ath_list *conf_list(ath_repo *repo, const ath_filter *filters, size_t nfilters)
-{
-    ath_list *l = NULL;
-    int rc = ath_repo_list(repo, &l, filters, nfilters);
-    ASSERT_RC(rc, ATH_OK);
-    CU_ASSERT_FATAL(rc == ATH_OK && l != NULL);
-    return conf_keep(l);
-}
-
-void conf_end(void)
-{
-    for (size_t i = 0; i < MAX_LISTS; i++) {
-        ath_list_free(lists[i]);
-        lists[i] = NULL;
-    }
-    for (size_t i = 0; i < MAX_REPOS; i++) {
-        ath_repo_free(repos[i].repo);
-        repos[i].repo = NULL;
-        repos[i].session = NULL;
-    }
-    for (size_t i = 0; i < MAX_SESSIONS; i++) {
-        ath_session_close(sessions[i]);
-        sessions[i] = NULL;
-    }
+    return test_session(conf->engine);
 }
 
 /* --- raw reads -------------------------------------------------------------------------------- */
@@ -514,37 +328,12 @@ void fill_all_types(AllTypes *o, unsigned seed)
 
 /* --- assertions ------------------------------------------------------------------------------- */
 
-void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file, int line)
-{
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s is %lld, expected %lld", expr, (long long)actual,
-             (long long)expected);
-    CU_assertImplementation(actual == expected ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "",
-                            CU_FALSE);
-}
-
-void conf_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
-                     int line)
-{
-    char msg[1024];
-    bool ok = (!actual && !expected) || (actual && expected && strcmp(actual, expected) == 0);
-    snprintf(msg, sizeof msg, "%s is %s%s%s, expected %s%s%s", expr, actual ? "\"" : "",
-             actual ? actual : "NULL", actual ? "\"" : "", expected ? "\"" : "",
-             expected ? expected : "NULL", expected ? "\"" : "");
-    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Joins `items` with '|' into buf (after sorting them unless `ordered`). */
 static void join(const char **items, size_t n, bool ordered, char *buf, size_t size)
 {
     size_t used = 0;
     if (!ordered)
-        qsort(items, n, sizeof *items, cmp_str);
+        qsort(items, n, sizeof *items, test_cmp_str);
     buf[0] = '\0';
     for (size_t i = 0; i < n && used < size; i++)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "",

@@ -14,6 +14,8 @@
 #include <athanor/athanor.h>
 
 #include "backends.h"
+#include "fixtures.h"
+#include "harness.h"
 #include "models.h"
 #include "runner.h"
 
@@ -21,7 +23,7 @@
 typedef struct conf_target {
     const char *url;
     const backend *be;
-    char label[48]; /**< unique suite-name suffix ("sqlite-memory", "postgresql-2") */
+    const char *label; /**< unique suite-name suffix ("sqlite-memory", "postgresql-2") */
     ath_engine *engine;
 } conf_target;
 
@@ -48,16 +50,17 @@ ath_session *conf_begin(void);
 /** Opens one more tracked session (see backend.concurrent_sessions before holding two). */
 ath_session *conf_session(void);
 /** Frees the repositories opened on `s`, then closes it (rolling back what was not committed). */
-void conf_close(ath_session *s);
+#define conf_close(s) test_close(s)
 /** Opens a tracked repository; a failure ends the test. */
-ath_repo *conf_repo(ath_session *s, const ath_model *model);
-ath_repo *conf_repo_opts(ath_session *s, const ath_model *model, const ath_repo_options *opts);
+#define conf_repo(s, model)            test_repo((s), (model), NULL)
+#define conf_repo_opts(s, model, opts) test_repo((s), (model), (opts))
 /** Lists with the filters; a failure ends the test. The list is freed by conf_end(). */
-ath_list *conf_list(ath_repo *repo, const ath_filter *filters, size_t nfilters);
-/** Tracks a list the test made itself, so conf_end() frees it. Returns it. */
-ath_list *conf_keep(ath_list *list);
+#define conf_list(repo, ...) test_list((repo), __VA_ARGS__, TEST_FULL_IGNORE)
+/** Tracks a list the test made itself, so conf_end() frees it. Returns it (untracked when every
+ *  slot is taken). */
+#define conf_keep(list) test_keep((list), TEST_FULL_IGNORE)
 /** Ends a test: frees tracked lists and repositories, closes tracked sessions. */
-void conf_end(void);
+#define conf_end() test_end()
 /** Drops and recreates every table of the suite (for tests that drop tables). */
 int conf_recreate_schema(void);
 
@@ -130,10 +133,7 @@ void fill_all_types(AllTypes *o, unsigned seed);
 
 /* --- assertions that say what they saw ------------------------------------------------------ */
 
-#define ASSERT_I64(actual, expected)                                                               \
-    conf_assert_i64((int64_t)(actual), (int64_t)(expected), #actual, __FILE__, __LINE__)
-#define ASSERT_STR(actual, expected)                                                               \
-    conf_assert_str((actual), (expected), #actual, __FILE__, __LINE__)
+/* ASSERT_I64 and ASSERT_STR: runner.h */
 /** The `member` strings of a list's `Type` items are exactly `expected` ("a|b|c"), any order. */
 #define ASSERT_NAMES(list, Type, member, expected)                                                 \
     conf_assert_names((list), offsetof(Type, member), (expected), false, __FILE__, __LINE__)
@@ -143,10 +143,6 @@ void fill_all_types(AllTypes *o, unsigned seed);
 /** The error message contains one of two texts (a constraint name or a column). */
 #define ASSERT_ERR_HAS_ANY(a, b) conf_assert_err_has_any((a), (b), __FILE__, __LINE__)
 
-void conf_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file,
-                     int line);
-void conf_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
-                     int line);
 void conf_assert_names(const ath_list *list, size_t offset, const char *expected, bool ordered,
                        const char *file, int line);
 void conf_assert_err_has_any(const char *a, const char *b, const char *file, int line);

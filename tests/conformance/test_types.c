@@ -137,20 +137,6 @@ static ath_repo *fixture(void)
     return conf_repo(conf_begin(), &AllTypes_model);
 }
 
-static ath_timestamp ts(int y, int mo, int d, int h, int mi, int s, int us)
-{
-    ath_timestamp t = 0;
-    ASSERT_RC(ath_timestamp_from_parts(&t, y, mo, d, h, mi, s, us), ATH_OK);
-    return t;
-}
-
-static ath_date date(int y, int mo, int d)
-{
-    ath_date out = 0;
-    ASSERT_RC(ath_date_from_parts(&out, y, mo, d), ATH_OK);
-    return out;
-}
-
 /* --- tests ------------------------------------------------------------------------------------ */
 
 static void test_types_i32_extremes(void)
@@ -361,8 +347,8 @@ static void test_types_timestamp_keeps_microseconds(void)
     ath_repo *repo = fixture();
     AllTypes r;
     fill_all_types(&r, 1);
-    r.c_ts = ts(2024, 2, 29, 12, 34, 56, 789012);
-    r.o_ts = ath_some_timestamp(ts(2000, 1, 1, 0, 0, 0, 1));
+    r.c_ts = test_ts(2024, 2, 29, 12, 34, 56, 789012);
+    r.o_ts = ath_some_timestamp(test_ts(2000, 1, 1, 0, 0, 0, 1));
     ROUND_TRIP(repo, &r);
     conf_end();
 }
@@ -372,9 +358,9 @@ static void test_types_timestamp_before_1970(void)
     ath_repo *repo = fixture();
     AllTypes r;
     fill_all_types(&r, 1);
-    r.c_ts = ts(1969, 12, 31, 23, 59, 59, 999999);
+    r.c_ts = test_ts(1969, 12, 31, 23, 59, 59, 999999);
     CU_ASSERT_EQUAL(r.c_ts, -1);
-    r.o_ts = ath_some_timestamp(ts(1900, 1, 1, 0, 0, 0, 1));
+    r.o_ts = ath_some_timestamp(test_ts(1900, 1, 1, 0, 0, 0, 1));
     ROUND_TRIP(repo, &r);
     conf_end();
 }
@@ -384,8 +370,8 @@ static void test_types_timestamp_range_edges(void)
     ath_repo *repo = fixture();
     AllTypes r;
     fill_all_types(&r, 1);
-    r.c_ts = ts(1, 1, 1, 0, 0, 0, 0);
-    r.o_ts = ath_some_timestamp(ts(9999, 12, 31, 23, 59, 59, 999999));
+    r.c_ts = test_ts(1, 1, 1, 0, 0, 0, 0);
+    r.o_ts = ath_some_timestamp(test_ts(9999, 12, 31, 23, 59, 59, 999999));
     ROUND_TRIP(repo, &r);
     conf_end();
 }
@@ -394,8 +380,8 @@ static void test_types_date(void)
 {
     const ath_date dates[][2] = {
         {0, -1}, /* 1970-01-01 and the day before */
-        {date(2000, 2, 29), date(1900, 3, 1)},
-        {date(1, 1, 1), date(9999, 12, 31)},
+        {test_date(2000, 2, 29), test_date(1900, 3, 1)},
+        {test_date(1, 1, 1), test_date(9999, 12, 31)},
     };
     ath_repo *repo = fixture();
     for (unsigned i = 0; i < 3; i++) {
@@ -445,8 +431,8 @@ static void test_types_every_optional_set(void)
     r.o_text = "opt";
     r.o_blob = (ath_blob){bytes, 3};
     r.o_numeric = "1.25";
-    r.o_ts = ath_some_timestamp(ts(2023, 5, 6, 7, 8, 9, 10));
-    r.o_date = (ath_opt_date){date(2023, 5, 6), true};
+    r.o_ts = ath_some_timestamp(test_ts(2023, 5, 6, 7, 8, 9, 10));
+    r.o_date = (ath_opt_date){test_date(2023, 5, 6), true};
     r.o_uuid = (ath_opt_uuid){conf_uuid(77), true};
     r.o_json = "{\"x\":1}";
     ROUND_TRIP(repo, &r);
@@ -480,7 +466,7 @@ static void test_types_update_round_trips(void)
     fill_all_types(&changed, 2);
     changed.id = r.id;
     changed.c_text = "changed";
-    changed.c_ts = ts(1950, 6, 7, 8, 9, 10, 123456);
+    changed.c_ts = test_ts(1950, 6, 7, 8, 9, 10, 123456);
     changed.o_i32 = ath_some_i32(12);
     changed.o_text = "now set";
     ASSERT_RC(ath_repo_update(repo, &changed), ATH_OK);

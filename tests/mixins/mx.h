@@ -14,6 +14,8 @@
 #include <athanor/athanor.h>
 #include <athanor/mixins.h>
 
+#include "fixtures.h"
+#include "harness.h"
 #include "runner.h"
 
 /** What differs between backends: THE ONE PLACE the suite knows that databases differ. */
@@ -46,13 +48,13 @@ extern const mx_backend *mx_be;
  *  session. */
 ath_session *mx_begin(void);
 /** Opens one more tracked session (on SQLite in memory, close the others first). */
-ath_session *mx_session(void);
+#define mx_session() test_session(mx_engine)
 /** Frees the repositories opened on `s`, then closes it (rolling back what was not committed). */
-void mx_close(ath_session *s);
+#define mx_close(s) test_close(s)
 /** Opens a tracked repository; a failure ends the test. */
-ath_repo *mx_repo(ath_session *s, const ath_model *model);
-/** Lists with the filters; a failure ends the test. Freed by mx_end. */
-ath_list *mx_list(ath_repo *repo, const ath_filter *filters, size_t nfilters);
+#define mx_repo(s, model) test_repo((s), (model), NULL)
+/** Lists with the filters; a failure ends the test (so does a list too many). Freed by mx_end. */
+#define mx_list(repo, ...) test_list((repo), __VA_ARGS__, TEST_FULL_FAIL)
 /** Tracks memory of the test (freed with free() by mx_end). Returns it. */
 void *mx_keep_mem(void *p);
 /** Ends a test: frees tracked lists, memory and repositories, closes tracked sessions. */
@@ -90,10 +92,9 @@ void *mx_obj(const ath_model *model);
 /* --- assertions ---------------------------------------------------------------------------------
  */
 
-#define ASSERT_I64(actual, expected)                                                               \
-    mx_assert_i64((int64_t)(actual), (int64_t)(expected), #actual, __FILE__, __LINE__)
-#define ASSERT_STR(actual, expected)                                                               \
-    mx_assert_str((actual), (expected), #actual, __FILE__, __LINE__)
+/* ASSERT_I64 and ASSERT_STR: runner.h (examples/tenancy calls the functions by these names) */
+#define mx_assert_i64 test_assert_i64
+#define mx_assert_str test_assert_str
 /** low <= actual <= high */
 #define ASSERT_BETWEEN(actual, low, high)                                                          \
     mx_assert_between((int64_t)(actual), (int64_t)(low), (int64_t)(high), #actual, __FILE__,       \
@@ -101,9 +102,6 @@ void *mx_obj(const ath_model *model);
 /** The current error message contains every one of the (NULL-terminated) texts. */
 #define ASSERT_ERR_HAS_ALL(...) mx_assert_err_has_all(__FILE__, __LINE__, __VA_ARGS__, (char *)NULL)
 
-void mx_assert_i64(int64_t actual, int64_t expected, const char *expr, const char *file, int line);
-void mx_assert_str(const char *actual, const char *expected, const char *expr, const char *file,
-                   int line);
 void mx_assert_between(int64_t actual, int64_t low, int64_t high, const char *expr,
                        const char *file, int line);
 void mx_assert_err_has_all(const char *file, int line, ...);

@@ -9,13 +9,6 @@
 #include "runner.h"
 #include "suites.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -94,9 +87,9 @@ static void test_checkout_times_out_when_exhausted(void)
     ath_session_open(&a, e);
     ath_session_open(&b, e);
     ASSERT_RC(ath_session_begin(a), ATH_OK);
-    double t0 = now();
+    double t0 = test_now();
     ASSERT_RC(ath_session_begin(b), ATH_ETIMEOUT);
-    double waited = now() - t0;
+    double waited = test_now() - t0;
     CU_ASSERT(waited >= 0.19 && waited < 2.0);
     ASSERT_ERR_HAS("pool_timeout=0.2");
     CU_ASSERT_FALSE(ath_session_in_transaction(b));

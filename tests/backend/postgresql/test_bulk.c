@@ -51,13 +51,6 @@ static int teardown(void)
     return 0;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int compare_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -74,10 +67,10 @@ static void test_add_many_of_100000_rows_writes_every_key_back(void)
     ath_repo *repo = NULL;
     ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
     ASSERT_RC(ath_repo_open(&repo, s, &BulkItem_model), ATH_OK);
-    double t0 = now();
+    double t0 = test_now();
     ASSERT_RC(ath_repo_add_many(repo, items, N), ATH_OK);
     ASSERT_RC(ath_session_commit(s), ATH_OK);
-    double t = now() - t0;
+    double t = test_now() - t0;
     fprintf(stderr, "    add_many: %d rows in %.3f s (%.0f rows/s)\n", N, t, N / t);
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_item", NULL, 0), N);
     /* every object got its own key, and each key names that object's row */
@@ -109,9 +102,9 @@ static void test_list_of_100000_rows_reads_them_all(void)
     ath_list *list = NULL;
     ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
     ASSERT_RC(ath_repo_open(&repo, s, &BulkItem_model), ATH_OK);
-    double t0 = now();
+    double t0 = test_now();
     ASSERT_RC(ath_repo_list(repo, &list, ATH_FILTERS(ath_order_by("name", false))), ATH_OK);
-    double t = now() - t0;
+    double t = test_now() - t0;
     fprintf(stderr, "    list: %zu rows in %.3f s (%.0f rows/s)\n", ath_list_count(list), t,
             (double)ath_list_count(list) / t);
     CU_ASSERT_EQUAL_FATAL(ath_list_count(list), N);
@@ -193,10 +186,10 @@ static void test_add_many_with_given_keys_goes_through_copy(void)
     ath_repo *repo = NULL;
     ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
     ASSERT_RC(ath_repo_open(&repo, s, &Keyed_model), ATH_OK);
-    double t0 = now();
+    double t0 = test_now();
     ASSERT_RC(ath_repo_add_many(repo, rows, M), ATH_OK);
     ASSERT_RC(ath_session_commit(s), ATH_OK);
-    double t = now() - t0;
+    double t = test_now() - t0;
     fprintf(stderr, "    add_many with keys (COPY): %d rows in %.3f s (%.0f rows/s)\n", M, t, M / t);
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_keyed", NULL, 0), M);
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_keyed WHERE n IS NULL", NULL, 0),

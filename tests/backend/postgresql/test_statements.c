@@ -246,20 +246,13 @@ static size_t heap_in_use(void)
 #endif
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void test_large_result_streams_in_bounded_memory(void)
 {
     ath_session *s = open_session();
     ath_result *r = NULL;
     ath_value n = ath_v_i32(100000);
     size_t before = heap_in_use(), peak = before;
-    double start = seconds();
+    double start = test_now();
     ASSERT_RC(ath_session_execute(s,
                                   "SELECT i::bigint, repeat('x', 200) || i, now() FROM"
                                   " generate_series(1, ?) AS g (i)",
@@ -276,7 +269,7 @@ static void test_large_result_streams_in_bounded_memory(void)
             peak = heap_in_use();
     }
     ASSERT_RC(rc, 0);
-    double elapsed = seconds() - start;
+    double elapsed = test_now() - start;
     ath_result_free(r);
     CU_ASSERT_EQUAL(rows, 100000);
     CU_ASSERT_EQUAL(sum, (int64_t)100000 * 100001 / 2);

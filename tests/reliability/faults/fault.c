@@ -49,26 +49,11 @@ fault_backend fault_backends[FB_COUNT] = {
 
 static int skipped;
 
-static bool dialect_is(const char *url, const char *dialects)
-{
-    size_t dlen = strcspn(url, "+:");
-    for (const char *p = dialects; *p;) {
-        size_t len = strcspn(p, ",");
-        if (len == dlen && strncmp(p, url, len) == 0)
-            return true;
-        p += len + (p[len] == ',');
-    }
-    return false;
-}
-
 void fault_init(void)
 {
-    const char *const *urls = NULL;
-    size_t n = test_urls(&urls);
     for (int b = FB_POSTGRESQL; b <= FB_MARIADB; b++)
-        for (size_t i = 0; i < n && !fault_backends[b].url; i++)
-            if (dialect_is(urls[i], fault_backends[b].dialects))
-                fault_backends[b].url = urls[i];
+        if (!fault_backends[b].url)
+            fault_backends[b].url = test_url_find(fault_backends[b].dialects);
     static char file_url[1024];
     snprintf(file_url, sizeof file_url, "sqlite:///%s/athanor-fault.db", test_workdir());
     fault_backends[FB_SQLITE_FILE].url = file_url;
@@ -286,13 +271,6 @@ int fault_text(ath_session *s, const char *sql, char *buf, size_t size)
     }
     ath_result_free(r);
     return rc;
-}
-
-double fault_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void fault_sleep_ms(int ms)

@@ -86,7 +86,7 @@ int fault_exec(ath_session *s, const char *sql);
 int fault_text(ath_session *s, const char *sql, char *buf, size_t size);
 
 /** Monotonic seconds. */
-double fault_now(void);
+#define fault_now() test_now()
 /** Sleeps `ms` milliseconds. */
 void fault_sleep_ms(int ms);
 

@@ -7,6 +7,7 @@
  * failure. At the end the database must hold exactly what was committed.
  */
 #include "load.h"
+#include "runner.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -108,13 +109,6 @@ void load_config_from_env(load_config *cfg)
     cfg->transactions = (int)env_long("ATHANOR_LOAD_TRANSACTIONS", 3000, 1, 10000000);
     cfg->max_seconds = (double)env_long("ATHANOR_LOAD_SECONDS", 120, 1, 86400);
     cfg->max_attempts = 200;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* --- a worker's own account of what it committed ------------------------------------------------
@@ -603,7 +597,7 @@ static void *work(void *arg)
         problem(w, &w->res.unexpected, "opening: %s", ath_error_last()->message);
         goto done;
     }
-    for (int t = 0; t < w->cfg->transactions && now() < w->deadline; t++) {
+    for (int t = 0; t < w->cfg->transactions && test_now() < w->deadline; t++) {
         step steps[MAX_STEPS];
         int n = plan(w, steps);
         bool abort_on_purpose = false;
@@ -819,7 +813,7 @@ bool load_run(const char *url, const load_config *cfg, load_result *out)
         ath_engine_dispose(e);
         return false;
     }
-    double start = now();
+    double start = test_now();
     for (int t = 0; t < cfg->threads; t++) {
         workers[t] = (worker){.tid = t, .engine = e, .cfg = cfg};
         workers[t].deadline = start + cfg->max_seconds;
@@ -828,7 +822,7 @@ bool load_run(const char *url, const load_config *cfg, load_result *out)
     }
     for (int t = 0; t < cfg->threads; t++)
         pthread_join(threads[t], NULL);
-    out->seconds = now() - start;
+    out->seconds = test_now() - start;
     for (int t = 0; t < cfg->threads; t++) {
         load_result *r = &workers[t].res;
         out->transactions += r->transactions;

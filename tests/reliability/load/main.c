@@ -8,7 +8,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "load.h"
 #include "runner.h"
@@ -18,22 +17,6 @@ static const char *cur_name;
 static const char *cur_url;
 static int skipped;
 static char sqlite_url[1024];
-
-static const char *url_for(const char *dialects)
-{
-    const char *const *urls = NULL;
-    size_t n = test_urls(&urls);
-    for (size_t i = 0; i < n; i++) {
-        size_t dlen = strcspn(urls[i], "+:");
-        for (const char *p = dialects; *p;) {
-            size_t len = strcspn(p, ",");
-            if (len == dlen && strncmp(p, urls[i], len) == 0)
-                return urls[i];
-            p += len + (p[len] == ',');
-        }
-    }
-    return NULL;
-}
 
 static void test_threads_share_one_engine_and_every_commit_adds_up(void)
 {
@@ -73,14 +56,14 @@ static void test_threads_share_one_engine_and_every_commit_adds_up(void)
 static int init_pg(void)
 {
     cur_name = "postgresql";
-    cur_url = url_for("postgresql,postgres");
+    cur_url = test_url_find("postgresql,postgres");
     return 0;
 }
 
 static int init_mariadb(void)
 {
     cur_name = "mariadb";
-    cur_url = url_for("mysql,mariadb");
+    cur_url = test_url_find("mysql,mariadb");
     return 0;
 }
 

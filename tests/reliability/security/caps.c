@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <athanor/error.h>
 
@@ -79,9 +78,4 @@ const caps *caps_for_url(const char *url)
     unknown.dialect = name;
     unknown.label = name;
     return &unknown;
-}
-
-void caps_prepare_url(const char *url)
-{
-    test_sqlite_remove(url);
 }

@@ -56,7 +56,4 @@ typedef struct caps {
 /** The row of the table for `url` (found from its scheme, and for SQLite, memory or file). */
 const caps *caps_for_url(const char *url);
 
-/** For a SQLite file URL: deletes the file and its companions so a run starts empty. */
-void caps_prepare_url(const char *url);
-
 #endif

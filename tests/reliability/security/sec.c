@@ -6,22 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "urls.h"
-
-#define MAX_TARGETS 8
-#define MAX_REPOS   16
-#define MAX_LISTS   64
-
 sec_target *sec;
-static sec_target targets[MAX_TARGETS];
-static size_t ntargets;
-
-static void report(const char *what)
-{
-    const ath_error *e = ath_error_last();
-    fprintf(stderr, "security %s: %s: %s (%s)\n", sec ? sec->label : "?", what, e->message,
-            ath_code_name(e->code));
-}
+static sec_target targets[TEST_MAX_TARGETS];
 
 /* The engine's log sink: counts statements (echo is on); prints them only when SEC_ECHO is set. */
 static void count_statements(void *ctx, ath_log_level level, const char *message)
@@ -46,159 +32,54 @@ long sec_statements(void)
     return sec->statements;
 }
 
-static int recreate_schema(void)
+static const void *row_for(const char *url, const char **dialect, const char **label)
 {
-    int rc = ath_drop_all(sec->engine, SEC_MODELS);
-    if (rc != ATH_OK) {
-        report("ath_drop_all");
-        return rc;
-    }
-    if ((rc = ath_create_all(sec->engine, SEC_MODELS)) != ATH_OK)
-        report("ath_create_all");
-    return rc;
+    const caps *c = caps_for_url(url);
+    *dialect = c->dialect;
+    *label = c->label;
+    return c;
 }
 
-static int suite_init(size_t i)
+static ath_engine **select_target(const test_target *t, ath_engine_options *opts)
 {
-    ath_engine_options opts;
-    sec = &targets[i];
-    caps_prepare_url(sec->url);
-    ath_engine_options_init(&opts);
-    opts.pool_timeout = 10;
-    opts.echo = true;
-    opts.log = count_statements;
-    opts.log_ctx = sec;
-    if (ath_engine_create_opts(&sec->engine, sec->url, &opts) != ATH_OK) {
-        report("ath_engine_create");
-        return 1;
+    if (!t) {
+        sec = NULL;
+        return NULL;
     }
-    if (strcmp(ath_engine_dialect(sec->engine), sec->caps->dialect) != 0) {
-        fprintf(stderr, "security %s: the engine's dialect is %s, the caps table says %s\n",
-                sec->label, ath_engine_dialect(sec->engine), sec->caps->dialect);
-        return 1;
-    }
-    return recreate_schema() == ATH_OK ? 0 : 1;
+    sec = &targets[t->index];
+    sec->url = t->url;
+    sec->caps = t->row;
+    sec->label = t->label;
+    opts->echo = true;
+    opts->log = count_statements;
+    opts->log_ctx = sec;
+    return &sec->engine;
 }
 
-static int suite_clean(void)
-{
-    int status = 0;
-    sec_end();
-    if (sec && sec->engine) {
-        if (ath_drop_all(sec->engine, SEC_MODELS) != ATH_OK) {
-            report("ath_drop_all at cleanup");
-            status = 1;
-        }
-        ath_engine_dispose(sec->engine);
-        sec->engine = NULL;
-        caps_prepare_url(sec->url);
-    }
-    sec = NULL;
-    return status;
-}
-
-#define SEC_INIT(i)                                                                                \
-    static int init_##i(void)                                                                      \
-    {                                                                                              \
-        return suite_init(i);                                                                      \
-    }
-SEC_INIT(0)
-SEC_INIT(1)
-SEC_INIT(2)
-SEC_INIT(3)
-SEC_INIT(4)
-SEC_INIT(5)
-SEC_INIT(6)
-SEC_INIT(7)
-static const CU_InitializeFunc inits[MAX_TARGETS] = {init_0, init_1, init_2, init_3,
-                                                     init_4, init_5, init_6, init_7};
+static const test_harness harness = {"security", row_for, select_target, sec_end};
 
 void sec_register(const sec_group *groups, size_t ngroups)
 {
-    const char *const *urls;
-    size_t n = test_urls(&urls);
-    if (n > MAX_TARGETS)
-        n = MAX_TARGETS;
-    for (size_t i = 0; i < n; i++) {
-        sec_target *t = &targets[ntargets++];
-        t->url = urls[i];
-        t->caps = caps_for_url(urls[i]);
-        int same = 0;
-        for (size_t j = 0; j < i; j++)
-            if (targets[j].caps == t->caps)
-                same++;
-        if (same)
-            snprintf(t->label, sizeof t->label, "%s-%d", t->caps->label, same + 1);
-        else
-            snprintf(t->label, sizeof t->label, "%s", t->caps->label);
-    }
     for (size_t g = 0; g < ngroups; g++)
-        for (size_t i = 0; i < ntargets; i++) {
-            char name[128];
-            snprintf(name, sizeof name, "%s@%s", groups[g].name, targets[i].label);
-            test_add_suite(name, inits[i], suite_clean, groups[g].tests);
-        }
+        test_register_group(&harness, groups[g].name, groups[g].tests, SEC_MODELS);
 }
 
 /* --- tracked fixtures ----------------------------------------------------------------------- */
 
 static ath_session *session;
-static ath_repo *repos[MAX_REPOS];
-static ath_list *lists[MAX_LISTS];
-
-static int clear_tables(void)
-{
-    ath_session *s = NULL;
-    int rc = ath_session_open(&s, sec->engine);
-    for (size_t i = sec_nmodels; rc == ATH_OK && i-- > 0;) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "DELETE FROM %s", sec_models[i]->table);
-        rc = ath_session_execute(s, sql, NULL, 0, NULL);
-    }
-    if (rc == ATH_OK)
-        rc = ath_session_commit(s);
-    ath_session_close(s);
-    return rc;
-}
 
 ath_session *sec_begin(void)
 {
     sec_end();
     CU_ASSERT_PTR_NOT_NULL_FATAL(sec);
-    if (clear_tables() != ATH_OK) {
+    if (test_clear_tables() != ATH_OK) {
         /* a table is missing (a test dropped it, or an injection did): rebuild, then retry */
-        CU_ASSERT_EQUAL_FATAL(recreate_schema(), ATH_OK);
-        ASSERT_RC(clear_tables(), ATH_OK);
+        CU_ASSERT_EQUAL_FATAL(test_recreate_schema(), ATH_OK);
+        ASSERT_RC(test_clear_tables(), ATH_OK);
     }
     ASSERT_RC(ath_session_open(&session, sec->engine), ATH_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(session);
     return session;
-}
-
-ath_repo *sec_repo(ath_session *s, const ath_model *model)
-{
-    size_t i = 0;
-    while (i < MAX_REPOS && repos[i])
-        i++;
-    CU_ASSERT_FATAL(i < MAX_REPOS);
-    ath_repo *r = NULL;
-    ASSERT_RC(ath_repo_open(&r, s, model), ATH_OK);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    repos[i] = r;
-    return r;
-}
-
-ath_list *sec_keep(ath_list *list)
-{
-    for (size_t i = 0; i < MAX_LISTS; i++)
-        if (!lists[i]) {
-            lists[i] = list;
-            return list;
-        }
-    ath_list_free(lists[0]); /* full: the oldest goes */
-    memmove(lists, lists + 1, (MAX_LISTS - 1) * sizeof *lists);
-    lists[MAX_LISTS - 1] = list;
-    return list;
 }
 
 ath_list *sec_list(ath_repo *repo, const ath_filter *filters, size_t nfilters)
@@ -211,14 +92,7 @@ ath_list *sec_list(ath_repo *repo, const ath_filter *filters, size_t nfilters)
 
 void sec_end(void)
 {
-    for (size_t i = 0; i < MAX_LISTS; i++) {
-        ath_list_free(lists[i]);
-        lists[i] = NULL;
-    }
-    for (size_t i = 0; i < MAX_REPOS; i++) {
-        ath_repo_free(repos[i]);
-        repos[i] = NULL;
-    }
+    test_end();
     ath_session_close(session);
     session = NULL;
 }

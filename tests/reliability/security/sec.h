@@ -13,6 +13,8 @@
 #include <athanor/athanor.h>
 
 #include "caps.h"
+#include "fixtures.h"
+#include "harness.h"
 #include "models.h"
 #include "runner.h"
 
@@ -20,7 +22,7 @@
 typedef struct sec_target {
     const char *url;
     const caps *caps;
-    char label[48];
+    const char *label;
     ath_engine *engine;
     long statements; /**< statements the engine has logged (echo) */
 } sec_target;
@@ -39,9 +41,10 @@ void sec_register(const sec_group *groups, size_t ngroups);
 /** Starts a test: frees what an earlier test left, empties the tables, opens a session. */
 ath_session *sec_begin(void);
 /** Opens a tracked repository; a failure ends the test. */
-ath_repo *sec_repo(ath_session *s, const ath_model *model);
-/** Tracks a list so sec_end() frees it; returns it. */
-ath_list *sec_keep(ath_list *list);
+#define sec_repo(s, model) test_repo((s), (model), NULL)
+/** Tracks a list so sec_end() frees it (when every slot is taken, the oldest is freed); returns
+ *  it. */
+#define sec_keep(list) test_keep((list), TEST_FULL_EVICT)
 /** Lists with the filters; a failure ends the test. */
 ath_list *sec_list(ath_repo *repo, const ath_filter *filters, size_t nfilters);
 /** Ends a test: frees tracked lists and repositories, closes the session. */

@@ -14,20 +14,6 @@
 #include "hostile.h"
 #include "sec.h"
 
-static ath_timestamp ts(int y, int mo, int d, int h, int mi, int s, int us)
-{
-    ath_timestamp t = 0;
-    ASSERT_RC(ath_timestamp_from_parts(&t, y, mo, d, h, mi, s, us), ATH_OK);
-    return t;
-}
-
-static ath_date day(int y, int mo, int d)
-{
-    ath_date out = 0;
-    ASSERT_RC(ath_date_from_parts(&out, y, mo, d), ATH_OK);
-    return out;
-}
-
 static bool same_double(double a, double b)
 {
     return (isnan(a) && isnan(b)) || (a == b && signbit(a) == signbit(b));
@@ -426,30 +412,31 @@ static void test_timestamp_and_date_edges_round_trip_in_order(void)
     ath_repo *repo = sec_repo(s, &Num_model);
     const int ymin = sec->caps->year_min, ymax = sec->caps->year_max;
     const ath_timestamp stamps[] = {
-        ts(ymin, 1, 1, 0, 0, 0, 0),
-        ts(ymin, 1, 1, 0, 0, 0, 1),
-        ts(1582, 10, 10, 12, 0, 0, 0), /* inside the Julian→Gregorian gap: proleptic Gregorian */
-        ts(1900, 2, 28, 23, 59, 59, 999999),
-        ts(1969, 12, 31, 23, 59, 59, 999999),
+        test_ts(ymin, 1, 1, 0, 0, 0, 0),
+        test_ts(ymin, 1, 1, 0, 0, 0, 1),
+        /* inside the Julian→Gregorian gap: proleptic Gregorian */
+        test_ts(1582, 10, 10, 12, 0, 0, 0),
+        test_ts(1900, 2, 28, 23, 59, 59, 999999),
+        test_ts(1969, 12, 31, 23, 59, 59, 999999),
         0,
         1,
-        ts(2000, 2, 29, 12, 0, 0, 0),
-        ts(2038, 1, 19, 3, 14, 8, 0), /* past 32-bit time_t */
-        ts(ymax, 12, 31, 23, 59, 59, 999998),
-        ts(ymax, 12, 31, 23, 59, 59, 999999),
+        test_ts(2000, 2, 29, 12, 0, 0, 0),
+        test_ts(2038, 1, 19, 3, 14, 8, 0), /* past 32-bit time_t */
+        test_ts(ymax, 12, 31, 23, 59, 59, 999998),
+        test_ts(ymax, 12, 31, 23, 59, 59, 999999),
     };
     enum { N = sizeof stamps / sizeof stamps[0] };
-    const ath_date dates[N] = {day(ymin, 1, 1),
-                               day(ymin, 1, 2),
-                               day(1582, 10, 10),
-                               day(1900, 2, 28),
-                               day(1969, 12, 31),
+    const ath_date dates[N] = {test_date(ymin, 1, 1),
+                               test_date(ymin, 1, 2),
+                               test_date(1582, 10, 10),
+                               test_date(1900, 2, 28),
+                               test_date(1969, 12, 31),
                                0,
                                1,
-                               day(2000, 2, 29),
-                               day(2038, 1, 19),
-                               day(ymax, 12, 30),
-                               day(ymax, 12, 31)};
+                               test_date(2000, 2, 29),
+                               test_date(2038, 1, 19),
+                               test_date(ymax, 12, 30),
+                               test_date(ymax, 12, 31)};
     for (size_t i = 0; i < N; i++) {
         Num r = {0,
                  (int32_t)i,
@@ -534,11 +521,11 @@ static void test_timestamps_and_dates_outside_the_range_as_the_caps_table_says(v
         "before year 1", "after year 9999", "before 4714-11-24 BC", "type minimum", "type maximum"};
     /* 4714-11-24 BC (Julian day 0) is 2 440 588 days before 1970-01-01 */
     const int64_t jd0 = -2440588;
-    const int64_t stamps[NPROBES] = {ts(1, 1, 1, 0, 0, 0, 0) - 1,
-                                     ts(9999, 12, 31, 23, 59, 59, 999999) + 1,
+    const int64_t stamps[NPROBES] = {test_ts(1, 1, 1, 0, 0, 0, 0) - 1,
+                                     test_ts(9999, 12, 31, 23, 59, 59, 999999) + 1,
                                      jd0 * 86400000000LL - 1, INT64_MIN, INT64_MAX};
-    const int64_t dates[NPROBES] = {day(1, 1, 1) - 1, day(9999, 12, 31) + 1, jd0 - 1, INT32_MIN,
-                                    INT32_MAX};
+    const int64_t dates[NPROBES] = {test_date(1, 1, 1) - 1, test_date(9999, 12, 31) + 1, jd0 - 1,
+                                    INT32_MIN, INT32_MAX};
     for (int p = 0; p < NPROBES; p++) {
         outside_probe(s, repo, true, stamps[p], sec->caps->ts_outside[p], names[p]);
         outside_probe(s, repo, false, dates[p], sec->caps->date_outside[p], names[p]);
