@@ -190,7 +190,8 @@ static void test_add_many_with_given_keys_goes_through_copy(void)
     ASSERT_RC(ath_repo_add_many(repo, rows, M), ATH_OK);
     ASSERT_RC(ath_session_commit(s), ATH_OK);
     double t = test_now() - t0;
-    fprintf(stderr, "    add_many with keys (COPY): %d rows in %.3f s (%.0f rows/s)\n", M, t, M / t);
+    fprintf(stderr, "    add_many with keys (COPY): %d rows in %.3f s (%.0f rows/s)\n", M, t,
+            M / t);
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_keyed", NULL, 0), M);
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_keyed WHERE n IS NULL", NULL, 0),
                     (M + 2) / 3);
@@ -227,6 +228,42 @@ static void test_add_many_with_given_keys_goes_through_copy(void)
     free(rows);
 }
 
+/* A model whose text member maps onto a DATE column of a table it did not create: COPY has no
+ * binary form for that value, so the rows go by INSERT, and a text longer than COPY's scratch
+ * for formatted values (128 bytes) must not overrun it on the way. */
+typedef struct TextDate {
+    int64_t id;
+    char *day;
+} TextDate;
+static const ath_field text_date_fields[] = {
+    ATH_FIELD(TextDate, id, i64, .flags = ATH_PK),
+    ATH_FIELD(TextDate, day, text),
+};
+static const ath_model TextDate_model =
+    ATH_MODEL_OF(TextDate, "pg_bulk_textdate", text_date_fields);
+
+static void test_add_many_long_text_into_a_date_column_falls_back_to_insert(void)
+{
+    ASSERT_RC(pg_setup(engine, "DROP TABLE IF EXISTS pg_bulk_textdate"), ATH_OK);
+    ASSERT_RC(pg_setup(engine, "CREATE TABLE pg_bulk_textdate (id BIGINT PRIMARY KEY, day DATE)"),
+              ATH_OK);
+    char day[400]; /* the server trims white space around a date */
+    snprintf(day, sizeof day, "%-300s", "2026-11-25");
+    TextDate rows[3] = {{1, day}, {2, day}, {3, day}};
+    ath_session *s = NULL;
+    ath_repo *repo = NULL;
+    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&repo, s, &TextDate_model), ATH_OK);
+    ASSERT_RC(ath_repo_add_many(repo, rows, 3), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    CU_ASSERT_EQUAL(
+        pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_textdate WHERE day = DATE '2026-11-25'", NULL, 0),
+        3);
+    ath_repo_free(repo);
+    ath_session_close(s);
+    pg_setup(engine, "DROP TABLE pg_bulk_textdate");
+}
+
 void register_bulk_suite(void)
 {
     static const test_case tests[] = {
@@ -237,6 +274,8 @@ void register_bulk_suite(void)
          test_upsert_many_updates_existing_and_inserts_new_rows},
         {"add_many with given keys goes through COPY",
          test_add_many_with_given_keys_goes_through_copy},
+        {"add_many of long text into a DATE column falls back to INSERT",
+         test_add_many_long_text_into_a_date_column_falls_back_to_insert},
         {NULL, NULL},
     };
     test_add_suite("postgresql-bulk", setup, teardown, tests);

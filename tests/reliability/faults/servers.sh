@@ -50,10 +50,7 @@ _fault_pg() {
     local action=$1 dir=$2 bin port
     bin=$(_pg_bindir) || { log "postgresql: no pg_ctl"; return 1; }
     case $action in
-    stop)
-        [ -f "$dir/data/postmaster.pid" ] || return 0
-        _pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >&2 </dev/null
-        ;;
+    stop) stop_postgresql "$dir" ;;
     start)
         [ -f "$dir/data/postmaster.pid" ] && return 0
         port=$(_fault_pg_port "$dir")
@@ -75,8 +72,7 @@ _fault_mariadb_running() {
 }
 
 _fault_mariadb() {
-    local action=$1 dir=$2 admin
-    admin=$(mariadb_bin mariadb-admin || mariadb_bin mysqladmin) || return 1
+    local action=$1 dir=$2
     case $action in
     stop)
         _fault_mariadb_running "$dir" || return 0
@@ -92,14 +88,13 @@ _fault_mariadb() {
         # its own session: the server outlives the test process that asked for it
         setsid "${cmd[@]}" </dev/null >>"$dir/mariadbd.log" 2>&1 &
         echo $! >"$dir/launcher.pid"
-        local i
-        for ((i = 0; i < 600; i++)); do
-            "$admin" --no-defaults --protocol=socket --socket="$dir/sock" -uroot \
-                --connect-timeout=2 ping >/dev/null 2>&1 && return 0
-            _fault_mariadb_running "$dir" || { log "mariadb: mariadbd exited on restart"; return 1; }
-            sleep 0.1
-        done
-        log "mariadb: no answer to ping 60 s after the restart"
+        local rc=0
+        mariadb_wait_up "$dir" || rc=$?
+        case $rc in
+        0) return 0 ;;
+        2) log "mariadb: mariadbd exited on restart" ;;
+        *) log "mariadb: no answer to ping 60 s after the restart" ;;
+        esac
         return 1
         ;;
     restart)
