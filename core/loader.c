@@ -58,6 +58,11 @@ const ath_driver_host ath_host = {
     .sql_is_write = ath_sql_is_write,
 };
 
+const ath_driver_host *ath_driver_host_default(void)
+{
+    return &ath_host;
+}
+
 static bool serves(const ath_driver *d, const char *scheme)
 {
     for (const char *const *s = d->schemes; s && *s; s++)

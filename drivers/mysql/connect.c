@@ -198,6 +198,7 @@ int mydrv_connect(ath_dconn **out, const ath_connect_params *params, const ath_d
      * and "consecutive" (1) lock modes, and only when ids step by one */
     if (lock_mode <= 1 && increment == 1)
         info->caps |= ATH_CAP_MULTIROW_IDS_SEQUENTIAL;
+    info->max_params = 65535; /* the protocol's 16-bit count, reported per connection too */
     snprintf(info->server_version, sizeof info->server_version, "%s", version ? version : "?");
     *out = conn;
     return ATH_OK;

@@ -230,6 +230,14 @@ ATH_API void ath_drivers_list_free(ath_driver_found *list, size_t count);
  */
 ATH_API int ath_driver_find(const ath_driver **out, const char *scheme);
 
+/**
+ * The core's own host table, the one the engine hands to connect(): errors into
+ * ath_error_last(), Athanor's allocator, its value formats. For a program that drives a driver
+ * directly (a driver's own tests): copy it and replace members, so that every member is set —
+ * drivers call them without checking. Never NULL; lives as long as the process.
+ */
+ATH_API const ath_driver_host *ath_driver_host_default(void);
+
 ATH_END_DECLS
 
 #endif

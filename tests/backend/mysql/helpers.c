@@ -120,23 +120,16 @@ static int direct_fail(int code, const char *sqlstate, long native, const char *
     return code;
 }
 
-static const ath_driver_host direct_host = {
-    .struct_size = sizeof(ath_driver_host),
-    .fail = direct_fail,
-    .timestamp_format = ath_timestamp_format,
-    .timestamp_parse = ath_timestamp_parse,
-    .date_format = ath_date_format,
-    .date_parse = ath_date_parse,
-    .uuid_format = ath_uuid_format,
-    .uuid_parse = ath_uuid_parse,
-    .malloc = malloc,
-    .realloc = realloc,
-    .free = free,
-};
+static ath_driver_host direct_host; /* the core's, with failures caught here and plain malloc */
 
 bool mt_direct_open(mt_direct *d)
 {
     memset(d, 0, sizeof *d);
+    direct_host = *ath_driver_host_default();
+    direct_host.fail = direct_fail;
+    direct_host.malloc = malloc;
+    direct_host.realloc = realloc;
+    direct_host.free = free;
     ASSERT_RC(ath_url_parse(mt_url, &d->url), ATH_OK);
     if (!d->url)
         return false;

@@ -27,19 +27,7 @@ static int host_fail(int code, const char *sqlstate, long native, const char *co
     return code;
 }
 
-static const ath_driver_host host = {
-    .struct_size = sizeof(ath_driver_host),
-    .fail = host_fail,
-    .timestamp_format = ath_timestamp_format,
-    .timestamp_parse = ath_timestamp_parse,
-    .date_format = ath_date_format,
-    .date_parse = ath_date_parse,
-    .uuid_format = ath_uuid_format,
-    .uuid_parse = ath_uuid_parse,
-    .malloc = malloc,
-    .realloc = realloc,
-    .free = free,
-};
+static ath_driver_host host; /* the core's, with failures caught here and plain malloc */
 
 static const ath_driver *drv;
 static pg_url_parts parts;
@@ -47,6 +35,11 @@ static ath_connect_params params;
 
 static int suite_init(void)
 {
+    host = *ath_driver_host_default();
+    host.fail = host_fail;
+    host.malloc = malloc;
+    host.realloc = realloc;
+    host.free = free;
     if (ath_driver_find(&drv, "postgresql") != ATH_OK)
         return 1;
     if (pg_parts(&parts) != ATH_OK)
