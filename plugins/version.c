@@ -37,7 +37,7 @@ static void write_failed(const ath_mixin_ctx *ctx, void *obj)
     set_version(ctx, obj, version_of(ctx, obj) - 1);
 }
 
-const ath_mixin ath_version = {
+const ath_mixin ath_mixin_version = {
     .name = "version",
     .roles = roles,
     .nroles = 1,

@@ -14,5 +14,6 @@
 #include "session.h"
 #include "url.h"
 #include "value.h"
+#include <athanor/version.h> /* generated into the build tree, installed beside the rest */
 
 #endif

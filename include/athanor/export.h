@@ -24,10 +24,4 @@
 #define ATH_PRINTF(fmt, args)
 #endif
 
-/** Library version, as numbers and as text. */
-#define ATH_VERSION_MAJOR  0
-#define ATH_VERSION_MINOR  1
-#define ATH_VERSION_PATCH  0
-#define ATH_VERSION_STRING "0.1.0"
-
 #endif

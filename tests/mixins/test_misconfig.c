@@ -88,8 +88,8 @@ typedef struct MisTwice {
 static const ath_field mis_twice_fields[] = {
     ATH_FIELD(MisTwice, id, i64, .flags = ATH_PK | ATH_AUTOINC)};
 static const ath_mixin_use mis_twice_mixins[] = {
-    ATH_ATTACH(ath_version, NULL, ATH_BIND(MisTwice, "version", v1)),
-    ATH_ATTACH(ath_version, NULL, ATH_BIND(MisTwice, "version", v2)),
+    ATH_ATTACH(ath_mixin_version, NULL, ATH_BIND(MisTwice, "version", v1)),
+    ATH_ATTACH(ath_mixin_version, NULL, ATH_BIND(MisTwice, "version", v2)),
 };
 static const ath_model MisTwice_model =
     ATH_MODEL_OF(MisTwice, "mis_twice", mis_twice_fields, ATH_MIXINS(mis_twice_mixins));

@@ -26,7 +26,7 @@ static const ath_field ver_p_fields[] = {
     ATH_FIELD(VerP, name, text),
 };
 static const ath_mixin_use ver_p_mixins[] = {
-    ATH_ATTACH(ath_version, NULL, ATH_BIND(VerP, "version", rev)),
+    ATH_ATTACH(ath_mixin_version, NULL, ATH_BIND(VerP, "version", rev)),
 };
 static const ath_model VerP_model =
     ATH_MODEL_OF(VerP, "mx_ver_p", ver_p_fields, ATH_MIXINS(ver_p_mixins));

@@ -4,7 +4,9 @@
 
 #include <athanor/error.h>
 #include <athanor/url.h>
+#include <athanor/version.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "runner.h"
 #include "suites.h"
@@ -61,6 +63,21 @@ static void test_last_error_is_thread_local(void)
     CU_ASSERT_EQUAL(ath_error_last()->code, ATH_EURL);
 }
 
+/* The version is written once, in CMake's project(); header, library and CMake must agree. */
+static void test_version_agrees_with_header_and_cmake(void)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%d.%d.%d", ATH_VERSION_MAJOR, ATH_VERSION_MINOR,
+             ATH_VERSION_PATCH);
+    CU_ASSERT_STRING_EQUAL(ATH_VERSION_STRING, text);
+    CU_ASSERT_STRING_EQUAL(ATH_VERSION_STRING, ATH_TEST_PROJECT_VERSION);
+    CU_ASSERT_STRING_EQUAL(ath_version_string(), ATH_TEST_PROJECT_VERSION);
+    CU_ASSERT_EQUAL(ath_version(), ATH_VERSION_NUMBER);
+    CU_ASSERT_EQUAL(ath_version(), ATH_VERSION_MAJOR * 10000 + ATH_VERSION_MINOR * 100 +
+                                       ATH_VERSION_PATCH);
+    CU_ASSERT_EQUAL(ATH_SOVERSION, ATH_TEST_SOVERSION);
+}
+
 void register_error_suite(void)
 {
     static const test_case tests[] = {
@@ -68,6 +85,7 @@ void register_error_suite(void)
         {"every code has a distinct name and text", test_every_code_has_a_distinct_name_and_text},
         {"clear resets the last error", test_clear_resets_the_last_error},
         {"last error is thread-local", test_last_error_is_thread_local},
+        {"version agrees with header and CMake", test_version_agrees_with_header_and_cmake},
         {NULL, NULL},
     };
     test_add_suite("error", NULL, NULL, tests);

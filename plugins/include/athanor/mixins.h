@@ -79,9 +79,9 @@ ATH_API int ath_slugify(char *out, size_t size, const char *text);
  * an object; update and ath_repo_delete_object add WHERE version = <the object's>, and a stale
  * object fails with ATH_ESTALE and changes nothing.
  */
-ATH_API extern const ath_mixin ath_version;
+ATH_API extern const ath_mixin ath_mixin_version;
 #define ATH_MIXIN_FIELDS_VERSION(F) F(version, i64)
-#define ATH_MIXIN_OBJECT_VERSION ath_version
+#define ATH_MIXIN_OBJECT_VERSION ath_mixin_version
 
 /**
  * Get-or-create by a key the program defines (Advanced Alchemy's UniqueMixin): attach ath_unique
