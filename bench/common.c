@@ -270,7 +270,7 @@ int bench_target_parse(bench_target *t, const char *url)
 {
     ath_url *u = NULL;
     memset(t, 0, sizeof *t);
-    if (ath_url_parse(url, &u) != ATH_OK) {
+    if (ath_url_parse(&u, url) != ATH_OK) {
         fprintf(stderr, "athanor_bench: %s\n", ath_error_last()->message);
         return -1;
     }

@@ -141,7 +141,7 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
         memcpy(&engine->opts, opts, n);
         engine->opts.struct_size = sizeof engine->opts;
     }
-    if ((rc = ath_url_parse(url_text, &engine->url)) != ATH_OK)
+    if ((rc = ath_url_parse(&engine->url, url_text)) != ATH_OK)
         goto done;
     const ath_url *url = engine->url;
 

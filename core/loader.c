@@ -276,6 +276,64 @@ static bool is_shipped(const char *module)
     return false;
 }
 
+/* Edit distance between a and b, case-insensitive (both short: scheme names). */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= NAME_MAX_LEN * 2 || lb >= NAME_MAX_LEN * 2)
+        return (size_t)-1;
+    size_t row[NAME_MAX_LEN * 2 + 1];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            int ca = a[i - 1] >= 'A' && a[i - 1] <= 'Z' ? a[i - 1] + 32 : a[i - 1];
+            int cb = b[j - 1] >= 'A' && b[j - 1] <= 'Z' ? b[j - 1] + 32 : b[j - 1];
+            size_t best = diag + (ca != cb);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The candidate closest to `name` when it is close enough to be a typo (else NULL). */
+static const char *nearest(const char *name, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = distance(name, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    size_t len = strlen(name);
+    return best && best_d > 0 && best_d <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
+}
+
+/* The dialects a URL may name: the shipped modules, their aliases and registered drivers. */
+static const char *nearest_dialect(const char *dialect)
+{
+    const char *names[16 + 64];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++)
+        names[n++] = shipped[i];
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        names[n++] = aliases[i].alias;
+    for (size_t i = 0; i < registry_len && n < sizeof names / sizeof *names; i++)
+        names[n++] = registry[i].driver->name;
+    return nearest(dialect, names, n);
+}
+
 /* Looks for the module files of `scheme`; registry lock held. */
 static int find_locked(const ath_driver **out, const char *scheme)
 {
@@ -292,6 +350,9 @@ static int find_locked(const ath_driver **out, const char *scheme)
         return ath_fail(ATH_ENODRIVER, "scheme '%s' is not a valid driver name", scheme);
 
     const char *module = alias_of(dialect);
+    /* "postgres+psycopg2" is served by a driver that lists "postgresql+psycopg2" */
+    char canonical[NAME_MAX_LEN * 2 + 2];
+    snprintf(canonical, sizeof canonical, "%s%s%s", module, plus ? "+" : "", variant);
     char names[2][NAME_MAX_LEN * 2 + 2];
     size_t nnames = 0;
     if (plus)
@@ -316,16 +377,21 @@ static int find_locked(const ath_driver **out, const char *scheme)
             if (access(file, F_OK) == 0) {
                 const ath_driver *d = NULL;
                 rc = load_module(file, names[n], &d);
-                if (rc == ATH_OK && !serves(d, scheme)) {
+                if (rc == ATH_OK && !serves(d, scheme) && !serves(d, canonical)) {
                     ath_buf served;
                     ath_buf_init(&served);
-                    for (const char *const *s = d->schemes; *s; s++) {
+                    size_t nschemes = 0;
+                    for (const char *const *s = d->schemes; *s; s++, nschemes++) {
                         ath_buf_adds(&served, served.len ? ", " : "");
                         ath_buf_adds(&served, *s);
                     }
+                    const char *near = nearest(canonical, d->schemes, nschemes);
                     rc = ath_fail(ATH_ENODRIVER,
-                                  "driver '%s' (%s) does not serve scheme '%s'; it serves: %s",
-                                  d->name, file, scheme, served.data ? served.data : "nothing");
+                                  "driver '%s' (%s) does not serve scheme '%s'%s%s%s; it "
+                                  "serves: %s",
+                                  d->name, file, scheme, near ? " (did you mean '" : "",
+                                  near ? near : "", near ? "'?)" : "",
+                                  served.data ? served.data : "nothing");
                     ath_buf_free(&served);
                 } else if (rc == ATH_OK) {
                     *out = d;
@@ -339,9 +405,13 @@ static int find_locked(const ath_driver **out, const char *scheme)
             rc = ath_fail(ATH_ENODRIVER,
                           "the '%s' driver for scheme '%s' is not installed; looked for: %s",
                           module, scheme, tried.data ? tried.data : "(no directory)");
-        else
-            rc = ath_fail(ATH_ENODRIVER, "unknown scheme '%s': no driver module; looked for: %s",
-                          scheme, tried.data ? tried.data : "(no directory)");
+        else {
+            const char *near = nearest_dialect(dialect);
+            rc = ath_fail(ATH_ENODRIVER,
+                          "unknown scheme '%s'%s%s%s: no driver module; looked for: %s", scheme,
+                          near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "",
+                          tried.data ? tried.data : "(no directory)");
+        }
     }
     ath_buf_free(&tried);
     ath_free(path);

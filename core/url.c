@@ -96,8 +96,12 @@ static void discard(char *s, size_t n)
 
 /* ---- parsing ------------------------------------------------------------------------------- */
 
-/* Percent-decodes text[from, to) into a new string; `what` names the part in error messages. */
-static int decode(const parser *p, size_t from, size_t to, const char *what, char **out)
+/*
+ * Percent-decodes text[from, to) into a new string; `what` names the part in error messages.
+ * In the query (`plus_is_space`) a '+' is a space, as SQLAlchemy's parse_qsl reads it.
+ */
+static int decode_part(const parser *p, size_t from, size_t to, const char *what,
+                       bool plus_is_space, char **out)
 {
     const char *t = p->text;
     char *s = ath_malloc(to - from + 1);
@@ -108,7 +112,7 @@ static int decode(const parser *p, size_t from, size_t to, const char *what, cha
         return ath_fail(ATH_ENOMEM, "decoding the %s of a URL", what);
     for (size_t i = from; i < to; i++) {
         if (t[i] != '%') {
-            s[n++] = t[i];
+            s[n++] = plus_is_space && t[i] == '+' ? ' ' : t[i];
             continue;
         }
         int hi = i + 1 < to ? hex_value((unsigned char)t[i + 1]) : -1;
@@ -133,6 +137,11 @@ static int decode(const parser *p, size_t from, size_t to, const char *what, cha
     s[n] = '\0';
     *out = s;
     return ATH_OK;
+}
+
+static int decode(const parser *p, size_t from, size_t to, const char *what, char **out)
+{
+    return decode_part(p, from, to, what, false, out);
 }
 
 /* Rejects ASCII control characters anywhere (a stray newline from a config file, say). */
@@ -393,7 +402,7 @@ static int add_pair(ath_url *url, char *key, char *value)
     return ATH_OK;
 }
 
-/* k=v&k2=v2 from text[from] to the end; '+' stays '+'. */
+/* k=v&k2=v2 from text[from] to the end; '+' is a space (write %2B for a literal '+'). */
 static int parse_query(parser *p, size_t from)
 {
     const char *t = p->text;
@@ -413,9 +422,9 @@ static int parse_query(parser *p, size_t from)
             return ath_fail(ATH_EURL, "empty query key at position %zu", seg);
         if ((rc = check_stray_at(p, seg, eq, "query key")) != ATH_OK)
             return rc;
-        if ((rc = decode(p, seg, eq, "query key", &key)) != ATH_OK)
+        if ((rc = decode_part(p, seg, eq, "query key", true, &key)) != ATH_OK)
             return rc;
-        rc = eq < amp ? decode(p, eq + 1, amp, "query value", &value)
+        rc = eq < amp ? decode_part(p, eq + 1, amp, "query value", true, &value)
                       : ((value = ath_strdup("")) ? ATH_OK
                                                   : ath_fail(ATH_ENOMEM, "copying a query value"));
         if (rc == ATH_OK)
@@ -457,7 +466,7 @@ static int parse(parser *p)
     return ATH_OK;
 }
 
-int ath_url_parse(const char *text, ath_url **out)
+int ath_url_parse(ath_url **out, const char *text)
 {
     parser p = {0};
     int rc;

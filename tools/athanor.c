@@ -30,7 +30,7 @@ static int drivers(void)
 static int url(const char *text)
 {
     ath_url *u = NULL;
-    if (ath_url_parse(text, &u) != ATH_OK) {
+    if (ath_url_parse(&u, text) != ATH_OK) {
         fprintf(stderr, "athanor: %s\n", ath_error_last()->message);
         return 1;
     }

@@ -1,8 +1,26 @@
 /* The MySQL/MariaDB driver's descriptor and dialect (see docs/mysql.md for each choice). */
 #include "mysql_driver.h"
 
-static const char *const schemes[] = {"mysql", "mariadb", "mysql+mysqlclient",
-                                      "mariadb+mysqlclient", NULL};
+/* Every SQLAlchemy driver name for MySQL and MariaDB: a URL pasted from a Python config works. */
+static const char *const schemes[] = {
+    "mysql",
+    "mariadb",
+    "mysql+mysqlclient",
+    "mariadb+mysqlclient",
+    "mysql+mysqldb",
+    "mariadb+mysqldb",
+    "mysql+pymysql",
+    "mariadb+pymysql",
+    "mysql+mysqlconnector",
+    "mariadb+mysqlconnector",
+    "mysql+aiomysql",
+    "mariadb+aiomysql",
+    "mysql+asyncmy",
+    "mariadb+asyncmy",
+    "mysql+mariadbconnector",
+    "mariadb+mariadbconnector",
+    "mysql+cymysql",
+    NULL};
 
 static const ath_dialect dialect = {
     .struct_size = sizeof(ath_dialect),

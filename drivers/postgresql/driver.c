@@ -1,7 +1,11 @@
 /* The PostgreSQL driver's descriptor and dialect. */
 #include "pg_driver.h"
 
-static const char *const schemes[] = {"postgresql", "postgres", "postgresql+libpq", NULL};
+/* Every SQLAlchemy driver name for PostgreSQL: a URL pasted from a Python config works as is. */
+static const char *const schemes[] = {
+    "postgresql",         "postgres",         "postgresql+libpq",   "postgresql+psycopg2",
+    "postgresql+psycopg", "postgresql+asyncpg", "postgresql+pg8000", "postgresql+psycopg2cffi",
+    NULL};
 
 static const ath_dialect dialect = {
     .struct_size = sizeof(ath_dialect),

@@ -42,6 +42,12 @@ static int parse_options(const ath_connect_params *p, const ath_driver_host *hos
                          sqlite_options *o)
 {
     memset(o, 0, sizeof *o);
+    if (p->driver && strcmp(p->driver, "pysqlcipher") == 0)
+        return host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
+                          "sqlite+pysqlcipher needs SQLCipher (encrypted databases), which this "
+                          "driver lacks: it is built on plain SQLite %s and cannot open or create "
+                          "an encrypted file; use sqlite:// for an unencrypted database",
+                          sqlite3_libversion());
     o->busy_timeout_ms = 5000;
     o->open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     o->foreign_keys = 1;

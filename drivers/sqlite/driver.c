@@ -1,7 +1,10 @@
 /* The SQLite driver's descriptor and dialect. */
 #include "sqlite_driver.h"
 
-static const char *const schemes[] = {"sqlite", "sqlite+pysqlite", "sqlite+sqlite3", NULL};
+/* SQLAlchemy's SQLite driver names; sqlite+pysqlcipher is accepted only to be refused clearly at
+ * connect (this driver is built on plain SQLite, which cannot open SQLCipher databases). */
+static const char *const schemes[] = {"sqlite", "sqlite+pysqlite", "sqlite+sqlite3",
+                                      "sqlite+aiosqlite", "sqlite+pysqlcipher", NULL};
 
 static const ath_dialect dialect = {
     .struct_size = sizeof(ath_dialect),

@@ -16,13 +16,14 @@ typedef struct ath_url ath_url;
 /**
  * Parses `text` with the rules of SQLAlchemy's make_url, stricter where that is sloppy (see
  * docs/urls.md). User, password and database are percent-decoded; a bracketed IPv6 host is
- * returned without brackets; query keys keep their order and repeats.
+ * returned without brackets; query keys keep their order and repeats, and in the query a '+'
+ * is a space (as SQLAlchemy reads it; %2B is a plus).
  *
  * On success `*out` owns the URL. Returns ATH_OK, ATH_EURL (ath_error_last() says what is wrong
  * and at which character position, never showing the password), ATH_EINVAL (NULL text or out)
  * or ATH_ENOMEM. On failure `*out` is NULL.
  */
-ATH_API int ath_url_parse(const char *text, ath_url **out);
+ATH_API int ath_url_parse(ath_url **out, const char *text);
 
 /** Releases a URL; NULL is a no-op. */
 ATH_API void ath_url_free(ath_url *url);

@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     ath_url *url = (ath_url *)text; /* must be overwritten */
-    int rc = ath_url_parse(text, &url);
+    int rc = ath_url_parse(&url, text);
     if (rc != ATH_OK) {
         CHECK(url == NULL, "a failed parse left *out set");
         CHECK(rc == ATH_EURL || rc == ATH_ENOMEM || rc == ATH_EINVAL, "parse returned %d", rc);
@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* render → parse → same parts → same text */
     char *shown = render(url, false);
     ath_url *again = NULL;
-    rc = ath_url_parse(shown, &again);
+    rc = ath_url_parse(&again, shown);
     CHECK(rc == ATH_OK, "the rendering \"%s\" of a parsed URL does not parse: %s", shown,
           ath_error_last()->message);
     same_parts(url, again, shown);
@@ -121,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the password is hidden */
     char *hidden = render(url, true);
     ath_url *h = NULL;
-    rc = ath_url_parse(hidden, &h);
+    rc = ath_url_parse(&h, hidden);
     CHECK(rc == ATH_OK, "the hidden rendering \"%s\" does not parse", hidden);
     if (ath_url_password(url))
         CHECK(same(ath_url_password(h), "***"), "hidden rendering shows password \"%s\"",

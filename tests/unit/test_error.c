@@ -53,7 +53,7 @@ static void test_last_error_is_thread_local(void)
 {
     ath_error_clear();
     ath_url *url = NULL;
-    CU_ASSERT_EQUAL(ath_url_parse("nonsense", &url), ATH_EURL);
+    CU_ASSERT_EQUAL(ath_url_parse(&url, "nonsense"), ATH_EURL);
     CU_ASSERT_EQUAL(ath_error_last()->code, ATH_EURL);
     pthread_t t;
     void *code = NULL;

@@ -4,6 +4,8 @@
 
 #include <athanor/driver.h>
 #include <athanor/engine.h>
+#include <athanor/session.h>
+#include <stdio.h>
 
 #include "runner.h"
 #include "suites.h"
@@ -106,6 +108,81 @@ static void test_alias_mariadb_means_mysql(void)
     } else {
         ASSERT_ERR_HAS("the 'mysql' driver for scheme 'mariadb' is not installed");
     }
+}
+
+/* Every SQLAlchemy driver name of the three databases, and the Athanor driver that serves it. */
+static const struct {
+    const char *scheme, *driver;
+} sqlalchemy_names[] = {
+    {"postgresql+psycopg2", "postgresql"},   {"postgresql+psycopg", "postgresql"},
+    {"postgresql+asyncpg", "postgresql"},    {"postgresql+pg8000", "postgresql"},
+    {"postgresql+libpq", "postgresql"},      {"postgres+psycopg2", "postgresql"},
+    {"mysql+mysqldb", "mysql"},              {"mysql+pymysql", "mysql"},
+    {"mysql+mysqlconnector", "mysql"},       {"mysql+aiomysql", "mysql"},
+    {"mysql+asyncmy", "mysql"},              {"mariadb+mariadbconnector", "mysql"},
+    {"mariadb+pymysql", "mysql"},            {"sqlite+pysqlite", "sqlite"},
+    {"sqlite+aiosqlite", "sqlite"},          {"sqlite+pysqlcipher", "sqlite"},
+};
+
+static void test_sqlalchemy_driver_names_are_served(void)
+{
+    for (size_t i = 0; i < sizeof sqlalchemy_names / sizeof *sqlalchemy_names; i++) {
+        const ath_driver *d = NULL;
+        int rc = ath_driver_find(&d, sqlalchemy_names[i].scheme);
+        char not_installed[128];
+        snprintf(not_installed, sizeof not_installed, "the '%s' driver for scheme '%s' is not installed",
+                 sqlalchemy_names[i].driver, sqlalchemy_names[i].scheme);
+        if (rc == ATH_OK) {
+            CU_ASSERT_STRING_EQUAL(d->name, sqlalchemy_names[i].driver);
+        } else if (strcmp(sqlalchemy_names[i].driver, "sqlite") == 0) {
+            CU_FAIL("the sqlite driver is built with the unit tests and must serve the name");
+        } else {
+            ASSERT_ERR_HAS(not_installed);
+        }
+    }
+}
+
+static void test_sqlalchemy_sqlite_names_open_engines(void)
+{
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    ath_result *r = NULL;
+    ASSERT_RC(ath_engine_create(&e, "sqlite+aiosqlite:///:memory:"), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ASSERT_RC(ath_session_execute(s, "SELECT 41 + 1", NULL, 0, &r), ATH_OK);
+    CU_ASSERT_EQUAL(ath_result_next(r), 1);
+    ath_result_free(r);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
+static void test_pysqlcipher_is_refused_clearly(void)
+{
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    int rc = ath_engine_create(&e, "sqlite+pysqlcipher://:secret@/encrypted.db");
+    if (rc == ATH_OK) /* refused at the first connection if not when the engine is made */
+        rc = ath_session_open(&s, e);
+    CU_ASSERT_EQUAL(rc, ATH_EUNSUPPORTED);
+    ASSERT_ERR_HAS("sqlite+pysqlcipher needs SQLCipher");
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
+static void test_unknown_scheme_suggests_the_nearest(void)
+{
+    const ath_driver *d = NULL;
+    ASSERT_RC(ath_driver_find(&d, "postgresq"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("did you mean 'postgresql'?");
+    ASSERT_RC(ath_driver_find(&d, "sqlit"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("did you mean 'sqlite'?");
+    ASSERT_RC(ath_driver_find(&d, "mysq+pymysql"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("did you mean 'mysql'?");
+    ASSERT_RC(ath_driver_find(&d, "sqlite+aiosqlit"), ATH_ENODRIVER);
+    ASSERT_ERR_HAS("did you mean 'sqlite+aiosqlite'?");
+    /* nothing close: no guess */
+    ASSERT_RC(ath_driver_find(&d, "oracle"), ATH_ENODRIVER);
+    CU_ASSERT_PTR_NULL(strstr(ath_error_last()->message, "did you mean"));
 }
 
 static void test_invalid_scheme_characters_are_refused(void)
@@ -267,6 +344,10 @@ void register_loader_suite(void)
         {"alias postgres means postgresql", test_alias_postgres_means_postgresql},
         {"alias mariadb means mysql", test_alias_mariadb_means_mysql},
         {"invalid scheme characters are refused", test_invalid_scheme_characters_are_refused},
+        {"sqlalchemy driver names are served", test_sqlalchemy_driver_names_are_served},
+        {"sqlalchemy sqlite names open engines", test_sqlalchemy_sqlite_names_open_engines},
+        {"pysqlcipher is refused clearly", test_pysqlcipher_is_refused_clearly},
+        {"unknown scheme suggests the nearest", test_unknown_scheme_suggests_the_nearest},
         {"registered driver serves its schemes", test_registered_driver_serves_its_schemes},
         {"register refuses bad abi and taken schemes",
          test_register_refuses_bad_abi_and_taken_schemes},

@@ -130,7 +130,7 @@ bool mt_direct_open(mt_direct *d)
     direct_host.malloc = malloc;
     direct_host.realloc = realloc;
     direct_host.free = free;
-    ASSERT_RC(ath_url_parse(mt_url, &d->url), ATH_OK);
+    ASSERT_RC(ath_url_parse(&d->url, mt_url), ATH_OK);
     if (!d->url)
         return false;
     char scheme[128];

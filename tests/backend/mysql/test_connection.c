@@ -273,7 +273,7 @@ static void test_unix_socket_option_connects_through_the_socket(void)
         return;
 
     ath_url *u = NULL;
-    ASSERT_RC(ath_url_parse(mt_url, &u), ATH_OK);
+    ASSERT_RC(ath_url_parse(&u, mt_url), ATH_OK);
     char enc[256] = "", *w = enc;
     const char *pw = ath_url_password(u) ? ath_url_password(u) : "";
     for (const char *p = pw; *p && w < enc + sizeof enc - 4; p++)

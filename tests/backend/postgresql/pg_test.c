@@ -12,7 +12,7 @@ int pg_parts(pg_url_parts *out)
 {
     ath_url *u = NULL;
     memset(out, 0, sizeof *out);
-    int rc = ath_url_parse(pg_url, &u);
+    int rc = ath_url_parse(&u, pg_url);
     if (rc != ATH_OK)
         return rc;
     snprintf(out->user, sizeof out->user, "%s", ath_url_username(u) ? ath_url_username(u) : "");
