@@ -82,16 +82,21 @@ int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, a
     return ATH_OK;
 }
 
+int ath_col_fetch(ath_stmt *st, int i, const ath_col *c, void *obj, ath_arena *arena)
+{
+    ath_value v;
+    bool integer = c->type == ATH_T_I32 || c->type == ATH_T_I64;
+    int rc = st->conn->driver->column(st->d, i, integer ? ATH_T_I64 : c->type, &v);
+    if (rc != ATH_OK)
+        return rc;
+    return ath_col_set(c, obj, &v, arena);
+}
+
 int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena)
 {
-    const ath_driver *drv = st->conn->driver;
     for (size_t i = 0; i < m->ncols; i++) {
-        const ath_col *c = &m->cols[i];
-        ath_value v;
-        int rc = ath_read_column(drv, st->d, first + (int)i, c->type, &v);
+        int rc = ath_col_fetch(st, first + (int)i, &m->cols[i], obj, arena);
         if (rc != ATH_OK)
-            return rc;
-        if ((rc = ath_col_set(c, obj, &v, arena)) != ATH_OK)
             return rc;
     }
     return ATH_OK;

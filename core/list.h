@@ -27,6 +27,14 @@ void *ath_list_push(ath_list *list);
  */
 int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_arena *arena);
 
+/**
+ * Reads column i of the current row of `st` into the member of column `c`: integers are read
+ * wide and stored through ath_col_set, so a value that does not fit the member is ATH_EINVAL
+ * naming model and column on every path (rows read, keys and defaults written back). Strings go
+ * to `arena`, or are malloc'd when arena is NULL.
+ */
+int ath_col_fetch(ath_stmt *st, int i, const ath_col *c, void *obj, ath_arena *arena);
+
 /** Reads column i as `want`; a 32-bit read is range-checked (ATH_EINVAL when it does not fit). */
 int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, ath_value *out);
 

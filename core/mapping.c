@@ -147,14 +147,11 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
         if (rc != ATH_OK)
             return rc;
     }
-    if (f->default_value.type != ATH_T_NULL && f->default_value.type != f->type &&
-        !(scalar(f->type) && scalar(f->default_value.type)) &&
-        !(ath_type_textual(f->type) && ath_type_textual(f->default_value.type)))
-        return field_fail(m, f, "default_value does not fit the column type");
     if (f->default_value.type != ATH_T_NULL && scalar(f->type) && !opt)
         return field_fail(m, f,
                           "a client default needs a kind that can be unset (opt_*): a plain "
                           "scalar member always holds a value");
+    c->model = m;
     c->field = f;
     c->name = ath_field_column(f);
     c->size = f->size;
@@ -166,6 +163,8 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
     c->autoinc = (flags & ATH_AUTOINC) != 0;
     c->server_default = f->server_default;
     c->max_length = f->max_length;
+    if (ath_col_accepts(c, &f->default_value, "default_value") != ATH_OK)
+        return ATH_EINVAL;
     return ATH_OK;
 }
 
@@ -589,6 +588,82 @@ static int64_t as_i64(const ath_value *v)
     }
 }
 
+/* The kind of value each column type takes, for messages ("i32", "text, numeric or i64"…). */
+static const char *accepted_kinds(ath_type t)
+{
+    switch (t) {
+    case ATH_T_I32:
+        return "i32 (or i64 / a whole double in its range)";
+    case ATH_T_I64:
+        return "i64 (or i32 / a whole double in its range)";
+    case ATH_T_DOUBLE:
+        return "double (or i32 / i64)";
+    case ATH_T_NUMERIC:
+        return "numeric (or text / i32 / i64 / double)";
+    case ATH_T_JSON:
+        return "json (or text)";
+    default:
+        return ath_type_name(t);
+    }
+}
+
+int ath_col_accepts(const ath_col *c, const ath_value *v, const char *what)
+{
+    ath_type t = v->type;
+    char given[96];
+    bool ok;
+    if (t == ATH_T_NULL)
+        return ATH_OK;
+    snprintf(given, sizeof given, "%s", ath_type_name(t));
+    if ((unsigned)t >= ATH_T__COUNT) {
+        snprintf(given, sizeof given, "an unknown kind (%d)", (int)t);
+        ok = false;
+    } else {
+        switch (c->type) {
+        case ATH_T_I32:
+        case ATH_T_I64: {
+            bool narrow = c->type == ATH_T_I32;
+            if (t == ATH_T_I32 || t == ATH_T_I64) {
+                int64_t x = t == ATH_T_I32 ? v->u.i32 : v->u.i64;
+                ok = !narrow || (x >= INT32_MIN && x <= INT32_MAX);
+                if (!ok)
+                    snprintf(given, sizeof given, "%s %lld (outside the i32 range)",
+                             ath_type_name(t), (long long)x);
+            } else if (t == ATH_T_DOUBLE) {
+                double d = v->u.f64, lim = narrow ? 2147483648.0 : 9223372036854775808.0;
+                ok = isfinite(d) && d == floor(d) && d >= -lim && d < lim;
+                if (!ok)
+                    snprintf(given, sizeof given, "double %.17g (%s)", d,
+                             isfinite(d) && d == floor(d) ? "outside the column's range"
+                                                          : "not a whole number");
+            } else {
+                ok = false;
+            }
+            break;
+        }
+        case ATH_T_DOUBLE:
+            ok = t == ATH_T_DOUBLE || t == ATH_T_I32 || t == ATH_T_I64;
+            break;
+        case ATH_T_NUMERIC:
+            ok = t == ATH_T_NUMERIC || t == ATH_T_TEXT || t == ATH_T_I32 || t == ATH_T_I64 ||
+                 t == ATH_T_DOUBLE;
+            break;
+        case ATH_T_JSON:
+            ok = t == ATH_T_JSON || t == ATH_T_TEXT;
+            break;
+        default: /* bool, text, blob, timestamp, date, uuid: only their own kind */
+            ok = t == c->type;
+            break;
+        }
+    }
+    if (ok)
+        return ATH_OK;
+    const ath_model *m = c->model;
+    return ath_fail(ATH_EINVAL, "%s: model %s (table %s), column %s expects %s, given %s", what,
+                    m && m->name ? m->name : "?", m && m->table ? m->table : "?", c->name,
+                    accepted_kinds(c->type), given);
+}
+
 static void *copy_bytes(const void *src, size_t len, ath_arena *arena, bool terminate)
 {
     size_t n = len + (terminate ? 1 : 0);
@@ -606,6 +681,9 @@ int ath_col_set_converting(const ath_col *c, void *obj, const ath_value *v, ath_
 {
     char *p = (char *)obj + c->offset;
     bool null = v->type == ATH_T_NULL;
+    /* the one range-checked store: every read and write-back into a member comes through here */
+    if (!null && v->type != c->type && ath_col_accepts(c, v, "storing into the struct member") != ATH_OK)
+        return ATH_EINVAL;
     if (c->opt) {
         memset(p, 0, c->size);
         *(bool *)(p + opt_set_offset(c->type)) = !null;

@@ -14,6 +14,7 @@
 
 /** One column, resolved. */
 typedef struct ath_col {
+    const ath_model *model; /* for messages */
     const ath_field *field;
     const char *name; /* column name */
     size_t offset;    /* member offset in the struct */
@@ -71,6 +72,16 @@ ath_value ath_col_get(const ath_col *c, const void *obj);
 /** As ath_col_get, refusing text that breaks the text policy (valid UTF-8, no NUL): ATH_EINVAL
  *  naming the table and column. */
 int ath_col_checked(const ath_mapping *m, const ath_col *c, const void *obj, ath_value *out);
+
+/**
+ * The value-kind rule, the same on every backend and checked before anything is sent: ATH_OK
+ * when `v` may be bound against or stored into column `c` (NULL always may), else ATH_EINVAL
+ * naming `what` (where the value comes from: "a filter", "a key"…), the model, the column, the
+ * kind the column expects and the kind given. Integers must fit the column's width; a double
+ * goes into an integer column only when it is a whole number in range; text goes only into
+ * text, numeric and JSON columns (an integer into a text column is refused).
+ */
+int ath_col_accepts(const ath_col *c, const ath_value *v, const char *what);
 
 /** True when the member holds no value (NULL / unset opt / 0 for an autoincrement key). */
 bool ath_col_unset(const ath_col *c, const void *obj);

@@ -56,6 +56,13 @@ int ath_query_param(ath_query *q, ath_value v)
     return ATH_OK;
 }
 
+/* A parameter compared with column c: the value-kind rule first. */
+static int col_param(ath_query *q, const ath_col *c, ath_value v, const char *what)
+{
+    int rc = ath_col_accepts(c, &v, what);
+    return rc != ATH_OK ? rc : ath_query_param(q, v);
+}
+
 /* A LIKE pattern from literal text: wildcards and the escape character are escaped. */
 static int literal_pattern(ath_query *q, const char *text, size_t len, bool lead, bool trail,
                            ath_value *out)
@@ -79,9 +86,10 @@ static int literal_pattern(ath_query *q, const char *text, size_t len, bool lead
     return ATH_OK;
 }
 
-/* Appends `col [NOT] LIKE ?` or its case-insensitive form. */
+/* Appends `col [NOT] LIKE ? ESCAPE '!'` or its case-insensitive form: every LIKE names its
+ * escape character, so no backend's default (PostgreSQL's and MySQL's backslash) applies. */
 static void like_sql(ath_query *q, ath_buf *b, const char *qual, const char *col, bool ci,
-                     bool negate, bool escaped)
+                     bool negate)
 {
     if (ci && !q->d->has_ilike) {
         ath_buf_adds(b, "LOWER(");
@@ -94,8 +102,7 @@ static void like_sql(ath_query *q, ath_buf *b, const char *qual, const char *col
         else
             ath_buf_adds(b, negate ? " NOT LIKE ?" : " LIKE ?");
     }
-    if (escaped)
-        ath_buf_addf(b, " ESCAPE '%c'", LIKE_ESCAPE);
+    ath_buf_addf(b, " ESCAPE '%c'", LIKE_ESCAPE);
 }
 
 static int need_text(const ath_mapping *m, const ath_col *c, const char *what)
@@ -135,6 +142,11 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
         return rc;
     const ath_value *v = &f->value;
     ath_op op = f->op;
+    if ((unsigned)op > (unsigned)ATH_IS_NOT_NULL) /* not an ath_op: never guess an operator */
+        return ath_fail(ATH_EINVAL,
+                        "a filter on column %s of model %s: operator %d is not an ath_op "
+                        "(ATH_EQ … ATH_IS_NOT_NULL)",
+                        c->name, m->model->name ? m->model->name : m->model->table, (int)op);
     if ((op == ATH_EQ || op == ATH_NE) && v->type == ATH_T_NULL)
         op = op == ATH_EQ ? ATH_IS_NULL : ATH_IS_NOT_NULL;
     if (op_sql(op)) {
@@ -142,7 +154,7 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
         ath_sql_column(b, q->d, qual, c->name);
         ath_buf_adds(b, op_sql(op));
         ath_buf_addc(b, ')');
-        return ath_query_param(q, *v);
+        return col_param(q, c, *v, "a filter");
     }
     switch (op) {
     case ATH_IS_NULL:
@@ -157,9 +169,9 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
         ath_buf_addc(b, '(');
         ath_sql_column(b, q->d, qual, c->name);
         ath_buf_adds(b, " BETWEEN ? AND ?)");
-        if ((rc = ath_query_param(q, *v)) != ATH_OK)
+        if ((rc = col_param(q, c, *v, "a between filter")) != ATH_OK)
             return rc;
-        return ath_query_param(q, f->value2);
+        return col_param(q, c, f->value2, "a between filter");
     default:
         break;
     }
@@ -173,7 +185,16 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
     bool negate = op == ATH_NOT_LIKE || op == ATH_NOT_ILIKE;
     bool raw = op == ATH_LIKE || op == ATH_ILIKE || negate;
     ath_value pattern = *v;
-    if (!raw) {
+    if (raw) { /* '!' escapes a wildcard on every backend; a lone one at the end escapes nothing */
+        size_t bangs = 0;
+        while (bangs < v->u.s.len && ((const char *)v->u.s.ptr)[v->u.s.len - 1 - bangs] == '!')
+            bangs++;
+        if (bangs % 2)
+            return ath_fail(ATH_EINVAL,
+                            "a LIKE pattern on column %s ends with the escape character '!' "
+                            "(write '!!' for a literal '!')",
+                            c->name);
+    } else {
         bool lead =
             op == ATH_ENDSWITH || op == ATH_IENDSWITH || op == ATH_CONTAINS || op == ATH_ICONTAINS;
         bool trail = op == ATH_STARTSWITH || op == ATH_ISTARTSWITH || op == ATH_CONTAINS ||
@@ -182,7 +203,7 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
             return rc;
     }
     ath_buf_addc(b, '(');
-    like_sql(q, b, qual, c->name, ci, negate, !raw);
+    like_sql(q, b, qual, c->name, ci, negate);
     ath_buf_addc(b, ')');
     return ath_query_param(q, pattern);
 }
@@ -207,7 +228,7 @@ static int in_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qu
     ath_sql_placeholders_list(b, f->nvalues);
     ath_buf_adds(b, "))");
     for (size_t i = 0; i < f->nvalues; i++)
-        if ((rc = ath_query_param(q, f->values[i])) != ATH_OK)
+        if ((rc = col_param(q, c, f->values[i], "a collection filter")) != ATH_OK)
             return rc;
     return ATH_OK;
 }
@@ -229,14 +250,14 @@ static int before_after_sql(ath_query *q, ath_buf *b, const ath_mapping *m, cons
     if (after) {
         ath_sql_column(b, q->d, qual, c->name);
         ath_buf_adds(b, inclusive ? " >= ?" : " > ?");
-        if ((rc = ath_query_param(q, f->value2)) != ATH_OK)
+        if ((rc = col_param(q, c, f->value2, "a before/after filter")) != ATH_OK)
             return rc;
     }
     if (before) {
         ath_buf_adds(b, after ? " AND " : "");
         ath_sql_column(b, q->d, qual, c->name);
         ath_buf_adds(b, inclusive ? " <= ?" : " < ?");
-        if ((rc = ath_query_param(q, f->value)) != ATH_OK)
+        if ((rc = col_param(q, c, f->value, "a before/after filter")) != ATH_OK)
             return rc;
     }
     ath_buf_addc(b, ')');
@@ -278,11 +299,11 @@ static int search_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char
             ath_buf_adds(b, n ? " AND (" : "(");
             ath_sql_column(b, q->d, qual, c->name);
             ath_buf_adds(b, " IS NULL OR ");
-            like_sql(q, b, qual, c->name, f->ignore_case, true, true);
+            like_sql(q, b, qual, c->name, f->ignore_case, true);
             ath_buf_addc(b, ')');
         } else {
             ath_buf_adds(b, n ? " OR " : "");
-            like_sql(q, b, qual, c->name, f->ignore_case, false, true);
+            like_sql(q, b, qual, c->name, f->ignore_case, false);
         }
         if ((rc = ath_query_param(q, pattern)) != ATH_OK)
             return rc;
@@ -606,13 +627,13 @@ static int keyset_sql(ath_query *q, ath_buf *b)
         for (size_t j = 0; j < i; j++) {
             ath_sql_column(b, q->d, q->m->model->table, q->order_cols[j]->name);
             ath_buf_adds(b, " = ? AND ");
-            int rc = ath_query_param(q, vals[j]);
+            int rc = col_param(q, q->order_cols[j], vals[j], "a cursor");
             if (rc != ATH_OK)
                 return rc;
         }
         ath_sql_column(b, q->d, q->m->model->table, q->order_cols[i]->name);
         ath_buf_adds(b, q->order_desc[i] ? " < ?)" : " > ?)");
-        int rc = ath_query_param(q, vals[i]);
+        int rc = col_param(q, q->order_cols[i], vals[i], "a cursor");
         if (rc != ATH_OK)
             return rc;
     }

@@ -95,6 +95,9 @@ int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_
 /** get_one_or_none without auto_commit and custom messages. */
 int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters, size_t nfilters);
 
+/** The value-kind rule for a key given by the caller (npk values); `what` names the call. */
+int repo_check_key(const ath_repo *r, const ath_value *key, const char *what);
+
 /** Loads the row with primary key `key` into out, within the mixins' scope. */
 int repo_get_key(ath_repo *r, void *out, const ath_value *key);
 

@@ -187,9 +187,8 @@ static int add_one(ath_repo *r, void *obj)
         for (size_t i = 0; i < r->m->ncols && rc == 1; i++) {
             if (!repo_mask_omits(mask, i))
                 continue;
-            ath_value v;
-            if ((rc = conn->driver->column(st->d, col++, r->m->cols[i].type, &v)) == ATH_OK)
-                rc = ath_col_set(&r->m->cols[i], obj, &v, NULL) == ATH_OK ? 1 : ATH_ENOMEM;
+            if ((rc = ath_col_fetch(st, col++, &r->m->cols[i], obj, NULL)) == ATH_OK)
+                rc = 1;
         }
         while (rc == 1)
             rc = ath_session_step(r->session, st);
@@ -296,7 +295,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         int64_t first = caps & ATH_CAP_LAST_INSERT_ID_IS_LAST ? id - (int64_t)rows + 1 : id;
         for (size_t i = 0; i < rows; i++) {
             ath_value v = ath_v_i64(first + (int64_t)i);
-            ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);
+            if ((rc = ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL)) != ATH_OK)
+                return rc;
         }
         return ATH_OK;
     }
@@ -327,7 +327,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         qsort(ids, rows, sizeof *ids, compare_i64);
     for (size_t i = 0; i < rows; i++) {
         ath_value v = ath_v_i64(ids[i]);
-        ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);
+        if ((rc = ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL)) != ATH_OK)
+            return rc;
     }
     return ATH_OK;
 }

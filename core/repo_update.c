@@ -237,7 +237,9 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
         rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update")
                     : repo_reserve(r, nfields + q.nparams);
         for (size_t i = 0; rc == ATH_OK && i < nfields; i++)
-            rc = ath_text_check(&values[i], "column %s.%s", r->m->model->table, cols[i]->name);
+            if ((rc = ath_col_accepts(cols[i], &values[i], "update_where")) == ATH_OK)
+                rc = ath_text_check(&values[i], "column %s.%s", r->m->model->table,
+                                    cols[i]->name);
         if (rc == ATH_OK) {
             memcpy(r->vals, values, nfields * sizeof *values);
             if (q.nparams)
@@ -314,8 +316,8 @@ int ath_repo_delete(ath_repo *r, const ath_value *key, size_t nkey, void *delete
     if (nkey != r->m->npk || !key)
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
-    int rc = ATH_OK;
-    if (deleted)
+    int rc = repo_check_key(r, key, "delete");
+    if (rc == ATH_OK && deleted)
         rc = repo_get_key(r, deleted, key);
     if (rc == ATH_OK)
         rc = delete_by_key(r, key, NULL, false);

@@ -139,7 +139,6 @@ static int compare_keyed(const void *a, const void *b)
 static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *objs, size_t rows)
 {
     size_t size = r->m->model->struct_size;
-    const ath_driver *drv = st->conn->driver;
     char *tmp = ath_calloc(1, size);
     ath_buf want, got;
     ath_buf_init(&want);
@@ -168,15 +167,12 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
         memset(tmp, 0, size);
         for (size_t i = 0; rc > 0 && i < r->m->npk; i++) {
             const ath_col *c = &r->m->cols[r->m->pk[i]];
-            ath_value v;
-            if ((rc = drv->column(st->d, (int)col++, c->type, &v)) == ATH_OK)
-                rc = ath_col_set(c, tmp, &v, &arena) == ATH_OK ? 1 : ATH_ENOMEM;
+            if ((rc = ath_col_fetch(st, (int)col++, c, tmp, &arena)) == ATH_OK)
+                rc = 1;
         }
-        for (size_t i = 0; rc > 0 && i < p->nmatch; i++) {
-            ath_value v;
-            if ((rc = drv->column(st->d, (int)col++, p->match[i]->type, &v)) == ATH_OK)
-                rc = ath_col_set(p->match[i], tmp, &v, &arena) == ATH_OK ? 1 : ATH_ENOMEM;
-        }
+        for (size_t i = 0; rc > 0 && i < p->nmatch; i++)
+            if ((rc = ath_col_fetch(st, (int)col++, p->match[i], tmp, &arena)) == ATH_OK)
+                rc = 1;
         if (rc <= 0)
             break;
         ath_buf_clear(&got);
@@ -187,10 +183,10 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
         keyed *hit = bsearch(&probe, keys, nkeys, sizeof *keys, compare_keyed);
         if (!hit)
             continue;
-        for (size_t k = 0; k < r->m->npk; k++) {
+        for (size_t k = 0; k < r->m->npk && rc == ATH_OK; k++) {
             const ath_col *c = &r->m->cols[r->m->pk[k]];
             ath_value v = ath_col_get(c, tmp);
-            ath_col_set(c, objs + hit->index * size, &v, NULL);
+            rc = ath_col_set(c, objs + hit->index * size, &v, NULL);
         }
     }
     for (size_t i = 0; keys && i < nkeys; i++)

@@ -275,12 +275,25 @@ int repo_get_key(ath_repo *r, void *out, const ath_value *key)
     return get_by_key(r, out, key);
 }
 
+int repo_check_key(const ath_repo *r, const ath_value *key, const char *what)
+{
+    char where[64];
+    snprintf(where, sizeof where, "the key given to %s", what);
+    for (size_t i = 0; i < r->m->npk; i++) {
+        int rc = ath_col_accepts(&r->m->cols[r->m->pk[i]], &key[i], where);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    return ATH_OK;
+}
+
 int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
 {
     if (nkey != r->m->npk || !key)
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
-    return repo_finish(r, repo_get_key(r, out, key), false);
+    int rc = repo_check_key(r, key, "get");
+    return repo_finish(r, rc == ATH_OK ? repo_get_key(r, out, key) : rc, false);
 }
 
 /* SELECT <columns> FROM <table> WHERE … [ORDER BY … LIMIT …] for compiled filters. */

@@ -3,6 +3,26 @@
 
 #include "sqlite_driver.h"
 
+/* True when `tail` (what sqlite3_prepare left after the first statement) holds only white space,
+ * comments and semicolons: anything else is a second statement. */
+static bool blank_tail(const char *tail)
+{
+    while (tail && *tail) {
+        if (*tail == ' ' || *tail == '\t' || *tail == '\n' || *tail == '\r' || *tail == '\f' ||
+            *tail == '\v' || *tail == ';') {
+            tail++;
+        } else if (tail[0] == '-' && tail[1] == '-') {
+            tail += strcspn(tail, "\n");
+        } else if (tail[0] == '/' && tail[1] == '*') {
+            const char *end = strstr(tail + 2, "*/");
+            tail = end ? end + 2 : tail + strlen(tail);
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 int sqlite_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
     *out = NULL;
@@ -17,12 +37,18 @@ int sqlite_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt *
         conn->host->free(st);
         return conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a sqlite statement");
     }
-    int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt, NULL);
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->stmt, &tail);
     int have = st->stmt ? sqlite3_bind_parameter_count(st->stmt) : 0;
     if (rc != SQLITE_OK)
         rc = sqlite_fail(conn->host, conn->db, rc, NULL);
     else if (!st->stmt)
         rc = conn->host->fail(ATH_EINVAL, NULL, 0, NULL, "the statement is empty");
+    else if (!blank_tail(tail)) /* the servers refuse this too: nothing after ';' is dropped */
+        rc = conn->host->fail(ATH_ESQL, NULL, 0, NULL,
+                              "more than one statement in one call (\"%.40s\" follows the first): "
+                              "run them one at a time",
+                              tail);
     else if ((size_t)have != nparams)
         rc = conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
                               "sqlite counts %d parameters where %zu were expected", have,

@@ -121,9 +121,10 @@ typedef struct ath_model {
     {                                                                                              \
         .type = ATH_T_BOOL, .u = {.b = (x) }                                                       \
     }
-#define ATH_DEFAULT_TEXT(s)                                                                        \
+/** `literal` must be a string literal (its length is taken with sizeof). */
+#define ATH_DEFAULT_TEXT(literal)                                                                  \
     {                                                                                              \
-        .type = ATH_T_TEXT, .u = {.s = {(s), sizeof(s) - 1} }                                      \
+        .type = ATH_T_TEXT, .u = {.s = {(literal), sizeof(literal) - 1} }                          \
     }
 
 /**

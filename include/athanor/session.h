@@ -69,7 +69,9 @@ ATH_API int ath_session_rollback_to(ath_session *session, ath_savepoint sp);
  * in. A statement yielding rows gives `*out`, read with ath_result_next() and freed with
  * ath_result_free(); `out` may be NULL when the rows are not wanted. While a result is open
  * (until its last row was read or it was freed) the session runs nothing else: every other call
- * that would send a statement is ATH_EINVAL.
+ * that would send a statement is ATH_EINVAL. The text is one statement (a trailing `;`,
+ * white space and comments are fine): more than one is ATH_ESQL on every backend, and none of
+ * them runs.
  *
  * Returns ATH_OK or the database's error mapped to an ath_code (ATH_EDUPLICATE…), with the SQL
  * in ath_error_last(). After a database error the transaction is failed (see docs).

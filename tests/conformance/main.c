@@ -28,6 +28,7 @@ int main(int argc, char **argv)
         {"errors", errors_tests, true},
         {"sessions", session_tests, true},
         {"pagination", pagination_tests, true},
+        {"values", values_tests, true},
     };
     conf_register(groups, sizeof groups / sizeof groups[0]);
     return test_run(argc, argv);

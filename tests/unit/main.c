@@ -19,5 +19,6 @@ int main(int argc, char **argv)
     register_sqlite_suite();
     register_utf8_suite();
     register_regressions_suite();
+    register_macros_suite();
     return test_run(argc, argv);
 }

@@ -13,5 +13,6 @@ void register_session_suites(void);
 void register_sqlite_suite(void);
 void register_utf8_suite(void);
 void register_regressions_suite(void);
+void register_macros_suite(void);
 
 #endif

@@ -1,0 +1,349 @@
+/*
+ * values: one value-kind rule on every backend, checked in the core before anything is sent
+ * (filters, keys, update_where, cursors), range-checked stores into narrower members on every
+ * path (write-back included), LIKE patterns that behave the same everywhere, unknown operators
+ * refused, and raw SQL with more than one statement refused. Every refusal asserts the code, the
+ * words of the message and that the database did not change.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "groups.h"
+
+/* Deadpond (no age), Rusty-Man (48), committed; returns Rusty-Man's id. */
+static int64_t two_heroes(ath_session *s, ath_repo *heroes)
+{
+    add_hero(heroes, "Deadpond", "Dive Wilson", -1, 0);
+    int64_t id = add_hero(heroes, "Rusty-Man", "Tommy Sharp", 48, 0);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    return id;
+}
+
+/* delete_where with `f` is refused with ATH_EINVAL and deletes nothing. */
+static void refused_filter(ath_session *s, ath_repo *heroes, ath_filter f, const char *w1,
+                           const char *w2, const char *w3)
+{
+    int64_t deleted = -1;
+    ASSERT_RC(ath_repo_delete_where(heroes, &deleted, &f, 1), ATH_EINVAL);
+    ASSERT_ERR_HAS(w1);
+    ASSERT_ERR_HAS(w2);
+    ASSERT_ERR_HAS(w3);
+    ASSERT_I64(deleted, 0);
+    CU_ASSERT_FALSE(ath_session_failed(s)); /* refused before anything was sent */
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "hero"), 2);
+}
+
+static void test_text_into_integer_column_is_einval_naming_model_column_and_kinds(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    two_heroes(s, heroes);
+    refused_filter(s, heroes, ath_where("age", ATH_EQ, ath_v_text("48")), "model Hero", "age",
+                   "given text");
+    ASSERT_ERR_HAS("expects i32");
+    conf_end();
+}
+
+static void test_fractional_double_into_integer_column_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    two_heroes(s, heroes);
+    refused_filter(s, heroes, ath_where("age", ATH_GE, ath_v_double(47.5)), "column age",
+                   "double 47.5", "not a whole number");
+    /* a whole double is the same number: accepted */
+    int64_t n = -1;
+    ASSERT_RC(ath_repo_count(heroes, &n, ATH_FILTERS(ath_where("age", ATH_EQ, ath_v_double(48)))),
+              ATH_OK);
+    ASSERT_I64(n, 1);
+    conf_end();
+}
+
+static void test_integer_outside_the_column_range_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t id = two_heroes(s, heroes);
+    refused_filter(s, heroes, ath_where("age", ATH_LT, ath_v_i64(INT64_C(5000000000))), "age",
+                   "5000000000", "outside the i32 range");
+    int64_t updated = -1;
+    static const char *const age[] = {"age"};
+    ath_value wide = ath_v_i64(INT64_C(5000000000));
+    ASSERT_RC(ath_repo_update_where(heroes, &updated, age, &wide, 1, ATH_NO_FILTERS), ATH_EINVAL);
+    ASSERT_ERR_HAS("update_where");
+    ASSERT_ERR_HAS("outside the i32 range");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_HERO(s, id, "Rusty-Man|Tommy Sharp|48|-");
+    conf_end();
+}
+
+static void test_blob_into_text_column_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t id = two_heroes(s, heroes);
+    int64_t updated = -1;
+    static const char *const name[] = {"name"};
+    ath_value bytes = ath_v_blob("\xff\xfe", 2);
+    ASSERT_RC(ath_repo_update_where(heroes, &updated, name, &bytes, 1,
+                                    ATH_FILTERS(ath_where("id", ATH_EQ, ath_v_i64(id)))),
+              ATH_EINVAL);
+    ASSERT_ERR_HAS("column name expects text, given blob");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_HERO(s, id, "Rusty-Man|Tommy Sharp|48|-");
+    refused_filter(s, heroes, ath_where("name", ATH_EQ, ath_v_blob("Deadpond", 8)), "model Hero",
+                   "expects text", "given blob");
+    conf_end();
+}
+
+static void test_integer_into_text_column_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    two_heroes(s, heroes);
+    refused_filter(s, heroes, ath_where("name", ATH_NE, ath_v_i64(7)), "column name",
+                   "expects text", "given i64");
+    conf_end();
+}
+
+static void test_text_key_of_integer_primary_key_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t id = two_heroes(s, heroes);
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    Hero out = {0};
+    ath_value key = ath_v_text(idtext);
+    ASSERT_RC(ath_repo_get(heroes, &out, &key, 1), ATH_EINVAL);
+    ASSERT_ERR_HAS("the key given to get");
+    ASSERT_ERR_HAS("column id expects i64");
+    ASSERT_ERR_HAS("given text");
+    CU_ASSERT_PTR_NULL(out.name);
+    ASSERT_RC(ath_repo_delete(heroes, &key, 1, NULL), ATH_EINVAL);
+    ASSERT_ERR_HAS("the key given to delete");
+    int64_t deleted = -1;
+    ASSERT_RC(ath_repo_delete_many(heroes, &key, 1, &deleted), ATH_EINVAL);
+    ASSERT_ERR_HAS("given text");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "hero"), 2);
+    ASSERT_HERO(s, id, "Rusty-Man|Tommy Sharp|48|-");
+    conf_end();
+}
+
+static void test_collection_with_one_misfit_value_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    two_heroes(s, heroes);
+    refused_filter(s, heroes,
+                   ath_not_in_collection("age", ATH_VALUES(ath_v_i32(1), ath_v_bool(true))),
+                   "a collection filter", "expects i32", "given bool");
+    conf_end();
+}
+
+static void test_cursor_value_outside_the_column_range_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *events = conf_repo(s, &Event_model);
+    Event e = {0, "launch", ath_timestamp_now(), 1, NULL};
+    ASSERT_RC(ath_repo_add(events, &e), ATH_OK);
+    ath_list *page = NULL;
+    ASSERT_RC(ath_repo_list(events, &page,
+                            ATH_FILTERS(ath_order_by("bucket", false), ath_limit_offset(5, 0),
+                                        ath_after("i5000000000,i1"))),
+              ATH_EINVAL);
+    CU_ASSERT_PTR_NULL(page);
+    ASSERT_ERR_HAS("a cursor");
+    ASSERT_ERR_HAS("column bucket");
+    ASSERT_ERR_HAS("outside the i32 range");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "event"), 0);
+    conf_end();
+}
+
+static void test_unknown_operator_is_einval_not_like(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    two_heroes(s, heroes);
+    ath_filter f = ath_where("name", ATH_EQ, ath_v_text("%"));
+    f.op = (ath_op)99; /* once compiled to LIKE: it matched every hero */
+    refused_filter(s, heroes, f, "operator 99", "not an ath_op", "column name");
+    f.op = (ath_op)-1;
+    refused_filter(s, heroes, f, "operator -1", "not an ath_op", "Hero");
+    conf_end();
+}
+
+static void test_client_default_of_the_wrong_kind_is_refused_at_open(void)
+{
+    typedef struct Odd {
+        int64_t id;
+        ath_opt_i32 n;
+    } Odd;
+    static const ath_field odd_fields[] = {
+        ATH_FIELD(Odd, id, i64, .flags = ATH_PK),
+        ATH_FIELD(Odd, n, opt_i32, .default_value = ATH_DEFAULT_TEXT("seven")),
+    };
+    static const ath_model Odd_model = ATH_MODEL_OF(Odd, "odd", odd_fields);
+    ath_session *s = conf_begin();
+    ath_repo *repo = NULL;
+    ASSERT_RC(ath_repo_open(&repo, s, &Odd_model), ATH_EINVAL);
+    CU_ASSERT_PTR_NULL(repo);
+    ASSERT_ERR_HAS("default_value");
+    ASSERT_ERR_HAS("column n expects i32");
+    ASSERT_ERR_HAS("given text");
+    conf_end();
+}
+
+/* wide_default: a table made outside Athanor with a BIGINT default that an i32 cannot hold. */
+typedef struct Narrow {
+    int64_t id;
+    ath_opt_i32 n;
+} Narrow;
+static const ath_field narrow_fields[] = {
+    ATH_FIELD(Narrow, id, i64, .flags = ATH_PK),
+    ATH_FIELD(Narrow, n, opt_i32, .server_default = "3000000000"),
+};
+static const ath_model Narrow_model = ATH_MODEL_OF(Narrow, "wide_default", narrow_fields);
+
+static void test_written_back_default_outside_an_i32_is_einval_as_get_is(void)
+{
+    ath_session *s = conf_begin();
+    sql_exec(s, "DROP TABLE IF EXISTS wide_default", NULL, 0);
+    ASSERT_RC(sql_exec(s,
+                       "CREATE TABLE wide_default (id BIGINT PRIMARY KEY, n BIGINT DEFAULT "
+                       "3000000000)",
+                       NULL, 0),
+              ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_repo *repo = conf_repo(s, &Narrow_model);
+    Narrow a = {1, {0, false}};
+    ASSERT_RC(ath_repo_add(repo, &a), ATH_EINVAL); /* once: n = -1294967296 */
+    ASSERT_ERR_HAS("column n expects i32");
+    ASSERT_ERR_HAS("3000000000");
+    CU_ASSERT_FALSE(a.n.set && a.n.value == -1294967296);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "wide_default"), 0);
+    /* the same row, inserted raw, is refused by get with the same words */
+    ASSERT_RC(sql_exec(s, "INSERT INTO wide_default (id) VALUES (2)", NULL, 0), ATH_OK);
+    Narrow b = {0};
+    ath_value key = ath_v_i64(2);
+    ASSERT_RC(ath_repo_get(repo, &b, &key, 1), ATH_EINVAL);
+    ASSERT_ERR_HAS("3000000000");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    conf_close(s);
+    s = conf_session();
+    ASSERT_RC(sql_exec(s, "DROP TABLE wide_default", NULL, 0), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    conf_end();
+}
+
+static void test_raw_sql_with_two_statements_is_refused_and_runs_neither(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    add_team(teams, "Avengers", NULL);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    int rc = sql_exec(s, "INSERT INTO team (name) VALUES ('X-Force'); DELETE FROM team", NULL, 0);
+    CU_ASSERT_EQUAL(rc, ATH_ESQL);
+    /* SQLite (Athanor's words), PostgreSQL and MariaDB (the server's) */
+    const char *msg = ath_error_last()->message;
+    CU_ASSERT(strstr(msg, "more than one statement") || strstr(msg, "multiple commands") ||
+              strstr(msg, "near 'DELETE FROM team'"));
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "team"), 1);
+    char *name = sql_text(s, "SELECT name FROM team", NULL, 0);
+    ASSERT_STR(name, "Avengers");
+    free(name);
+    /* a trailing semicolon, white space and comments are one statement */
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM team; -- counted\n /* done */ ", NULL, 0), 1);
+    conf_end();
+}
+
+/* Teams whose names test the escape character and backslashes. */
+static void escape_teams(ath_session *s, ath_repo *teams)
+{
+    add_team(teams, "a\\", NULL);
+    add_team(teams, "a\\b", NULL);
+    add_team(teams, "a%", NULL);
+    add_team(teams, "a!", NULL);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+}
+
+static int64_t count_like(ath_repo *teams, ath_op op, const char *pattern)
+{
+    int64_t n = -1;
+    int rc = ath_repo_count(teams, &n, ATH_FILTERS(ath_where("name", op, ath_v_text(pattern))));
+    return rc == ATH_OK ? n : rc;
+}
+
+static void test_like_pattern_ending_in_backslash_matches_the_same_everywhere(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    escape_teams(s, teams);
+    /* backslash is an ordinary character on every backend (PostgreSQL's default escape is not) */
+    ASSERT_I64(count_like(teams, ATH_LIKE, "a\\"), 1);
+    ASSERT_I64(count_like(teams, ATH_LIKE, "a\\%"), 2);
+    ASSERT_I64(count_like(teams, ATH_ILIKE, "A\\"), 1);
+    ASSERT_I64(count_like(teams, ATH_NOT_LIKE, "a\\%"), 2);
+    ASSERT_I64(count_like(teams, ATH_ENDSWITH, "\\"), 1);
+    ASSERT_I64(count_like(teams, ATH_CONTAINS, "\\"), 2);
+    int64_t n = -1;
+    ASSERT_RC(ath_repo_count(teams, &n, ATH_FILTERS(ath_search("name", "a\\", false))), ATH_OK);
+    ASSERT_I64(n, 2);
+    ASSERT_RC(ath_repo_count(teams, &n, ATH_FILTERS(ath_not_search("name", "\\", true))), ATH_OK);
+    ASSERT_I64(n, 2);
+    CU_ASSERT_FALSE(ath_session_failed(s));
+    conf_end();
+}
+
+static void test_like_pattern_escapes_wildcards_with_bang_everywhere(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    escape_teams(s, teams);
+    ASSERT_I64(count_like(teams, ATH_LIKE, "a!%"), 1);
+    ASSERT_I64(count_like(teams, ATH_LIKE, "a!!"), 1);
+    ASSERT_I64(count_like(teams, ATH_LIKE, "a_"), 3);
+    /* a lone '!' at the end escapes nothing: refused the same way on every backend */
+    ASSERT_RC(count_like(teams, ATH_LIKE, "a!"), ATH_EINVAL);
+    ASSERT_ERR_HAS("ends with the escape character");
+    ASSERT_ERR_HAS("column name");
+    CU_ASSERT_FALSE(ath_session_failed(s));
+    ASSERT_I64(sql_count(s, "team"), 4);
+    conf_end();
+}
+
+const test_case values_tests[] = {
+    {"test_text_into_integer_column_is_einval_naming_model_column_and_kinds",
+     test_text_into_integer_column_is_einval_naming_model_column_and_kinds},
+    {"test_fractional_double_into_integer_column_is_einval",
+     test_fractional_double_into_integer_column_is_einval},
+    {"test_integer_outside_the_column_range_is_einval",
+     test_integer_outside_the_column_range_is_einval},
+    {"test_blob_into_text_column_is_einval", test_blob_into_text_column_is_einval},
+    {"test_integer_into_text_column_is_einval", test_integer_into_text_column_is_einval},
+    {"test_text_key_of_integer_primary_key_is_einval",
+     test_text_key_of_integer_primary_key_is_einval},
+    {"test_collection_with_one_misfit_value_is_einval",
+     test_collection_with_one_misfit_value_is_einval},
+    {"test_cursor_value_outside_the_column_range_is_einval",
+     test_cursor_value_outside_the_column_range_is_einval},
+    {"test_unknown_operator_is_einval_not_like", test_unknown_operator_is_einval_not_like},
+    {"test_client_default_of_the_wrong_kind_is_refused_at_open",
+     test_client_default_of_the_wrong_kind_is_refused_at_open},
+    {"test_written_back_default_outside_an_i32_is_einval_as_get_is",
+     test_written_back_default_outside_an_i32_is_einval_as_get_is},
+    {"test_raw_sql_with_two_statements_is_refused_and_runs_neither",
+     test_raw_sql_with_two_statements_is_refused_and_runs_neither},
+    {"test_like_pattern_ending_in_backslash_matches_the_same_everywhere",
+     test_like_pattern_ending_in_backslash_matches_the_same_everywhere},
+    {"test_like_pattern_escapes_wildcards_with_bang_everywhere",
+     test_like_pattern_escapes_wildcards_with_bang_everywhere},
+    {NULL, NULL},
+};
