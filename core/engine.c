@@ -33,10 +33,14 @@ struct ath_engine {
     } * maps;
     size_t nmaps;
     atomic_uint schema_gen;
+    atomic_int refs;       /* the caller's (until dispose) + one per session not yet freed */
+    atomic_bool disposed;  /* ath_engine_dispose ran: the pool hands out nothing new */
 };
 
 void ath_engine_options_init(ath_engine_options *opts)
 {
+    if (!opts)
+        return; /* documented no-op */
     memset(opts, 0, sizeof *opts);
     opts->struct_size = sizeof *opts;
     opts->pool_size = 5;
@@ -129,12 +133,18 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
     ath_engine *engine = NULL;
     int rc;
 
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
+    if (!url_text)
+        return ath_null_arg(__func__, "url");
     if (!(engine = ath_calloc(1, sizeof *engine))) {
         rc = ath_fail(ATH_ENOMEM, "allocating an engine");
         goto done;
     }
     pthread_mutex_init(&engine->maps_lock, NULL);
+    atomic_init(&engine->refs, 1);
+    atomic_init(&engine->disposed, false);
     ath_engine_options_init(&engine->opts);
     if (opts) {
         size_t n = opts->struct_size < sizeof *opts ? opts->struct_size : sizeof *opts;
@@ -210,13 +220,18 @@ done:
 
 int ath_engine_create(ath_engine **out, const char *url)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (!url) {
+        *out = NULL;
+        return ath_null_arg(__func__, "url");
+    }
     return ath_engine_create_opts(out, url, NULL);
 }
 
-void ath_engine_dispose(ath_engine *engine)
+/* Frees the engine's memory: its last reference is gone. */
+static void engine_destroy(ath_engine *engine)
 {
-    if (!engine)
-        return;
     ath_pool_free(engine->pool);
     for (size_t i = 0; i < engine->nmaps; i++)
         ath_mapping_free(engine->maps[i].mapping);
@@ -228,18 +243,58 @@ void ath_engine_dispose(ath_engine *engine)
     ath_free(engine);
 }
 
+void ath_engine_ref(ath_engine *engine)
+{
+    atomic_fetch_add(&engine->refs, 1);
+}
+
+void ath_engine_unref(ath_engine *engine)
+{
+    if (engine && atomic_fetch_sub(&engine->refs, 1) == 1)
+        engine_destroy(engine);
+}
+
+bool ath_engine_disposed(const ath_engine *engine)
+{
+    return atomic_load(&((ath_engine *)engine)->disposed);
+}
+
+void ath_engine_dispose(ath_engine *engine)
+{
+    if (!engine)
+        return;
+    if (atomic_exchange(&engine->disposed, true))
+        return; /* disposed already; the sessions still open keep the memory */
+    if (engine->pool)
+        ath_pool_close(engine->pool); /* idle connections now, the others as they come back */
+    ath_engine_unref(engine);
+}
+
 const char *ath_engine_dialect(const ath_engine *engine)
 {
+    if (!engine) {
+        ath_null_arg(__func__, "engine");
+        return NULL;
+    }
     return engine->driver->name;
 }
 
 int ath_engine_render_url(const ath_engine *engine, char *buf, size_t size)
 {
+    if (!engine)
+        return ath_null_arg(__func__, "engine");
     return ath_url_render(engine->url, true, buf, size);
 }
 
 void ath_engine_pool_status(ath_engine *engine, ath_pool_status *out)
 {
+    if (!out)
+        return;
+    if (!engine) {
+        memset(out, 0, sizeof *out);
+        ath_null_arg(__func__, "engine");
+        return;
+    }
     ath_pool_get_status(engine->pool, out);
 }
 

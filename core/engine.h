@@ -8,6 +8,14 @@
 #include "mapping.h"
 #include "pool.h"
 
+/** Takes a reference: the engine's memory lives until its last one is dropped (each open session
+ *  holds one, the caller one until ath_engine_dispose). */
+void ath_engine_ref(ath_engine *engine);
+/** Drops a reference; the last one frees the engine. NULL is a no-op. */
+void ath_engine_unref(ath_engine *engine);
+/** True once ath_engine_dispose ran (the memory may live on for the sessions still open). */
+bool ath_engine_disposed(const ath_engine *engine);
+
 const ath_driver *ath_engine_driver(const ath_engine *engine);
 const ath_connect_params *ath_engine_connect_params(const ath_engine *engine);
 ath_pool *ath_engine_pool(const ath_engine *engine);

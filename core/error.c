@@ -67,6 +67,8 @@ int ath_fail_db(int code, const char *sqlstate, long native, const char *constra
 
 int ath_error_set(int code, const char *fmt, ...)
 {
+    if (!fmt)
+        return ath_null_arg(__func__, "fmt");
     va_list ap;
     va_start(ap, fmt);
     ath_fail_dbv(code, NULL, 0, NULL, fmt, ap);
@@ -81,6 +83,11 @@ int ath_fail(int code, const char *fmt, ...) /* the core's name for ath_error_se
     ath_fail_dbv(code, NULL, 0, NULL, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int ath_null_arg(const char *fn, const char *arg)
+{
+    return ath_fail(ATH_EINVAL, "%s: %s is NULL", fn, arg);
 }
 
 /* Copies `from` into `to`, pointing to's strings at its own buffers. */

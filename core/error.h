@@ -9,6 +9,13 @@
 /** Sets this thread's error to `code` with a formatted message; returns `code`. */
 int ath_fail(int code, const char *fmt, ...) ATH_PRINTF(2, 3);
 
+/**
+ * Reports a NULL argument: sets ATH_EINVAL with "<fn>: <arg> is NULL" and returns ATH_EINVAL.
+ * Every public function checks its pointers this one way, with the control flow in sight:
+ * `if (!session) return ath_null_arg(__func__, "session");`
+ */
+int ath_null_arg(const char *fn, const char *arg);
+
 /** As ath_fail, with the database's SQLSTATE, native number and constraint (each may be empty). */
 int ath_fail_db(int code, const char *sqlstate, long native, const char *constraint,
                 const char *fmt, ...) ATH_PRINTF(5, 6);

@@ -133,6 +133,8 @@ static int registry_add(const ath_driver *d, const char *path)
 
 int ath_driver_register(const ath_driver *driver)
 {
+    if (!driver)
+        return ath_null_arg(__func__, "driver");
     int rc = check_descriptor(driver, driver && driver->name ? driver->name : "(registered)");
     if (rc != ATH_OK)
         return rc;
@@ -420,9 +422,11 @@ static int find_locked(const ath_driver **out, const char *scheme)
 
 int ath_driver_find(const ath_driver **out, const char *scheme)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
     if (!scheme)
-        return ath_fail(ATH_EINVAL, "no scheme given");
+        return ath_null_arg(__func__, "scheme");
     pthread_mutex_lock(&registry_lock);
     const ath_driver *d = registry_find(scheme);
     int rc = ATH_OK;
@@ -506,7 +510,11 @@ static void scan_dir(found_list *l, const char *dir, size_t dirlen)
 int ath_drivers_list(ath_driver_found **out, size_t *count)
 {
     found_list l = {0};
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
+    if (!count)
+        return ath_null_arg(__func__, "count");
     *count = 0;
     char *path = search_path();
     if (!path)

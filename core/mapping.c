@@ -18,6 +18,10 @@
 
 const char *ath_field_column(const ath_field *f)
 {
+    if (!f) {
+        ath_null_arg(__func__, "field");
+        return NULL;
+    }
     return f->column ? f->column : f->member;
 }
 
@@ -476,6 +480,8 @@ void ath_mapping_free(ath_mapping *m)
 
 int ath_model_validate(const ath_model *model)
 {
+    if (!model)
+        return ath_null_arg(__func__, "model");
     ath_mapping *m = NULL;
     int rc = ath_mapping_build(&m, model);
     ath_mapping_free(m);

@@ -15,12 +15,22 @@ static const ath_col *role_col(const ath_mixin_ctx *ctx, size_t role)
 
 ath_value ath_mixin_get(const ath_mixin_ctx *ctx, const void *obj, size_t role)
 {
+    if (!ctx || !obj) {
+        ath_null_arg(__func__, ctx ? "obj" : "ctx");
+        return ath_v_null();
+    }
     const ath_col *c = role_col(ctx, role);
     return c ? ath_col_get(c, obj) : ath_v_null();
 }
 
 int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_value *v)
 {
+    if (!ctx)
+        return ath_null_arg(__func__, "ctx");
+    if (!obj)
+        return ath_null_arg(__func__, "obj");
+    if (!v)
+        return ath_null_arg(__func__, "v");
     const ath_col *c = role_col(ctx, role);
     if (!c)
         return ath_fail(ATH_EINVAL, "mixin %s has no role %zu", ctx->mixin->name, role);
@@ -29,12 +39,20 @@ int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_va
 
 bool ath_mixin_unset(const ath_mixin_ctx *ctx, const void *obj, size_t role)
 {
+    if (!ctx || !obj) {
+        ath_null_arg(__func__, ctx ? "obj" : "ctx");
+        return true; /* documented: nothing to read counts as unset */
+    }
     const ath_col *c = role_col(ctx, role);
     return !c || ath_col_unset(c, obj);
 }
 
 const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role)
 {
+    if (!ctx) {
+        ath_null_arg(__func__, "ctx");
+        return NULL;
+    }
     const ath_col *c = role_col(ctx, role);
     return c ? c->name : NULL;
 }
@@ -42,9 +60,17 @@ const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role)
 int ath_mixin_column_value(const ath_mixin_ctx *ctx, const void *obj, const char *column,
                            ath_value *out)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    *out = ath_v_null();
+    if (!ctx)
+        return ath_null_arg(__func__, "ctx");
+    if (!obj)
+        return ath_null_arg(__func__, "obj");
+    if (!column)
+        return ath_null_arg(__func__, "column");
     const ath_mixin_state *st = ctx->ath_internal_;
     const ath_col *c;
-    *out = ath_v_null();
     if (!st)
         return ath_fail(ATH_EINVAL, "no model in this mixin context");
     int rc = ath_mapping_require(st->m, column, "a mixin's column lookup", &c);
@@ -232,7 +258,11 @@ void mixins_extra_ddl(const ath_mapping *m, ath_buf *out)
 
 const char *ath_repo_role_column(ath_repo *r, const ath_mixin *mixin, const char *role)
 {
-    for (size_t k = 0; r && k < r->m->nmixins; k++) {
+    if (!r || !mixin || !role) {
+        ath_null_arg(__func__, !r ? "repo" : !mixin ? "mixin" : "role");
+        return NULL;
+    }
+    for (size_t k = 0; k < r->m->nmixins; k++) {
         const ath_mixin *mx = r->m->mixins[k].use->mixin;
         if (mx != mixin)
             continue;
@@ -245,6 +275,12 @@ const char *ath_repo_role_column(ath_repo *r, const ath_mixin *mixin, const char
 
 size_t ath_repo_key_columns(ath_repo *r, const char **out, size_t max)
 {
+    if (!r) {
+        ath_null_arg(__func__, "repo");
+        return 0;
+    }
+    if (!out)
+        max = 0; /* documented: NULL asks for the count alone */
     for (size_t i = 0; i < r->m->npk && i < max; i++)
         out[i] = r->m->cols[r->m->pk[i]].name;
     return r->m->npk;

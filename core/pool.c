@@ -23,6 +23,7 @@ struct ath_pool {
     long opened_total;
     long closed_total;
     double lost_at; /* when a connection last turned out lost: older ones are replaced */
+    bool closed;    /* the engine was disposed: nothing new goes out, returns are closed */
 };
 
 int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config)
@@ -72,6 +73,18 @@ static void close_counted(ath_pool *pool, ath_conn *conn, const char *why)
     pthread_mutex_unlock(&pool->lock);
 }
 
+void ath_pool_close(ath_pool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->closed = true;
+    int n = pool->nidle;
+    pool->nidle = 0;
+    pthread_cond_broadcast(&pool->freed); /* waiters see `closed` and give up */
+    pthread_mutex_unlock(&pool->lock);
+    for (int i = 0; i < n; i++)
+        close_counted(pool, pool->idle[i], "the engine was disposed");
+}
+
 /* Opens a connection for a slot already counted in pool->open and checked_out (lock not held);
  * `replacing`: the slot's previous connection was just closed. */
 static int open_counted(ath_pool *pool, ath_conn **out, bool replacing)
@@ -109,6 +122,12 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
     struct timespec deadline = deadline_after(pool->config.timeout);
     pthread_mutex_lock(&pool->lock);
     for (;;) {
+        if (pool->closed) {
+            pthread_mutex_unlock(&pool->lock);
+            return ath_fail(ATH_EINVAL, "the engine was disposed (ath_engine_dispose): a session "
+                                        "on it can finish a transaction that holds a connection, "
+                                        "but cannot get a new one");
+        }
         if (pool->nidle > 0) {
             ath_conn *conn = pool->idle[--pool->nidle];
             pool->checked_out++;
@@ -162,7 +181,7 @@ void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
     pool->checked_out--;
     if (conn->lost)
         pool->lost_at = ath_monotonic();
-    bool keep = !conn->broken && pool->open <= pool->config.size && pool->nidle < pool->limit;
+    bool keep = !pool->closed && !conn->broken && pool->open <= pool->config.size && pool->nidle < pool->limit;
     if (keep) {
         pool->idle[pool->nidle++] = conn;
         pthread_cond_signal(&pool->freed);
@@ -170,7 +189,10 @@ void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
         return;
     }
     pthread_mutex_unlock(&pool->lock);
-    close_counted(pool, conn, conn->broken ? "connection broken" : "overflow returned");
+    close_counted(pool, conn,
+                  pool->closed   ? "the engine was disposed"
+                  : conn->broken ? "connection broken"
+                                 : "overflow returned");
 }
 
 void ath_pool_get_status(ath_pool *pool, ath_pool_status *out)

@@ -24,6 +24,12 @@ int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *c
 void ath_pool_free(ath_pool *pool);
 
 /**
+ * Closes the pool (ath_engine_dispose): idle connections are closed now, connections still
+ * checked out are closed when they come back, and checkout refuses with ATH_EINVAL from then on.
+ */
+void ath_pool_close(ath_pool *pool);
+
+/**
  * Hands out a connection: an idle one (pinged first with pre_ping, replaced when older than
  * recycle), a new one while under size + overflow, or — after waiting up to the timeout —
  * ATH_ETIMEOUT. Connection errors come back as they are (ATH_ECONNECT…).

@@ -201,8 +201,6 @@ static int add_one(ath_repo *r, void *obj)
 
 int repo_add(ath_repo *r, void *obj)
 {
-    if (!obj)
-        return ath_fail(ATH_EINVAL, "add: no object given");
     int rc = r->m->nmixins ? mixins_before_insert(r, obj) : ATH_OK;
     if (rc == ATH_OK)
         rc = add_one(r, obj);
@@ -225,6 +223,10 @@ int repo_add(ath_repo *r, void *obj)
 
 int ath_repo_add(ath_repo *r, void *obj)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!obj)
+        return ath_null_arg(__func__, "obj");
     return repo_finish(r, repo_add(r, obj), true);
 }
 
@@ -373,8 +375,10 @@ size_t repo_chunk_rows(const ath_conn *conn, size_t cols)
 
 int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (n && !objs)
-        return ath_fail(ATH_EINVAL, "add_many: %zu objects but the array is NULL", n);
+        return ath_null_arg(__func__, "objs");
     if (n == 0)
         return ATH_OK;
     ath_conn *conn;

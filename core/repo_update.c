@@ -184,15 +184,17 @@ int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_
 
 int ath_repo_update(ath_repo *r, void *obj)
 {
-    if (!obj)
-        return ath_fail(ATH_EINVAL, "update: no object given");
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     return repo_finish(r, repo_update_object(r, obj, NULL, 0), true);
 }
 
 int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (n && !objs)
-        return ath_fail(ATH_EINVAL, "update_many: %zu objects but the array is NULL", n);
+        return ath_null_arg(__func__, "objs");
     int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
     for (size_t i = 0; rc == ATH_OK && i < n; i++)
         rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
@@ -201,8 +203,12 @@ int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
 
 int ath_repo_update_fields(ath_repo *r, void *obj, const char *const *fields, size_t nfields)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (!obj)
-        return ath_fail(ATH_EINVAL, "update_fields: no object given");
+        return ath_null_arg(__func__, "obj");
+    if (nfields && !fields)
+        return ath_null_arg(__func__, "fields");
     const ath_col **cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols);
     int rc = cols ? repo_columns(r, fields, nfields, true, "update_fields", cols)
                   : ath_fail(ATH_ENOMEM, "update_fields");
@@ -216,6 +222,14 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
                           const ath_value *values, size_t nfields, const ath_filter *filters,
                           size_t nfilters)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!fields)
+        return ath_null_arg(__func__, "fields");
+    if (!values)
+        return ath_null_arg(__func__, "values");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
     if (updated)
         *updated = 0;
     if (!nfields || !fields || !values)
@@ -313,6 +327,10 @@ static int delete_by_key(ath_repo *r, const ath_value *key, const void *obj, boo
 
 int ath_repo_delete(ath_repo *r, const ath_value *key, size_t nkey, void *deleted)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!key)
+        return ath_null_arg(__func__, "key");
     if (nkey != r->m->npk || !key)
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
@@ -328,17 +346,21 @@ int ath_repo_delete(ath_repo *r, const ath_value *key, size_t nkey, void *delete
 
 int ath_repo_delete_object(ath_repo *r, const void *obj)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (!obj)
-        return ath_fail(ATH_EINVAL, "delete_object: no object given");
+        return ath_null_arg(__func__, "obj");
     return repo_finish(r, delete_by_key(r, NULL, obj, true), true);
 }
 
 int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64_t *deleted)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (nrows && !keys)
+        return ath_null_arg(__func__, "keys");
     if (deleted)
         *deleted = 0;
-    if (nrows && !keys)
-        return ath_fail(ATH_EINVAL, "delete_many: %zu keys but the array is NULL", nrows);
     ath_conn *conn;
     int rc = nrows ? repo_conn(r, true, &conn) : ATH_OK;
     size_t npk = r->m->npk;
@@ -384,6 +406,10 @@ int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64
 
 int ath_repo_delete_where(ath_repo *r, int64_t *deleted, const ath_filter *filters, size_t nfilters)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
     if (deleted)
         *deleted = 0;
     for (size_t i = 0; i < nfilters && filters; i++)

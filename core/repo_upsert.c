@@ -365,8 +365,12 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
 
 int ath_repo_upsert(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (!obj)
-        return ath_fail(ATH_EINVAL, "upsert: no object given");
+        return ath_null_arg(__func__, "obj");
+    if (nmatch && !match_fields)
+        return ath_null_arg(__func__, "match_fields");
     int rc = upsert_all(r, obj, 1, match_fields, nmatch);
     r->prechecked = false;
     return repo_finish(r, rc, true);
@@ -375,8 +379,12 @@ int ath_repo_upsert(ath_repo *r, void *obj, const char *const *match_fields, siz
 int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *match_fields,
                          size_t nmatch)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (n && !objs)
-        return ath_fail(ATH_EINVAL, "upsert_many: %zu objects but the array is NULL", n);
+        return ath_null_arg(__func__, "objs");
+    if (nmatch && !match_fields)
+        return ath_null_arg(__func__, "match_fields");
     int rc = n ? upsert_all(r, objs, n, match_fields, nmatch) : ATH_OK;
     r->prechecked = false;
     return repo_finish(r, rc, true);
@@ -530,9 +538,13 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
 int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
                            bool upsert, bool *created)
 {
-    bool made = false;
+    if (!r)
+        return ath_null_arg(__func__, "repo");
     if (!obj)
-        return ath_fail(ATH_EINVAL, "get_or_upsert: no object given");
+        return ath_null_arg(__func__, "obj");
+    if (nmatch && !match_fields)
+        return ath_null_arg(__func__, "match_fields");
+    bool made = false;
     void **snap = snapshot_strings(r, obj);
     int rc = snap ? get_or_upsert(r, obj, match_fields, nmatch, upsert, &made, snap)
                   : ath_fail(ATH_ENOMEM, "get_or_upsert");
@@ -545,6 +557,14 @@ int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fiel
 int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
                             const char *const *fields, size_t nfields, bool *updated)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!obj)
+        return ath_null_arg(__func__, "obj");
+    if (!match_fields)
+        return ath_null_arg(__func__, "match_fields");
+    if (nfields && !fields)
+        return ath_null_arg(__func__, "fields");
     upsert_plan p;
     bool changed = false;
     if (!obj || !match_fields || nmatch == 0)

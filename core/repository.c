@@ -17,17 +17,25 @@ static int mapping_resolver(void *ctx, const ath_model *model, const ath_mapping
     return ath_engine_mapping(ctx, model, out);
 }
 
-int ath_repo_open_opts(ath_repo **out, ath_session *session, const ath_model *model,
-                       const ath_repo_options *options)
+/* ath_repo_open and ath_repo_open_opts; `fn` names the one called. */
+static int repo_open(const char *fn, ath_repo **out, ath_session *session, const ath_model *model,
+                     const ath_repo_options *options)
 {
+    if (!out)
+        return ath_null_arg(fn, "out");
     *out = NULL;
-    if (!session || !model)
-        return ath_fail(ATH_EINVAL, "ath_repo_open needs a session and a model");
+    if (!session)
+        return ath_null_arg(fn, "session");
+    if (!model)
+        return ath_null_arg(fn, "model");
+    if (ath_session_closed(session))
+        return ath_fail(ATH_EINVAL, "%s: the session was closed (ath_session_close)", fn);
     ath_repo *r = ath_calloc(1, sizeof *r);
     if (!r)
         return ath_fail(ATH_ENOMEM, "allocating a repository");
     int rc;
     r->session = session;
+    ath_session_ref(session); /* the session's memory outlives it for this repository */
     r->engine = ath_session_engine(session);
     r->d = ath_engine_driver(r->engine)->dialect;
     ath_buf_init(&r->sql);
@@ -45,9 +53,15 @@ fail:
     return rc;
 }
 
+int ath_repo_open_opts(ath_repo **out, ath_session *session, const ath_model *model,
+                       const ath_repo_options *options)
+{
+    return repo_open(__func__, out, session, model, options);
+}
+
 int ath_repo_open(ath_repo **out, ath_session *session, const ath_model *model)
 {
-    return ath_repo_open_opts(out, session, model, NULL);
+    return repo_open(__func__, out, session, model, NULL);
 }
 
 void ath_repo_free(ath_repo *r)
@@ -59,16 +73,25 @@ void ath_repo_free(ath_repo *r)
     ath_free(r->chunk.sql);
     ath_free(r->vals);
     ath_buf_free(&r->sql);
+    ath_session_unref(r->session);
     ath_free(r);
 }
 
 const ath_model *ath_repo_model(const ath_repo *r)
 {
+    if (!r) {
+        ath_null_arg(__func__, "repo");
+        return NULL;
+    }
     return r->m->model;
 }
 
 ath_session *ath_repo_session(const ath_repo *r)
 {
+    if (!r) {
+        ath_null_arg(__func__, "repo");
+        return NULL;
+    }
     return r->session;
 }
 
@@ -289,6 +312,12 @@ int repo_check_key(const ath_repo *r, const ath_value *key, const char *what)
 
 int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (!key)
+        return ath_null_arg(__func__, "key");
     if (nkey != r->m->npk || !key)
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
@@ -359,11 +388,25 @@ int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters,
 int ath_repo_get_one_or_none(ath_repo *r, void *out, bool *found, const ath_filter *filters,
                              size_t nfilters)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (!found)
+        return ath_null_arg(__func__, "found");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
     return repo_finish(r, repo_get_one(r, out, found, filters, nfilters), false);
 }
 
 int ath_repo_get_one(ath_repo *r, void *out, const ath_filter *filters, size_t nfilters)
 {
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
     bool found = false;
     int rc = ath_repo_get_one_or_none(r, out, &found, filters, nfilters);
     if (rc == ATH_OK && !found)
@@ -406,8 +449,14 @@ done:
 
 int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfilters)
 {
-    ath_query q;
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
+    ath_query q;
     repo_query_init(r, &q);
     int rc = ath_query_compile(&q, filters, nfilters, "list", true);
     if (rc == ATH_OK)
@@ -463,16 +512,30 @@ static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, i
 
 int ath_repo_count(ath_repo *r, int64_t *out, const ath_filter *filters, size_t nfilters)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = 0;
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
     return repo_finish(r, count_rows(r, filters, nfilters, out), false);
 }
 
 int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const ath_filter *filters,
                             size_t nfilters)
 {
-    ath_query q;
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
+    if (!total)
+        return ath_null_arg(__func__, "total");
     *total = 0;
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
+    ath_query q;
     repo_query_init(r, &q);
     /* every filter is checked (the list's, order and cursor included) before anything runs */
     int rc = ath_query_compile(&q, filters, nfilters, "list_and_count", true);
@@ -488,6 +551,13 @@ int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const a
 
 int ath_repo_exists(ath_repo *r, bool *out, const ath_filter *filters, size_t nfilters)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    *out = false;
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (nfilters && !filters)
+        return ath_null_arg(__func__, "filters");
     int64_t one = 0;
     int rc = select_scalar(r, filters, nfilters, "exists", "1", 1, &one);
     *out = rc == 1;

@@ -101,10 +101,23 @@ static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bo
     return rc;
 }
 
-static int run_all(ath_engine *e, const ath_model *const *models, size_t n, bool create)
+/* The argument checks of the three public functions. */
+static int check_models(const char *fn, ath_engine *e, const ath_model *const *models, size_t n)
 {
     if (!e)
-        return ath_fail(ATH_EINVAL, "no engine given");
+        return ath_null_arg(fn, "engine");
+    if (n && !models)
+        return ath_null_arg(fn, "models");
+    for (size_t i = 0; i < n; i++)
+        if (!models[i])
+            return ath_fail(ATH_EINVAL, "%s: models[%zu] is NULL", fn, i);
+    if (ath_engine_disposed(e))
+        return ath_fail(ATH_EINVAL, "%s: the engine was disposed", fn);
+    return ATH_OK;
+}
+
+static int run_all(ath_engine *e, const ath_model *const *models, size_t n, bool create)
+{
     ath_buf ddl;
     ath_buf_init(&ddl);
     ath_session *s = NULL;
@@ -122,22 +135,31 @@ static int run_all(ath_engine *e, const ath_model *const *models, size_t n, bool
 
 int ath_create_all(ath_engine *engine, const ath_model *const *models, size_t n)
 {
+    int rc = check_models(__func__, engine, models, n);
+    if (rc != ATH_OK)
+        return rc;
     return run_all(engine, models, n, true);
 }
 
 int ath_drop_all(ath_engine *engine, const ath_model *const *models, size_t n)
 {
+    int rc = check_models(__func__, engine, models, n);
+    if (rc != ATH_OK)
+        return rc;
     return run_all(engine, models, n, false);
 }
 
 int ath_create_all_sql(char **out, ath_engine *engine, const ath_model *const *models, size_t n)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
-    if (!engine)
-        return ath_fail(ATH_EINVAL, "no engine given");
+    int rc = check_models(__func__, engine, models, n);
+    if (rc != ATH_OK)
+        return rc;
     ath_buf ddl;
     ath_buf_init(&ddl);
-    int rc = build_all(engine, models, n, true, &ddl);
+    rc = build_all(engine, models, n, true, &ddl);
     if (rc == ATH_OK && !(*out = ath_buf_take(&ddl)))
         rc = ath_fail(ATH_ENOMEM, "building DDL");
     ath_buf_free(&ddl);

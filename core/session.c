@@ -26,6 +26,8 @@ struct ath_session {
         void *bytes;
     } * values; /* per-session values (ath_session_set) */
     size_t nvalues;
+    int refs;    /* the caller's (until close) + one per repository not yet freed */
+    bool closed; /* ath_session_close ran: the memory lives on for the repositories */
 };
 
 struct ath_result {
@@ -37,20 +39,54 @@ struct ath_result {
 
 int ath_session_open(ath_session **out, ath_engine *engine)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = NULL;
     if (!engine)
-        return ath_fail(ATH_EINVAL, "no engine given");
+        return ath_null_arg(__func__, "engine");
+    if (ath_engine_disposed(engine))
+        return ath_fail(ATH_EINVAL, "ath_session_open: the engine was disposed");
     ath_session *s = ath_calloc(1, sizeof *s);
     if (!s)
         return ath_fail(ATH_ENOMEM, "allocating a session");
     s->engine = engine;
+    s->refs = 1;
+    ath_engine_ref(engine);
     *out = s;
     return ATH_OK;
 }
 
 ath_engine *ath_session_engine(const ath_session *s)
 {
+    if (!s) {
+        ath_null_arg(__func__, "session");
+        return NULL;
+    }
     return s->engine;
+}
+
+void ath_session_ref(ath_session *s)
+{
+    s->refs++;
+}
+
+void ath_session_unref(ath_session *s)
+{
+    if (!s || --s->refs > 0)
+        return;
+    ath_engine_unref(s->engine); /* the engine may go with its last session */
+    ath_free(s);
+}
+
+bool ath_session_closed(const ath_session *s)
+{
+    return s->closed;
+}
+
+/* The refusal for a call on a closed session. */
+static int refuse_closed(const char *fn)
+{
+    return ath_fail(ATH_EINVAL, "%s: the session was closed (ath_session_close)", fn);
 }
 
 static void result_finish(ath_result *r);
@@ -97,6 +133,9 @@ static int refuse_failed(void)
 
 int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
 {
+    if (s->closed)
+        return ath_fail(ATH_EINVAL, "the session was closed (ath_session_close): nothing can run "
+                                    "on it, nor on a repository opened on it");
     if (s->failed)
         return refuse_failed();
     if (s->result) /* one statement at a time: a streamed result holds the connection */
@@ -129,6 +168,10 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
 
 int ath_session_begin(ath_session *s)
 {
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (s->closed)
+        return refuse_closed(__func__);
     if (s->in_tx)
         return ath_fail(ATH_EINVAL, "a transaction is already open in this session");
     return ath_session_ensure(s, false, NULL);
@@ -136,15 +179,23 @@ int ath_session_begin(ath_session *s)
 
 bool ath_session_in_transaction(const ath_session *s)
 {
+    if (!s) {
+        ath_null_arg(__func__, "session");
+        return false;
+    }
     return s->in_tx;
 }
 
 bool ath_session_failed(const ath_session *s)
 {
+    if (!s) {
+        ath_null_arg(__func__, "session");
+        return false;
+    }
     return s->failed;
 }
 
-int ath_session_rollback(ath_session *s)
+static int session_rollback(ath_session *s)
 {
     int rc = ATH_OK;
     if (s->conn && s->in_tx && !s->conn->broken) {
@@ -159,8 +210,21 @@ int ath_session_rollback(ath_session *s)
     return rc;
 }
 
+int ath_session_rollback(ath_session *s)
+{
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (s->closed)
+        return refuse_closed(__func__);
+    return session_rollback(s);
+}
+
 int ath_session_commit(ath_session *s)
 {
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (s->closed)
+        return refuse_closed(__func__);
     if (s->failed)
         return ath_fail(ATH_EINVAL, "cannot commit: a statement failed in this transaction; "
                                     "roll back first");
@@ -187,15 +251,18 @@ int ath_session_commit(ath_session *s)
 
 void ath_session_close(ath_session *s)
 {
-    if (!s)
+    if (!s || s->closed)
         return;
-    ath_session_rollback(s); /* ends the transaction, detaching an open result first */
+    session_rollback(s); /* ends the transaction, detaching an open result first */
+    s->closed = true;
     for (size_t i = 0; i < s->nvalues; i++) {
         ath_free(s->values[i].key);
         ath_free(s->values[i].bytes);
     }
     ath_free(s->values);
-    ath_free(s);
+    s->values = NULL;
+    s->nvalues = 0;
+    ath_session_unref(s);
 }
 
 /* --- savepoints ----------------------------------------------------------------------------- */
@@ -209,6 +276,13 @@ static int savepoint_sql(ath_session *s, const char *verb, ath_savepoint sp)
 
 int ath_session_savepoint(ath_session *s, ath_savepoint *out)
 {
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    *out = 0;
+    if (s->closed)
+        return refuse_closed(__func__);
     int rc = ath_session_ensure(s, false, NULL);
     if (rc != ATH_OK)
         return rc;
@@ -228,6 +302,10 @@ static int check_savepoint(ath_session *s, ath_savepoint sp)
 
 int ath_session_release(ath_session *s, ath_savepoint sp)
 {
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (s->closed)
+        return refuse_closed(__func__);
     int rc = check_savepoint(s, sp);
     if (rc != ATH_OK)
         return rc;
@@ -241,6 +319,10 @@ int ath_session_release(ath_session *s, ath_savepoint sp)
 
 int ath_session_rollback_to(ath_session *s, ath_savepoint sp)
 {
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (s->closed)
+        return refuse_closed(__func__);
     int rc = check_savepoint(s, sp);
     if (rc != ATH_OK)
         return rc;
@@ -325,6 +407,10 @@ int ath_session_step(ath_session *s, ath_stmt *st)
 
 int64_t ath_session_affected(const ath_session *s)
 {
+    if (!s) {
+        ath_null_arg(__func__, "session");
+        return 0;
+    }
     return s->affected;
 }
 
@@ -333,8 +419,14 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
 {
     if (out)
         *out = NULL;
+    if (!s)
+        return ath_null_arg(__func__, "session");
     if (!sql)
-        return ath_fail(ATH_EINVAL, "no SQL given");
+        return ath_null_arg(__func__, "sql");
+    if (nparams && !params)
+        return ath_null_arg(__func__, "params");
+    if (s->closed)
+        return refuse_closed(__func__);
     if (s->result)
         return ath_fail(ATH_EINVAL, "a result is still open on this session: free it first");
     for (size_t i = 0; i < nparams; i++) {
@@ -369,7 +461,7 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
         ath_stmt_release(st);
         return ath_fail(ATH_ENOMEM, "allocating a result");
     }
-    r->session = s;
+    r->session = st ? s : NULL; /* a result without rows has nothing to give back */
     r->stmt = st;
     r->done = st == NULL;
     r->affected = s->affected;
@@ -393,10 +485,13 @@ static void result_finish(ath_result *r)
     r->done = true;
     if (r->session && r->session->result == r)
         r->session->result = NULL;
+    r->session = NULL; /* finished: the result no longer touches its session */
 }
 
 int ath_result_next(ath_result *r)
 {
+    if (!r)
+        return ath_null_arg(__func__, "result");
     if (r->done || !r->stmt)
         return 0;
     int rc = r->session ? ath_session_step(r->session, r->stmt) : ath_stmt_step(r->stmt);
@@ -407,11 +502,19 @@ int ath_result_next(ath_result *r)
 
 int ath_result_column_count(ath_result *r)
 {
+    if (!r) {
+        ath_null_arg(__func__, "result");
+        return 0;
+    }
     return r->stmt ? r->stmt->conn->driver->column_count(r->stmt->d) : 0;
 }
 
 const char *ath_result_column_name(ath_result *r, int i)
 {
+    if (!r) {
+        ath_null_arg(__func__, "result");
+        return NULL;
+    }
     if (!r->stmt || i < 0 || i >= ath_result_column_count(r))
         return NULL;
     return r->stmt->conn->driver->column_name(r->stmt->d, i);
@@ -419,7 +522,11 @@ const char *ath_result_column_name(ath_result *r, int i)
 
 int ath_result_get(ath_result *r, int i, ath_type type, ath_value *out)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     *out = ath_v_null();
+    if (!r)
+        return ath_null_arg(__func__, "result");
     if (!r->stmt || r->done)
         return ath_fail(ATH_EINVAL, "the result has no current row");
     if (i < 0 || i >= ath_result_column_count(r))
@@ -450,6 +557,10 @@ const char *ath_result_text(ath_result *r, int i)
 
 int64_t ath_result_affected(const ath_result *r)
 {
+    if (!r) {
+        ath_null_arg(__func__, "result");
+        return 0;
+    }
     return r->affected;
 }
 
@@ -466,7 +577,16 @@ void ath_result_free(ath_result *r)
 
 int ath_session_set(ath_session *s, const char *key, ath_value value)
 {
-    if (!key || !*key)
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (!key)
+        return ath_null_arg(__func__, "key");
+    if (s->closed)
+        return refuse_closed(__func__);
+    if (ath_type_bytes(value.type) && value.u.s.len && !value.u.s.ptr)
+        return ath_fail(ATH_EINVAL, "ath_session_set: value %s has %zu bytes at a NULL pointer",
+                        key, value.u.s.len);
+    if (!*key)
         return ath_fail(ATH_EINVAL, "a session value needs a key");
     size_t i = 0;
     while (i < s->nvalues && strcmp(s->values[i].key, key) != 0)
@@ -507,7 +627,20 @@ int ath_session_set(ath_session *s, const char *key, ath_value value)
 
 bool ath_session_get(const ath_session *s, const char *key, ath_value *out)
 {
-    for (size_t i = 0; key && i < s->nvalues; i++)
+    if (!out) {
+        ath_null_arg(__func__, "out");
+        return false;
+    }
+    *out = ath_v_null();
+    if (!s) {
+        ath_null_arg(__func__, "session");
+        return false;
+    }
+    if (!key) {
+        ath_null_arg(__func__, "key");
+        return false;
+    }
+    for (size_t i = 0; i < s->nvalues; i++)
         if (strcmp(s->values[i].key, key) == 0) {
             *out = s->values[i].value;
             return true;

@@ -6,6 +6,13 @@
 
 #include "conn.h"
 
+/** Takes a reference (a repository does): the memory lives until the last one is dropped. */
+void ath_session_ref(ath_session *session);
+/** Drops a reference; the last one frees the session and drops its engine reference. */
+void ath_session_unref(ath_session *session);
+/** True once ath_session_close ran. */
+bool ath_session_closed(const ath_session *session);
+
 /**
  * Makes sure a connection is held and a transaction is open (BEGIN, or the dialect's
  * write-transaction form when `write`), refusing when the transaction has failed.

@@ -472,10 +472,10 @@ int ath_url_parse(ath_url **out, const char *text)
     int rc;
 
     if (!out)
-        return ath_fail(ATH_EINVAL, "ath_url_parse: the out-pointer is NULL");
+        return ath_null_arg(__func__, "out");
     *out = NULL;
     if (!text)
-        return ath_fail(ATH_EINVAL, "ath_url_parse: the URL text is NULL");
+        return ath_null_arg(__func__, "text");
     if (!(p.url = ath_calloc(1, sizeof *p.url)))
         return ath_fail(ATH_ENOMEM, "allocating a URL");
     p.text = text;
@@ -574,7 +574,7 @@ int ath_url_query_at(const ath_url *url, size_t i, const char **key, const char 
     if (value)
         *value = NULL;
     if (!url)
-        return ath_fail(ATH_EINVAL, "ath_url_query_at: the URL is NULL");
+        return ath_null_arg(__func__, "url");
     if (i >= url->nquery)
         return ath_fail(ATH_EINVAL, "query index %zu is out of range (the URL has %zu pairs)", i,
                         url->nquery);
@@ -659,7 +659,7 @@ int ath_url_render(const ath_url *url, bool hide_password, char *buf, size_t siz
     char port[16];
 
     if (!url)
-        return ath_fail(ATH_EINVAL, "ath_url_render: the URL is NULL");
+        return ath_null_arg(__func__, "url");
     if (!buf && size > 0)
         return ath_fail(ATH_EINVAL, "ath_url_render: the buffer is NULL but its size is %zu", size);
     put_str(&s, url->dialect);

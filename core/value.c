@@ -60,6 +60,8 @@ static int days_in_month(int year, int month)
 
 int ath_date_from_parts(ath_date *out, int year, int month, int day)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 ||
         day > days_in_month(year, month))
         return ath_fail(ATH_EINVAL, "date %04d-%02d-%02d is out of range", year, month, day);
@@ -70,6 +72,8 @@ int ath_date_from_parts(ath_date *out, int year, int month, int day)
 int ath_timestamp_from_parts(ath_timestamp *out, int year, int month, int day, int hour, int minute,
                              int second, int microsecond)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
     ath_date d;
     int rc = ath_date_from_parts(&d, year, month, day);
     if (rc != ATH_OK)
@@ -103,6 +107,8 @@ static char *put2(char *p, int v)
 
 int ath_timestamp_format(ath_timestamp ts, bool iso, char *buf, size_t size)
 {
+    if (!buf && size)
+        return ath_null_arg(__func__, "buf");
     int64_t days = ts / US_PER_DAY;
     int64_t rem = ts % US_PER_DAY;
     if (rem < 0) {
@@ -148,6 +154,8 @@ int ath_timestamp_format(ath_timestamp ts, bool iso, char *buf, size_t size)
 
 int ath_date_format(ath_date date, char *buf, size_t size)
 {
+    if (!buf && size)
+        return ath_null_arg(__func__, "buf");
     int y, m, d;
     civil_from_days(date, &y, &m, &d);
     if (y < 1 || y > 9999)
@@ -181,6 +189,10 @@ static int parse_date_part(const char *text, size_t len, size_t *pos, int *y, in
 
 int ath_date_parse(ath_date *out, const char *text, size_t len)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (!text)
+        return ath_null_arg(__func__, "text");
     size_t pos = 0;
     int y, m, d;
     if (parse_date_part(text, len, &pos, &y, &m, &d) < 0 || pos != len)
@@ -220,6 +232,10 @@ static bool parse_fixed(ath_timestamp *out, const char *t, size_t len)
 
 int ath_timestamp_parse(ath_timestamp *out, const char *text, size_t len)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (!text)
+        return ath_null_arg(__func__, "text");
     if (parse_fixed(out, text, len))
         return ATH_OK;
     size_t pos = 0;
@@ -283,6 +299,10 @@ bad:
 int ath_uuid_format(const ath_uuid *u, char *buf, size_t size)
 {
     static const char hex[] = "0123456789abcdef";
+    if (!u)
+        return ath_null_arg(__func__, "u");
+    if (!buf)
+        return ath_null_arg(__func__, "buf");
     if (size < ATH_UUID_TEXT_MAX)
         return ath_fail(ATH_EINVAL, "a UUID needs %d bytes of buffer", ATH_UUID_TEXT_MAX);
     char *p = buf;
@@ -309,6 +329,10 @@ static int hex_value(char c)
 
 int ath_uuid_parse(ath_uuid *out, const char *text, size_t len)
 {
+    if (!out)
+        return ath_null_arg(__func__, "out");
+    if (!text)
+        return ath_null_arg(__func__, "text");
     int dashed = len == 36;
     if (len != 36 && len != 32)
         goto bad;
@@ -331,6 +355,8 @@ bad:
 
 bool ath_uuid_is_nil(const ath_uuid *u)
 {
+    if (!u)
+        return true; /* documented: no UUID counts as the nil one */
     for (int i = 0; i < 16; i++)
         if (u->bytes[i])
             return false;

@@ -5,6 +5,8 @@
 
 #include <athanor/mixins.h>
 
+#include "null_arg.h"
+
 #define SLUG_MAX 255
 
 static const ath_mixin_role roles[] = {
@@ -62,6 +64,10 @@ static size_t utf8_next(const unsigned char *s, unsigned *cp)
 
 int ath_slugify(char *out, size_t size, const char *text)
 {
+    if (!out && size)
+        return plugin_null_arg(__func__, "out");
+    if (!text)
+        return plugin_null_arg(__func__, "text");
     size_t len = 0;
     int pending_hyphen = 0;
     const unsigned char *p = (const unsigned char *)text;
@@ -164,6 +170,12 @@ const ath_mixin ath_slug = {
 
 int ath_slug_get(ath_repo *repo, void *out, const char *slug)
 {
+    if (!repo)
+        return plugin_null_arg(__func__, "repo");
+    if (!out)
+        return plugin_null_arg(__func__, "out");
+    if (!slug)
+        return plugin_null_arg(__func__, "slug");
     const char *column = ath_repo_role_column(repo, &ath_slug, "slug");
     if (!column)
         return ath_error_set(ATH_EINVAL, "the model of this repository has no slug mixin");

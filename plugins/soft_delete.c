@@ -1,6 +1,8 @@
 /* Soft delete: deletes set deleted_at; reads and writes ignore deleted rows unless asked. */
 #include <athanor/mixins.h>
 
+#include "null_arg.h"
+
 
 static const ath_mixin_role roles[] = {
     {.name = "deleted_at", .type = ATH_T_TIMESTAMP, .flags = ATH_NULLABLE | ATH_INDEX},
@@ -32,6 +34,10 @@ const ath_mixin ath_soft_delete = {
 
 int ath_soft_delete_restore(ath_repo *repo, const ath_value *key, size_t nkey)
 {
+    if (!repo)
+        return plugin_null_arg(__func__, "repo");
+    if (nkey && !key)
+        return plugin_null_arg(__func__, "key");
     const char *column = ath_repo_role_column(repo, &ath_soft_delete, "deleted_at");
     if (!column)
         return ath_error_set(ATH_EINVAL, "restore: the model of this repository has no "

@@ -4,6 +4,8 @@
 
 #include <athanor/mixins.h>
 
+#include "null_arg.h"
+
 const ath_mixin ath_unique = {.name = "unique"};
 
 static const ath_unique_config *config_of(ath_repo *repo)
@@ -17,6 +19,12 @@ static const ath_unique_config *config_of(ath_repo *repo)
 
 int ath_unique_get_or_create(ath_repo *repo, void *obj, bool *created)
 {
+    if (!repo)
+        return plugin_null_arg(__func__, "repo");
+    if (!obj)
+        return plugin_null_arg(__func__, "obj");
+    if (!created)
+        return plugin_null_arg(__func__, "created");
     const ath_unique_config *cfg = config_of(repo);
     *created = false;
     if (!cfg || !cfg->key)

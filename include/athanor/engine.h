@@ -10,6 +10,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 typedef struct ath_engine ath_engine;
 
 /** Log levels for the engine's callback. */
@@ -36,7 +43,7 @@ typedef struct ath_engine_options {
     void *log_ctx;    /**< passed to `log` */
 } ath_engine_options;
 
-/** Fills `opts` with the defaults. */
+/** Fills `opts` with the defaults; NULL is a no-op. */
 ATH_API void ath_engine_options_init(ath_engine_options *opts);
 
 /**
@@ -55,10 +62,19 @@ ATH_API int ath_engine_create(ath_engine **out, const char *url);
 ATH_API int ath_engine_create_opts(ath_engine **out, const char *url,
                                    const ath_engine_options *opts);
 
-/** Closes every pooled connection and frees the engine; NULL is a no-op. */
+/**
+ * Disposes of the engine: the pool closes its idle connections now and each connection a
+ * session still holds when that session gives it back; no new connection is handed out.
+ * The engine's memory lives until its last session is closed (reference counting), so a
+ * session open at dispose time stays safe to call: it finishes the transaction it holds a
+ * connection for (statements, commit, rollback), then any call that needs a new connection is
+ * ATH_EINVAL ("the engine was disposed"), as are ath_session_open and ath_create_all on the
+ * disposed engine. Call it once per engine; NULL and a second call are no-ops.
+ */
 ATH_API void ath_engine_dispose(ath_engine *engine);
 
-/** The dialect name of the engine's driver ("sqlite", "postgresql", "mysql"). */
+/** The dialect name of the engine's driver ("sqlite", "postgresql", "mysql"); NULL for a NULL
+ *  engine. */
 ATH_API const char *ath_engine_dialect(const ath_engine *engine);
 
 /** The URL with the password hidden, snprintf-style (see ath_url_render). */
@@ -75,7 +91,8 @@ typedef struct ath_pool_status {
     long closed_total; /**< connections closed (overflow returned, broken, recycled) */
 } ath_pool_status;
 
-/** Fills `out` with the pool's current numbers. */
+/** Fills `out` with the pool's current numbers (all zero for a NULL engine); a NULL `out` is a
+ *  no-op. */
 ATH_API void ath_engine_pool_status(ath_engine *engine, ath_pool_status *out);
 
 ATH_END_DECLS

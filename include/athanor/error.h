@@ -7,6 +7,13 @@
 ATH_BEGIN_DECLS
 
 /*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
+/*
  * Every result code, in one list: X(name, value, description).
  * Zero is success; every failure is negative, so `if (rc < 0)` catches them all.
  */
@@ -63,6 +70,7 @@ ATH_API void ath_error_clear(void);
 /**
  * Sets this thread's last error (for mixins and other extensions that report failures the
  * Athanor way) and returns `code`, so `return ath_error_set(ATH_EINVAL, "…", …);` works.
+ * A NULL `fmt` sets and returns ATH_EINVAL ("ath_error_set: fmt is NULL") instead.
  */
 ATH_API int ath_error_set(int code, const char *fmt, ...) ATH_PRINTF(2, 3);
 

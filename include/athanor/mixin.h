@@ -39,6 +39,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 /** A column a mixin needs. */
 typedef struct ath_mixin_role {
     const char *name;           /**< role name, and the column name unless the binding says else */
@@ -66,16 +73,19 @@ typedef struct ath_mixin_ctx {
     size_t index;      /**< obj's position in batch (hooks already ran for 0..index-1) */
 } ath_mixin_ctx;
 
-/** The value of role `role` (its index in mixin->roles) in obj. */
+/** The value of role `role` (its index in mixin->roles) in obj; a NULL value for a NULL ctx or
+ *  obj or an unknown role. */
 ATH_API ath_value ath_mixin_get(const ath_mixin_ctx *ctx, const void *obj, size_t role);
 /**
  * Stores a value into role `role` of obj. Text and blobs are copied with malloc: the object owns
  * them (ath_model_free_fields frees them).
  */
 ATH_API int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_value *v);
-/** True when the role's member is unset (NULL, unset opt, zero key, nil UUID). */
+/** True when the role's member is unset (NULL, unset opt, zero key, nil UUID); true for a NULL
+ *  ctx or obj or an unknown role. */
 ATH_API bool ath_mixin_unset(const ath_mixin_ctx *ctx, const void *obj, size_t role);
-/** The column name of role `role` in this model (for filters). */
+/** The column name of role `role` in this model (for filters); NULL for a NULL ctx or an
+ *  unknown role. */
 ATH_API const char *ath_mixin_column(const ath_mixin_ctx *ctx, size_t role);
 
 /**
@@ -86,12 +96,13 @@ ATH_API int ath_mixin_column_value(const ath_mixin_ctx *ctx, const void *obj, co
                                    ath_value *out);
 
 /** The column holding role `role` of `mixin` in the repository's model, or NULL when the mixin
- *  is not attached (for extensions working through a repository, like ath_soft_delete_restore). */
+ *  is not attached or an argument is NULL (for extensions working through a repository, like
+ *  ath_soft_delete_restore). */
 ATH_API const char *ath_repo_role_column(struct ath_repo *repo, const struct ath_mixin *mixin,
                                          const char *role);
 
-/** Writes the primary-key column names of the repository's model into out (at most max);
- *  returns how many the key has. */
+/** Writes the primary-key column names of the repository's model into out (at most max; none
+ *  when out is NULL); returns how many the key has, 0 for a NULL repository. */
 ATH_API size_t ath_repo_key_columns(struct ath_repo *repo, const char **out, size_t max);
 
 /** A mixin. Every hook is optional; a hook returning a negative code aborts the operation. */

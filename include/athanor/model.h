@@ -48,6 +48,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 /** Column flags. */
 enum {
     ATH_PK = 1u << 0,       /**< part of the primary key (several fields: a composite key) */
@@ -134,12 +141,13 @@ typedef struct ath_model {
  */
 ATH_API int ath_model_validate(const ath_model *model);
 
-/** Column name of field i. */
+/** Column name of field i; NULL for a NULL field. */
 ATH_API const char *ath_field_column(const ath_field *field);
 
 /**
  * Frees the strings and blobs Athanor allocated into `obj` (by ath_repo_get and friends) and
- * sets those members to NULL. Do not call it on strings the program owns.
+ * sets those members to NULL. Do not call it on strings the program owns. A NULL model or obj
+ * is a no-op.
  */
 ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
 

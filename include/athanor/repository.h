@@ -25,6 +25,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 typedef struct ath_repo ath_repo;
 typedef struct ath_list ath_list;
 
@@ -50,8 +57,9 @@ typedef struct ath_repo_options {
 
 /**
  * Opens a repository for `model` on `session` (validating the model and its mixins once per
- * engine). On success `*out` owns the repository; release it with ath_repo_free() before the
- * session closes. Returns ATH_OK, ATH_EINVAL when the model fails validation (the message
+ * engine). On success `*out` owns the repository; release it with ath_repo_free(). The
+ * repository keeps the session's memory alive: after ath_session_close() every operation on it
+ * is ATH_EINVAL ("the session was closed") until it is freed. A closed session is refused. Returns ATH_OK, ATH_EINVAL when the model fails validation (the message
  * names the model, field or mixin role), ATH_ENOMEM.
  */
 ATH_API int ath_repo_open(ath_repo **out, ath_session *session, const ath_model *model);
@@ -60,7 +68,7 @@ ATH_API int ath_repo_open_opts(ath_repo **out, ath_session *session, const ath_m
                                const ath_repo_options *options);
 /** Frees a repository; NULL is a no-op. */
 ATH_API void ath_repo_free(ath_repo *repo);
-/** The repository's model and session. */
+/** The repository's model and session; NULL for a NULL repository. */
 ATH_API const ath_model *ath_repo_model(const ath_repo *repo);
 ATH_API ath_session *ath_repo_session(const ath_repo *repo);
 
@@ -190,11 +198,11 @@ ATH_API int ath_repo_exists(ath_repo *repo, bool *out, const ath_filter *filters
 /* --- lists -------------------------------------------------------------------------------------
  */
 
-/** Number of objects in the list. */
+/** Number of objects in the list; 0 for a NULL list. */
 ATH_API size_t ath_list_count(const ath_list *list);
-/** The objects, as a contiguous array of model-sized structs (NULL when empty). */
+/** The objects, as a contiguous array of model-sized structs (NULL when empty or NULL). */
 ATH_API void *ath_list_items(const ath_list *list);
-/** Object i, or NULL when out of range. */
+/** Object i, or NULL when out of range or the list is NULL. */
 ATH_API void *ath_list_at(const ath_list *list, size_t i);
 /**
  * The keyset cursor after the last object (for ath_after()), or NULL when this page held fewer

@@ -11,6 +11,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 /**
  * Creates the tables of `models` (and their indexes and constraints) that do not exist yet,
  * referenced tables first, on a connection of its own, and commits. Running it twice is

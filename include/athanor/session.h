@@ -13,6 +13,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 typedef struct ath_session ath_session;
 typedef struct ath_result ath_result;
 
@@ -26,8 +33,11 @@ typedef struct ath_result ath_result;
 ATH_API int ath_session_open(ath_session **out, ath_engine *engine);
 
 /**
- * Rolls back whatever was not committed, returns the connection to the pool and frees the
- * session; NULL is a no-op. Open results must be freed first.
+ * Rolls back whatever was not committed, returns the connection to the pool and closes the
+ * session; NULL is a no-op. A raw result still open is finished (it reads as ended) and may be
+ * freed afterwards; repositories opened on the session keep its memory alive until they are
+ * freed, and every operation through them is then ATH_EINVAL ("the session was closed"), as is
+ * every ath_session_* call on it except the getters (false / 0 / NULL). Close a session once.
  */
 ATH_API void ath_session_close(ath_session *session);
 
@@ -44,11 +54,11 @@ ATH_API int ath_session_commit(ath_session *session);
 /** Rolls back the open transaction and clears the failed state; nothing open is ATH_OK. */
 ATH_API int ath_session_rollback(ath_session *session);
 
-/** True while a transaction is open. */
+/** True while a transaction is open; false for a NULL or closed session. */
 ATH_API bool ath_session_in_transaction(const ath_session *session);
 
 /** True when a statement failed in the open transaction: only a rollback (to a savepoint taken
- *  before the failure) makes the session usable again. */
+ *  before the failure) makes the session usable again. False for a NULL session. */
 ATH_API bool ath_session_failed(const ath_session *session);
 
 /** A savepoint handle: its depth in the session's savepoint stack (1 = outermost). */
@@ -79,28 +89,29 @@ ATH_API int ath_session_rollback_to(ath_session *session, ath_savepoint sp);
 ATH_API int ath_session_execute(ath_session *session, const char *sql, const ath_value *params,
                                 size_t nparams, ath_result **out);
 
-/** Moves to the next row: 1 when there is one, 0 at the end, a negative ath_code on error. */
+/** Moves to the next row: 1 when there is one, 0 at the end (also once the session was closed
+ *  or rolled back), a negative ath_code on error. */
 ATH_API int ath_result_next(ath_result *result);
-/** Number of columns in the result. */
+/** Number of columns in the result; 0 for a NULL or finished result. */
 ATH_API int ath_result_column_count(ath_result *result);
-/** Name of column `i`. */
+/** Name of column `i`; NULL for a NULL or finished result or an index out of range. */
 ATH_API const char *ath_result_column_name(ath_result *result, int i);
 /**
  * Reads column `i` of the current row as `type`. Text and blob pointers stay valid until the
  * next ath_result_next() or ath_result_free(). SQL NULL gives out->type == ATH_T_NULL.
  */
 ATH_API int ath_result_get(ath_result *result, int i, ath_type type, ath_value *out);
-/** Convenience reads: NULL gives 0 / NULL. */
+/** Convenience reads: SQL NULL, a NULL result and a failed read give 0 / NULL. */
 ATH_API int64_t ath_result_i64(ath_result *result, int i);
 ATH_API double ath_result_double(ath_result *result, int i);
 /** Text of column i, NUL-terminated, valid until the next row; NULL for SQL NULL. */
 ATH_API const char *ath_result_text(ath_result *result, int i);
-/** Rows changed by the statement (INSERT/UPDATE/DELETE). */
+/** Rows changed by the statement (INSERT/UPDATE/DELETE); 0 for a NULL result. */
 ATH_API int64_t ath_result_affected(const ath_result *result);
 /** Frees the result; NULL is a no-op. */
 ATH_API void ath_result_free(ath_result *result);
 
-/** Rows changed by the last ath_session_execute() on this session. */
+/** Rows changed by the last ath_session_execute() on this session; 0 for a NULL session. */
 ATH_API int64_t ath_session_affected(const ath_session *session);
 
 /**
@@ -110,10 +121,10 @@ ATH_API int64_t ath_session_affected(const ath_session *session);
  */
 ATH_API int ath_session_set(ath_session *session, const char *key, ath_value value);
 /** The value stored under `key` (valid until it is set again or the session closes); false when
- *  there is none. */
+ *  there is none, and for a NULL session, key or out (*out is a NULL value when out is given). */
 ATH_API bool ath_session_get(const ath_session *session, const char *key, ath_value *out);
 
-/** The engine the session belongs to. */
+/** The engine the session belongs to (kept alive by the session); NULL for a NULL session. */
 ATH_API ath_engine *ath_session_engine(const ath_session *session);
 
 ATH_END_DECLS

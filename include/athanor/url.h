@@ -10,6 +10,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 /** A parsed connection URL. Immutable; release with ath_url_free(). */
 typedef struct ath_url ath_url;
 
@@ -28,7 +35,8 @@ ATH_API int ath_url_parse(ath_url **out, const char *text);
 /** Releases a URL; NULL is a no-op. */
 ATH_API void ath_url_free(ath_url *url);
 
-/** The dialect ("postgresql"); never NULL. */
+/** The dialect ("postgresql"); never NULL for a parsed URL. Every getter here gives NULL (or 0)
+ *  for a NULL url. */
 ATH_API const char *ath_url_dialect(const ath_url *url);
 /** The driver after '+' ("psycopg2"), or NULL when the URL has none. */
 ATH_API const char *ath_url_driver(const ath_url *url);

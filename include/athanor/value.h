@@ -11,6 +11,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 /** Column and value types. Numeric travels as text; JSON as UTF-8 text. */
 typedef enum ath_type {
     ATH_T_NULL = 0,  /**< SQL NULL (a value only, never a column type) */
@@ -254,7 +261,7 @@ ATH_API int ath_date_from_parts(ath_date *out, int year, int month, int day);
 ATH_API int ath_uuid_format(const ath_uuid *u, char *buf, size_t size);
 /** Parses the 36-character form (either case) or 32 hex digits; ATH_OK or ATH_EINVAL. */
 ATH_API int ath_uuid_parse(ath_uuid *out, const char *text, size_t len);
-/** True when every byte is zero (an unset key). */
+/** True when every byte is zero (an unset key); true for a NULL pointer too. */
 ATH_API bool ath_uuid_is_nil(const ath_uuid *u);
 
 ATH_END_DECLS

@@ -16,6 +16,13 @@
 
 ATH_BEGIN_DECLS
 
+/*
+ * NULL arguments (docs/errors.md): a NULL handle, out-parameter, model list, array with a
+ * non-zero count or required string is refused with ATH_EINVAL and the message
+ * "<function>: <argument> is NULL" -- never a crash. Functions that cannot return a code say
+ * below what they give for NULL (and set the same error); _free/_close/_dispose accept NULL.
+ */
+
 /** UUID primary key (role "id", uuid), a random version-4 UUID generated when the key is nil. */
 ATH_API extern const ath_mixin ath_uuid_pk;
 #define ATH_MIXIN_FIELDS_UUID_PK(F) F(id, uuid)
