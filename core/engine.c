@@ -283,6 +283,8 @@ int ath_engine_render_url(const ath_engine *engine, char *buf, size_t size)
 {
     if (!engine)
         return ath_null_arg(__func__, "engine");
+    if (!buf && size)
+        return ath_null_arg(__func__, "buf");
     return ath_url_render(engine->url, true, buf, size);
 }
 

@@ -37,22 +37,38 @@ void *ath_list_push(ath_list *l)
 
 size_t ath_list_count(const ath_list *l)
 {
-    return l ? l->count : 0;
+    if (!l) {
+        ath_null_arg(__func__, "list");
+        return 0;
+    }
+    return l->count;
 }
 
 void *ath_list_items(const ath_list *l)
 {
-    return l && l->count ? l->items : NULL;
+    if (!l) {
+        ath_null_arg(__func__, "list");
+        return NULL;
+    }
+    return l->count ? l->items : NULL;
 }
 
 void *ath_list_at(const ath_list *l, size_t i)
 {
-    return l && i < l->count ? l->items + i * l->item_size : NULL;
+    if (!l) {
+        ath_null_arg(__func__, "list");
+        return NULL;
+    }
+    return i < l->count ? l->items + i * l->item_size : NULL;
 }
 
 const char *ath_list_cursor(const ath_list *l)
 {
-    return l ? l->cursor : NULL;
+    if (!l) {
+        ath_null_arg(__func__, "list");
+        return NULL;
+    }
+    return l->cursor;
 }
 
 void ath_list_free(ath_list *l)

@@ -33,7 +33,8 @@ int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_va
         return ath_null_arg(__func__, "v");
     const ath_col *c = role_col(ctx, role);
     if (!c)
-        return ath_fail(ATH_EINVAL, "mixin %s has no role %zu", ctx->mixin->name, role);
+        return ath_fail(ATH_EINVAL, "ath_mixin_set: mixin %s has no role %zu",
+                        ctx->mixin && ctx->mixin->name ? ctx->mixin->name : "?", role);
     return ath_col_set(c, obj, v, NULL);
 }
 

@@ -186,6 +186,8 @@ int ath_repo_update(ath_repo *r, void *obj)
 {
     if (!r)
         return ath_null_arg(__func__, "repo");
+    if (!obj)
+        return ath_null_arg(__func__, "obj");
     return repo_finish(r, repo_update_object(r, obj, NULL, 0), true);
 }
 

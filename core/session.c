@@ -537,12 +537,20 @@ int ath_result_get(ath_result *r, int i, ath_type type, ath_value *out)
 
 int64_t ath_result_i64(ath_result *r, int i)
 {
+    if (!r) {
+        ath_null_arg(__func__, "result");
+        return 0;
+    }
     ath_value v;
     return ath_result_get(r, i, ATH_T_I64, &v) == ATH_OK && v.type == ATH_T_I64 ? v.u.i64 : 0;
 }
 
 double ath_result_double(ath_result *r, int i)
 {
+    if (!r) {
+        ath_null_arg(__func__, "result");
+        return 0.0;
+    }
     ath_value v;
     return ath_result_get(r, i, ATH_T_DOUBLE, &v) == ATH_OK && v.type == ATH_T_DOUBLE ? v.u.f64
                                                                                       : 0.0;
@@ -550,6 +558,10 @@ double ath_result_double(ath_result *r, int i)
 
 const char *ath_result_text(ath_result *r, int i)
 {
+    if (!r) {
+        ath_null_arg(__func__, "result");
+        return NULL;
+    }
     ath_value v;
     return ath_result_get(r, i, ATH_T_TEXT, &v) == ATH_OK && v.type == ATH_T_TEXT ? v.u.s.ptr
                                                                                   : NULL;

@@ -519,43 +519,73 @@ void ath_url_free(ath_url *url)
 
 const char *ath_url_dialect(const ath_url *url)
 {
-    return url ? url->dialect : NULL;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return NULL;
+    }
+    return url->dialect;
 }
 
 const char *ath_url_driver(const ath_url *url)
 {
-    return url ? url->driver : NULL;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return NULL;
+    }
+    return url->driver;
 }
 
 const char *ath_url_username(const ath_url *url)
 {
-    return url ? url->username : NULL;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return NULL;
+    }
+    return url->username;
 }
 
 const char *ath_url_password(const ath_url *url)
 {
-    return url ? url->password : NULL;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return NULL;
+    }
+    return url->password;
 }
 
 const char *ath_url_host(const ath_url *url)
 {
-    return url ? url->host : NULL;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return NULL;
+    }
+    return url->host;
 }
 
 int ath_url_port(const ath_url *url)
 {
-    return url ? url->port : 0;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return 0;
+    }
+    return url->port;
 }
 
 const char *ath_url_database(const ath_url *url)
 {
-    return url ? url->database : NULL;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return NULL;
+    }
+    return url->database;
 }
 
 const char *ath_url_query_get(const ath_url *url, const char *key)
 {
-    if (!url || !key)
+    if (!url || !key) {
+        ath_null_arg(__func__, url ? "key" : "url");
         return NULL;
+    }
     for (size_t i = 0; i < url->nquery; i++)
         if (strcmp(url->query[i].key, key) == 0)
             return url->query[i].value;
@@ -564,7 +594,11 @@ const char *ath_url_query_get(const ath_url *url, const char *key)
 
 size_t ath_url_query_count(const ath_url *url)
 {
-    return url ? url->nquery : 0;
+    if (!url) {
+        ath_null_arg(__func__, "url");
+        return 0;
+    }
+    return url->nquery;
 }
 
 int ath_url_query_at(const ath_url *url, size_t i, const char **key, const char **value)
@@ -661,7 +695,7 @@ int ath_url_render(const ath_url *url, bool hide_password, char *buf, size_t siz
     if (!url)
         return ath_null_arg(__func__, "url");
     if (!buf && size > 0)
-        return ath_fail(ATH_EINVAL, "ath_url_render: the buffer is NULL but its size is %zu", size);
+        return ath_null_arg(__func__, "buf");
     put_str(&s, url->dialect);
     if (url->driver) {
         put(&s, "+", 1);

@@ -355,8 +355,10 @@ bad:
 
 bool ath_uuid_is_nil(const ath_uuid *u)
 {
-    if (!u)
+    if (!u) {
+        ath_null_arg(__func__, "u");
         return true; /* documented: no UUID counts as the nil one */
+    }
     for (int i = 0; i < 16; i++)
         if (u->bytes[i])
             return false;

@@ -1,0 +1,716 @@
+/*
+ * The NULL-argument table: one entry per exported function (the coverage test fails when the
+ * libraries export a function this table lacks), each calling it with every NULL it can take.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "misuse.h"
+
+static const ath_model *const one_model[] = {&Item_model};
+static const ath_model *const null_model[] = {NULL};
+static const char *const name_field[] = {"name"};
+static const ath_filter one_filter[] = {{0}};
+
+/* --- drivers -------------------------------------------------------------------------------- */
+
+static void driver_register(void)
+{
+    NULL_ARG(ath_driver_register(NULL), "driver");
+}
+static void drivers_list(void)
+{
+    ath_driver_found *l = (ath_driver_found *)1;
+    size_t n = 7;
+    NULL_ARG(ath_drivers_list(NULL, &n), "out");
+    NULL_ARG(ath_drivers_list(&l, NULL), "count");
+    CU_ASSERT_PTR_NULL(l);
+}
+static void drivers_list_free(void)
+{
+    NOOP(ath_drivers_list_free(NULL, 5));
+}
+static void driver_find(void)
+{
+    const ath_driver *d = (const ath_driver *)1;
+    NULL_ARG(ath_driver_find(NULL, "sqlite"), "out");
+    NULL_ARG(ath_driver_find(&d, NULL), "scheme");
+    CU_ASSERT_PTR_NULL(d);
+}
+static void driver_host_default(void)
+{
+    HOLDS(ath_driver_host_default() != NULL);
+}
+
+/* --- engines -------------------------------------------------------------------------------- */
+
+static void engine_options_init(void)
+{
+    NOOP(ath_engine_options_init(NULL));
+}
+static void engine_create(void)
+{
+    ath_engine *e = (ath_engine *)1;
+    NULL_ARG(ath_engine_create(NULL, misuse_url), "out");
+    NULL_ARG(ath_engine_create(&e, NULL), "url");
+    CU_ASSERT_PTR_NULL(e);
+}
+static void engine_create_opts(void)
+{
+    ath_engine *e = (ath_engine *)1;
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    NULL_ARG(ath_engine_create_opts(NULL, misuse_url, &o), "out");
+    NULL_ARG(ath_engine_create_opts(&e, NULL, &o), "url");
+    CU_ASSERT_PTR_NULL(e);
+}
+static void engine_dispose(void)
+{
+    NOOP(ath_engine_dispose(NULL));
+}
+static void engine_dialect(void)
+{
+    NEUTRAL(ath_engine_dialect(NULL) == NULL, "engine");
+}
+static void engine_render_url(void)
+{
+    char buf[64];
+    NULL_ARG(ath_engine_render_url(NULL, buf, sizeof buf), "engine");
+    NULL_ARG(ath_engine_render_url(misuse_engine, NULL, 10), "buf");
+}
+static void engine_pool_status(void)
+{
+    ath_pool_status st;
+    memset(&st, 0x5a, sizeof st);
+    NEUTRAL((ath_engine_pool_status(NULL, &st), st.open == 0 && st.size == 0), "engine");
+    NOOP(ath_engine_pool_status(misuse_engine, NULL));
+}
+
+/* --- errors --------------------------------------------------------------------------------- */
+
+static void error_last(void)
+{
+    HOLDS(ath_error_last() != NULL && ath_error_last()->message != NULL);
+}
+static void error_clear(void)
+{
+    HOLDS((ath_error_clear(), ath_error_last()->code == ATH_OK &&
+                                  ath_error_last()->message[0] == '\0'));
+}
+static void error_set(void)
+{
+    NULL_ARG(ath_error_set(ATH_EDUPLICATE, NULL), "fmt");
+}
+static void code_name(void)
+{
+    HOLDS(strcmp(ath_code_name(12345), "ATH_E?") == 0);
+    HOLDS(strcmp(ath_code_name(-12345), "ATH_E?") == 0);
+}
+static void code_text(void)
+{
+    HOLDS(strcmp(ath_code_text(12345), "unknown result code") == 0);
+}
+
+/* --- mixin accessors ------------------------------------------------------------------------ */
+
+static void mixin_get(void)
+{
+    NEUTRAL(ath_mixin_get(NULL, &M_ITEM, 0).type == ATH_T_NULL, "ctx");
+    NEUTRAL(ath_mixin_get(&M_CTX, NULL, 0).type == ATH_T_NULL, "obj");
+}
+static void mixin_set(void)
+{
+    ath_value v = ath_v_i64(5);
+    NULL_ARG(ath_mixin_set(NULL, &M_ITEM, 0, &v), "ctx");
+    NULL_ARG(ath_mixin_set(&M_CTX, NULL, 0, &v), "obj");
+    NULL_ARG(ath_mixin_set(&M_CTX, &M_ITEM, 0, NULL), "v");
+    REFUSED(ath_mixin_set(&M_CTX, &M_ITEM, 0, &v), ATH_EINVAL, "has no role 0");
+}
+static void mixin_unset(void)
+{
+    NEUTRAL(ath_mixin_unset(NULL, &M_ITEM, 0), "ctx");
+    NEUTRAL(ath_mixin_unset(&M_CTX, NULL, 0), "obj");
+}
+static void mixin_column(void)
+{
+    NEUTRAL(ath_mixin_column(NULL, 0) == NULL, "ctx");
+}
+static void mixin_column_value(void)
+{
+    ath_value v;
+    NULL_ARG(ath_mixin_column_value(NULL, &M_ITEM, "id", &v), "ctx");
+    NULL_ARG(ath_mixin_column_value(&M_CTX, NULL, "id", &v), "obj");
+    NULL_ARG(ath_mixin_column_value(&M_CTX, &M_ITEM, NULL, &v), "column");
+    NULL_ARG(ath_mixin_column_value(&M_CTX, &M_ITEM, "id", NULL), "out");
+    REFUSED(ath_mixin_column_value(&M_CTX, &M_ITEM, "id", &v), ATH_EINVAL, "no model");
+}
+static void repo_role_column(void)
+{
+    NEUTRAL(ath_repo_role_column(NULL, &ath_slug, "slug") == NULL, "repo");
+    NEUTRAL(ath_repo_role_column(M_R, NULL, "slug") == NULL, "mixin");
+    NEUTRAL(ath_repo_role_column(M_R, &ath_slug, NULL) == NULL, "role");
+}
+static void repo_key_columns(void)
+{
+    const char *cols[2];
+    NEUTRAL(ath_repo_key_columns(NULL, cols, 2) == 0, "repo");
+    HOLDS(ath_repo_key_columns(M_R, NULL, 2) == 1); /* NULL out: the count alone */
+}
+
+/* --- models --------------------------------------------------------------------------------- */
+
+static void model_validate(void)
+{
+    NULL_ARG(ath_model_validate(NULL), "model");
+}
+static void field_column(void)
+{
+    NEUTRAL(ath_field_column(NULL) == NULL, "field");
+}
+static void model_free_fields(void)
+{
+    NOOP(ath_model_free_fields(NULL, &M_ITEM));
+    NOOP(ath_model_free_fields(&Item_model, NULL));
+}
+
+/* --- repositories --------------------------------------------------------------------------- */
+
+static void repo_open(void)
+{
+    ath_repo *r = (ath_repo *)1;
+    NULL_ARG(ath_repo_open(NULL, M_S, &Item_model), "out");
+    NULL_ARG(ath_repo_open(&r, NULL, &Item_model), "session");
+    NULL_ARG(ath_repo_open(&r, M_S, NULL), "model");
+    CU_ASSERT_PTR_NULL(r);
+}
+static void repo_open_opts(void)
+{
+    ath_repo *r = (ath_repo *)1;
+    ath_repo_options o = {.auto_commit = true};
+    NULL_ARG(ath_repo_open_opts(NULL, M_S, &Item_model, &o), "out");
+    NULL_ARG(ath_repo_open_opts(&r, NULL, &Item_model, &o), "session");
+    NULL_ARG(ath_repo_open_opts(&r, M_S, NULL, &o), "model");
+    CU_ASSERT_PTR_NULL(r);
+}
+static void repo_free(void)
+{
+    NOOP(ath_repo_free(NULL));
+}
+static void repo_model(void)
+{
+    NEUTRAL(ath_repo_model(NULL) == NULL, "repo");
+}
+static void repo_session(void)
+{
+    NEUTRAL(ath_repo_session(NULL) == NULL, "repo");
+}
+static void repo_add(void)
+{
+    NULL_ARG(ath_repo_add(NULL, &M_ITEM), "repo");
+    NULL_ARG(ath_repo_add(M_R, NULL), "obj");
+}
+static void repo_add_many(void)
+{
+    NULL_ARG(ath_repo_add_many(NULL, M_ITEMS, 2), "repo");
+    NULL_ARG(ath_repo_add_many(M_R, NULL, 2), "objs");
+}
+static void repo_update(void)
+{
+    NULL_ARG(ath_repo_update(NULL, &M_ITEM), "repo");
+    NULL_ARG(ath_repo_update(M_R, NULL), "obj");
+}
+static void repo_update_fields(void)
+{
+    NULL_ARG(ath_repo_update_fields(NULL, &M_ITEM, name_field, 1), "repo");
+    NULL_ARG(ath_repo_update_fields(M_R, NULL, name_field, 1), "obj");
+    NULL_ARG(ath_repo_update_fields(M_R, &M_ITEM, NULL, 1), "fields");
+}
+static void repo_update_where(void)
+{
+    int64_t n = 9;
+    ath_value v[1] = {ath_v_text("x")};
+    NULL_ARG(ath_repo_update_where(NULL, &n, name_field, v, 1, NULL, 0), "repo");
+    NULL_ARG(ath_repo_update_where(M_R, &n, NULL, v, 1, NULL, 0), "fields");
+    NULL_ARG(ath_repo_update_where(M_R, &n, name_field, NULL, 1, NULL, 0), "values");
+    NULL_ARG(ath_repo_update_where(M_R, &n, name_field, v, 1, NULL, 1), "filters");
+}
+static void repo_update_many(void)
+{
+    NULL_ARG(ath_repo_update_many(NULL, M_ITEMS, 2), "repo");
+    NULL_ARG(ath_repo_update_many(M_R, NULL, 2), "objs");
+}
+static void repo_upsert(void)
+{
+    NULL_ARG(ath_repo_upsert(NULL, &M_ITEM, NULL, 0), "repo");
+    NULL_ARG(ath_repo_upsert(M_R, NULL, NULL, 0), "obj");
+    NULL_ARG(ath_repo_upsert(M_R, &M_ITEM, NULL, 1), "match_fields");
+}
+static void repo_upsert_many(void)
+{
+    NULL_ARG(ath_repo_upsert_many(NULL, M_ITEMS, 2, NULL, 0), "repo");
+    NULL_ARG(ath_repo_upsert_many(M_R, NULL, 2, NULL, 0), "objs");
+    NULL_ARG(ath_repo_upsert_many(M_R, M_ITEMS, 2, NULL, 1), "match_fields");
+}
+static void repo_get_or_upsert(void)
+{
+    bool created;
+    NULL_ARG(ath_repo_get_or_upsert(NULL, &M_ITEM, name_field, 1, false, &created), "repo");
+    NULL_ARG(ath_repo_get_or_upsert(M_R, NULL, name_field, 1, false, &created), "obj");
+    NULL_ARG(ath_repo_get_or_upsert(M_R, &M_ITEM, NULL, 1, false, &created), "match_fields");
+}
+static void repo_get_and_update(void)
+{
+    bool updated;
+    NULL_ARG(ath_repo_get_and_update(NULL, &M_ITEM, name_field, 1, NULL, 0, &updated), "repo");
+    NULL_ARG(ath_repo_get_and_update(M_R, NULL, name_field, 1, NULL, 0, &updated), "obj");
+    NULL_ARG(ath_repo_get_and_update(M_R, &M_ITEM, NULL, 1, NULL, 0, &updated), "match_fields");
+    NULL_ARG(ath_repo_get_and_update(M_R, &M_ITEM, name_field, 1, NULL, 1, &updated), "fields");
+}
+static void repo_delete(void)
+{
+    ath_value key = ath_v_i64(1);
+    NULL_ARG(ath_repo_delete(NULL, &key, 1, NULL), "repo");
+    NULL_ARG(ath_repo_delete(M_R, NULL, 1, NULL), "key");
+}
+static void repo_delete_object(void)
+{
+    NULL_ARG(ath_repo_delete_object(NULL, &M_ITEM), "repo");
+    NULL_ARG(ath_repo_delete_object(M_R, NULL), "obj");
+}
+static void repo_delete_many(void)
+{
+    ath_value keys[2] = {ath_v_i64(1), ath_v_i64(2)};
+    int64_t n;
+    NULL_ARG(ath_repo_delete_many(NULL, keys, 2, &n), "repo");
+    NULL_ARG(ath_repo_delete_many(M_R, NULL, 2, &n), "keys");
+}
+static void repo_delete_where(void)
+{
+    int64_t n;
+    NULL_ARG(ath_repo_delete_where(NULL, &n, one_filter, 1), "repo");
+    NULL_ARG(ath_repo_delete_where(M_R, &n, NULL, 1), "filters");
+}
+static void repo_get(void)
+{
+    Item out;
+    ath_value key = ath_v_i64(1);
+    NULL_ARG(ath_repo_get(NULL, &out, &key, 1), "repo");
+    NULL_ARG(ath_repo_get(M_R, NULL, &key, 1), "out");
+    NULL_ARG(ath_repo_get(M_R, &out, NULL, 1), "key");
+}
+static void repo_get_one(void)
+{
+    Item out;
+    NULL_ARG(ath_repo_get_one(NULL, &out, NULL, 0), "repo");
+    NULL_ARG(ath_repo_get_one(M_R, NULL, NULL, 0), "out");
+    NULL_ARG(ath_repo_get_one(M_R, &out, NULL, 1), "filters");
+}
+static void repo_get_one_or_none(void)
+{
+    Item out;
+    bool found;
+    NULL_ARG(ath_repo_get_one_or_none(NULL, &out, &found, NULL, 0), "repo");
+    NULL_ARG(ath_repo_get_one_or_none(M_R, NULL, &found, NULL, 0), "out");
+    NULL_ARG(ath_repo_get_one_or_none(M_R, &out, NULL, NULL, 0), "found");
+    NULL_ARG(ath_repo_get_one_or_none(M_R, &out, &found, NULL, 1), "filters");
+}
+static void repo_list(void)
+{
+    ath_list *l = (ath_list *)1;
+    NULL_ARG(ath_repo_list(M_R, NULL, NULL, 0), "out");
+    NULL_ARG(ath_repo_list(NULL, &l, NULL, 0), "repo");
+    CU_ASSERT_PTR_NULL(l);
+    NULL_ARG(ath_repo_list(M_R, &l, NULL, 1), "filters");
+}
+static void repo_list_and_count(void)
+{
+    ath_list *l = NULL;
+    int64_t total = 5;
+    NULL_ARG(ath_repo_list_and_count(M_R, NULL, &total, NULL, 0), "out");
+    NULL_ARG(ath_repo_list_and_count(M_R, &l, NULL, NULL, 0), "total");
+    NULL_ARG(ath_repo_list_and_count(NULL, &l, &total, NULL, 0), "repo");
+    NULL_ARG(ath_repo_list_and_count(M_R, &l, &total, NULL, 1), "filters");
+    CU_ASSERT_PTR_NULL(l);
+    ASSERT_I64(total, 0);
+}
+static void repo_count(void)
+{
+    int64_t n = 5;
+    NULL_ARG(ath_repo_count(M_R, NULL, NULL, 0), "out");
+    NULL_ARG(ath_repo_count(NULL, &n, NULL, 0), "repo");
+    NULL_ARG(ath_repo_count(M_R, &n, NULL, 1), "filters");
+}
+static void repo_exists(void)
+{
+    bool b = true;
+    NULL_ARG(ath_repo_exists(M_R, NULL, NULL, 0), "out");
+    NULL_ARG(ath_repo_exists(NULL, &b, NULL, 0), "repo");
+    NULL_ARG(ath_repo_exists(M_R, &b, NULL, 1), "filters");
+    CU_ASSERT_FALSE(b);
+}
+
+/* --- lists ---------------------------------------------------------------------------------- */
+
+static void list_count(void)
+{
+    NEUTRAL(ath_list_count(NULL) == 0, "list");
+}
+static void list_items(void)
+{
+    NEUTRAL(ath_list_items(NULL) == NULL, "list");
+}
+static void list_at(void)
+{
+    NEUTRAL(ath_list_at(NULL, 0) == NULL, "list");
+}
+static void list_cursor(void)
+{
+    NEUTRAL(ath_list_cursor(NULL) == NULL, "list");
+}
+static void list_free(void)
+{
+    NOOP(ath_list_free(NULL));
+}
+
+/* --- schema --------------------------------------------------------------------------------- */
+
+static void create_all(void)
+{
+    NULL_ARG(ath_create_all(NULL, one_model, 1), "engine");
+    NULL_ARG(ath_create_all(misuse_engine, NULL, 1), "models");
+    REFUSED(ath_create_all(misuse_engine, null_model, 1), ATH_EINVAL,
+            "ath_create_all: models[0] is NULL");
+}
+static void drop_all(void)
+{
+    NULL_ARG(ath_drop_all(NULL, one_model, 1), "engine");
+    NULL_ARG(ath_drop_all(misuse_engine, NULL, 1), "models");
+    REFUSED(ath_drop_all(misuse_engine, null_model, 1), ATH_EINVAL,
+            "ath_drop_all: models[0] is NULL");
+}
+static void create_all_sql(void)
+{
+    char *sql = (char *)1;
+    NULL_ARG(ath_create_all_sql(NULL, misuse_engine, one_model, 1), "out");
+    NULL_ARG(ath_create_all_sql(&sql, NULL, one_model, 1), "engine");
+    CU_ASSERT_PTR_NULL(sql);
+    NULL_ARG(ath_create_all_sql(&sql, misuse_engine, NULL, 1), "models");
+    REFUSED(ath_create_all_sql(&sql, misuse_engine, null_model, 1), ATH_EINVAL,
+            "ath_create_all_sql: models[0] is NULL");
+}
+
+/* --- sessions ------------------------------------------------------------------------------- */
+
+static void session_open(void)
+{
+    ath_session *s = (ath_session *)1;
+    NULL_ARG(ath_session_open(NULL, misuse_engine), "out");
+    NULL_ARG(ath_session_open(&s, NULL), "engine");
+    CU_ASSERT_PTR_NULL(s);
+}
+static void session_close(void)
+{
+    NOOP(ath_session_close(NULL));
+}
+static void session_begin(void)
+{
+    NULL_ARG(ath_session_begin(NULL), "session");
+}
+static void session_commit(void)
+{
+    NULL_ARG(ath_session_commit(NULL), "session");
+}
+static void session_rollback(void)
+{
+    NULL_ARG(ath_session_rollback(NULL), "session");
+}
+static void session_in_transaction(void)
+{
+    NEUTRAL(!ath_session_in_transaction(NULL), "session");
+}
+static void session_failed(void)
+{
+    NEUTRAL(!ath_session_failed(NULL), "session");
+}
+static void session_savepoint(void)
+{
+    ath_savepoint sp;
+    NULL_ARG(ath_session_savepoint(NULL, &sp), "session");
+    NULL_ARG(ath_session_savepoint(M_S, NULL), "out");
+}
+static void session_release(void)
+{
+    NULL_ARG(ath_session_release(NULL, 1), "session");
+}
+static void session_rollback_to(void)
+{
+    NULL_ARG(ath_session_rollback_to(NULL, 1), "session");
+}
+static void session_execute(void)
+{
+    ath_result *r = (ath_result *)1;
+    NULL_ARG(ath_session_execute(NULL, "DELETE FROM misuse_item", NULL, 0, &r), "session");
+    CU_ASSERT_PTR_NULL(r);
+    NULL_ARG(ath_session_execute(M_S, NULL, NULL, 0, &r), "sql");
+    NULL_ARG(ath_session_execute(M_S, "DELETE FROM misuse_item WHERE id = ?", NULL, 1, NULL),
+             "params");
+}
+static void session_affected(void)
+{
+    NEUTRAL(ath_session_affected(NULL) == 0, "session");
+}
+static void session_set(void)
+{
+    ath_value v = ath_v_text("t");
+    ath_value hollow = {.type = ATH_T_TEXT, .u.s = {NULL, 3}};
+    NULL_ARG(ath_session_set(NULL, "k", v), "session");
+    NULL_ARG(ath_session_set(M_S, NULL, v), "key");
+    REFUSED(ath_session_set(M_S, "k", hollow), ATH_EINVAL, "3 bytes at a NULL pointer");
+}
+static void session_get(void)
+{
+    ath_value v;
+    NEUTRAL(!ath_session_get(NULL, "k", &v) && v.type == ATH_T_NULL, "session");
+    NEUTRAL(!ath_session_get(M_S, NULL, &v) && v.type == ATH_T_NULL, "key");
+    NEUTRAL(!ath_session_get(M_S, "k", NULL), "out");
+}
+static void session_engine(void)
+{
+    NEUTRAL(ath_session_engine(NULL) == NULL, "session");
+}
+
+/* --- raw results ---------------------------------------------------------------------------- */
+
+static void result_next(void)
+{
+    NULL_ARG(ath_result_next(NULL), "result");
+}
+static void result_column_count(void)
+{
+    NEUTRAL(ath_result_column_count(NULL) == 0, "result");
+}
+static void result_column_name(void)
+{
+    NEUTRAL(ath_result_column_name(NULL, 0) == NULL, "result");
+}
+static void result_get(void)
+{
+    ath_value v;
+    NULL_ARG(ath_result_get(NULL, 0, ATH_T_I64, &v), "result");
+    NULL_ARG(ath_result_get(NULL, 0, ATH_T_I64, NULL), "out");
+}
+static void result_i64(void)
+{
+    NEUTRAL(ath_result_i64(NULL, 0) == 0, "result");
+}
+static void result_double(void)
+{
+    NEUTRAL(ath_result_double(NULL, 0) == 0.0, "result");
+}
+static void result_text(void)
+{
+    NEUTRAL(ath_result_text(NULL, 0) == NULL, "result");
+}
+static void result_affected(void)
+{
+    NEUTRAL(ath_result_affected(NULL) == 0, "result");
+}
+static void result_free(void)
+{
+    NOOP(ath_result_free(NULL));
+}
+
+/* --- URLs ----------------------------------------------------------------------------------- */
+
+static void url_parse(void)
+{
+    ath_url *u = (ath_url *)1;
+    NULL_ARG(ath_url_parse(NULL, "sqlite://"), "out");
+    NULL_ARG(ath_url_parse(&u, NULL), "text");
+    CU_ASSERT_PTR_NULL(u);
+}
+static void url_free(void)
+{
+    NOOP(ath_url_free(NULL));
+}
+static void url_dialect(void)
+{
+    NEUTRAL(ath_url_dialect(NULL) == NULL, "url");
+}
+static void url_driver(void)
+{
+    NEUTRAL(ath_url_driver(NULL) == NULL, "url");
+}
+static void url_username(void)
+{
+    NEUTRAL(ath_url_username(NULL) == NULL, "url");
+}
+static void url_password(void)
+{
+    NEUTRAL(ath_url_password(NULL) == NULL, "url");
+}
+static void url_host(void)
+{
+    NEUTRAL(ath_url_host(NULL) == NULL, "url");
+}
+static void url_port(void)
+{
+    NEUTRAL(ath_url_port(NULL) == 0, "url");
+}
+static void url_database(void)
+{
+    NEUTRAL(ath_url_database(NULL) == NULL, "url");
+}
+static void url_query_get(void)
+{
+    NEUTRAL(ath_url_query_get(NULL, "k") == NULL, "url");
+    NEUTRAL(ath_url_query_get(M_U, NULL) == NULL, "key");
+}
+static void url_query_count(void)
+{
+    NEUTRAL(ath_url_query_count(NULL) == 0, "url");
+}
+static void url_query_at(void)
+{
+    const char *k = "x", *v = "y";
+    NULL_ARG(ath_url_query_at(NULL, 0, &k, &v), "url");
+    CU_ASSERT_PTR_NULL(k);
+    CU_ASSERT_PTR_NULL(v);
+}
+static void url_render(void)
+{
+    char buf[64];
+    NULL_ARG(ath_url_render(NULL, true, buf, sizeof buf), "url");
+    NULL_ARG(ath_url_render(M_U, true, NULL, 10), "buf");
+}
+
+/* --- values --------------------------------------------------------------------------------- */
+
+static void type_name(void)
+{
+    HOLDS(strcmp(ath_type_name((ath_type)999), "?") == 0);
+    HOLDS(strcmp(ath_type_name((ath_type)-1), "?") == 0);
+}
+static void timestamp_now(void)
+{
+    HOLDS(ath_timestamp_now() > 0);
+}
+static void timestamp_format(void)
+{
+    NULL_ARG(ath_timestamp_format(0, false, NULL, 10), "buf");
+}
+static void timestamp_parse(void)
+{
+    ath_timestamp t;
+    NULL_ARG(ath_timestamp_parse(NULL, "2024-01-01", 10), "out");
+    NULL_ARG(ath_timestamp_parse(&t, NULL, 10), "text");
+}
+static void timestamp_from_parts(void)
+{
+    NULL_ARG(ath_timestamp_from_parts(NULL, 2024, 1, 1, 0, 0, 0, 0), "out");
+}
+static void date_format(void)
+{
+    NULL_ARG(ath_date_format(0, NULL, 10), "buf");
+}
+static void date_parse(void)
+{
+    ath_date d;
+    NULL_ARG(ath_date_parse(NULL, "2024-01-01", 10), "out");
+    NULL_ARG(ath_date_parse(&d, NULL, 10), "text");
+}
+static void date_from_parts(void)
+{
+    NULL_ARG(ath_date_from_parts(NULL, 2024, 1, 1), "out");
+}
+static void uuid_format(void)
+{
+    ath_uuid u = {{0}};
+    char buf[ATH_UUID_TEXT_MAX];
+    NULL_ARG(ath_uuid_format(NULL, buf, sizeof buf), "u");
+    NULL_ARG(ath_uuid_format(&u, NULL, sizeof buf), "buf");
+}
+static void uuid_parse(void)
+{
+    ath_uuid u;
+    NULL_ARG(ath_uuid_parse(NULL, "00000000-0000-0000-0000-000000000000", 36), "out");
+    NULL_ARG(ath_uuid_parse(&u, NULL, 36), "text");
+}
+static void uuid_is_nil(void)
+{
+    NEUTRAL(ath_uuid_is_nil(NULL), "u");
+}
+static void version(void)
+{
+    HOLDS(ath_version() == ATH_VERSION_NUMBER);
+}
+static void version_string(void)
+{
+    HOLDS(strcmp(ath_version_string(), ATH_VERSION_STRING) == 0);
+}
+
+/* --- the standard mixins (libathanor_mixins) ------------------------------------------------ */
+
+static void soft_delete_restore(void)
+{
+    ath_value key = ath_v_i64(1);
+    NULL_ARG(ath_soft_delete_restore(NULL, &key, 1), "repo");
+    NULL_ARG(ath_soft_delete_restore(M_R, NULL, 1), "key");
+    REFUSED(ath_soft_delete_restore(M_R, &key, 1), ATH_EINVAL, "no soft_delete mixin");
+}
+static void slug_get(void)
+{
+    Item out;
+    NULL_ARG(ath_slug_get(NULL, &out, "anvil"), "repo");
+    NULL_ARG(ath_slug_get(M_R, NULL, "anvil"), "out");
+    NULL_ARG(ath_slug_get(M_R, &out, NULL), "slug");
+    REFUSED(ath_slug_get(M_R, &out, "anvil"), ATH_EINVAL, "no slug mixin");
+}
+static void slugify(void)
+{
+    char buf[16];
+    NULL_ARG(ath_slugify(NULL, sizeof buf, "Hello"), "out");
+    NULL_ARG(ath_slugify(buf, sizeof buf, NULL), "text");
+}
+static void unique_get_or_create(void)
+{
+    bool created;
+    NULL_ARG(ath_unique_get_or_create(NULL, &M_ITEM, &created), "repo");
+    NULL_ARG(ath_unique_get_or_create(M_R, NULL, &created), "obj");
+    NULL_ARG(ath_unique_get_or_create(M_R, &M_ITEM, NULL), "created");
+    REFUSED(ath_unique_get_or_create(M_R, &M_ITEM, &created), ATH_EINVAL, "no ath_unique mixin");
+}
+
+#define E(name) {"ath_" #name, name}
+const misuse_entry null_table[] = {
+    E(driver_register), E(drivers_list), E(drivers_list_free), E(driver_find),
+    E(driver_host_default),
+    E(engine_options_init), E(engine_create), E(engine_create_opts), E(engine_dispose),
+    E(engine_dialect), E(engine_render_url), E(engine_pool_status),
+    E(error_last), E(error_clear), E(error_set), E(code_name), E(code_text),
+    E(mixin_get), E(mixin_set), E(mixin_unset), E(mixin_column), E(mixin_column_value),
+    E(repo_role_column), E(repo_key_columns),
+    E(model_validate), E(field_column), E(model_free_fields),
+    E(repo_open), E(repo_open_opts), E(repo_free), E(repo_model), E(repo_session),
+    E(repo_add), E(repo_add_many), E(repo_update), E(repo_update_fields), E(repo_update_where),
+    E(repo_update_many), E(repo_upsert), E(repo_upsert_many), E(repo_get_or_upsert),
+    E(repo_get_and_update), E(repo_delete), E(repo_delete_object), E(repo_delete_many),
+    E(repo_delete_where), E(repo_get), E(repo_get_one), E(repo_get_one_or_none), E(repo_list),
+    E(repo_list_and_count), E(repo_count), E(repo_exists),
+    E(list_count), E(list_items), E(list_at), E(list_cursor), E(list_free),
+    E(create_all), E(drop_all), E(create_all_sql),
+    E(session_open), E(session_close), E(session_begin), E(session_commit), E(session_rollback),
+    E(session_in_transaction), E(session_failed), E(session_savepoint), E(session_release),
+    E(session_rollback_to), E(session_execute), E(session_affected), E(session_set),
+    E(session_get), E(session_engine),
+    E(result_next), E(result_column_count), E(result_column_name), E(result_get), E(result_i64),
+    E(result_double), E(result_text), E(result_affected), E(result_free),
+    E(url_parse), E(url_free), E(url_dialect), E(url_driver), E(url_username), E(url_password),
+    E(url_host), E(url_port), E(url_database), E(url_query_get), E(url_query_count),
+    E(url_query_at), E(url_render),
+    E(type_name), E(timestamp_now), E(timestamp_format), E(timestamp_parse),
+    E(timestamp_from_parts), E(date_format), E(date_parse), E(date_from_parts), E(uuid_format),
+    E(uuid_parse), E(uuid_is_nil), E(version), E(version_string),
+    E(soft_delete_restore), E(slug_get), E(slugify), E(unique_get_or_create),
+    {NULL, NULL},
+};
