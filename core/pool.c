@@ -24,6 +24,9 @@ struct ath_pool {
     long closed_total;
     double lost_at; /* when a connection last turned out lost: older ones are replaced */
     bool closed;    /* the engine was disposed: nothing new goes out, returns are closed */
+    bool single;    /* the database lives in one connection (SQLite :memory:) */
+    bool held;      /* single: the connection is checked out ... */
+    pthread_t holder; /* ... by this thread */
 };
 
 int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config)
@@ -99,8 +102,12 @@ static int open_counted(ath_pool *pool, ath_conn **out, bool replacing)
         pthread_cond_signal(&pool->freed);
     } else {
         pool->opened_total++;
-        if ((*out)->info.caps & ATH_CAP_SINGLE_CONNECTION)
+        if ((*out)->info.caps & ATH_CAP_SINGLE_CONNECTION) {
             pool->limit = 1; /* the database lives in this connection: never open another */
+            pool->single = true;
+            pool->held = true;
+            pool->holder = pthread_self();
+        }
     }
     pthread_mutex_unlock(&pool->lock);
     return rc;
@@ -143,6 +150,12 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
             else if (pool->config.pre_ping && ath_conn_ping(conn) != ATH_OK)
                 why = "pre-ping failed";
             if (!why) {
+                if (pool->single) {
+                    pthread_mutex_lock(&pool->lock);
+                    pool->held = true;
+                    pool->holder = pthread_self();
+                    pthread_mutex_unlock(&pool->lock);
+                }
                 *out = conn;
                 return ATH_OK;
             }
@@ -159,6 +172,16 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out)
             pool->checked_out++;
             pthread_mutex_unlock(&pool->lock);
             return open_counted(pool, out, false);
+        }
+        if (pool->single && pool->held && pthread_equal(pool->holder, pthread_self())) {
+            /* the one connection is held by this very thread: waiting would never end */
+            pthread_mutex_unlock(&pool->lock);
+            return ath_fail(ATH_EINVAL,
+                            "the database lives in one connection (sqlite:///:memory:) and this "
+                            "thread already holds it in another session's open transaction: "
+                            "waiting for it would never end, so this fails at once; commit or "
+                            "roll back that session first (or use a file database for "
+                            "concurrent sessions)");
         }
         pool->waiting++;
         int wrc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
@@ -179,6 +202,7 @@ void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
         return;
     pthread_mutex_lock(&pool->lock);
     pool->checked_out--;
+    pool->held = false;
     if (conn->lost)
         pool->lost_at = ath_monotonic();
     bool keep = !pool->closed && !conn->broken && pool->open <= pool->config.size && pool->nidle < pool->limit;

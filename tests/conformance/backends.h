@@ -14,7 +14,8 @@ typedef struct backend {
     const char *label;   /**< suite-name suffix: "repo-add@<label>" */
     /**
      * Two sessions may hold open transactions at the same time. False for SQLite in memory: the
-     * engine has one connection, so a second transaction would wait for the first one forever.
+     * engine has one connection, so a second session in the thread holding it fails at once
+     * (ATH_EINVAL) and one in another thread waits for the first to finish.
      * Tests that need a second session close the first one before opening it when this is false.
      */
     bool concurrent_sessions;

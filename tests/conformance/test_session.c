@@ -215,7 +215,38 @@ static void test_committed_work_survives_a_later_failure(void)
     conf_end();
 }
 
+/* A second session in the same thread never sits out pool_timeout: it works (servers, SQLite
+ * files) or, where the one connection of sqlite:///:memory: is held by this thread, fails at
+ * once saying why. The first session's work is untouched either way. */
+static void test_second_session_in_one_thread_never_waits_pool_timeout(void)
+{
+    ath_session *a = conf_begin();
+    ath_repo *teams = conf_repo(a, &Team_model);
+    add_team(teams, "Avengers", NULL); /* a holds an open write transaction */
+    ath_session *b = conf_session();
+    ath_result *r = NULL;
+    double t0 = test_now();
+    int rc = ath_session_execute(b, "SELECT COUNT(*) FROM team", NULL, 0, &r);
+    double waited = test_now() - t0;
+    CU_ASSERT_TRUE(waited < 2.0);
+    if (conf->be->concurrent_sessions) {
+        ASSERT_RC(rc, ATH_OK);
+        CU_ASSERT_EQUAL(ath_result_next(r), 1);
+        ASSERT_I64(ath_result_i64(r, 0), 0); /* a's row is not committed */
+    } else {
+        ASSERT_RC(rc, ATH_EINVAL);
+        ASSERT_ERR_HAS("this thread already holds it");
+    }
+    ath_result_free(r);
+    ASSERT_RC(ath_session_rollback(b), ATH_OK);
+    ASSERT_RC(ath_session_commit(a), ATH_OK);
+    ASSERT_I64(sql_count(b, "team"), 1);
+    conf_end();
+}
+
 const test_case session_tests[] = {
+    {"test_second_session_in_one_thread_never_waits_pool_timeout",
+     test_second_session_in_one_thread_never_waits_pool_timeout},
     {"test_work_is_visible_inside_own_transaction", test_work_is_visible_inside_own_transaction},
     {"test_uncommitted_work_is_invisible_to_another_session",
      test_uncommitted_work_is_invisible_to_another_session},

@@ -213,8 +213,8 @@ static void test_memory_database_uses_one_connection(void)
     ath_session_open(&b, e);
     ASSERT_RC(ath_session_execute(a, "CREATE TABLE t (x INTEGER)", NULL, 0, NULL), ATH_OK);
     ASSERT_RC(ath_session_execute(a, "INSERT INTO t VALUES (7)", NULL, 0, NULL), ATH_OK);
-    /* while a holds the one connection, b waits and times out */
-    ASSERT_RC(ath_session_begin(b), ATH_ETIMEOUT);
+    /* while a holds the one connection in this thread, b fails at once (see the test below) */
+    ASSERT_RC(ath_session_begin(b), ATH_EINVAL);
     ASSERT_RC(ath_session_commit(a), ATH_OK);
     ath_result *r = NULL;
     ASSERT_RC(ath_session_execute(b, "SELECT x FROM t", NULL, 0, &r), ATH_OK);
@@ -227,6 +227,81 @@ static void test_memory_database_uses_one_connection(void)
     ath_engine_pool_status(e, &st);
     CU_ASSERT_EQUAL(st.size, 1);
     CU_ASSERT_EQUAL(st.opened_total, 1);
+    ath_engine_dispose(e);
+}
+
+static void test_memory_database_second_session_in_the_holding_thread_fails_at_once(void)
+{
+    ath_engine *e = NULL;
+    ath_session *a = NULL, *b = NULL;
+    ASSERT_RC(ath_engine_create(&e, "sqlite:///:memory:?pool_timeout=30"), ATH_OK);
+    ath_session_open(&a, e);
+    ath_session_open(&b, e);
+    ASSERT_RC(ath_session_execute(a, "CREATE TABLE t (x INTEGER)", NULL, 0, NULL), ATH_OK);
+    ASSERT_RC(ath_session_execute(a, "INSERT INTO t VALUES (7)", NULL, 0, NULL), ATH_OK);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ASSERT_RC(ath_session_execute(b, "SELECT COUNT(*) FROM t", NULL, 0, NULL), ATH_EINVAL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    CU_ASSERT_TRUE(waited < 1.0); /* not pool_timeout=30 */
+    ASSERT_ERR_HAS("this thread already holds it");
+    ASSERT_ERR_HAS("commit or roll back that session first");
+    CU_ASSERT_FALSE(ath_session_failed(b));
+    /* a's transaction is untouched: its row is there, and b works once a commits */
+    ath_result *r = NULL;
+    ASSERT_RC(ath_session_execute(a, "SELECT COUNT(*) FROM t", NULL, 0, &r), ATH_OK);
+    CU_ASSERT_EQUAL(ath_result_next(r), 1);
+    CU_ASSERT_EQUAL(ath_result_i64(r, 0), 1);
+    ath_result_free(r);
+    ASSERT_RC(ath_session_commit(a), ATH_OK);
+    ASSERT_RC(ath_session_execute(b, "SELECT COUNT(*) FROM t", NULL, 0, &r), ATH_OK);
+    CU_ASSERT_EQUAL(ath_result_next(r), 1);
+    CU_ASSERT_EQUAL(ath_result_i64(r, 0), 1);
+    ath_result_free(r);
+    ath_session_close(a);
+    ath_session_close(b);
+    ath_engine_dispose(e);
+}
+
+typedef struct memory_waiter {
+    ath_engine *engine;
+    int rc;
+    int64_t seen;
+} memory_waiter;
+
+static void *memory_waiter_run(void *arg)
+{
+    memory_waiter *w = arg;
+    ath_session *s = NULL;
+    ath_result *r = NULL;
+    ath_session_open(&s, w->engine);
+    w->rc = ath_session_execute(s, "SELECT COUNT(*) FROM t", NULL, 0, &r);
+    if (w->rc == ATH_OK && ath_result_next(r) == 1)
+        w->seen = ath_result_i64(r, 0);
+    ath_result_free(r);
+    ath_session_close(s);
+    return NULL;
+}
+
+static void test_memory_database_another_thread_still_waits_for_the_connection(void)
+{
+    ath_engine *e = NULL;
+    ath_session *a = NULL;
+    ASSERT_RC(ath_engine_create(&e, "sqlite:///:memory:?pool_timeout=10"), ATH_OK);
+    ath_session_open(&a, e);
+    ASSERT_RC(ath_session_execute(a, "CREATE TABLE t (x INTEGER)", NULL, 0, NULL), ATH_OK);
+    ASSERT_RC(ath_session_execute(a, "INSERT INTO t VALUES (1), (2)", NULL, 0, NULL), ATH_OK);
+    memory_waiter w = {e, 1, -1};
+    pthread_t t;
+    pthread_create(&t, NULL, memory_waiter_run, &w);
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    ASSERT_RC(ath_session_commit(a), ATH_OK); /* the waiting thread gets the connection now */
+    pthread_join(t, NULL);
+    ASSERT_RC(w.rc, ATH_OK);
+    CU_ASSERT_EQUAL(w.seen, 2);
+    ath_session_close(a);
     ath_engine_dispose(e);
 }
 
@@ -244,6 +319,10 @@ void register_pool_suite(void)
         {"recycle replaces old connections", test_recycle_replaces_old_connections},
         {"failed connect frees the slot", test_failed_connect_frees_the_slot},
         {"memory database uses one connection", test_memory_database_uses_one_connection},
+        {"memory database second session in the holding thread fails at once",
+         test_memory_database_second_session_in_the_holding_thread_fails_at_once},
+        {"memory database another thread still waits for the connection",
+         test_memory_database_another_thread_still_waits_for_the_connection},
         {NULL, NULL},
     };
     test_add_suite("pool", NULL, NULL, tests);
