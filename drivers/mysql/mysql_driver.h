@@ -20,11 +20,14 @@ typedef enum my_ssl_mode {
 } my_ssl_mode;
 
 /* The URL's driver options, validated (options.c). Strings point into the URL. */
+/** Seconds a connect (TCP and the server's greeting) may take unless the URL says otherwise. */
+#define MY_DEFAULT_CONNECT_TIMEOUT 10
+
 typedef struct my_options {
     const char *unix_socket;
     const char *charset;   /* canonical: "utf8mb4" (default) or "utf8mb3" */
     const char *isolation; /* canonical, as the server spells it: "READ-COMMITTED" (default) */
-    unsigned connect_timeout, read_timeout, write_timeout; /* seconds; 0: the library's */
+    unsigned connect_timeout, read_timeout, write_timeout; /* seconds; 0: none */
     my_ssl_mode ssl_mode;
     const char *ssl_ca, *ssl_capath, *ssl_cert, *ssl_key, *ssl_cipher, *ssl_crl;
     bool buffered; /* read whole results at execute (mysql_stmt_store_result); default false */

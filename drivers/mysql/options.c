@@ -143,6 +143,7 @@ int mydrv_parse_options(const ath_connect_params *p, const ath_driver_host *host
     memset(o, 0, sizeof *o);
     o->charset = "utf8mb4";
     o->isolation = "READ-COMMITTED";
+    o->connect_timeout = MY_DEFAULT_CONNECT_TIMEOUT; /* libpq's rule: never wait forever */
     o->buffered = false; /* stream: bounded memory, and the core reads results to the end */
     for (size_t i = 0; i < p->noptions; i++) {
         int rc = parse_one(host, p->keys[i], p->values[i], o);

@@ -6,6 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "mysql_test.h"
 
 #define TABLE_OPTIONS " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
@@ -331,6 +336,88 @@ static void test_read_timeout_ends_a_stuck_query_as_econnlost(void)
     ath_engine_dispose(e);
 }
 
+/* A silent peer: a socket listening on loopback that never accepts nor answers (the kernel
+ * completes the TCP handshake, so only a timeout on the server's greeting ends the wait).
+ * Returns the descriptor and its port in *port, or -1. */
+static int silent_peer(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Connects to a silent peer with `query`; returns the code and the seconds it took. */
+static int connect_silent(const char *query, double *took)
+{
+    int port = 0, fd = silent_peer(&port);
+    CU_ASSERT_TRUE_FATAL(fd >= 0);
+    char url[256];
+    snprintf(url, sizeof url, "mysql://athanor:secret@127.0.0.1:%d/nowhere%s%s", port,
+             query ? "?" : "", query ? query : "");
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    ASSERT_RC(ath_engine_create(&e, url), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    double t0 = seconds_now();
+    int rc = ath_session_execute(s, "SELECT 1", NULL, 0, NULL);
+    *took = seconds_now() - t0;
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    close(fd);
+    return rc;
+}
+
+static void test_connect_timeout_ends_a_connect_to_a_silent_peer(void)
+{
+    double took = 0;
+    ASSERT_RC(connect_silent("connect_timeout=1", &took), ATH_ECONNECT);
+    ASSERT_ERR_HAS("cannot connect to MySQL at 127.0.0.1:");
+    ASSERT_ERR_HAS("handshake");
+    CU_ASSERT_FALSE(strstr(ath_error_last()->message, "secret") != NULL);
+    CU_ASSERT_TRUE(took >= 0.9 && took < 4.0);
+}
+
+static void test_connect_timeout_is_10_seconds_unless_the_url_says_otherwise(void)
+{
+    double took = 0; /* once: forever */
+    ASSERT_RC(connect_silent(NULL, &took), ATH_ECONNECT);
+    ASSERT_ERR_HAS("handshake");
+    CU_ASSERT_TRUE(took >= 9.5 && took < 14.0);
+}
+
+static void test_write_timeout_is_accepted_and_bounded_queries_still_run(void)
+{
+    ath_engine *e = mt_engine("write_timeout=5&read_timeout=5&connect_timeout=3");
+    ath_session *s = NULL;
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    CU_ASSERT_EQUAL(mt_scalar_i64(s, "SELECT 6 * 7", NULL, 0), 42);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    char url[1024];
+    mt_url_with(url, sizeof url, NULL, NULL, "write_timeout=0");
+    ASSERT_RC(ath_engine_create(&e, url), ATH_EURL);
+    ASSERT_ERR_HAS("write_timeout=0");
+    ASSERT_ERR_HAS("whole seconds, 1 or more");
+}
+
 /* The test server runs without TLS: what each ssl_mode does against it. */
 static bool server_has_tls(void)
 {
@@ -402,6 +489,12 @@ void register_mysql_connection_suite(void)
         {"cached statement survives a table change", test_cached_statement_survives_a_table_change},
         {"read_timeout ends a stuck query as ECONNLOST",
          test_read_timeout_ends_a_stuck_query_as_econnlost},
+        {"connect_timeout ends a connect to a silent peer",
+         test_connect_timeout_ends_a_connect_to_a_silent_peer},
+        {"connect_timeout is 10 seconds unless the URL says otherwise",
+         test_connect_timeout_is_10_seconds_unless_the_url_says_otherwise},
+        {"write_timeout is accepted and bounded queries still run",
+         test_write_timeout_is_accepted_and_bounded_queries_still_run},
         {"ssl_mode=REQUIRED without server TLS is ECONNECT",
          test_ssl_required_without_server_tls_is_econnect},
         {"ssl_mode DISABLED and PREFERRED connect without server TLS",
