@@ -88,6 +88,9 @@ static const loaded_driver *registry_find_path(const char *path)
 }
 
 /* Checks a descriptor's ABI number and sizes; `where` names the file for messages. */
+/* The dialect members every driver has; later ones are optional (ATH_DIALECT_HAS). */
+#define DIALECT_MIN_SIZE (offsetof(ath_dialect, insert_defaults) + sizeof(const char *))
+
 static int check_descriptor(const ath_driver *d, const char *where)
 {
     if (!d)
@@ -102,10 +105,10 @@ static int check_descriptor(const ath_driver *d, const char *where)
                         (unsigned)d->struct_size, (size_t)DRIVER_MIN_SIZE);
     if (!d->name || !d->schemes || !d->dialect)
         return ath_fail(ATH_EDRIVERABI, "driver %s lacks a name, schemes or dialect", where);
-    if (d->dialect->struct_size < sizeof(ath_dialect))
+    if (d->dialect->struct_size < DIALECT_MIN_SIZE)
         return ath_fail(ATH_EDRIVERABI,
                         "driver %s has a dialect description of %u bytes, %zu are needed", where,
-                        (unsigned)d->dialect->struct_size, sizeof(ath_dialect));
+                        (unsigned)d->dialect->struct_size, (size_t)DIALECT_MIN_SIZE);
     const bool present[] = {
         d->connect,  d->close,   d->ping,           d->exec,         d->prepare,
         d->finalize, d->execute, d->step,           d->column_count, d->column_name,

@@ -229,6 +229,29 @@ void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m
             ath_buf_adds(b, c->field->check);
             ath_buf_addc(b, ')');
         }
+        /* what the servers' types enforce, as CHECKs where the dialect's types do not */
+        bool len_check = c->type == ATH_T_TEXT && c->max_length > 0 && ATH_DIALECT_HAS(d, length_check);
+        bool json_check = c->type == ATH_T_JSON && ATH_DIALECT_HAS(d, json_check);
+        if (len_check || json_check) {
+            ath_buf col;
+            ath_buf_init(&col);
+            ath_sql_ident(&col, d, c->name);
+            ath_sql_constraint_name(name, sizeof name, "ck", table, c->name,
+                                    len_check ? "len" : "json");
+            ath_buf_adds(b, ",\n    CONSTRAINT ");
+            ath_sql_ident(b, d, name);
+            ath_buf_adds(b, " CHECK (");
+            if (len_check)
+                ath_buf_addf(b, d->length_check, col.data ? col.data : "", c->max_length);
+            else { /* json_valid(NULL) is 0 on older SQLite: NULL stays the NOT NULL rule's job */
+                ath_buf_addf(b, "%s IS NULL OR ", col.data ? col.data : "");
+                ath_buf_addf(b, d->json_check, col.data ? col.data : "");
+            }
+            ath_buf_addc(b, ')');
+            if (col.oom)
+                b->oom = true;
+            ath_buf_free(&col);
+        }
         if ((c->flags & ATH_INDEX) && !d->index_if_not_exists) {
             ath_sql_constraint_name(name, sizeof name, "ix", table, c->name, NULL);
             ath_buf_adds(b, ",\n    INDEX ");

@@ -25,7 +25,10 @@ static const struct {
     {1364, ATH_ENOTNULL}, /* ER_NO_DEFAULT_FOR_FIELD */
     /* CHECK */
     {3819, ATH_ECHECK}, /* MySQL ER_CHECK_CONSTRAINT_VIOLATED */
-    {4025, ATH_ECHECK}, /* MariaDB ER_CONSTRAINT_FAILED */
+    {4025, ATH_ECHECK}, /* MariaDB ER_CONSTRAINT_FAILED (also a JSON column's json_valid) */
+    /* a value the column's type rejects (strict mode): the same code as SQLite's CHECKs */
+    {1406, ATH_ECHECK}, /* ER_DATA_TOO_LONG: longer than VARCHAR(n) */
+    {1366, ATH_ECHECK}, /* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: "Incorrect decimal value" */
     /* retry: the server chose this transaction as a victim */
     {1205, ATH_ERETRY}, /* ER_LOCK_WAIT_TIMEOUT: the statement failed, the transaction lives */
     {1213, ATH_ERETRY}, /* ER_LOCK_DEADLOCK: the whole transaction was rolled back */

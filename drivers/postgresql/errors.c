@@ -17,6 +17,9 @@ static int code_for_sqlstate(const char *s)
         {"23503", ATH_EFOREIGNKEY}, /* foreign_key_violation */
         {"23502", ATH_ENOTNULL},    /* not_null_violation */
         {"23514", ATH_ECHECK},      /* check_violation */
+        /* a value the column's type rejects: the same code as SQLite's CHECKs for it */
+        {"22001", ATH_ECHECK}, /* string_data_right_truncation: longer than VARCHAR(n) */
+        {"22P02", ATH_ECHECK}, /* invalid_text_representation: invalid JSON, numeric text */
         {"40001", ATH_ERETRY},      /* serialization_failure */
         {"40P01", ATH_ERETRY},      /* deadlock_detected */
         {"55P03", ATH_ERETRY},      /* lock_not_available (lock_timeout, NOWAIT) */

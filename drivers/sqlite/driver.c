@@ -37,6 +37,8 @@ static const ath_dialect dialect = {
     .begin_write_sql = "BEGIN IMMEDIATE",
     .max_params = 32766,
     .table_options = "",
+    .length_check = "length(%s) <= %d", /* characters, as VARCHAR(n) counts on the servers */
+    .json_check = "json_valid(%s)",
 };
 
 static const ath_driver driver = {

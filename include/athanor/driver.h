@@ -72,7 +72,19 @@ typedef struct ath_dialect {
     const char *table_options; /**< appended after CREATE TABLE (…), e.g. " ENGINE=InnoDB", or "" */
     const char *insert_defaults; /**< an insert of defaults only: " DEFAULT VALUES" (NULL means
                                       that), or " () VALUES ()" for MySQL */
+    /* Members below are read only when struct_size covers them (ATH_DIALECT_HAS): a driver
+     * built before they existed still loads, and gets the behaviour of NULL. */
+    const char *length_check; /**< where VARCHAR(n) does not enforce n (SQLite): a CHECK
+                                   expression, printf-style with the quoted column (%s) and the
+                                   limit (%d), e.g. "length(%s) <= %d"; NULL when the type does */
+    const char *json_check;   /**< where the JSON type does not validate (SQLite): a CHECK
+                                   expression with the quoted column (%s), e.g. "json_valid(%s)";
+                                   NULL when the type does */
 } ath_dialect;
+
+/** True when dialect `d` (from a driver of any age) has member `m`. */
+#define ATH_DIALECT_HAS(d, m)                                                                      \
+    ((d)->struct_size >= offsetof(ath_dialect, m) + sizeof((d)->m) && (d)->m != NULL)
 
 /** Per-connection capability bits, known only after connecting (from the server's version). */
 enum {

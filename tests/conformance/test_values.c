@@ -319,7 +319,55 @@ static void test_like_pattern_escapes_wildcards_with_bang_everywhere(void)
     conf_end();
 }
 
+static void test_text_longer_than_max_length_is_refused_the_same_everywhere(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    char name[200];
+    memset(name, 'x', 81);
+    name[81] = '\0';
+    Team t = {0, name, NULL};
+    int rc = ath_repo_add(teams, &t);
+    ASSERT_RC(rc, ATH_ECHECK);
+    ASSERT_ERR_HAS_ANY("ck_team_name_len", "too long");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "team"), 0);
+    /* the limit counts characters, not bytes, on every backend: 80 two-byte characters fit */
+    char wide[200] = "";
+    for (int i = 0; i < 80; i++)
+        strcat(wide, "\xc3\xa9");
+    Team w = {0, wide, NULL};
+    ASSERT_RC(ath_repo_add(teams, &w), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "team"), 1);
+    conf_end();
+}
+
+static void test_invalid_json_is_refused_the_same_everywhere(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *repo = conf_repo(s, &AllTypes_model);
+    AllTypes o;
+    fill_all_types(&o, 1);
+    o.c_json = "{\"unclosed\": [1, 2";
+    int rc = ath_repo_add(repo, &o);
+    ASSERT_RC(rc, ATH_ECHECK);
+    ASSERT_ERR_HAS_ANY("c_json", "json");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "all_types"), 0);
+    fill_all_types(&o, 2);
+    o.c_json = "{\"closed\": [1, 2]}";
+    ASSERT_RC(ath_repo_add(repo, &o), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "all_types"), 1);
+    conf_end();
+}
+
 const test_case values_tests[] = {
+    {"test_text_longer_than_max_length_is_refused_the_same_everywhere",
+     test_text_longer_than_max_length_is_refused_the_same_everywhere},
+    {"test_invalid_json_is_refused_the_same_everywhere",
+     test_invalid_json_is_refused_the_same_everywhere},
     {"test_text_into_integer_column_is_einval_naming_model_column_and_kinds",
      test_text_into_integer_column_is_einval_naming_model_column_and_kinds},
     {"test_fractional_double_into_integer_column_is_einval",

@@ -221,6 +221,14 @@ static void test_error_and_driver_macros_expand(void)
 #undef MACRO_COUNT
     CU_ASSERT_TRUE(codes > 10);
     CU_ASSERT_TRUE(ATH_DRIVER_ABI >= 1);
+    ath_dialect d;
+    memset(&d, 0, sizeof d);
+    d.struct_size = sizeof d;
+    CU_ASSERT_FALSE(ATH_DIALECT_HAS(&d, json_check)); /* NULL counts as absent */
+    d.json_check = "json_valid(%s)";
+    CU_ASSERT_TRUE(ATH_DIALECT_HAS(&d, json_check));
+    d.struct_size = (uint32_t)offsetof(ath_dialect, length_check); /* an older driver's */
+    CU_ASSERT_FALSE(ATH_DIALECT_HAS(&d, json_check));
     CU_ASSERT_EQUAL(macro_format(buf, sizeof buf, "%d-%s", 11, "x"), 4);
     CU_ASSERT_STRING_EQUAL(buf, "11-x");
     CU_ASSERT_STRING_EQUAL(ath_type_name(ATH_T_JSON), "json");

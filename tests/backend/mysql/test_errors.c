@@ -174,7 +174,7 @@ static void test_value_too_long_is_rejected_not_truncated(void)
 {
     ath_session *s = NULL;
     ath_value p[] = {ath_v_i32(100), ath_v_text("twenty-one characters")};
-    ASSERT_RC(run(&s, "INSERT INTO mt_err_item (id, label) VALUES (?, ?)", p, 2), ATH_ESQL);
+    ASSERT_RC(run(&s, "INSERT INTO mt_err_item (id, label) VALUES (?, ?)", p, 2), ATH_ECHECK);
     CU_ASSERT_EQUAL(ath_error_last()->native_code, 1406); /* ER_DATA_TOO_LONG, strict mode */
     ath_session_close(s);
 }

@@ -179,7 +179,7 @@ static void test_varchar_keeps_its_limit(void)
     ASSERT_RC(t.rc, ATH_OK);
     CU_ASSERT_STRING_EQUAL((const char *)t.bytes, "abcde");
     roundtrip("VARCHAR(5)", ath_v_text("abcdef"), ATH_T_TEXT, &t);
-    CU_ASSERT_EQUAL(t.rc, ATH_ESQL);
+    CU_ASSERT_EQUAL(t.rc, ATH_ECHECK);
     CU_ASSERT_STRING_EQUAL(ath_error_last()->sqlstate, "22001");
 }
 
@@ -321,7 +321,7 @@ static void test_invalid_json_is_rejected_by_the_server(void)
 {
     trip t;
     roundtrip("JSONB", ath_v_json("{not json"), ATH_T_JSON, &t);
-    CU_ASSERT_EQUAL(t.rc, ATH_ESQL);
+    CU_ASSERT_EQUAL(t.rc, ATH_ECHECK);
     CU_ASSERT_STRING_EQUAL(ath_error_last()->sqlstate, "22P02");
 }
 
