@@ -52,8 +52,8 @@ ATH_API void ath_engine_options_init(ath_engine_options *opts);
  * are taken from the query; everything else in it goes to the driver. The driver is loaded now;
  * no connection is opened until the first session needs one.
  *
- * On success `*out` owns the engine; release it with ath_engine_dispose() after every session
- * on it is closed. Returns ATH_OK, ATH_EURL (malformed URL, unknown or bad pool option),
+ * On success `*out` owns the engine; release it with ath_engine_dispose() (sessions still open
+ * keep its memory alive, see there and docs/errors.md). Returns ATH_OK, ATH_EURL (malformed URL, unknown or bad pool option),
  * ATH_ENODRIVER/ATH_EDRIVERLOAD/ATH_EDRIVERSYM/ATH_EDRIVERABI, ATH_ENOMEM.
  */
 ATH_API int ath_engine_create(ath_engine **out, const char *url);

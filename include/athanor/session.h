@@ -27,8 +27,9 @@ typedef struct ath_result ath_result;
  * Opens a session on `engine`. The connection is checked out of the pool lazily, with the first
  * statement, and a transaction begins then (autobegin); it lasts until commit or rollback.
  *
- * On success `*out` owns the session; close it with ath_session_close() before disposing of the
- * engine. Returns ATH_OK or ATH_ENOMEM.
+ * On success `*out` owns the session; close it with ath_session_close(). The session keeps the
+ * engine's memory alive until it is closed (see ath_engine_dispose). Returns ATH_OK, ATH_EINVAL
+ * (NULL argument, or the engine was disposed), ATH_ENOMEM.
  */
 ATH_API int ath_session_open(ath_session **out, ath_engine *engine);
 

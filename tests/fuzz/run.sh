@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${1:-${ATHANOR_FUZZ_SECONDS:-60}}
 B="$ROOT/build/fuzz"
-TARGETS="fuzz_url fuzz_filters fuzz_materialize"
+TARGETS="fuzz_url fuzz_filters fuzz_materialize fuzz_calls"
 CC_FUZZ=${ATHANOR_FUZZ_CC:-$(command -v clang || command -v clang-14 || echo clang)}
 command -v "$CC_FUZZ" >/dev/null || { echo "fuzz: $CC_FUZZ not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }
 

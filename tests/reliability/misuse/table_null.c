@@ -681,6 +681,20 @@ static void unique_get_or_create(void)
     REFUSED(ath_unique_get_or_create(M_R, &M_ITEM, &created), ATH_EINVAL, "no ath_unique mixin");
 }
 
+#ifdef ATH_FAULT_INJECTION
+/* The allocation-failure hooks a fault-injection build exports (core/fault.h; tests only). */
+void ath_fault_fail_after(long n);
+long ath_fault_calls(void);
+static void fault_fail_after(void)
+{
+    HOLDS((ath_fault_fail_after(-1), true)); /* disabled: nothing fails */
+}
+static void fault_calls(void)
+{
+    HOLDS(ath_fault_calls() >= 0);
+}
+#endif
+
 #define E(name) {"ath_" #name, name}
 const misuse_entry null_table[] = {
     E(driver_register), E(drivers_list), E(drivers_list_free), E(driver_find),
@@ -712,5 +726,8 @@ const misuse_entry null_table[] = {
     E(timestamp_from_parts), E(date_format), E(date_parse), E(date_from_parts), E(uuid_format),
     E(uuid_parse), E(uuid_is_nil), E(version), E(version_string),
     E(soft_delete_restore), E(slug_get), E(slugify), E(unique_get_or_create),
+#ifdef ATH_FAULT_INJECTION
+    E(fault_fail_after), E(fault_calls),
+#endif
     {NULL, NULL},
 };
