@@ -688,7 +688,8 @@ int ath_col_set_converting(const ath_col *c, void *obj, const ath_value *v, ath_
     char *p = (char *)obj + c->offset;
     bool null = v->type == ATH_T_NULL;
     /* the one range-checked store: every read and write-back into a member comes through here */
-    if (!null && v->type != c->type && ath_col_accepts(c, v, "storing into the struct member") != ATH_OK)
+    if (!null && v->type != c->type &&
+        ath_col_accepts(c, v, "storing into the struct member") != ATH_OK)
         return ATH_EINVAL;
     if (c->opt) {
         memset(p, 0, c->size);
@@ -773,16 +774,46 @@ static void free_member(ath_type type, char *p)
     }
 }
 
-void ath_model_free_fields(const ath_model *model, void *obj)
+/* Frees the member at p when it differs from the one at old (then restores old's), or always
+ * when old is NULL (then sets NULL). */
+static void free_member_unless(ath_type type, char *p, const char *old)
 {
-    if (!model || !obj)
+    if (!old) {
+        free_member(type, p);
         return;
+    }
+    const void *now, *was;
+    size_t n;
+    if (type == ATH_T_BLOB) {
+        ath_blob a, b;
+        memcpy(&a, p, sizeof a);
+        memcpy(&b, old, sizeof b);
+        now = a.data;
+        was = b.data;
+        n = sizeof a;
+    } else {
+        char *a, *b;
+        memcpy(&a, p, sizeof a);
+        memcpy(&b, old, sizeof b);
+        now = a;
+        was = b;
+        n = sizeof a;
+    }
+    if (now && now != was) {
+        free_member(type, p);
+        memcpy(p, old, n);
+    }
+}
+
+static void free_members(const ath_model *model, void *obj, const void *before)
+{
     size_t end = 0;
     for (size_t i = 0; i < model->nfields; i++) {
         const ath_field *f = &model->fields[i];
         size_t offset = next_offset(f, &end);
         if (!scalar(f->type))
-            free_member(f->type, (char *)obj + offset);
+            free_member_unless(f->type, (char *)obj + offset,
+                               before ? (const char *)before + offset : NULL);
     }
     /* text roles of mixins bound to members that are not fields (a plain struct's slug) */
     for (size_t k = 0; model->mixins && k < model->nmixins; k++) {
@@ -795,9 +826,22 @@ void ath_model_free_fields(const ath_model *model, void *obj)
             for (size_t r = 0; !is_field && r < use->mixin->nroles; r++)
                 if (strcmp(use->mixin->roles[r].name, bind->role) == 0 &&
                     !scalar(use->mixin->roles[r].type))
-                    free_member(use->mixin->roles[r].type, (char *)obj + bind->offset);
+                    free_member_unless(use->mixin->roles[r].type, (char *)obj + bind->offset,
+                                       before ? (const char *)before + bind->offset : NULL);
         }
     }
+}
+
+void ath_model_free_owned(const ath_model *model, void *obj, const void *before)
+{
+    if (model && obj && before)
+        free_members(model, obj, before);
+}
+
+void ath_model_free_fields(const ath_model *model, void *obj)
+{
+    if (model && obj)
+        free_members(model, obj, NULL);
 }
 
 bool ath_value_equal(const ath_value *a, const ath_value *b)

@@ -22,10 +22,10 @@ struct ath_pool {
     int waiting;
     long opened_total;
     long closed_total;
-    double lost_at; /* when a connection last turned out lost: older ones are replaced */
-    bool closed;    /* the engine was disposed: nothing new goes out, returns are closed */
-    bool single;    /* the database lives in one connection (SQLite :memory:) */
-    bool held;      /* single: the connection is checked out ... */
+    double lost_at;   /* when a connection last turned out lost: older ones are replaced */
+    bool closed;      /* the engine was disposed: nothing new goes out, returns are closed */
+    bool single;      /* the database lives in one connection (SQLite :memory:) */
+    bool held;        /* single: the connection is checked out ... */
     pthread_t holder; /* ... by this thread */
 };
 
@@ -205,7 +205,8 @@ void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
     pool->held = false;
     if (conn->lost)
         pool->lost_at = ath_monotonic();
-    bool keep = !pool->closed && !conn->broken && pool->open <= pool->config.size && pool->nidle < pool->limit;
+    bool keep = !pool->closed && !conn->broken && pool->open <= pool->config.size &&
+                pool->nidle < pool->limit;
     if (keep) {
         pool->idle[pool->nidle++] = conn;
         pthread_cond_signal(&pool->freed);

@@ -11,7 +11,6 @@
 #include "sqlgen.h"
 #include "utf8.h"
 
-
 /* Bit i set: column i is left to the database (unset autoincrement key or server default). */
 uint64_t repo_omitted(const ath_repo *r, const void *obj)
 {

@@ -254,8 +254,7 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
                     : repo_reserve(r, nfields + q.nparams);
         for (size_t i = 0; rc == ATH_OK && i < nfields; i++)
             if ((rc = ath_col_accepts(cols[i], &values[i], "update_where")) == ATH_OK)
-                rc = ath_text_check(&values[i], "column %s.%s", r->m->model->table,
-                                    cols[i]->name);
+                rc = ath_text_check(&values[i], "column %s.%s", r->m->model->table, cols[i]->name);
         if (rc == ATH_OK) {
             memcpy(r->vals, values, nfields * sizeof *values);
             if (q.nparams)

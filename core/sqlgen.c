@@ -230,7 +230,8 @@ void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m
             ath_buf_addc(b, ')');
         }
         /* what the servers' types enforce, as CHECKs where the dialect's types do not */
-        bool len_check = c->type == ATH_T_TEXT && c->max_length > 0 && ATH_DIALECT_HAS(d, length_check);
+        bool len_check =
+            c->type == ATH_T_TEXT && c->max_length > 0 && ATH_DIALECT_HAS(d, length_check);
         bool json_check = c->type == ATH_T_JSON && ATH_DIALECT_HAS(d, json_check);
         if (len_check || json_check) {
             ath_buf col;

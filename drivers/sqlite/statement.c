@@ -51,8 +51,7 @@ int sqlite_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt *
                               tail);
     else if ((size_t)have != nparams)
         rc = conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
-                              "sqlite counts %d parameters where %zu were expected", have,
-                              nparams);
+                              "sqlite counts %d parameters where %zu were expected", have, nparams);
     if (rc != ATH_OK) {
         sqlite3_finalize(st->stmt);
         conn->host->free(st->text);

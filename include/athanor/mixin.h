@@ -77,8 +77,11 @@ typedef struct ath_mixin_ctx {
  *  obj or an unknown role. */
 ATH_API ath_value ath_mixin_get(const ath_mixin_ctx *ctx, const void *obj, size_t role);
 /**
- * Stores a value into role `role` of obj. Text and blobs are copied with malloc: the object owns
- * them (ath_model_free_fields frees them).
+ * Stores a value into role `role` of obj (the value-kind rule and range checks apply: ATH_EINVAL
+ * naming model and column).
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ * Hooks must store strings through this function, never by assigning a pointer themselves.
  */
 ATH_API int ath_mixin_set(const ath_mixin_ctx *ctx, void *obj, size_t role, const ath_value *v);
 /** True when the role's member is unset (NULL, unset opt, zero key, nil UUID); true for a NULL

@@ -145,11 +145,24 @@ ATH_API int ath_model_validate(const ath_model *model);
 ATH_API const char *ath_field_column(const ath_field *field);
 
 /**
- * Frees the strings and blobs Athanor allocated into `obj` (by ath_repo_get and friends) and
- * sets those members to NULL. Do not call it on strings the program owns. A NULL model or obj
- * is a no-op.
+ * Frees every string and blob member of `obj` (fields and mixin-bound members) and sets them to
+ * NULL. Use it when Athanor filled the whole object — ath_repo_get, get_one(_or_none),
+ * delete(…, deleted), get_or_upsert, get_and_update — or when the program malloc'd every string
+ * itself. A NULL model or obj is a no-op.
  */
 ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
+
+/**
+ * The ownership rule for strings written back (every call that writes into a caller's struct
+ * states it): **every string or blob Athanor writes into your struct is a fresh malloc'd copy
+ * that the struct then owns, and Athanor never frees, keeps or writes through a pointer you put
+ * there.** This frees exactly those copies: each string/blob member of `obj` whose pointer
+ * differs from the same member of `before` — a copy of the struct you took before the call
+ * (`Hero before = hero;`) — is freed and set back to `before`'s pointer (yours, or NULL), so
+ * obj ends holding your strings again. Call it after success and after failure alike. Strings
+ * you set stay yours to free. A NULL model, obj or before is a no-op.
+ */
+ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void *before);
 
 /* --- macro machinery -------------------------------------------------------------------------- */
 

@@ -5,6 +5,13 @@
  * strings, in an arena the list owns) until ath_list_free(). An object filled by a get-style
  * call owns its strings until ath_model_free_fields(model, obj).
  *
+ * One ownership rule for calls that write back into your struct (add, add_many, update*,
+ * upsert*, get_or_upsert, get_and_update, mixin hooks through ath_mixin_set): every string or
+ * blob Athanor writes into it is a fresh malloc'd copy the struct owns, and a pointer you put
+ * there is never freed, kept or written through. Copy the struct before the call
+ * (`Hero before = hero;`) and ath_model_free_owned(&Hero_model, &hero, &before) afterwards
+ * frees exactly Athanor's copies — after a success or a failure.
+ *
  * Every function returns ATH_OK or a negative ath_code; ath_error_last() has the detail. A
  * database error fails the session's transaction (roll it back); with `auto_commit` the
  * repository commits after each successful write and rolls back after a failed one.
@@ -78,8 +85,10 @@ ATH_API ath_session *ath_repo_session(const ath_repo *repo);
 /**
  * Inserts `obj` and fills generated keys and server defaults back into it (RETURNING where the
  * connection has it, else the driver's last insert id). An unset autoincrement key (0, or an
- * unset opt) is left to the database. Text a server default fills in is malloc'd: the caller
- * owns it. ATH_EDUPLICATE / ATH_EFOREIGNKEY / ATH_ENOTNULL / ATH_ECHECK name the constraint.
+ * unset opt) is left to the database. ATH_EDUPLICATE / ATH_EFOREIGNKEY / ATH_ENOTNULL /
+ * ATH_ECHECK name the constraint; ATH_EINVAL when a value written back does not fit its member.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
  */
 ATH_API int ath_repo_add(ath_repo *repo, void *obj);
 
@@ -87,15 +96,23 @@ ATH_API int ath_repo_add(ath_repo *repo, void *obj);
  * Inserts `n` objects from the array `objs` (model-sized items) in multi-row statements,
  * chunked under the dialect's parameter limit, in the session's transaction; generated
  * autoincrement keys are written back into every object.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
  */
 ATH_API int ath_repo_add_many(ath_repo *repo, void *objs, size_t n);
 
-/** Updates every column of the row with obj's primary key. ATH_ENOTFOUND when there is none. */
+/**
+ * Updates every column of the row with obj's primary key. ATH_ENOTFOUND when there is none.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ */
 ATH_API int ath_repo_update(ath_repo *repo, void *obj);
 
 /**
  * Updates only the named columns of the row with obj's primary key, so columns the caller did
  * not mean to touch keep their values. ATH_EINVAL names an unknown or key column.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
  */
 ATH_API int ath_repo_update_fields(ath_repo *repo, void *obj, const char *const *fields,
                                    size_t nfields);
@@ -108,8 +125,12 @@ ATH_API int ath_repo_update_where(ath_repo *repo, int64_t *updated, const char *
                                   const ath_value *values, size_t nfields,
                                   const ath_filter *filters, size_t nfilters);
 
-/** Updates `n` objects by primary key in the session's transaction. ATH_ENOTFOUND if one is
- * missing. */
+/**
+ * Updates `n` objects by primary key in the session's transaction. ATH_ENOTFOUND if one is
+ * missing.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ */
 ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
 
 /**
@@ -119,19 +140,28 @@ ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
  * members are left as they were. Unset columns with a server default are left alone by the
  * update branch; insert-only columns too. The match fields must be the primary key or one
  * unique column: anything else is ATH_EINVAL naming the field.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
  */
 ATH_API int ath_repo_upsert(ath_repo *repo, void *obj, const char *const *match_fields,
                             size_t nmatch);
 
-/** As ath_repo_upsert for `n` objects, one statement per chunk; keys are written back. */
+/**
+ * As ath_repo_upsert for `n` objects, one statement per chunk; keys are written back.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ */
 ATH_API int ath_repo_upsert_many(ath_repo *repo, void *objs, size_t n,
                                  const char *const *match_fields, size_t nmatch);
 
 /**
  * Finds the row whose match_fields equal obj's; creates it from obj when there is none
  * (*created = true). When it exists and `upsert` is true, the other columns are updated from
- * obj. Either way obj ends up holding the stored row (strings owned by obj, see
- * ath_model_free_fields). A concurrent insert of the same key is handled with a savepoint.
+ * obj. Either way obj ends up holding the stored row. A concurrent insert of the same key is
+ * handled with a savepoint.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ * Here every string member is replaced by a copy, so ath_model_free_fields frees them all.
  */
 ATH_API int ath_repo_get_or_upsert(ath_repo *repo, void *obj, const char *const *match_fields,
                                    size_t nmatch, bool upsert, bool *created);
@@ -139,8 +169,10 @@ ATH_API int ath_repo_get_or_upsert(ath_repo *repo, void *obj, const char *const 
 /**
  * Finds the row whose match_fields equal obj's (ATH_ENOTFOUND when none) and sets `fields`
  * (all other non-key, non-mixin, non-insert-only columns when NULL) from obj when they differ;
- * *updated says whether it wrote. obj ends up holding the stored row; its string members are
- * replaced (not freed) by strings obj then owns (free them with ath_model_free_fields).
+ * *updated says whether it wrote. obj ends up holding the stored row.
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ * Here every string member is replaced by a copy, so ath_model_free_fields frees them all.
  */
 ATH_API int ath_repo_get_and_update(ath_repo *repo, void *obj, const char *const *match_fields,
                                     size_t nmatch, const char *const *fields, size_t nfields,

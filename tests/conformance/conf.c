@@ -245,28 +245,6 @@ static size_t field_offset(const ath_model *model, size_t i)
     return 0;
 }
 
-void free_new_strings(const ath_model *model, void *obj, const void *before)
-{
-    for (size_t i = 0; i < model->nfields; i++) {
-        const ath_field *f = &model->fields[i];
-        size_t off = field_offset(model, i);
-        if (f->type == ATH_T_BLOB) {
-            ath_blob *now = (ath_blob *)((char *)obj + off);
-            const ath_blob *old = (const ath_blob *)((const char *)before + off);
-            if (now->data && now->data != old->data)
-                free(now->data);
-            now->data = NULL;
-            now->len = 0;
-        } else if (f->type == ATH_T_TEXT || f->type == ATH_T_NUMERIC || f->type == ATH_T_JSON) {
-            char **now = (char **)((char *)obj + off);
-            char *const *old = (char *const *)((const char *)before + off);
-            if (*now && *now != *old)
-                free(*now);
-            *now = NULL;
-        }
-    }
-}
-
 void conf_free_owned(const ath_model *model, void *obj, const void *before, const char *file,
                      int line)
 {
@@ -289,7 +267,7 @@ void conf_free_owned(const ath_model *model, void *obj, const void *before, cons
                             "(ath_model_free_fields)",
                             file, "", CU_FALSE);
     if (kept)
-        free_new_strings(model, obj, before);
+        ath_model_free_owned(model, obj, before);
     else
         ath_model_free_fields(model, obj);
 }

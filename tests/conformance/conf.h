@@ -113,12 +113,6 @@ void seed_heroes(ath_session *s);
     "Club|a_b|axb"
 
 /**
- * Frees the string and blob members of `obj` that are not the same pointers as in `before`
- * (a copy of obj taken before a call that may read a row back into it): leak-free whether the
- * call replaced the caller's strings with malloc'd ones or kept them.
- */
-void free_new_strings(const ath_model *model, void *obj, const void *before);
-/**
  * For calls whose contract says obj ends up owning its strings (get_or_upsert): asserts that
  * every string or blob in `obj` is no longer the caller's pointer from `before`, then frees the
  * owned ones with ath_model_free_fields (never the caller's, so a broken call fails, not crashes).

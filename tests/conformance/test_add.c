@@ -81,7 +81,7 @@ static void test_add_writes_back_server_default(void)
     char *stored = sql_text(s, "SELECT status FROM task WHERE id = ?", &k, 1);
     ASSERT_STR(stored, "new");
     free(stored);
-    free_new_strings(&Task_model, &t, &before); /* the server's text is the caller's to free */
+    ath_model_free_owned(&Task_model, &t, &before); /* exactly the server's text Athanor wrote */
     conf_end();
 }
 
@@ -95,7 +95,7 @@ static void test_add_keeps_given_value_over_server_default(void)
     ASSERT_STR(stored, "done");
     ASSERT_STR(t.status, "done");
     free(stored);
-    free_new_strings(&Task_model, &t, &before);
+    ath_model_free_owned(&Task_model, &t, &before);
     conf_end();
 }
 
@@ -106,7 +106,7 @@ static void test_add_applies_client_default_when_unset(void)
     ASSERT_RC(ath_repo_add(conf_repo(s, &Task_model), &t), ATH_OK);
     ath_value k = ath_v_i64(t.id);
     ASSERT_I64(sql_i64(s, "SELECT priority FROM task WHERE id = ?", &k, 1), 3);
-    free_new_strings(&Task_model, &t, &before);
+    ath_model_free_owned(&Task_model, &t, &before);
     conf_end();
 }
 
@@ -117,7 +117,7 @@ static void test_add_ignores_client_default_when_set(void)
     ASSERT_RC(ath_repo_add(conf_repo(s, &Task_model), &t), ATH_OK);
     ath_value k = ath_v_i64(t.id);
     ASSERT_I64(sql_i64(s, "SELECT priority FROM task WHERE id = ?", &k, 1), 7);
-    free_new_strings(&Task_model, &t, &before);
+    ath_model_free_owned(&Task_model, &t, &before);
     conf_end();
 }
 
@@ -243,7 +243,7 @@ static void test_add_many_applies_server_and_client_defaults(void)
                    expected_priority[i]);
     }
     for (size_t i = 0; i < 3; i++)
-        free_new_strings(&Task_model, &t[i], &before[i]);
+        ath_model_free_owned(&Task_model, &t[i], &before[i]);
     conf_end();
 }
 

@@ -101,7 +101,7 @@ static void test_delete_team_cascades_to_tasks(void)
     memcpy(before, t, sizeof t);
     ASSERT_RC(ath_repo_add_many(tasks, t, 3), ATH_OK);
     for (size_t i = 0; i < 3; i++)
-        free_new_strings(&Task_model, &t[i], &before[i]);
+        ath_model_free_owned(&Task_model, &t[i], &before[i]);
     ath_value k = ath_v_i64(doomed);
     ASSERT_RC(ath_repo_delete(teams, &k, 1, NULL), ATH_OK);
     ASSERT_I64(sql_count(s, "task"), 1); /* ON DELETE CASCADE */

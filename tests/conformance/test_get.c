@@ -244,7 +244,7 @@ static void test_get_and_update_reports_update_only_when_different(void)
               ATH_OK);
     CU_ASSERT_FALSE(updated);
     ASSERT_I64(same.id, id);
-    free_new_strings(&Team_model, &same, &before);
+    ath_model_free_owned(&Team_model, &same, &before);
 
     Team moved = {0, "Avengers", "Avengers Compound"};
     before = moved;
@@ -255,7 +255,7 @@ static void test_get_and_update_reports_update_only_when_different(void)
     CU_ASSERT(updated);
     ASSERT_I64(moved.id, id);
     ASSERT_STR(moved.headquarters, "Avengers Compound");
-    free_new_strings(&Team_model, &moved, &before);
+    ath_model_free_owned(&Team_model, &moved, &before);
     ath_value k = ath_v_i64(id);
     char *hq = sql_text(s, "SELECT headquarters FROM team WHERE id = ?", &k, 1);
     ASSERT_STR(hq, "Avengers Compound");
@@ -273,7 +273,7 @@ static void test_get_and_update_without_fields_updates_all_other_columns(void)
     ASSERT_RC(ath_repo_get_and_update(heroes, &h, ATH_NAMES("name"), NULL, 0, &updated), ATH_OK);
     CU_ASSERT(updated);
     ASSERT_I64(h.id, id);
-    free_new_strings(&Hero_model, &h, &before);
+    ath_model_free_owned(&Hero_model, &h, &before);
     ath_value k = ath_v_i64(id);
     char *secret = sql_text(s, "SELECT secret_name FROM hero WHERE id = ?", &k, 1);
     ASSERT_STR(secret, "Wade");
@@ -292,7 +292,7 @@ static void test_get_and_update_missing_is_enotfound(void)
     ASSERT_RC(
         ath_repo_get_and_update(teams, &t, ATH_NAMES("name"), ATH_NAMES("headquarters"), &updated),
         ATH_ENOTFOUND);
-    free_new_strings(&Team_model, &t, &before);
+    ath_model_free_owned(&Team_model, &t, &before);
     ASSERT_I64(sql_count(s, "team"), 1);
     CU_ASSERT_FALSE(ath_session_failed(s));
     conf_end();

@@ -348,7 +348,7 @@ static void test_upsert_update_path_leaves_immutable_column_alone(void)
     int64_t id = add_event(s, "launch", 1);
     Event e = {id, "renamed", 1700000000000000LL, 3, NULL}, before = e;
     ASSERT_RC(ath_repo_upsert(conf_repo(s, &Event_model), &e, NULL, 0), ATH_OK);
-    free_new_strings(&Event_model, &e, &before);
+    ath_model_free_owned(&Event_model, &e, &before);
     ath_value k = ath_v_i64(id);
     char *title = sql_text(s, "SELECT title FROM event WHERE id = ?", &k, 1);
     ASSERT_STR(title, "launch");

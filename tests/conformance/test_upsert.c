@@ -1,7 +1,7 @@
 /*
  * repo-upsert: ath_repo_upsert and ath_repo_upsert_many — the insert path and the update path,
  * by primary key (single and composite) and by match_fields on a unique column. Strings the
- * call reads back into the object are freed with free_new_strings() (the header does not say
+ * call reads back into the object are freed with ath_model_free_owned() (the header does not say
  * whether upsert replaces the caller's pointers; see the report).
  */
 #include <stdio.h>
@@ -29,7 +29,7 @@ static void test_upsert_inserts_new_row_by_unique_match(void)
     char *hq = team_hq(s, "Avengers");
     ASSERT_STR(hq, "Stark Tower");
     free(hq);
-    free_new_strings(&Team_model, &t, &before);
+    ath_model_free_owned(&Team_model, &t, &before);
     conf_end();
 }
 
@@ -48,7 +48,7 @@ static void test_upsert_updates_existing_row_by_unique_match(void)
     ASSERT_STR(other, "Watchtower");
     free(hq);
     free(other);
-    free_new_strings(&Team_model, &t, &before);
+    ath_model_free_owned(&Team_model, &t, &before);
     conf_end();
 }
 
@@ -62,7 +62,7 @@ static void test_upsert_by_primary_key_updates_existing_row(void)
     ASSERT_I64(h.id, id);
     ASSERT_I64(sql_count(s, "hero"), 1);
     ASSERT_HERO(s, id, "Spider-Man|Peter Parker|17|-");
-    free_new_strings(&Hero_model, &h, &before);
+    ath_model_free_owned(&Hero_model, &h, &before);
     conf_end();
 }
 
@@ -78,7 +78,7 @@ static void test_upsert_by_primary_key_inserts_explicit_key(void)
     ASSERT_I64(sql_count(s, "hero"), 2);
     ASSERT_HERO(s, new_id, "Rusty-Man|Tommy Sharp|48|-");
     ASSERT_HERO(s, id, "Spider-Boy|Pedro Parqueador|16|-");
-    free_new_strings(&Hero_model, &h, &before);
+    ath_model_free_owned(&Hero_model, &h, &before);
     conf_end();
 }
 
@@ -90,7 +90,7 @@ static void test_upsert_without_key_inserts_and_writes_key_back(void)
     ASSERT_RC(ath_repo_upsert(heroes, &h, NULL, 0), ATH_OK);
     CU_ASSERT(h.id > 0);
     ASSERT_HERO(s, h.id, "Deadpond|Dive Wilson|-|-");
-    free_new_strings(&Hero_model, &h, &before);
+    ath_model_free_owned(&Hero_model, &h, &before);
     conf_end();
 }
 
@@ -102,7 +102,7 @@ static void test_upsert_reads_server_default_back(void)
     ASSERT_RC(ath_repo_upsert(conf_repo(s, &Task_model), &t, NULL, 0), ATH_OK);
     CU_ASSERT(t.id > 0);
     ASSERT_STR(t.status, "new");
-    free_new_strings(&Task_model, &t, &before);
+    ath_model_free_owned(&Task_model, &t, &before);
     conf_end();
 }
 
@@ -112,11 +112,11 @@ static void test_upsert_composite_key_inserts_then_updates(void)
     ath_repo *m = conf_repo(s, &Membership_model);
     Membership row = {4, 5, "member"}, before = row;
     ASSERT_RC(ath_repo_upsert(m, &row, NULL, 0), ATH_OK);
-    free_new_strings(&Membership_model, &row, &before);
+    ath_model_free_owned(&Membership_model, &row, &before);
     Membership promoted = {4, 5, "captain"};
     before = promoted;
     ASSERT_RC(ath_repo_upsert(m, &promoted, NULL, 0), ATH_OK);
-    free_new_strings(&Membership_model, &promoted, &before);
+    ath_model_free_owned(&Membership_model, &promoted, &before);
     ASSERT_I64(sql_count(s, "membership"), 1);
     ath_value k[] = {ath_v_i64(4), ath_v_i64(5)};
     char *role = sql_text(s, "SELECT role FROM membership WHERE team_id = ? AND hero_id = ?", k, 2);
@@ -133,7 +133,7 @@ static void test_upsert_match_fields_without_unique_constraint_is_einval(void)
     Team t = {0, "Other", "Stark Tower"}, before = t;
     ASSERT_RC(ath_repo_upsert(teams, &t, ATH_NAMES("headquarters")), ATH_EINVAL);
     ASSERT_ERR_HAS("headquarters");
-    free_new_strings(&Team_model, &t, &before);
+    ath_model_free_owned(&Team_model, &t, &before);
     ASSERT_RC(ath_session_rollback(s), ATH_OK);
     ASSERT_I64(sql_count(s, "team"), 0); /* rolled back the add too; nothing upserted */
     conf_end();
@@ -146,7 +146,7 @@ static void test_upsert_unknown_match_field_is_einval(void)
     Team t = {0, "Avengers", NULL}, before = t;
     ASSERT_RC(ath_repo_upsert(teams, &t, ATH_NAMES("nickname")), ATH_EINVAL);
     ASSERT_ERR_HAS("nickname");
-    free_new_strings(&Team_model, &t, &before);
+    ath_model_free_owned(&Team_model, &t, &before);
     ASSERT_I64(sql_count(s, "team"), 0);
     conf_end();
 }
@@ -180,7 +180,7 @@ static void test_upsert_many_mixes_new_and_existing_rows(void)
     ath_value j = ath_v_text("Justice League");
     ASSERT_I64(sql_i64(s, "SELECT id FROM team WHERE name = ?", &j, 1), justice);
     for (size_t i = 0; i < 3; i++)
-        free_new_strings(&Team_model, &t[i], &before[i]);
+        ath_model_free_owned(&Team_model, &t[i], &before[i]);
     conf_end();
 }
 
@@ -200,7 +200,7 @@ static void test_upsert_many_by_primary_key(void)
     ASSERT_HERO(s, b, "Rusty-Man|Tommy Sharp|48|-");
     ASSERT_HERO(s, 2000000000 + a, "Tarantula|Natalia Roman-on|32|-");
     for (size_t i = 0; i < 2; i++)
-        free_new_strings(&Hero_model, &h[i], &before[i]);
+        ath_model_free_owned(&Hero_model, &h[i], &before[i]);
     conf_end();
 }
 
@@ -243,7 +243,7 @@ static void test_upsert_many_chunks_under_parameter_limit(void)
     ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE age = ?", &two, 1), N);
     ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE secret_name = ?", &secret, 1), N);
     for (size_t i = 0; i < N; i++)
-        free_new_strings(&Hero_model, &h[i], &before[i]);
+        ath_model_free_owned(&Hero_model, &h[i], &before[i]);
     free(before);
     free(names);
     free(h);

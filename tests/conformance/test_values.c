@@ -363,7 +363,70 @@ static void test_invalid_json_is_refused_the_same_everywhere(void)
     conf_end();
 }
 
+/* The ownership rule (model.h): what Athanor writes into the struct is a copy the struct owns;
+ * the caller's pointers are never freed, kept or written through; ath_model_free_owned frees
+ * exactly the copies. */
+static void test_free_owned_frees_exactly_what_add_wrote_back(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    int64_t team = add_team(teams, "Avengers", NULL);
+    ath_repo *tasks = conf_repo(s, &Task_model);
+    char title[] = "Write tests"; /* the caller's own buffer */
+    Task t = {0, team, title, NULL, ath_some_i32(1), 5}, before = t;
+    ASSERT_RC(ath_repo_add(tasks, &t), ATH_OK);
+    CU_ASSERT_PTR_EQUAL(t.title, title); /* kept as given */
+    ASSERT_STR(t.title, "Write tests");  /* and not written through */
+    ASSERT_STR(t.status, "new");         /* the server default: Athanor's copy */
+    ath_model_free_owned(&Task_model, &t, &before);
+    CU_ASSERT_PTR_NULL(t.status); /* back to what the caller had */
+    CU_ASSERT_PTR_EQUAL(t.title, title);
+    CU_ASSERT(t.id > 0); /* scalars stay written back */
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "task"), 1);
+    conf_end();
+}
+
+static void test_free_owned_after_a_failed_add_leaves_the_callers_strings(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *tasks = conf_repo(s, &Task_model);
+    char title[] = "Orphan";
+    Task t = {0, 987654321, title, NULL, ath_some_i32(1), 5}, before = t; /* no such team */
+    ASSERT_RC(ath_repo_add(tasks, &t), ATH_EFOREIGNKEY);
+    ath_model_free_owned(&Task_model, &t, &before); /* nothing of Athanor's, nothing freed */
+    CU_ASSERT_PTR_EQUAL(t.title, title);
+    ASSERT_STR(t.title, "Orphan");
+    CU_ASSERT_PTR_NULL(t.status);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "task"), 0);
+    conf_end();
+}
+
+static void test_get_or_upsert_replaces_every_string_with_an_owned_copy(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *teams = conf_repo(s, &Team_model);
+    add_team(teams, "Avengers", "Stark Tower");
+    char name[] = "Avengers", hq[] = "Somewhere";
+    Team t = {0, name, hq}, before = t;
+    bool created = true;
+    ASSERT_RC(ath_repo_get_or_upsert(teams, &t, ATH_NAMES("name"), false, &created), ATH_OK);
+    CU_ASSERT_FALSE(created);
+    ASSERT_STR(t.headquarters, "Stark Tower"); /* the stored row */
+    ASSERT_STR(hq, "Somewhere");               /* the caller's buffer untouched */
+    ASSERT_STR(name, "Avengers");
+    FREE_OWNED(&Team_model, &t, &before); /* every string is a copy: ath_model_free_fields */
+    conf_end();
+}
+
 const test_case values_tests[] = {
+    {"test_free_owned_frees_exactly_what_add_wrote_back",
+     test_free_owned_frees_exactly_what_add_wrote_back},
+    {"test_free_owned_after_a_failed_add_leaves_the_callers_strings",
+     test_free_owned_after_a_failed_add_leaves_the_callers_strings},
+    {"test_get_or_upsert_replaces_every_string_with_an_owned_copy",
+     test_get_or_upsert_replaces_every_string_with_an_owned_copy},
     {"test_text_longer_than_max_length_is_refused_the_same_everywhere",
      test_text_longer_than_max_length_is_refused_the_same_everywhere},
     {"test_invalid_json_is_refused_the_same_everywhere",

@@ -172,6 +172,12 @@ static void model_free_fields(void)
     NOOP(ath_model_free_fields(NULL, &M_ITEM));
     NOOP(ath_model_free_fields(&Item_model, NULL));
 }
+static void model_free_owned(void)
+{
+    NOOP(ath_model_free_owned(NULL, &M_ITEM, &M_ITEM));
+    NOOP(ath_model_free_owned(&Item_model, NULL, &M_ITEM));
+    NOOP(ath_model_free_owned(&Item_model, &M_ITEM, NULL));
+}
 
 /* --- repositories --------------------------------------------------------------------------- */
 
@@ -704,7 +710,7 @@ const misuse_entry null_table[] = {
     E(error_last), E(error_clear), E(error_set), E(code_name), E(code_text),
     E(mixin_get), E(mixin_set), E(mixin_unset), E(mixin_column), E(mixin_column_value),
     E(repo_role_column), E(repo_key_columns),
-    E(model_validate), E(field_column), E(model_free_fields),
+    E(model_validate), E(field_column), E(model_free_fields), E(model_free_owned),
     E(repo_open), E(repo_open_opts), E(repo_free), E(repo_model), E(repo_session),
     E(repo_add), E(repo_add_many), E(repo_update), E(repo_update_fields), E(repo_update_where),
     E(repo_update_many), E(repo_upsert), E(repo_upsert_many), E(repo_get_or_upsert),
