@@ -229,8 +229,8 @@ int repo_check_objects(ath_repo *r, const void *objs, size_t n)
     size_t size = r->m->model->struct_size;
     for (size_t i = 0; i < n; i++)
         for (size_t c = 0; c < r->m->ncols; c++) {
-            if (!ath_type_textual(r->m->cols[c].type))
-                continue; /* only text has a policy to check */
+            if (!ath_type_bytes(r->m->cols[c].type))
+                continue; /* text has a policy to check, text and blobs a pointer */
             ath_value v;
             int rc = ath_col_checked(r->m, &r->m->cols[c], (const char *)objs + i * size, &v);
             if (rc != ATH_OK) {

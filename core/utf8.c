@@ -69,13 +69,20 @@ fail:
 
 int ath_text_check(const ath_value *v, const char *fmt, ...)
 {
+    char what[192]; /* the message is only built for a failure */
+    va_list ap;
+    if (ath_type_bytes(v->type) && v->u.s.len && !v->u.s.ptr) {
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        return ath_fail(ATH_EINVAL, "%s: %zu bytes of %s at a NULL pointer", what, v->u.s.len,
+                        ath_type_name(v->type));
+    }
     if (!ath_type_textual(v->type))
         return ATH_OK;
     size_t bad = 0;
     if (ath_utf8_valid(v->u.s.ptr, v->u.s.len, &bad))
         return ATH_OK;
-    char what[192]; /* the message is only built for a failure */
-    va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);

@@ -114,6 +114,7 @@ static void test_every_null_argument_is_refused_and_named(void)
     M_ITEMS[1] = (Item){.id = 21, .name = "y"};
     memset(&M_CTX, 0, sizeof M_CTX);
     run_table(null_table);
+    run_table(filter_table);
     CU_ASSERT_FALSE(ath_session_in_transaction(M_S)); /* no refused call began anything */
     end();
 }

@@ -40,6 +40,8 @@ typedef struct misuse_entry {
 extern const misuse_entry null_table[];
 extern const misuse_entry closed_table[];
 extern const misuse_entry disposed_table[];
+/** Filters holding NULLs, compiled through ath_repo_list (not exported: inline constructors). */
+extern const misuse_entry filter_table[];
 
 /** The function the running entry covers (its name starts every expected message). */
 extern const char *misuse_fn;

@@ -737,3 +737,65 @@ const misuse_entry null_table[] = {
 #endif
     {NULL, NULL},
 };
+
+/* --- filters holding NULLs, through ath_repo_list (the constructors are inline) --------------- */
+
+static void list_with(ath_filter f, const char *text)
+{
+    ath_list *l = (ath_list *)1;
+    REFUSED(ath_repo_list(M_R, &l, &f, 1), ATH_EINVAL, text);
+    CU_ASSERT_PTR_NULL(l);
+}
+
+static void null_filters(void)
+{
+    list_with(ath_where(NULL, ATH_EQ, ath_v_i64(1)), "unknown column '(null)'");
+    list_with(ath_between(NULL, ath_v_i64(1), ath_v_i64(2)), "unknown column '(null)'");
+    list_with(ath_collection("id", NULL, 2), "has no values");
+    list_with(ath_collection(NULL, NULL, 0), "unknown column '(null)'");
+    list_with(ath_not_in_collection("id", NULL, 3), "has no values");
+    list_with(ath_before_after(NULL, ath_v_null(), ath_v_null()), "unknown column '(null)'");
+    list_with(ath_search(NULL, "x", true), "needs columns and text");
+    list_with(ath_search("name", NULL, false), "needs columns and text");
+    list_with(ath_not_search(NULL, NULL, true), "needs columns and text");
+    list_with(ath_order_by(NULL, false), "unknown column '(null)' in order_by");
+    list_with(ath_any(NULL, 2), "says 2 children but gives none");
+    list_with(ath_all(NULL, 1), "says 1 children but gives none");
+    list_with(ath_exists(NULL, NULL, 0), "needs a related model");
+    list_with(ath_not_exists(&Item_model, NULL, 2), "");
+    /* ath_after(NULL) is documented as "the first page": a plain list, nothing refused */
+    ath_list *l = NULL;
+    ath_filter first = ath_after(NULL);
+    int rc = ath_repo_list(M_R, &l, &first, 1);
+    size_t n = ath_list_count(l);
+    ath_list_free(l);
+    ASSERT_RC(ath_session_rollback(M_S), ATH_OK); /* the read's transaction holds :memory: */
+    HOLDS(rc == ATH_OK && n == 3);
+    list_with(ath_where("name", ATH_EQ, (ath_value){.type = ATH_T_TEXT, .u.s = {NULL, 4}}),
+              "4 bytes of text at a NULL pointer");
+}
+
+/* Values whose bytes are missing: a length with a NULL pointer, bound as parameters. */
+static void hollow_values(void)
+{
+    ath_value text = {.type = ATH_T_TEXT, .u.s = {NULL, 5}};
+    ath_value blob = {.type = ATH_T_BLOB, .u.s = {NULL, 3}};
+    ath_value json = {.type = ATH_T_JSON, .u.s = {NULL, 2}};
+    REFUSED(ath_session_execute(M_S, "UPDATE misuse_item SET name = ? WHERE id = 1", &text, 1,
+                                NULL),
+            ATH_EINVAL, "parameter 1: 5 bytes of text at a NULL pointer");
+    REFUSED(ath_session_execute(M_S, "SELECT ?", &blob, 1, NULL), ATH_EINVAL,
+            "parameter 1: 3 bytes of blob at a NULL pointer");
+    REFUSED(ath_session_execute(M_S, "SELECT ?", &json, 1, NULL), ATH_EINVAL,
+            "2 bytes of json at a NULL pointer");
+    const char *const fields[] = {"name"};
+    int64_t n;
+    REFUSED(ath_repo_update_where(M_R, &n, fields, &text, 1, NULL, 0), ATH_EINVAL,
+            "5 bytes of text at a NULL pointer");
+}
+
+const misuse_entry filter_table[] = {
+    {"filters holding NULLs", null_filters},
+    {"values with a length and no bytes", hollow_values},
+    {NULL, NULL},
+};
