@@ -618,9 +618,9 @@ int ath_col_accepts(const ath_col *c, const ath_value *v, const char *what)
     ath_type t = v->type;
     char given[96];
     bool ok;
-    if (t == ATH_T_NULL)
+    if (t == ATH_T_NULL || t == c->type) /* the hot path: a value of the column's own kind */
         return ATH_OK;
-    snprintf(given, sizeof given, "%s", ath_type_name(t));
+    given[0] = '\0'; /* written only when the value is refused */
     if ((unsigned)t >= ATH_T__COUNT) {
         snprintf(given, sizeof given, "an unknown kind (%d)", (int)t);
         ok = false;
@@ -664,6 +664,8 @@ int ath_col_accepts(const ath_col *c, const ath_value *v, const char *what)
     }
     if (ok)
         return ATH_OK;
+    if (!given[0])
+        snprintf(given, sizeof given, "%s", ath_type_name(t));
     const ath_model *m = c->model;
     return ath_fail(ATH_EINVAL, "%s: model %s (table %s), column %s expects %s, given %s", what,
                     m && m->name ? m->name : "?", m && m->table ? m->table : "?", c->name,
