@@ -420,7 +420,49 @@ static void test_get_or_upsert_replaces_every_string_with_an_owned_copy(void)
     conf_end();
 }
 
+/* A mixin hook that stores the wrong kind is held to the same rule as a caller. */
+static const ath_mixin_role counted_roles[] = {{.name = "counter", .type = ATH_T_I64}};
+static int text_into_counter(const ath_mixin_ctx *ctx, void *obj)
+{
+    ath_value v = ath_v_text("seven");
+    return ath_mixin_set(ctx, obj, 0, &v); /* once: the pointer's bits landed in the integer */
+}
+static const ath_mixin texty_mixin = {
+    .name = "texty", .roles = counted_roles, .nroles = 1, .before_insert = text_into_counter};
+typedef struct Counted {
+    int64_t id;
+    int64_t counter;
+} Counted;
+static const ath_field counted_fields[] = {
+    ATH_FIELD(Counted, id, i64, .flags = ATH_PK),
+    ATH_FIELD(Counted, counter, i64),
+};
+static const ath_mixin_use counted_mixins[] = {
+    ATH_ATTACH(texty_mixin, NULL, ATH_BIND(Counted, "counter", counter)),
+};
+static const ath_model Counted_model =
+    ATH_MODEL_OF(Counted, "counted", counted_fields, ATH_MIXINS(counted_mixins));
+
+static void test_mixin_storing_text_into_an_integer_role_is_einval(void)
+{
+    ath_session *s = conf_begin();
+    ASSERT_RC(ath_create_all(conf->engine, ATH_MODELS(&Counted_model)), ATH_OK);
+    ath_repo *repo = conf_repo(s, &Counted_model);
+    Counted c = {1, 5};
+    ASSERT_RC(ath_repo_add(repo, &c), ATH_EINVAL);
+    ASSERT_ERR_HAS("model Counted (table counted), column counter expects i64");
+    ASSERT_ERR_HAS("given text");
+    ASSERT_I64(c.counter, 5);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_I64(sql_count(s, "counted"), 0);
+    conf_close(s);
+    ASSERT_RC(ath_drop_all(conf->engine, ATH_MODELS(&Counted_model)), ATH_OK);
+    conf_end();
+}
+
 const test_case values_tests[] = {
+    {"test_mixin_storing_text_into_an_integer_role_is_einval",
+     test_mixin_storing_text_into_an_integer_role_is_einval},
     {"test_free_owned_frees_exactly_what_add_wrote_back",
      test_free_owned_frees_exactly_what_add_wrote_back},
     {"test_free_owned_after_a_failed_add_leaves_the_callers_strings",
