@@ -5,7 +5,8 @@
  * invalid UTF-8, any double bit pattern, timestamps and dates inside and outside years 1..9999,
  * blobs with NUL and 0xFF), added through a repository on SQLite :memory:, then read back by get
  * and by list. The outcome must be exactly what the text policy and SQLite's rules say (see
- * expected()), and what is read back must equal what went in.
+ * expected(); invalid JSON is the generated CHECK's ATH_ECHECK), and what is read back must
+ * equal what went in.
  *
  * Mode 1: random typed values bound to "SELECT ?, ?, …" and read back through ath_result_get as
  * random types: never a crash; OK or ATH_EINVAL; a value read as its own type is unchanged; an
@@ -190,8 +191,19 @@ static bool text_ok(const char *s)
     return !s || utf8_ok((const unsigned char *)s, strlen(s));
 }
 
+/* Whether SQLite's json_valid() takes `text` (the CHECK the generated DDL puts on JSON). */
+static bool json_ok(ath_session *s, const char *text)
+{
+    ath_result *res = NULL;
+    ath_value p = ath_v_text(text);
+    bool ok = ath_session_execute(s, "SELECT json_valid(?)", &p, 1, &res) == ATH_OK &&
+              ath_result_next(res) == 1 && ath_result_i64(res, 0) == 1;
+    ath_result_free(res);
+    return ok;
+}
+
 /* What adding the row must return on SQLite. */
-static int expected(const FzRow *r)
+static int expected(const FzRow *r, ath_session *s)
 {
     if (!text_ok(r->e_text) || !text_ok(r->g_numeric) || !text_ok(r->k_json) || !text_ok(r->o_text))
         return ATH_EINVAL; /* the text policy, checked in the core */
@@ -202,7 +214,9 @@ static int expected(const FzRow *r)
         (r->o_date.set && (r->o_date.value < DATE_MIN || r->o_date.value > DATE_MAX)))
         return ATH_EINVAL;
     if (isnan(r->c_f64))
-        return ATH_ENOTNULL; /* SQLite binds NaN as NULL */
+        return ATH_ENOTNULL; /* SQLite binds NaN as NULL (NOT NULL is checked before CHECKs) */
+    if (r->k_json && !json_ok(s, r->k_json))
+        return ATH_ECHECK; /* CHECK (k_json IS NULL OR json_valid(k_json)) */
     return ATH_OK;
 }
 
@@ -277,7 +291,7 @@ static void row_mode(fz_reader *r, ath_session *s)
     FZ_CHECK(ath_repo_open(&repo, s, &FzRow_model) == ATH_OK, "repo");
     FzRow row;
     fill(r, &row);
-    int want = expected(&row);
+    int want = expected(&row, s);
     int rc = ath_repo_add(repo, &row);
     FZ_CHECK(rc == want, "add returned %s, expected %s", ath_code_name(rc), ath_code_name(want));
     if (rc == ATH_EINVAL)
