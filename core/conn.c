@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -157,6 +158,15 @@ static int stmt_create(ath_conn *conn, const char *sql, uint64_t hash, ath_stmt 
         goto done;
     }
     rc = conn->driver->prepare(conn->d, st->native_sql, nparams, &st->d);
+    if (rc == ATH_ESQL && ath_sql_second_statement(sql) &&
+        !strstr(ath_error_last()->message, "more than one statement")) {
+        /* every backend refuses it; say why in the same words (the server's text follows) */
+        char said[512];
+        snprintf(said, sizeof said, "%s", ath_error_last()->message);
+        ath_error_set_message("more than one statement in one call: run them one at a time "
+                              "(%s)",
+                              said);
+    }
     if (rc < 0) {
         rc = conn_failed(conn, rc, sql);
         goto done;

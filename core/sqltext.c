@@ -25,8 +25,46 @@ static size_t dollar_tag(const char *s)
     return s[i] == '$' ? i + 1 : 0;
 }
 
+/* The scanner behind ath_sql_placeholders and ath_sql_second_statement: with `semis`, counts
+ * the semicolons outside quotes and comments that have more than white space, comments or
+ * semicolons after them (a second statement starts there). */
+static int scan(const char *sql, ath_placeholder_style style, ath_buf *out, size_t *nparams,
+                size_t *semis);
+
 int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *out,
                          size_t *nparams)
+{
+    return scan(sql, style, out, nparams, NULL);
+}
+
+bool ath_sql_second_statement(const char *sql)
+{
+    size_t n = 0, semis = 0;
+    return sql && scan(sql, ATH_PLACEHOLDER_QMARK, NULL, &n, &semis) == ATH_OK && semis > 0;
+}
+
+/* True when only white space, comments and semicolons follow. */
+static bool blank_rest(const char *p)
+{
+    for (;;) {
+        while (isspace((unsigned char)*p) || *p == ';')
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                return true;
+            p = end + 2;
+        } else {
+            return *p == '\0';
+        }
+    }
+}
+
+static int scan(const char *sql, ath_placeholder_style style, ath_buf *out, size_t *nparams,
+                size_t *semis)
 {
     size_t n = 0;
     const char *p = sql;
@@ -89,6 +127,9 @@ int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *
                 return ath_fail(ATH_EINVAL, "unterminated dollar quote starting at offset %zu",
                                 (size_t)(p - sql));
             p = end + tlen;
+        } else if (c == ';' && semis) {
+            *semis += !blank_rest(p + 1);
+            p++;
         } else if (c == ':' && p[1] == ':') {
             p += 2; /* a cast, never a placeholder */
         } else if (c == '?') {

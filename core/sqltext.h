@@ -19,6 +19,13 @@
 int ath_sql_placeholders(const char *sql, ath_placeholder_style style, ath_buf *out,
                          size_t *nparams);
 
+/**
+ * True when `sql` holds more than one statement: a `;` outside quotes, comments and
+ * dollar-quoted bodies with more than white space and comments after it. For messages only (a
+ * trigger body's `;` counts too).
+ */
+bool ath_sql_second_statement(const char *sql);
+
 /** True when the statement's first keyword changes data or schema (INSERT, UPDATE, CREATE…). */
 bool ath_sql_is_write(const char *sql);
 

@@ -92,9 +92,23 @@ static void test_write_statements_are_recognised(void)
     CU_ASSERT_FALSE(ath_sql_is_write(""));
 }
 
+static void test_second_statement_is_found_outside_quotes_and_comments(void)
+{
+    CU_ASSERT_TRUE(ath_sql_second_statement("INSERT INTO t VALUES (1); DELETE FROM t"));
+    CU_ASSERT_TRUE(ath_sql_second_statement("SELECT 1;SELECT 2;"));
+    CU_ASSERT_FALSE(ath_sql_second_statement("SELECT 1"));
+    CU_ASSERT_FALSE(ath_sql_second_statement("SELECT 1; -- done\n /* really */ ;  "));
+    CU_ASSERT_FALSE(ath_sql_second_statement("SELECT 'a;b', \"c;d\", `e;f` -- ; x\n"));
+    CU_ASSERT_FALSE(ath_sql_second_statement("SELECT $$ x; y $$ /* ; z */"));
+    CU_ASSERT_FALSE(ath_sql_second_statement("SELECT 'unterminated; DROP"));
+    CU_ASSERT_FALSE(ath_sql_second_statement(NULL));
+}
+
 void register_sqltext_suite(void)
 {
     static const test_case tests[] = {
+        {"second statement is found outside quotes and comments",
+         test_second_statement_is_found_outside_quotes_and_comments},
         {"question marks become numbered", test_question_marks_become_numbered},
         {"quoted text is left alone", test_quoted_text_is_left_alone},
         {"comments are left alone", test_comments_are_left_alone},
