@@ -166,11 +166,14 @@ static bool own_driver_dir(char *out, size_t size)
     Dl_info info;
     if (!dladdr(&registry_lock, &info) || !info.dli_fname)
         return false;
-    const char *slash = strrchr(info.dli_fname, '/');
-    if (!slash)
-        return false;
-    int n = snprintf(out, size, "%.*s/%s", (int)(slash - info.dli_fname), info.dli_fname,
-                     ATH_BUILD_DRIVER_SUBDIR);
+    /* resolved, so a library found through RUNPATH $ORIGIN/../lib is named without "bin/.." */
+    char *real = realpath(info.dli_fname, NULL);
+    const char *name = real ? real : info.dli_fname;
+    const char *slash = strrchr(name, '/');
+    int n = slash ? snprintf(out, size, "%.*s/%s", (int)(slash - name), name,
+                             ATH_BUILD_DRIVER_SUBDIR)
+                  : -1;
+    free(real);
     return n > 0 && (size_t)n < size;
 }
 

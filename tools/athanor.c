@@ -1,8 +1,10 @@
 /*
- * The athanor command-line tool.
- *   athanor drivers          which driver modules the loader can see, where, and whether they load
+ * The athanor command-line tool (its manual: tools/athanor.1, installed as athanor(1)).
+ *   athanor drivers          which driver modules the loader can see, where, whether they load,
+ *                            and which one is used when a driver is found more than once
  *   athanor url URL          how a URL parses (password hidden)
  *   athanor ping URL         connect through the engine and run SELECT 1
+ *   athanor --help | --version
  */
 #include <athanor/athanor.h>
 #include <stdio.h>
@@ -17,10 +19,26 @@ static int drivers(void)
         fprintf(stderr, "athanor: %s\n", ath_error_last()->message);
         return 1;
     }
-    for (size_t i = 0; i < n; i++)
-        printf("%-12s %-4s %s%s%s\n", list[i].name, list[i].status == ATH_OK ? "ok" : "FAIL",
-               list[i].path, list[i].status == ATH_OK ? "" : "\n             ",
-               list[i].detail);
+    for (size_t i = 0; i < n; i++) {
+        /* the loader takes the first module of a name in search order (registered ones first) */
+        const ath_driver_found *first = NULL;
+        for (size_t j = 0; j < i && !first; j++)
+            if (strcmp(list[j].name, list[i].name) == 0)
+                first = &list[j];
+        printf("%-12s %-4s %s", list[i].name, list[i].status == ATH_OK ? "ok" : "FAIL",
+               list[i].path);
+        if (first)
+            printf("\n             not used: %s comes first", first->path);
+        else
+            for (size_t j = i + 1; j < n; j++)
+                if (strcmp(list[j].name, list[i].name) == 0) {
+                    printf("\n             used (found again later in the search path)");
+                    break;
+                }
+        if (list[i].status != ATH_OK)
+            printf("\n             %s", list[i].detail);
+        printf("\n");
+    }
     if (n == 0)
         printf("no driver modules found (set ATHANOR_DRIVER_PATH)\n");
     ath_drivers_list_free(list, n);
@@ -71,14 +89,35 @@ static int ping(const char *text)
     return rc == ATH_OK ? 0 : 1;
 }
 
+static const char usage[] =
+    "usage: athanor COMMAND [ARG]\n"
+    "\n"
+    "  drivers     list the driver modules the loader finds (ATHANOR_DRIVER_PATH, the\n"
+    "              library's own driver directory, the install directory), whether each\n"
+    "              loads, and which one is used when a driver is found twice\n"
+    "  url URL     show how a connection URL parses (the password is hidden)\n"
+    "  ping URL    connect and run SELECT 1\n"
+    "  --help      this text\n"
+    "  --version   the tool's and the library's version\n"
+    "\n"
+    "See athanor(1).\n";
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("athanor %s (library %s)\n", ATH_VERSION_STRING, ath_version_string());
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "drivers") == 0)
         return drivers();
     if (argc == 3 && strcmp(argv[1], "url") == 0)
         return url(argv[2]);
     if (argc == 3 && strcmp(argv[1], "ping") == 0)
         return ping(argv[2]);
-    fprintf(stderr, "usage: athanor drivers | athanor url URL | athanor ping URL\n");
+    fputs(usage, stderr);
     return 2;
 }
