@@ -289,3 +289,76 @@ int ath_stmt_step(ath_stmt *st)
     int rc = st->conn->driver->step(st->d);
     return rc < 0 ? conn_failed(st->conn, rc, st->sql) : rc;
 }
+
+int ath_stmt_column_count(ath_stmt *st)
+{
+    return st->conn->driver->column_count(st->d);
+}
+
+const char *ath_stmt_column_name(ath_stmt *st, int i)
+{
+    return st->conn->driver->column_name(st->d, i);
+}
+
+int ath_stmt_column(ath_stmt *st, int i, ath_type want, ath_value *out)
+{
+    const ath_driver *drv = st->conn->driver;
+    if (want != ATH_T_I32) {
+        int rc = drv->column(st->d, i, want, out);
+        return rc < 0 ? conn_failed(st->conn, rc, NULL) : rc;
+    }
+    /* read 32-bit integers wide, so a value that does not fit is refused instead of cut */
+    int rc = drv->column(st->d, i, ATH_T_I64, out);
+    if (rc < 0)
+        return conn_failed(st->conn, rc, NULL);
+    if (out->type == ATH_T_NULL)
+        return rc;
+    if (out->u.i64 < INT32_MIN || out->u.i64 > INT32_MAX)
+        return ath_fail(ATH_EINVAL, "column %s holds %lld, which does not fit a 32-bit integer",
+                        drv->column_name(st->d, i), (long long)out->u.i64);
+    int32_t v = (int32_t)out->u.i64;
+    out->type = ATH_T_I32;
+    out->u.i32 = v;
+    return ATH_OK;
+}
+
+int64_t ath_stmt_changes(ath_stmt *st)
+{
+    return st->conn->driver->changes(st->d);
+}
+
+int ath_conn_last_insert_id(ath_conn *conn, int64_t *out)
+{
+    int rc = conn->driver->last_insert_id(conn->d, out);
+    return rc < 0 ? conn_failed(conn, rc, NULL) : rc;
+}
+
+bool ath_conn_has_bulk_insert(const ath_conn *conn)
+{
+    return ATH_DRIVER_HAS(conn->driver, bulk_insert);
+}
+
+const char *ath_conn_driver_name(const ath_conn *conn)
+{
+    return conn->driver->name;
+}
+
+const ath_dialect *ath_conn_dialect(const ath_conn *conn)
+{
+    return conn->driver->dialect;
+}
+
+int ath_driver_check_params(const ath_driver *driver, const ath_connect_params *params)
+{
+    return ATH_DRIVER_HAS(driver, check) ? driver->check(params, &ath_host) : ATH_OK;
+}
+
+const char *ath_driver_name(const ath_driver *driver)
+{
+    return driver->name;
+}
+
+const ath_dialect *ath_driver_dialect(const ath_driver *driver)
+{
+    return driver->dialect;
+}

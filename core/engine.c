@@ -196,8 +196,7 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
         .keys = engine->keys,
         .values = engine->values,
     };
-    if (ATH_DRIVER_HAS(engine->driver, check) &&
-        (rc = engine->driver->check(&engine->params, &ath_host)) != ATH_OK)
+    if ((rc = ath_driver_check_params(engine->driver, &engine->params)) != ATH_OK)
         goto done;
 
     ath_pool_config pc = {
@@ -276,7 +275,7 @@ const char *ath_engine_dialect(const ath_engine *engine)
         ath_null_arg(__func__, "engine");
         return NULL;
     }
-    return engine->driver->name;
+    return ath_driver_name(engine->driver);
 }
 
 int ath_engine_render_url(const ath_engine *engine, char *buf, size_t size)
@@ -349,7 +348,7 @@ int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_map
         }
     ath_mapping *m = NULL;
     int rc = ath_mapping_build(&m, model);
-    if (rc == ATH_OK && (rc = ath_sql_mapping_statements(m, engine->driver->dialect)) != ATH_OK) {
+    if (rc == ATH_OK && (rc = ath_sql_mapping_statements(m, ath_driver_dialect(engine->driver))) != ATH_OK) {
         ath_mapping_free(m);
         m = NULL;
     }

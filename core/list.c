@@ -81,28 +81,11 @@ void ath_list_free(ath_list *l)
     ath_free(l);
 }
 
-int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, ath_value *out)
-{
-    if (want != ATH_T_I32)
-        return drv->column(d, i, want, out);
-    /* read 32-bit integers wide, so a value that does not fit is refused instead of cut */
-    int rc = drv->column(d, i, ATH_T_I64, out);
-    if (rc != ATH_OK || out->type == ATH_T_NULL)
-        return rc;
-    if (out->u.i64 < INT32_MIN || out->u.i64 > INT32_MAX)
-        return ath_fail(ATH_EINVAL, "column %s holds %lld, which does not fit a 32-bit integer",
-                        drv->column_name(d, i), (long long)out->u.i64);
-    int32_t v = (int32_t)out->u.i64;
-    out->type = ATH_T_I32;
-    out->u.i32 = v;
-    return ATH_OK;
-}
-
 int ath_col_fetch(ath_stmt *st, int i, const ath_col *c, void *obj, ath_arena *arena)
 {
     ath_value v;
     bool integer = c->type == ATH_T_I32 || c->type == ATH_T_I64;
-    int rc = st->conn->driver->column(st->d, i, integer ? ATH_T_I64 : c->type, &v);
+    int rc = ath_stmt_column(st, i, integer ? ATH_T_I64 : c->type, &v);
     if (rc != ATH_OK)
         return rc;
     return ath_col_set(c, obj, &v, arena);

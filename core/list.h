@@ -35,7 +35,4 @@ int ath_row_read(ath_stmt *st, int first, const ath_mapping *m, void *obj, ath_a
  */
 int ath_col_fetch(ath_stmt *st, int i, const ath_col *c, void *obj, ath_arena *arena);
 
-/** Reads column i as `want`; a 32-bit read is range-checked (ATH_EINVAL when it does not fit). */
-int ath_read_column(const ath_driver *drv, ath_dstmt *d, int i, ath_type want, ath_value *out);
-
 #endif

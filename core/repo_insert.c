@@ -209,7 +209,7 @@ int repo_add(ath_repo *r, void *obj)
         if (r->m->autoinc >= 0 && repo_mask_omits(mask, (size_t)r->m->autoinc) &&
             (rc = repo_conn(r, true, &conn)) == ATH_OK) {
             int64_t id = 0;
-            if ((rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK) {
+            if ((rc = ath_conn_last_insert_id(conn, &id)) == ATH_OK) {
                 ath_value v = ath_v_i64(id);
                 rc = ath_col_set(&r->m->cols[r->m->autoinc], obj, &v, NULL);
             }
@@ -250,7 +250,7 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         for (size_t i = 0; i < rows; i++) {
             int rc = add_one(r, objs + i * size);
             int64_t id = 0;
-            if (rc == ATH_OK && (rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK) {
+            if (rc == ATH_OK && (rc = ath_conn_last_insert_id(conn, &id)) == ATH_OK) {
                 ath_value v = ath_v_i64(id);
                 rc = ath_col_set(&r->m->cols[autoinc], objs + i * size, &v, NULL);
             }
@@ -291,7 +291,7 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         if (!want_ids)
             return ATH_OK;
         int64_t id;
-        if ((rc = conn->driver->last_insert_id(conn->d, &id)) != ATH_OK)
+        if ((rc = ath_conn_last_insert_id(conn, &id)) != ATH_OK)
             return rc;
         int64_t first = caps & ATH_CAP_LAST_INSERT_ID_IS_LAST ? id - (int64_t)rows + 1 : id;
         for (size_t i = 0; i < rows; i++) {
@@ -308,7 +308,7 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
     size_t got = 0;
     while ((rc = ath_session_step(r->session, st)) > 0) {
         ath_value v;
-        if ((rc = conn->driver->column(st->d, 0, ATH_T_I64, &v)) != ATH_OK)
+        if ((rc = ath_stmt_column(st, 0, ATH_T_I64, &v)) != ATH_OK)
             break;
         if (got < rows)
             ids[got] = v.u.i64;

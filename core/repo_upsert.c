@@ -273,7 +273,7 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
         return ATH_OK; /* the caller gave every key (an unset one took the insert path) */
     if (rows == 1 && r->m->autoinc >= 0 && r->d->upsert == ATH_UPSERT_ON_DUPLICATE_KEY) {
         int64_t id = 0; /* LAST_INSERT_ID(id) in the update names the stored row */
-        if ((rc = conn->driver->last_insert_id(conn->d, &id)) == ATH_OK && id) {
+        if ((rc = ath_conn_last_insert_id(conn, &id)) == ATH_OK && id) {
             ath_value v = ath_v_i64(id);
             rc = ath_col_set(&r->m->cols[r->m->autoinc], objs, &v, NULL);
         }

@@ -144,7 +144,7 @@ int repo_run_ref(ath_repo *r, const char *sql, ath_stmt_ref *ref, bool write,
     while ((rc = ath_session_step(r->session, st)) > 0)
         ;
     if (rc == 0 && changes)
-        *changes = st->conn->driver->changes(st->d);
+        *changes = ath_stmt_changes(st);
     ath_stmt_release(st);
     return rc < 0 ? rc : ATH_OK;
 }
@@ -492,7 +492,7 @@ static int select_scalar(ath_repo *r, const ath_filter *filters, size_t nfilters
         rc = ath_session_step(r->session, st);
         ath_value v;
         int crc;
-        if (rc == 1 && (crc = st->conn->driver->column(st->d, 0, ATH_T_I64, &v)) != ATH_OK)
+        if (rc == 1 && (crc = ath_stmt_column(st, 0, ATH_T_I64, &v)) != ATH_OK)
             rc = crc;
         else if (rc == 1)
             *out = v.u.i64;

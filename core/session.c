@@ -152,7 +152,7 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
         }
     }
     if (!s->in_tx) {
-        const ath_dialect *d = s->conn->driver->dialect;
+        const ath_dialect *d = ath_conn_dialect(s->conn);
         const char *begin = write && d->begin_write_sql ? d->begin_write_sql : d->begin_sql;
         int rc = ath_conn_exec(s->conn, begin);
         if (rc != ATH_OK) {
@@ -366,8 +366,9 @@ int ath_session_bulk_insert(ath_session *s, const char *table, const char *const
     int rc = ath_session_ensure(s, true, &conn);
     if (rc != ATH_OK)
         return rc;
-    if (!ATH_DRIVER_HAS(conn->driver, bulk_insert))
-        return ath_fail(ATH_EUNSUPPORTED, "the %s driver has no bulk path", conn->driver->name);
+    if (!ath_conn_has_bulk_insert(conn))
+        return ath_fail(ATH_EUNSUPPORTED, "the %s driver has no bulk path",
+                        ath_conn_driver_name(conn));
     rc = ath_conn_bulk_insert(conn, table, columns, ncols, values, nrows);
     return rc == ATH_EUNSUPPORTED ? rc : ath_session_note_error(s, rc);
 }
@@ -442,11 +443,10 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
         ath_stmt_release(st);
         return rc;
     }
-    const ath_driver *drv = st->conn->driver;
-    if (!out || drv->column_count(st->d) == 0) {
+    if (!out || ath_stmt_column_count(st) == 0) {
         while ((rc = ath_session_step(s, st)) > 0)
             ;
-        s->affected = drv->changes(st->d);
+        s->affected = ath_stmt_changes(st);
         ath_stmt_release(st);
         if (rc < 0)
             return rc;
@@ -476,7 +476,7 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
 static void result_finish(ath_result *r)
 {
     if (r->stmt) {
-        r->affected = r->stmt->conn->driver->changes(r->stmt->d);
+        r->affected = ath_stmt_changes(r->stmt);
         if (r->session)
             r->session->affected = r->affected;
         ath_stmt_release(r->stmt);
@@ -506,7 +506,7 @@ int ath_result_column_count(ath_result *r)
         ath_null_arg(__func__, "result");
         return 0;
     }
-    return r->stmt ? r->stmt->conn->driver->column_count(r->stmt->d) : 0;
+    return r->stmt ? ath_stmt_column_count(r->stmt) : 0;
 }
 
 const char *ath_result_column_name(ath_result *r, int i)
@@ -517,7 +517,7 @@ const char *ath_result_column_name(ath_result *r, int i)
     }
     if (!r->stmt || i < 0 || i >= ath_result_column_count(r))
         return NULL;
-    return r->stmt->conn->driver->column_name(r->stmt->d, i);
+    return ath_stmt_column_name(r->stmt, i);
 }
 
 int ath_result_get(ath_result *r, int i, ath_type type, ath_value *out)
@@ -532,7 +532,7 @@ int ath_result_get(ath_result *r, int i, ath_type type, ath_value *out)
     if (i < 0 || i >= ath_result_column_count(r))
         return ath_fail(ATH_EINVAL, "column %d is out of range (%d columns)", i,
                         ath_result_column_count(r));
-    return ath_read_column(r->stmt->conn->driver, r->stmt->d, i, type, out);
+    return ath_stmt_column(r->stmt, i, type, out);
 }
 
 int64_t ath_result_i64(ath_result *r, int i)
