@@ -3,6 +3,9 @@
  * exported function, calls on closed sessions and disposed engines, results and repositories
  * outliving their session. Usage: athanor_misuse_tests [suite ...]
  */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +298,91 @@ static void test_results_outlive_their_session(void)
     misuse_assert_unchanged("freeing the results", __FILE__, __LINE__);
 }
 
+/* --- dispose while other threads use their sessions ----------------------------------------- */
+
+/* each worker runs until it is refused; the cap only bounds a broken run */
+enum { DISPOSE_THREADS = 4, DISPOSE_ROUNDS = 1000000 };
+
+typedef struct dispose_worker {
+    ath_session *s;
+    atomic_int *rounds; /* rounds done by every worker together */
+    int ok, refused, other;
+    char other_message[200];
+} dispose_worker;
+
+static void *dispose_worker_run(void *arg)
+{
+    dispose_worker *w = arg;
+    for (int i = 0; i < DISPOSE_ROUNDS; i++) {
+        int rc = ath_session_execute(w->s, "SELECT 1", NULL, 0, NULL);
+        if (rc == ATH_OK)
+            rc = ath_session_commit(w->s);
+        else
+            ath_session_rollback(w->s);
+        atomic_fetch_add(w->rounds, 1);
+        if (rc == ATH_OK) {
+            w->ok++;
+        } else if (rc == ATH_EINVAL && strstr(ath_error_last()->message, "disposed")) {
+            w->refused++;
+            break; /* the rule: nothing new after dispose, at once */
+        } else {
+            w->other++;
+            snprintf(w->other_message, sizeof w->other_message, "%s: %s", ath_code_name(rc),
+                     ath_error_last()->message);
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Threads keep running statements on their own sessions while another thread disposes of the
+ * engine: each gets its statement through or "the engine was disposed", never a crash, and
+ * every connection is closed once the sessions are. */
+static void test_dispose_while_other_threads_run_statements(void)
+{
+    end();
+    misuse_seed();
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.pool_size = 2; /* fewer connections than threads: some wait in the pool at dispose */
+    o.max_overflow = 0;
+    ASSERT_RC(ath_engine_create_opts(&M_E, misuse_url, &o), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(M_E);
+    atomic_int rounds;
+    atomic_init(&rounds, 0);
+    dispose_worker w[DISPOSE_THREADS];
+    pthread_t t[DISPOSE_THREADS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < DISPOSE_THREADS; i++) {
+        w[i].rounds = &rounds;
+        ASSERT_RC(ath_session_open(&w[i].s, M_E), ATH_OK);
+    }
+    for (int i = 0; i < DISPOSE_THREADS; i++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, dispose_worker_run, &w[i]), 0);
+    while (atomic_load(&rounds) < 40)
+        sched_yield();
+    ath_engine_dispose(M_E); /* the sessions keep the engine's memory */
+    for (int i = 0; i < DISPOSE_THREADS; i++)
+        pthread_join(t[i], NULL);
+    ath_pool_status st;
+    ath_engine_pool_status(M_E, &st);
+    ASSERT_I64(st.open, 0); /* every connection was closed when it came back */
+    int ok = 0, refused = 0;
+    for (int i = 0; i < DISPOSE_THREADS; i++) {
+        ok += w[i].ok;
+        refused += w[i].refused;
+        char msg[300];
+        snprintf(msg, sizeof msg, "worker %d: %s", i, w[i].other_message);
+        CU_assertImplementation(w[i].other == 0 ? CU_TRUE : CU_FALSE, __LINE__, msg, __FILE__, "",
+                                CU_FALSE);
+        ath_session_close(w[i].s);
+    }
+    CU_ASSERT(ok >= 40 - DISPOSE_THREADS);
+    ASSERT_I64(refused, DISPOSE_THREADS); /* every worker's next connection was refused */
+    M_E = NULL; /* the last session took it */
+    misuse_assert_unchanged("disposing under load", __FILE__, __LINE__);
+}
+
 static void test_report_the_counts(void)
 {
     size_t entries = 0;
@@ -314,6 +402,8 @@ static const test_case misuse_tests[] = {
     {"dispose_lets_an_open_transaction_finish", test_dispose_lets_an_open_transaction_finish},
     {"a_result_outlives_dispose_and_close", test_a_result_outlives_dispose_and_close},
     {"results_outlive_their_session", test_results_outlive_their_session},
+    {"dispose_while_other_threads_run_statements",
+     test_dispose_while_other_threads_run_statements},
     {"report_the_counts", test_report_the_counts},
     {NULL, NULL},
 };
