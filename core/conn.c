@@ -25,6 +25,80 @@ double ath_monotonic(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Appends " -- 1.234 ms" and, when the call failed, the error the driver recorded. */
+static void echo_outcome(ath_buf *b, double start, int rc)
+{
+    ath_buf_addf(b, " -- %.3f ms", (ath_monotonic() - start) * 1000.0);
+    if (rc < 0) {
+        const ath_error *e = ath_error_last();
+        ath_buf_addf(b, " (failed: %s%s%s%s%s)", ath_code_name(rc), e->sqlstate[0] ? " " : "",
+                     e->sqlstate, e->message[0] ? ": " : "", e->message);
+    }
+}
+
+/* How echo shows one parameter: numbers as such, text quoted (long text shortened), bytes by
+ * their length. */
+static void echo_value(ath_buf *b, const ath_value *v)
+{
+    char tmp[64];
+    switch (v->type) {
+    case ATH_T_NULL: ath_buf_adds(b, "NULL"); break;
+    case ATH_T_I32: ath_buf_addf(b, "%d", (int)v->u.i32); break;
+    case ATH_T_I64: ath_buf_addf(b, "%lld", (long long)v->u.i64); break;
+    case ATH_T_DOUBLE: ath_buf_addf(b, "%.17g", v->u.f64); break;
+    case ATH_T_BOOL: ath_buf_adds(b, v->u.b ? "true" : "false"); break;
+    case ATH_T_BLOB: ath_buf_addf(b, "<%zu bytes>", v->u.s.len); break;
+    case ATH_T_TIMESTAMP:
+        ath_timestamp_format(v->u.ts, true, tmp, sizeof tmp);
+        ath_buf_addf(b, "'%s'", tmp);
+        break;
+    case ATH_T_DATE:
+        ath_date_format(v->u.date, tmp, sizeof tmp);
+        ath_buf_addf(b, "'%s'", tmp);
+        break;
+    case ATH_T_UUID:
+        ath_uuid_format(&v->u.uuid, tmp, sizeof tmp);
+        ath_buf_addf(b, "'%s'", tmp);
+        break;
+    default: { /* text, numeric, JSON */
+        size_t len = v->u.s.len, shown = len > 200 ? 200 : len;
+        ath_buf_addc(b, '\'');
+        if (v->u.s.ptr)
+            ath_buf_add(b, v->u.s.ptr, shown);
+        ath_buf_addc(b, '\'');
+        if (shown < len)
+            ath_buf_addf(b, "…(%zu bytes)", len);
+    }
+    }
+}
+
+/* Logs one executed statement: its text, its parameters (or their number), time and error. */
+static void echo_statement(ath_conn *conn, const char *sql, const ath_value *params,
+                           size_t nparams, double start, int rc)
+{
+    ath_buf b;
+    ath_buf_init(&b);
+    ath_buf_adds(&b, sql);
+    if (nparams && ath_engine_hide_parameters(conn->engine)) {
+        ath_buf_addf(&b, "  [%zu parameter%s hidden]", nparams, nparams == 1 ? "" : "s");
+    } else if (nparams) {
+        ath_buf_adds(&b, "  [parameters: ");
+        for (size_t i = 0; i < nparams; i++) {
+            if (i)
+                ath_buf_adds(&b, ", ");
+            echo_value(&b, &params[i]);
+        }
+        ath_buf_addc(&b, ']');
+    }
+    echo_outcome(&b, start, rc);
+    if (b.oom || !b.data) /* out of memory: the statement and its time, without parameters */
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  [%zu params] -- %.3f ms%s", sql, nparams,
+                       (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+    else
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s", b.data);
+    ath_buf_free(&b);
+}
+
 static uint64_t hash_text(const char *s)
 {
     uint64_t h = UINT64_C(1469598103934665603);
@@ -111,8 +185,7 @@ int ath_conn_exec(ath_conn *conn, const char *sql)
     double start = echo ? ath_monotonic() : 0;
     int rc = conn->driver->exec(conn->d, sql);
     if (echo)
-        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  -- %.3f ms%s", sql,
-                       (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+        echo_statement(conn, sql, NULL, 0, start, rc);
     return rc < 0 ? conn_failed(conn, rc, sql) : ATH_OK;
 }
 
@@ -122,9 +195,14 @@ int ath_conn_bulk_insert(ath_conn *conn, const char *table, const char *const *c
     bool echo = ath_engine_echo(conn->engine);
     double start = echo ? ath_monotonic() : 0;
     int rc = conn->driver->bulk_insert(conn->d, table, columns, ncols, values, nrows);
-    if (echo)
-        ath_engine_log(conn->engine, ATH_LOG_SQL, "bulk insert into %s: %zu rows -- %.3f ms%s",
-                       table, nrows, (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+    if (echo) {
+        ath_buf b;
+        ath_buf_init(&b);
+        ath_buf_addf(&b, "bulk insert into %s: %zu rows", table, nrows);
+        echo_outcome(&b, start, rc);
+        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s", b.data ? b.data : "bulk insert");
+        ath_buf_free(&b);
+    }
     return rc < 0 ? conn_failed(conn, rc, NULL) : ATH_OK;
 }
 
@@ -157,6 +235,8 @@ static int stmt_create(ath_conn *conn, const char *sql, uint64_t hash, ath_stmt 
         rc = ath_fail(ATH_ENOMEM, "preparing a statement");
         goto done;
     }
+    bool echo = ath_engine_echo(conn->engine);
+    double start = echo ? ath_monotonic() : 0;
     rc = conn->driver->prepare(conn->d, st->native_sql, nparams, &st->d);
     if (rc == ATH_ESQL && ath_sql_second_statement(sql) &&
         !strstr(ath_error_last()->message, "more than one statement")) {
@@ -168,6 +248,8 @@ static int stmt_create(ath_conn *conn, const char *sql, uint64_t hash, ath_stmt 
                               said);
     }
     if (rc < 0) {
+        if (echo) /* refused before it could run: logged here, with the reason */
+            echo_statement(conn, sql, NULL, 0, start, rc);
         rc = conn_failed(conn, rc, sql);
         goto done;
     }
@@ -279,8 +361,7 @@ int ath_stmt_execute(ath_stmt *st, const ath_value *params, size_t nparams)
     double start = echo ? ath_monotonic() : 0;
     int rc = conn->driver->execute(st->d, params, nparams);
     if (echo)
-        ath_engine_log(conn->engine, ATH_LOG_SQL, "%s  [%zu params] -- %.3f ms%s", st->sql, nparams,
-                       (ath_monotonic() - start) * 1000.0, rc < 0 ? " (failed)" : "");
+        echo_statement(conn, st->sql, params, nparams, start, rc);
     return rc < 0 ? conn_failed(conn, rc, st->sql) : ATH_OK;
 }
 

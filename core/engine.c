@@ -112,6 +112,8 @@ static int apply_option(ath_engine_options *o, const char *key, const char *valu
         return parse_bool(key, value, &o->pool_pre_ping);
     if (strcmp(key, "echo") == 0)
         return parse_bool(key, value, &o->echo);
+    if (strcmp(key, "hide_parameters") == 0)
+        return parse_bool(key, value, &o->hide_parameters);
     if (strncmp(key, "pool_", 5) == 0)
         return ath_fail(ATH_EURL,
                         "unknown pool option '%s' (known: pool_size, max_overflow, pool_timeout, "
@@ -319,21 +321,38 @@ bool ath_engine_echo(const ath_engine *engine)
     return engine->opts.echo;
 }
 
+bool ath_engine_hide_parameters(const ath_engine *engine)
+{
+    return engine->opts.hide_parameters;
+}
+
 void ath_engine_log(ath_engine *engine, ath_log_level level, const char *fmt, ...)
 {
     if (!engine->opts.log && !engine->opts.echo)
         return;
     if (level == ATH_LOG_SQL && !engine->opts.echo)
         return;
-    char line[2048];
-    va_list ap;
+    char small[2048], *line = small;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    /* a line is never cut: a long statement is formatted again into a buffer that fits */
+    if (n >= (int)sizeof small && (line = ath_malloc((size_t)n + 1)) != NULL)
+        vsnprintf(line, (size_t)n + 1, fmt, again);
+    else if (n >= (int)sizeof small) { /* out of memory: say so rather than cut silently */
+        line = small;
+        static const char cut[] = " …(truncated)";
+        memcpy(small + sizeof small - sizeof cut, cut, sizeof cut);
+    }
+    va_end(again);
     if (engine->opts.log)
         engine->opts.log(engine->opts.log_ctx, level, line);
     else
         fprintf(stderr, "athanor: %s\n", line); /* echo without a sink: the documented default */
+    if (line != small)
+        ath_free(line);
 }
 
 int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_mapping **out)

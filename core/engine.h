@@ -27,6 +27,8 @@ void ath_engine_schema_changed(ath_engine *engine);
 
 /** True when statements should be logged (echo). */
 bool ath_engine_echo(const ath_engine *engine);
+/** True when echo shows only how many parameters a statement had (hide_parameters). */
+bool ath_engine_hide_parameters(const ath_engine *engine);
 /** Sends a line to the engine's log callback (nothing when there is none and echo is off). */
 void ath_engine_log(ath_engine *engine, ath_log_level level, const char *fmt, ...) ATH_PRINTF(3, 4);
 

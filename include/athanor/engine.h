@@ -23,7 +23,9 @@ typedef struct ath_engine ath_engine;
 typedef enum ath_log_level { ATH_LOG_SQL = 0, ATH_LOG_INFO = 1, ATH_LOG_WARN = 2 } ath_log_level;
 
 /**
- * Receives log lines: executed SQL with its duration (level SQL, when echo is on), pool events
+ * Receives log lines: executed SQL with its parameter values (unless hide_parameters), its
+ * duration and, for a failed statement, the error (level SQL, when echo is on; a line is never
+ * cut, however long the statement), pool events
  * (INFO), recoverable problems (WARN). Called on the thread that did the work; must not call
  * back into the engine.
  */
@@ -38,9 +40,10 @@ typedef struct ath_engine_options {
     bool pool_pre_ping;  /**< ping a connection before handing it out (default false) */
     double
         pool_recycle; /**< replace connections older than this many seconds; <0 never (default) */
-    bool echo;        /**< log every statement with its time */
+    bool echo;        /**< log every statement with its parameters, time, and error if it failed */
     ath_log_fn log;   /**< log sink; NULL with echo on writes to stderr */
     void *log_ctx;    /**< passed to `log` */
+    bool hide_parameters; /**< echo shows how many parameters, not their values (default false) */
 } ath_engine_options;
 
 /** Fills `opts` with the defaults; NULL is a no-op. */
@@ -48,7 +51,8 @@ ATH_API void ath_engine_options_init(ath_engine_options *opts);
 
 /**
  * Creates an engine for `url` ("sqlite:///app.db", "postgresql://u:p@h/db?pool_size=8").
- * The pool options (pool_size, max_overflow, pool_timeout, pool_pre_ping, pool_recycle, echo)
+ * The pool options (pool_size, max_overflow, pool_timeout, pool_pre_ping, pool_recycle, echo,
+ * hide_parameters)
  * are taken from the query; everything else in it goes to the driver. The driver is loaded now;
  * no connection is opened until the first session needs one.
  *

@@ -1,4 +1,5 @@
 /* Tests for core/engine.c: URL options for the pool and the driver. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <athanor/engine.h>
@@ -130,10 +131,112 @@ static void test_echo_sends_sql_with_timing_to_the_log(void)
     ath_engine_dispose(e);
 }
 
+/* Every SQL line, whole, for the echo tests below. */
+typedef struct echo_lines {
+    char *last;
+    size_t lines;
+} echo_lines;
+
+static void keep_last(void *ctx, ath_log_level level, const char *msg)
+{
+    echo_lines *c = ctx;
+    if (level != ATH_LOG_SQL)
+        return;
+    free(c->last);
+    c->last = strdup(msg);
+    c->lines++;
+}
+
+static ath_engine *echo_engine(const char *url, echo_lines *cap, ath_session **s)
+{
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.log = keep_last;
+    o.log_ctx = cap;
+    ath_engine *e = NULL;
+    *s = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, url, &o), ATH_OK);
+    if (e)
+        ASSERT_RC(ath_session_open(s, e), ATH_OK);
+    return e;
+}
+
+static void test_echo_shows_parameter_values(void)
+{
+    echo_lines cap = {0};
+    ath_session *s;
+    ath_engine *e = echo_engine("sqlite:///:memory:?echo=true", &cap, &s);
+    ath_value v[] = {ath_v_i64(42), ath_v_text("Dive Wilson"), ath_v_null(), ath_v_bool(true)};
+    ASSERT_RC(ath_session_execute(s, "SELECT ?, ?, ?, ?", v, 4, NULL), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cap.last);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "SELECT ?, ?, ?, ?  [parameters: 42, 'Dive Wilson', NULL, true] -- "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, " ms"));
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    free(cap.last);
+}
+
+static void test_echo_hide_parameters_shows_only_their_number(void)
+{
+    echo_lines cap = {0};
+    ath_session *s;
+    ath_engine *e = echo_engine("sqlite:///:memory:?echo=true&hide_parameters=true", &cap, &s);
+    ath_value v[] = {ath_v_text("secret value"), ath_v_i32(7)};
+    ASSERT_RC(ath_session_execute(s, "SELECT ?, ?", v, 2, NULL), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cap.last);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "SELECT ?, ?  [2 parameters hidden] -- "));
+    CU_ASSERT_PTR_NULL(strstr(cap.last, "secret"));
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    free(cap.last);
+}
+
+static void test_echo_never_cuts_a_long_statement(void)
+{
+    echo_lines cap = {0};
+    ath_session *s;
+    ath_engine *e = echo_engine("sqlite:///:memory:?echo=true", &cap, &s);
+    size_t n = 10000;
+    char *sql = malloc(n + 64);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sql);
+    strcpy(sql, "SELECT '");
+    memset(sql + 8, 'x', n);
+    strcpy(sql + 8 + n, "' AS long_text_end");
+    ASSERT_RC(ath_session_execute(s, sql, NULL, 0, NULL), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cap.last);
+    CU_ASSERT(strlen(cap.last) > n);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "' AS long_text_end -- "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, " ms"));
+    free(sql);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    free(cap.last);
+}
+
+static void test_echo_logs_the_error_of_a_failed_statement(void)
+{
+    echo_lines cap = {0};
+    ath_session *s;
+    ath_engine *e = echo_engine("sqlite:///:memory:?echo=true", &cap, &s);
+    ASSERT_RC(ath_session_execute(s, "SELECT * FROM no_such_table", NULL, 0, NULL), ATH_ESQL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cap.last);
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "SELECT * FROM no_such_table"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "(failed: ATH_ESQL"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(cap.last, "no such table: no_such_table"));
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    free(cap.last);
+}
+
 void register_engine_suite(void)
 {
     static const test_case tests[] = {
         {"defaults apply without options", test_defaults_apply_without_options},
+        {"echo shows parameter values", test_echo_shows_parameter_values},
+        {"echo hide_parameters shows only their number",
+         test_echo_hide_parameters_shows_only_their_number},
+        {"echo never cuts a long statement", test_echo_never_cuts_a_long_statement},
+        {"echo logs the error of a failed statement", test_echo_logs_the_error_of_a_failed_statement},
         {"pool options come from the query", test_pool_options_come_from_the_query},
         {"unknown pool option is an error", test_unknown_pool_option_is_an_error},
         {"bad pool values are errors", test_bad_pool_values_are_errors},
