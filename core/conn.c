@@ -11,7 +11,7 @@
 #include "engine.h"
 #include "error.h"
 #include "loader.h"
-#include "sqltext.h"
+#include "sql_scan.h"
 
 static atomic_uint_fast64_t conn_serials;
 

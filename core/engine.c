@@ -16,7 +16,7 @@
 #include "error.h"
 #include "loader.h"
 #include "mapping.h"
-#include "sqlgen.h"
+#include "sql_build.h"
 
 struct ath_engine {
     ath_url *url;

@@ -11,7 +11,7 @@
 
 #include "alloc.h"
 #include "buf.h"
-#include "sqltext.h"
+#include "sql_scan.h"
 #include "error.h"
 
 #define MODULE_PREFIX "athanor_"

@@ -67,6 +67,11 @@ const ath_col *ath_mapping_find(const ath_mapping *m, const char *name);
 int ath_mapping_require(const ath_mapping *m, const char *name, const char *what,
                         const ath_col **out);
 
+/** Offset of the `set` flag inside the ath_opt_* wrapper of type t (core/mapping.c). */
+size_t ath_opt_set_offset(ath_type t);
+
+/* --- members <-> values (core/member.c) --- */
+
 /** The value of column `c` in `obj` (text/blob point into obj). */
 ath_value ath_col_get(const ath_col *c, const void *obj);
 /** As ath_col_get, refusing text that breaks the text policy (valid UTF-8, no NUL): ATH_EINVAL

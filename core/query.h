@@ -63,6 +63,14 @@ void ath_query_sql_where(const ath_query *q, ath_buf *sql);
  */
 void ath_query_sql_order_limit(const ath_query *q, ath_buf *sql, ath_value *extra, size_t *nextra);
 
+/* --- keyset cursors (core/cursor.c) --- */
+
+/**
+ * Decodes q->after and appends the keyset condition (c1 > v1) OR (c1 = v1 AND c2 > v2) … to b,
+ * binding the values: ATH_OK, ATH_EINVAL for a cursor that does not fit the query, ATH_ENOMEM.
+ */
+int ath_query_keyset_sql(ath_query *q, ath_buf *b);
+
 /** The keyset cursor for a row (the values of the ordering columns), malloc'd. */
 int ath_query_cursor(const ath_query *q, const void *obj, char **out);
 
@@ -71,6 +79,10 @@ int ath_query_cursor(const ath_query *q, const void *obj, char **out);
  * value is NULL, negative on error. Used for cursors and for matching rows to objects.
  */
 int ath_cols_encode(const ath_col *const *cols, size_t n, const void *obj, ath_buf *b);
+
+/** Adds a parameter compared with column c, after the value-kind rule (ath_col_accepts;
+ *  `what` names the caller in its message). */
+int ath_query_col_param(ath_query *q, const ath_col *c, ath_value v, const char *what);
 
 /** Adds a bound parameter. */
 int ath_query_param(ath_query *q, ath_value v);

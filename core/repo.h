@@ -12,6 +12,17 @@
 
 #define INSERT_CACHE 8
 
+/* An upsert's plan: the match columns and the shape of its rows. */
+#define MATCH_MAX 16
+
+typedef struct upsert_plan {
+    const ath_col *match[MATCH_MAX];
+    size_t nmatch;
+    bool match_is_key;
+    uint64_t omitted; /* columns left to the database (unset autoincrement key) */
+    size_t per_row;   /* parameters per row */
+} upsert_plan;
+
 typedef struct insert_sql {
     uint64_t omitted; /* bit i: column i left to the database */
     bool returning;
@@ -111,6 +122,12 @@ static inline bool repo_mask_omits(uint64_t mask, size_t i)
 /** INSERT INTO t (bound columns) VALUES (?, …)×rows [returning_cols], into r->sql (DEFAULT
  *  VALUES when no column is bound). */
 void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols);
+/** Appends " RETURNING <omitted columns>" to out, for a single-row add. */
+void repo_returning_text(ath_repo *r, uint64_t mask, ath_buf *out);
+/** True when c is one of the plan's match columns. */
+bool repo_upsert_matches(const upsert_plan *p, const ath_col *c);
+/** INSERT … VALUES (…)×rows ON CONFLICT/ON DUPLICATE KEY … [RETURNING key, match] into r->sql. */
+void repo_upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool returning);
 /** Fills the parameters of one row (the columns `mask` binds) at vals, checked against the text
  *  policy unless r->prechecked; an unset member takes its client default, which is also stored
  *  into a scalar member when store_defaults. Returns how many, or < 0. */

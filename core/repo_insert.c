@@ -8,7 +8,7 @@
 #include "mixins.h"
 #include "repo.h"
 #include "session.h"
-#include "sqlgen.h"
+#include "sql_build.h"
 #include "utf8.h"
 
 /* Bit i set: column i is left to the database (unset autoincrement key or server default). */
@@ -54,46 +54,6 @@ static int insert_value(const ath_repo *r, const ath_col *c, void *obj, bool sto
     return ATH_OK;
 }
 
-void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols)
-{
-    const ath_mapping *m = r->m;
-    ath_buf *b = &r->sql;
-    size_t ncols = 0;
-    ath_buf_clear(b);
-    ath_buf_adds(b, "INSERT INTO ");
-    ath_sql_ident(b, r->d, m->model->table);
-    for (size_t i = 0; i < m->ncols; i++) {
-        if (repo_mask_omits(mask, i))
-            continue;
-        ath_buf_adds(b, ncols++ ? ", " : " (");
-        ath_sql_ident(b, r->d, m->cols[i].name);
-    }
-    if (ncols == 0) {
-        ath_buf_adds(b, r->d->insert_defaults ? r->d->insert_defaults : " DEFAULT VALUES");
-    } else {
-        ath_buf_adds(b, ") VALUES ");
-        for (size_t row = 0; row < rows; row++) {
-            ath_buf_adds(b, row ? ", (" : "(");
-            ath_sql_placeholders_list(b, ncols);
-            ath_buf_addc(b, ')');
-        }
-    }
-    if (returning_cols)
-        ath_buf_adds(b, returning_cols);
-}
-
-/* " RETURNING <omitted columns>" for a single-row add. */
-static void returning_text(ath_repo *r, uint64_t mask, ath_buf *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->m->ncols; i++) {
-        if (!repo_mask_omits(mask, i))
-            continue;
-        ath_buf_adds(out, n++ ? ", " : " RETURNING ");
-        ath_sql_ident(out, r->d, r->m->cols[i].name);
-    }
-}
-
 static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
 {
     for (size_t i = 0; i < r->ninserts; i++)
@@ -102,7 +62,7 @@ static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
     ath_buf ret;
     ath_buf_init(&ret);
     if (returning)
-        returning_text(r, mask, &ret);
+        repo_returning_text(r, mask, &ret);
     repo_insert_text(r, mask, 1, ret.data);
     ath_buf_free(&ret);
     if (r->sql.oom)

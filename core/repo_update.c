@@ -7,7 +7,7 @@
 #include "mixins.h"
 #include "repo.h"
 #include "session.h"
-#include "sqlgen.h"
+#include "sql_build.h"
 #include "utf8.h"
 
 #define GUARDS_MAX 8

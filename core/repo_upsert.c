@@ -7,18 +7,8 @@
 #include "mixins.h"
 #include "repo.h"
 #include "session.h"
-#include "sqlgen.h"
+#include "sql_build.h"
 #include "utf8.h"
-
-#define MATCH_MAX 16
-
-typedef struct upsert_plan {
-    const ath_col *match[MATCH_MAX];
-    size_t nmatch;
-    bool match_is_key;
-    uint64_t omitted; /* columns left to the database (unset autoincrement key) */
-    size_t per_row;   /* parameters per row */
-} upsert_plan;
 
 static int plan_upsert(ath_repo *r, const char *const *names, size_t n, bool need_unique,
                        upsert_plan *p)
@@ -45,80 +35,6 @@ static int plan_upsert(ath_repo *r, const char *const *names, size_t n, bool nee
                         "column of %s",
                         p->match[0]->name, p->nmatch > 1 ? " and more" : "", r->m->model->table);
     return ATH_OK;
-}
-
-static bool is_match(const upsert_plan *p, const ath_col *c)
-{
-    for (size_t i = 0; i < p->nmatch; i++)
-        if (p->match[i] == c)
-            return true;
-    return false;
-}
-
-/* INSERT … VALUES (…)×rows ON CONFLICT/ON DUPLICATE KEY … [RETURNING key, match] into r->sql. */
-static void upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool returning)
-{
-    const ath_mapping *m = r->m;
-    const ath_dialect *d = r->d;
-    ath_buf *b = &r->sql;
-    repo_insert_text(r, p->omitted, rows, NULL); /* the match columns are bound: never empty */
-    bool dup_key = d->upsert == ATH_UPSERT_ON_DUPLICATE_KEY;
-    if (dup_key) {
-        ath_buf_adds(b, " ON DUPLICATE KEY UPDATE ");
-    } else {
-        ath_buf_adds(b, " ON CONFLICT (");
-        for (size_t i = 0; i < p->nmatch; i++) {
-            ath_buf_adds(b, i ? ", " : "");
-            ath_sql_ident(b, d, p->match[i]->name);
-        }
-        ath_buf_adds(b, ") DO UPDATE SET ");
-    }
-    size_t sets = 0;
-    for (size_t i = 0; i < m->ncols; i++) {
-        const ath_col *c = &m->cols[i];
-        if (repo_mask_omits(p->omitted, i) || c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE))
-            continue;
-        ath_buf_adds(b, sets++ ? ", " : "");
-        ath_sql_ident(b, d, c->name);
-        if (dup_key) {
-            ath_buf_adds(b, " = VALUES(");
-            ath_sql_ident(b, d, c->name);
-            ath_buf_addc(b, ')');
-        } else {
-            ath_buf_adds(b, " = excluded.");
-            ath_sql_ident(b, d, c->name);
-        }
-    }
-    if (dup_key && m->autoinc >= 0) { /* makes last_insert_id() name the existing row too */
-        const char *id = m->cols[m->autoinc].name;
-        ath_buf_adds(b, sets++ ? ", " : "");
-        ath_sql_ident(b, d, id);
-        ath_buf_adds(b, " = LAST_INSERT_ID(");
-        ath_sql_ident(b, d, id);
-        ath_buf_addc(b, ')');
-    }
-    if (sets == 0) { /* nothing to change: a no-op assignment still reports the row */
-        const ath_col *c = p->match[0];
-        ath_sql_ident(b, d, c->name);
-        if (dup_key) {
-            ath_buf_adds(b, " = ");
-            ath_sql_ident(b, d, c->name);
-        } else {
-            ath_buf_adds(b, " = excluded.");
-            ath_sql_ident(b, d, c->name);
-        }
-    }
-    if (returning) {
-        ath_buf_adds(b, " RETURNING ");
-        for (size_t i = 0; i < m->npk; i++) {
-            ath_buf_adds(b, i ? ", " : "");
-            ath_sql_ident(b, d, m->cols[m->pk[i]].name);
-        }
-        for (size_t i = 0; i < p->nmatch; i++) {
-            ath_buf_adds(b, ", ");
-            ath_sql_ident(b, d, p->match[i]->name);
-        }
-    }
 }
 
 /* An object's match key as text, and where the object is. */
@@ -251,7 +167,7 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
 {
     size_t size = r->m->model->struct_size;
     bool returning = !p->match_is_key && (conn->info.caps & ATH_CAP_UPDATE_RETURNING);
-    upsert_text(r, p, rows, returning);
+    repo_upsert_text(r, p, rows, returning);
     int rc = r->sql.oom ? ath_fail(ATH_ENOMEM, "building an upsert")
                         : repo_reserve(r, p->per_row * rows);
     for (size_t i = 0; rc == ATH_OK && i < rows; i++) {
@@ -415,7 +331,7 @@ static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const 
         const ath_col *c = fields ? fields[i] : &r->m->cols[i];
         /* keys, match columns, insert-only columns and mixin-managed columns are not the
          * caller's to compare: hooks look after the latter */
-        if (!fields && (c->pk || is_match(p, c) || (c->flags & ATH_IMMUTABLE) || c->role))
+        if (!fields && (c->pk || repo_upsert_matches(p, c) || (c->flags & ATH_IMMUTABLE) || c->role))
             continue;
         ath_value a = ath_col_get(c, obj), b = ath_col_get(c, row);
         if (!ath_value_equal(&a, &b))

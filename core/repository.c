@@ -9,7 +9,7 @@
 #include "error.h"
 #include "mixins.h"
 #include "session.h"
-#include "sqlgen.h"
+#include "sql_build.h"
 #include "utf8.h"
 
 static int mapping_resolver(void *ctx, const ath_model *model, const ath_mapping **out)

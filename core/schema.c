@@ -9,7 +9,7 @@
 #include "error.h"
 #include "mixins.h"
 #include "session.h"
-#include "sqlgen.h"
+#include "sql_ddl.h"
 
 /* True when mapping a has a foreign key into b's table. */
 static bool references(const ath_mapping *a, const ath_mapping *b)

@@ -9,7 +9,7 @@
 #include "error.h"
 #include "list.h"
 #include "loader.h"
-#include "sqltext.h"
+#include "sql_scan.h"
 #include "utf8.h"
 
 struct ath_session {

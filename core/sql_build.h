@@ -1,6 +1,7 @@
-/* Private: SQL text from mappings and dialect facts. Identifiers are quoted; values are `?`. */
-#ifndef ATH_CORE_SQLGEN_H
-#define ATH_CORE_SQLGEN_H
+/* Private: SQL text pieces every statement kind uses (identifiers, column lists, key conditions)
+ * and the per-mapping SELECT / get / UPDATE texts. Identifiers are quoted; values are `?`. */
+#ifndef ATH_CORE_SQL_BUILD_H
+#define ATH_CORE_SQL_BUILD_H
 
 #include <stdbool.h>
 
@@ -24,14 +25,5 @@ void ath_sql_update_head(ath_buf *b, const ath_dialect *d, const ath_mapping *m,
                          const ath_col *const *cols, size_t n);
 /** Appends n placeholders "?, ?, …". */
 void ath_sql_placeholders_list(ath_buf *b, size_t n);
-
-/** Writes the CREATE TABLE (and CREATE INDEX) statements for one mapping, ";\n"-separated. */
-void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
-/** Writes DROP TABLE IF EXISTS. */
-void ath_sql_drop_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
-
-/** Constraint name "<prefix>_<table>[_<column>][_<suffix>]" trimmed to 63 characters. */
-void ath_sql_constraint_name(char *out, size_t size, const char *prefix, const char *table,
-                             const char *column, const char *suffix);
 
 #endif

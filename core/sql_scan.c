@@ -1,5 +1,5 @@
 /* Reads SQL text just enough to find placeholders outside quotes and comments. */
-#include "sqltext.h"
+#include "sql_scan.h"
 
 #include <ctype.h>
 #include <string.h>

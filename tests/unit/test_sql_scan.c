@@ -1,9 +1,9 @@
-/* Tests for core/sqltext.c: placeholder counting and rewriting, write detection. */
+/* Tests for core/sql_scan.c: placeholder counting and rewriting, write detection. */
 #include <string.h>
 
 #include "buf.h"
 #include "runner.h"
-#include "sqltext.h"
+#include "sql_scan.h"
 #include "suites.h"
 
 /* Rewrites `in` for `$n` dialects and checks the text and the count. */

@@ -1,6 +1,6 @@
 /* Private: reading SQL text — placeholder counting and rewriting, write detection. */
-#ifndef ATH_CORE_SQLTEXT_H
-#define ATH_CORE_SQLTEXT_H
+#ifndef ATH_CORE_SQL_SCAN_H
+#define ATH_CORE_SQL_SCAN_H
 
 #include <stdbool.h>
 #include <stddef.h>
