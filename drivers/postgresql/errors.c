@@ -63,7 +63,9 @@ int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing)
     const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
-    char msg[768], det[256] = "";
+    const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+    const char *position = res ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
+    char msg[768], det[256] = "", hin[256] = "", pos[48] = "";
     trimmed(msg, sizeof msg, primary ? primary : res ? PQresultErrorMessage(res) : NULL);
     if (!*msg)
         trimmed(msg, sizeof msg, PQerrorMessage(conn->pg));
@@ -74,6 +76,13 @@ int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing)
         trimmed(d, sizeof d, detail);
         snprintf(det, sizeof det, " (%s)", d);
     }
+    if (hint && *hint) {
+        char h[232];
+        trimmed(h, sizeof h, hint);
+        snprintf(hin, sizeof hin, " HINT: %s", h);
+    }
+    if (position && *position) /* 1-based, in characters of the statement as sent */
+        snprintf(pos, sizeof pos, " at character %.16s", position);
     char where[96] = "";
     if (doing)
         snprintf(where, sizeof where, ", while %s", doing);
@@ -89,6 +98,6 @@ int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing)
                                 "%s%s]",
                                 msg, state ? state : "none", where);
     }
-    return conn->host->fail(code, state, 0, constraint, "%s%s [SQLSTATE %s%s]", msg, det,
-                            state ? state : "none", where);
+    return conn->host->fail(code, state, 0, constraint, "%s%s%s [SQLSTATE %s%s%s]", msg, det, hin,
+                            state ? state : "none", pos, where);
 }

@@ -111,6 +111,26 @@ static void test_syntax_error_is_sql_error(void)
     close_session();
 }
 
+/* libpq's DETAIL, HINT and statement position all reach ath_error_last()->message */
+static void test_error_keeps_detail_hint_and_position(void)
+{
+    open_session();
+    ASSERT_RC(pg_run(s, "SELECT nme FROM err_child", NULL, 0), ATH_ESQL);
+    CU_ASSERT_STRING_EQUAL(ath_error_last()->sqlstate, "42703");
+    ASSERT_ERR_HAS("column \"nme\" does not exist");
+    ASSERT_ERR_HAS("HINT: Perhaps you meant to reference the column \"err_child.name\".");
+    ASSERT_ERR_HAS("[SQLSTATE 42703 at character 8");
+    close_session();
+    open_session();
+    ath_value v[] = {ath_v_text("dup"), ath_v_text("dup")};
+    ASSERT_RC(pg_run(s, "INSERT INTO err_child (parent_id, name, qty, code) VALUES (1, 'a', 1, ?), "
+                        "(1, 'b', 1, ?)",
+                     v, 2),
+              ATH_EDUPLICATE);
+    ASSERT_ERR_HAS("(Key (code)=(dup) already exists.)");
+    close_session();
+}
+
 static void test_undefined_table_is_sql_error(void)
 {
     open_session();
@@ -191,6 +211,7 @@ void register_errors_suite(void)
         {"check violation is ATH_ECHECK with the constraint name",
          test_check_violation_is_check_with_constraint_name},
         {"syntax error is ATH_ESQL", test_syntax_error_is_sql_error},
+        {"error keeps DETAIL, HINT and position", test_error_keeps_detail_hint_and_position},
         {"undefined table is ATH_ESQL", test_undefined_table_is_sql_error},
         {"serialization failure 40001 is ATH_ERETRY", test_serialization_failure_is_retry},
         {"deadlock 40P01 is ATH_ERETRY", test_deadlock_is_retry},
