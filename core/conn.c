@@ -99,6 +99,23 @@ static void echo_statement(ath_conn *conn, const char *sql, const ath_value *par
     ath_buf_free(&b);
 }
 
+/* Hands one statement event to the engine's listener (BEFORE, AFTER or ERROR by rc). */
+static void event_statement(ath_conn *conn, ath_event_kind kind, const char *sql,
+                            const ath_value *params, size_t nparams, double start, int64_t rows,
+                            int rc)
+{
+    ath_event ev = {.kind = rc < 0 ? ATH_EVENT_ERROR : kind,
+                    .connection = conn->serial,
+                    .sql = sql,
+                    .params = params,
+                    .nparams = nparams,
+                    .duration = kind == ATH_EVENT_BEFORE_EXECUTE ? 0 : ath_monotonic() - start,
+                    .rows = rows,
+                    .code = rc < 0 ? rc : ATH_OK,
+                    .error = rc < 0 ? ath_error_last() : NULL};
+    ath_engine_event(conn->engine, &ev);
+}
+
 static uint64_t hash_text(const char *s)
 {
     uint64_t h = UINT64_C(1469598103934665603);
@@ -131,6 +148,9 @@ int ath_conn_open(ath_conn **out, ath_engine *engine)
     int rc =
         conn->driver->connect(&conn->d, ath_engine_connect_params(engine), &ath_host, &conn->info);
     if (rc != ATH_OK) {
+        ath_event ev = {.kind = ATH_EVENT_ERROR, .duration = ath_monotonic() - start, .rows = -1,
+                        .code = rc, .error = ath_error_last()};
+        ath_engine_event(engine, &ev);
         ath_free(conn);
         return rc;
     }
@@ -141,6 +161,9 @@ int ath_conn_open(ath_conn **out, ath_engine *engine)
         conn->info.max_params > 0 ? conn->info.max_params : conn->driver->dialect->max_params;
     ath_engine_log(engine, ATH_LOG_INFO, "connected to %s server %s in %.3f ms", conn->driver->name,
                    conn->info.server_version, (conn->created - start) * 1000.0);
+    ath_event ev = {.kind = ATH_EVENT_CONNECT, .connection = conn->serial,
+                    .duration = conn->created - start, .rows = -1};
+    ath_engine_event(engine, &ev);
     *out = conn;
     return ATH_OK;
 }
@@ -181,11 +204,15 @@ void ath_conn_close(ath_conn *conn)
 
 int ath_conn_exec(ath_conn *conn, const char *sql)
 {
-    bool echo = ath_engine_echo(conn->engine);
-    double start = echo ? ath_monotonic() : 0;
+    bool echo = ath_engine_echo(conn->engine), events = ath_engine_has_events(conn->engine);
+    double start = echo || events ? ath_monotonic() : 0;
+    if (events)
+        event_statement(conn, ATH_EVENT_BEFORE_EXECUTE, sql, NULL, 0, start, -1, ATH_OK);
     int rc = conn->driver->exec(conn->d, sql);
     if (echo)
         echo_statement(conn, sql, NULL, 0, start, rc);
+    if (events)
+        event_statement(conn, ATH_EVENT_AFTER_EXECUTE, sql, NULL, 0, start, -1, rc);
     return rc < 0 ? conn_failed(conn, rc, sql) : ATH_OK;
 }
 
@@ -235,8 +262,8 @@ static int stmt_create(ath_conn *conn, const char *sql, uint64_t hash, ath_stmt 
         rc = ath_fail(ATH_ENOMEM, "preparing a statement");
         goto done;
     }
-    bool echo = ath_engine_echo(conn->engine);
-    double start = echo ? ath_monotonic() : 0;
+    bool echo = ath_engine_echo(conn->engine), events = ath_engine_has_events(conn->engine);
+    double start = echo || events ? ath_monotonic() : 0;
     rc = conn->driver->prepare(conn->d, st->native_sql, nparams, &st->d);
     if (rc == ATH_ESQL && ath_sql_second_statement(sql) &&
         !strstr(ath_error_last()->message, "more than one statement")) {
@@ -250,6 +277,8 @@ static int stmt_create(ath_conn *conn, const char *sql, uint64_t hash, ath_stmt 
     if (rc < 0) {
         if (echo) /* refused before it could run: logged here, with the reason */
             echo_statement(conn, sql, NULL, 0, start, rc);
+        if (events)
+            event_statement(conn, ATH_EVENT_ERROR, sql, NULL, 0, start, -1, rc);
         rc = conn_failed(conn, rc, sql);
         goto done;
     }
@@ -357,11 +386,18 @@ int ath_stmt_execute(ath_stmt *st, const ath_value *params, size_t nparams)
         if ((unsigned)params[i].type >= ATH_T__COUNT)
             return ath_fail(ATH_EINVAL, "parameter %zu has no known type (%d)", i + 1,
                             (int)params[i].type);
-    bool echo = ath_engine_echo(conn->engine);
-    double start = echo ? ath_monotonic() : 0;
+    bool echo = ath_engine_echo(conn->engine), events = ath_engine_has_events(conn->engine);
+    double start = echo || events ? ath_monotonic() : 0;
+    if (events)
+        event_statement(conn, ATH_EVENT_BEFORE_EXECUTE, st->sql, params, nparams, start, -1,
+                        ATH_OK);
     int rc = conn->driver->execute(st->d, params, nparams);
     if (echo)
         echo_statement(conn, st->sql, params, nparams, start, rc);
+    if (events)
+        event_statement(conn, ATH_EVENT_AFTER_EXECUTE, st->sql, params, nparams, start,
+                        rc >= 0 && ath_sql_is_write(st->sql) ? conn->driver->changes(st->d) : -1,
+                        rc);
     return rc < 0 ? conn_failed(conn, rc, st->sql) : ATH_OK;
 }
 

@@ -326,6 +326,20 @@ bool ath_engine_hide_parameters(const ath_engine *engine)
     return engine->opts.hide_parameters;
 }
 
+bool ath_engine_has_events(const ath_engine *engine)
+{
+    return engine->opts.on_event != NULL;
+}
+
+void ath_engine_event(ath_engine *engine, ath_event *event)
+{
+    if (!engine->opts.on_event)
+        return;
+    if (engine->opts.hide_parameters)
+        event->params = NULL;
+    engine->opts.on_event(engine->opts.event_ctx, event);
+}
+
 void ath_engine_log(ath_engine *engine, ath_log_level level, const char *fmt, ...)
 {
     if (!engine->opts.log && !engine->opts.echo)

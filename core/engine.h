@@ -27,6 +27,10 @@ void ath_engine_schema_changed(ath_engine *engine);
 
 /** True when statements should be logged (echo). */
 bool ath_engine_echo(const ath_engine *engine);
+/** True when the program listens to engine events (on_event). */
+bool ath_engine_has_events(const ath_engine *engine);
+/** Hands an event to the engine's on_event listener, if any (params hidden with hide_parameters). */
+void ath_engine_event(ath_engine *engine, ath_event *event);
 /** True when echo shows only how many parameters a statement had (hide_parameters). */
 bool ath_engine_hide_parameters(const ath_engine *engine);
 /** Sends a line to the engine's log callback (nothing when there is none and echo is off). */

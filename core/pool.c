@@ -123,7 +123,19 @@ static struct timespec deadline_after(double seconds)
     return ts;
 }
 
+static int checkout(ath_pool *pool, ath_conn **out);
+
 int ath_pool_checkout(ath_pool *pool, ath_conn **out)
+{
+    int rc = checkout(pool, out);
+    if (rc == ATH_OK) {
+        ath_event ev = {.kind = ATH_EVENT_CHECKOUT, .connection = (*out)->serial, .rows = -1};
+        ath_engine_event(pool->engine, &ev);
+    }
+    return rc;
+}
+
+static int checkout(ath_pool *pool, ath_conn **out)
 {
     *out = NULL;
     struct timespec deadline = deadline_after(pool->config.timeout);
@@ -200,6 +212,8 @@ void ath_pool_checkin(ath_pool *pool, ath_conn *conn)
 {
     if (!conn)
         return;
+    ath_event ev = {.kind = ATH_EVENT_CHECKIN, .connection = conn->serial, .rows = -1};
+    ath_engine_event(pool->engine, &ev);
     pthread_mutex_lock(&pool->lock);
     pool->checked_out--;
     pool->held = false;

@@ -4,9 +4,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "export.h"
 #include "error.h"
+#include "value.h"
 
 ATH_BEGIN_DECLS
 
@@ -31,6 +33,41 @@ typedef enum ath_log_level { ATH_LOG_SQL = 0, ATH_LOG_INFO = 1, ATH_LOG_WARN = 2
  */
 typedef void (*ath_log_fn)(void *ctx, ath_log_level level, const char *message);
 
+/** What an engine event reports (see ath_event). */
+typedef enum ath_event_kind {
+    ATH_EVENT_CONNECT = 0,     /**< a new connection was opened (duration: how long it took) */
+    ATH_EVENT_CHECKOUT = 1,    /**< a session took a connection from the pool */
+    ATH_EVENT_CHECKIN = 2,     /**< a connection went back to the pool */
+    ATH_EVENT_BEFORE_EXECUTE = 3, /**< a statement is about to run (sql, params) */
+    ATH_EVENT_AFTER_EXECUTE = 4,  /**< it ran (sql, params, duration, rows) */
+    ATH_EVENT_ERROR = 5,       /**< a statement or a connection attempt failed (code, error) */
+} ath_event_kind;
+
+/**
+ * One engine event. Every pointer is valid only during the callback. `sql` is the statement as
+ * the program wrote it (with `?`), NULL for pool events; `params`/`nparams` its values (never
+ * shown when the engine hides parameters: then params is NULL and nparams the count).
+ */
+typedef struct ath_event {
+    ath_event_kind kind;
+    uint64_t connection;     /**< the connection's serial (unique in the process); 0 if none yet */
+    const char *sql;         /**< BEFORE/AFTER_EXECUTE, ERROR of a statement; else NULL */
+    const ath_value *params; /**< the statement's parameters, or NULL */
+    size_t nparams;
+    double duration;         /**< seconds: AFTER_EXECUTE, CONNECT, ERROR; else 0 */
+    int64_t rows;            /**< AFTER_EXECUTE of a write: rows changed; -1 when not known (reads
+                                  are counted as they are stepped, not here) */
+    int code;                /**< ERROR: the negative ath_code; else ATH_OK */
+    const ath_error *error;  /**< ERROR: the detail (as ath_error_last()); else NULL */
+} ath_event;
+
+/**
+ * Receives engine events: enough for metrics, tracing or a slow-query log. Called on the thread
+ * that did the work, possibly from several threads at once; must not call back into the engine
+ * or the session that caused the event.
+ */
+typedef void (*ath_event_fn)(void *ctx, const ath_event *event);
+
 /** Engine options. Start from ath_engine_options_init(); values in the URL query override. */
 typedef struct ath_engine_options {
     size_t struct_size;  /**< set by ath_engine_options_init() */
@@ -44,6 +81,8 @@ typedef struct ath_engine_options {
     ath_log_fn log;   /**< log sink; NULL with echo on writes to stderr */
     void *log_ctx;    /**< passed to `log` */
     bool hide_parameters; /**< echo shows how many parameters, not their values (default false) */
+    ath_event_fn on_event; /**< engine events (connect, checkout/checkin, execute, error), or NULL */
+    void *event_ctx;       /**< passed to `on_event` */
 } ath_engine_options;
 
 /** Fills `opts` with the defaults; NULL is a no-op. */

@@ -33,4 +33,18 @@ if [ -x "$tenancy" ]; then
         n=$((n + 1))
     done
 fi
-echo "SUMMARY tests=$n failed_tests=0 (heroes and tenancy examples)"
+# engine events: the query counter sees every connection, statement, changed row and error
+counter="$BUILD/bin/query_counter"
+if [ -x "$counter" ]; then
+    for url in "sqlite:///:memory:" ${ATHANOR_TEST_URLS:-}; do
+        case "$url" in sqlite:///*.db) continue ;; esac
+        out=$("$counter" "$url" 2>/dev/null) || { echo "FAIL query_counter on ${url%%:*}: $out"; exit 1; }
+        for want in "heroes: 2" "statements for two adds, a count and a commit: 7" \
+                    "connections opened: 1, checkouts: 4, checkins: 4" "rows changed: 2, errors: 1" \
+                    "failed: ATH_ESQL: SELECT * FROM no_such_table"; do
+            echo "$out" | grep -qF "$want" || { echo "FAIL query_counter on ${url%%:*}: no '$want' in '$out'"; exit 1; }
+        done
+        n=$((n + 1))
+    done
+fi
+echo "SUMMARY tests=$n failed_tests=0 (heroes, tenancy and query_counter examples)"

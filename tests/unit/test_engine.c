@@ -1,4 +1,5 @@
 /* Tests for core/engine.c: URL options for the pool and the driver. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,11 +229,91 @@ static void test_echo_logs_the_error_of_a_failed_statement(void)
     free(cap.last);
 }
 
+typedef struct event_log {
+    int kinds[6];
+    char last_sql[128];
+    size_t last_nparams;
+    int64_t last_value;
+    int64_t rows;
+    int error_code;
+    double duration;
+} event_log;
+
+static void record(void *ctx, const ath_event *ev)
+{
+    event_log *l = ctx;
+    l->kinds[ev->kind]++;
+    if (ev->kind == ATH_EVENT_AFTER_EXECUTE && ev->sql) {
+        snprintf(l->last_sql, sizeof l->last_sql, "%s", ev->sql);
+        l->last_nparams = ev->nparams;
+        l->last_value = ev->params && ev->nparams ? ev->params[0].u.i64 : -1;
+        l->rows = ev->rows;
+        l->duration = ev->duration;
+    }
+    if (ev->kind == ATH_EVENT_ERROR)
+        l->error_code = ev->code;
+}
+
+static void test_events_report_connect_checkout_execute_and_error(void)
+{
+    event_log l = {0};
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.on_event = record;
+    o.event_ctx = &l;
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, "sqlite:///:memory:", &o), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ASSERT_RC(ath_session_execute(s, "CREATE TABLE ev (x INTEGER)", NULL, 0, NULL), ATH_OK);
+    ath_value v = ath_v_i64(7);
+    ASSERT_RC(ath_session_execute(s, "INSERT INTO ev (x) VALUES (?)", &v, 1, NULL), ATH_OK);
+    CU_ASSERT_STRING_EQUAL(l.last_sql, "INSERT INTO ev (x) VALUES (?)");
+    CU_ASSERT_EQUAL(l.last_nparams, 1);
+    CU_ASSERT_EQUAL(l.last_value, 7);
+    CU_ASSERT_EQUAL(l.rows, 1);
+    CU_ASSERT(l.duration >= 0);
+    ASSERT_RC(ath_session_execute(s, "SELECT x FROM no_such_table", NULL, 0, NULL), ATH_ESQL);
+    CU_ASSERT_EQUAL(l.error_code, ATH_ESQL);
+    CU_ASSERT_EQUAL(l.kinds[ATH_EVENT_ERROR], 1);
+    ath_session_close(s);
+    CU_ASSERT_EQUAL(l.kinds[ATH_EVENT_CONNECT], 1);
+    CU_ASSERT(l.kinds[ATH_EVENT_CHECKOUT] >= 1);
+    CU_ASSERT_EQUAL(l.kinds[ATH_EVENT_CHECKOUT], l.kinds[ATH_EVENT_CHECKIN]);
+    CU_ASSERT_EQUAL(l.kinds[ATH_EVENT_BEFORE_EXECUTE],
+                    l.kinds[ATH_EVENT_AFTER_EXECUTE] + 0); /* a refused prepare has no BEFORE */
+    CU_ASSERT(l.kinds[ATH_EVENT_AFTER_EXECUTE] >= 3);      /* BEGIN, CREATE, INSERT */
+    ath_engine_dispose(e);
+}
+
+static void test_events_hide_parameters(void)
+{
+    event_log l = {0};
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.on_event = record;
+    o.event_ctx = &l;
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, "sqlite:///:memory:?hide_parameters=true", &o), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ath_value v = ath_v_i64(9);
+    ASSERT_RC(ath_session_execute(s, "SELECT ?", &v, 1, NULL), ATH_OK);
+    CU_ASSERT_EQUAL(l.last_nparams, 1);
+    CU_ASSERT_EQUAL(l.last_value, -1); /* params NULL: hidden */
+    CU_ASSERT_EQUAL(l.rows, -1);       /* a read: rows not known at execute */
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
 void register_engine_suite(void)
 {
     static const test_case tests[] = {
         {"defaults apply without options", test_defaults_apply_without_options},
         {"echo shows parameter values", test_echo_shows_parameter_values},
+        {"events report connect, checkout, execute and error",
+         test_events_report_connect_checkout_execute_and_error},
+        {"events hide parameters", test_events_hide_parameters},
         {"echo hide_parameters shows only their number",
          test_echo_hide_parameters_shows_only_their_number},
         {"echo never cuts a long statement", test_echo_never_cuts_a_long_statement},
