@@ -1,6 +1,12 @@
 /* The thread-local last error and the code tables. */
 #include "error.h"
 
+/* every code is minus its position in ATH_CODES, which is what makes ATH__CODE_MIN right */
+#define CODE_POSITION(name, value, text)                                                           \
+    _Static_assert((value) == -(int)ATH__INDEX_##name, #name " is not minus its position");
+ATH_CODES(CODE_POSITION)
+#undef CODE_POSITION
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

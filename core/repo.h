@@ -12,6 +12,23 @@
 
 #define INSERT_CACHE 8
 
+/*
+ * Column sets (which columns an insert leaves to the database) are bitsets sized by the model:
+ * repo->mask_words 64-bit words, bit i of word i / 64 for column i, so a model of any number of
+ * columns is handled alike. Their storage is allocated once when the repository opens.
+ */
+typedef uint64_t repo_mask;
+
+/* The repository's scratch sets, one per nesting level that needs its own. */
+enum {
+    REPO_MASK_ADD,   /* add_one: the row being inserted */
+    REPO_MASK_AFTER, /* repo_add: what is still unset after the insert */
+    REPO_MASK_RUN,   /* add_many/upsert_many: the current run of rows */
+    REPO_MASK_NEXT,  /* ...: the next row, compared with the run */
+    REPO_MASK_REST,  /* repo_read_back: the defaults to read back */
+    REPO_MASK__SCRATCH
+};
+
 /* An upsert's plan: the match columns and the shape of its rows. */
 #define MATCH_MAX 16
 
@@ -19,12 +36,12 @@ typedef struct upsert_plan {
     const ath_col *match[MATCH_MAX];
     size_t nmatch;
     bool match_is_key;
-    uint64_t omitted; /* columns left to the database (unset autoincrement key) */
-    size_t per_row;   /* parameters per row */
+    const repo_mask *omitted; /* columns left to the database (unset autoincrement key) */
+    size_t per_row;           /* parameters per row */
 } upsert_plan;
 
 typedef struct insert_sql {
-    uint64_t omitted; /* bit i: column i left to the database */
+    repo_mask *omitted; /* columns left to the database (storage owned by the repository) */
     bool returning;
     char *sql;
     ath_stmt_ref ref;
@@ -32,7 +49,7 @@ typedef struct insert_sql {
 
 /* The last multi-row statement text, kept for the next chunk of the same shape. */
 typedef struct chunk_sql {
-    uint64_t omitted;
+    repo_mask *omitted; /* storage owned by the repository */
     size_t rows;
     bool returning;
     char *sql;
@@ -54,7 +71,10 @@ struct ath_repo {
     bool prechecked; /* a *_many call already checked every object against the text policy */
     ath_value *vals; /* scratch parameters */
     size_t nvals;
-    ath_buf sql; /* scratch statement text */
+    ath_buf sql;        /* scratch statement text */
+    size_t mask_words;  /* words of every column set of this model: ncols / 64 + 1 */
+    repo_mask *masks;   /* one allocation: the scratch sets, the chunk's, the insert cache's */
+    repo_mask *scratch; /* REPO_MASK__SCRATCH sets */
 };
 
 /** Makes room for n scratch parameters in repo->vals. */
@@ -113,17 +133,30 @@ int repo_check_key(const ath_repo *r, const ath_value *key, const char *what);
 int repo_get_key(ath_repo *r, void *out, const ath_value *key);
 
 /** Bit i set: column i is left to the database (unset autoincrement key or server default). */
-uint64_t repo_omitted(const ath_repo *r, const void *obj);
+repo_mask *repo_omitted(ath_repo *r, int slot, const void *obj);
 /** True when `mask` (from repo_omitted) leaves column i to the database. */
-static inline bool repo_mask_omits(uint64_t mask, size_t i)
+static inline bool repo_mask_omits(const repo_mask *mask, size_t i)
 {
-    return i < 64 && (mask >> i) & 1;
+    return (mask[i / 64] >> (i % 64)) & 1;
 }
+/** The scratch set `slot` (REPO_MASK_*). */
+static inline repo_mask *repo_mask_slot(const ath_repo *r, int slot)
+{
+    return r->scratch + (size_t)slot * r->mask_words;
+}
+/** True when the sets hold the same columns. */
+bool repo_mask_equal(const ath_repo *r, const repo_mask *a, const repo_mask *b);
+/** True when the set is empty. */
+bool repo_mask_empty(const ath_repo *r, const repo_mask *mask);
+/** True when the set holds column i and no other. */
+bool repo_mask_only(const ath_repo *r, const repo_mask *mask, size_t i);
+/** Copies a set. */
+void repo_mask_copy(const ath_repo *r, repo_mask *to, const repo_mask *from);
 /** INSERT INTO t (bound columns) VALUES (?, …)×rows [returning_cols], into r->sql (DEFAULT
  *  VALUES when no column is bound). */
-void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols);
+void repo_insert_text(ath_repo *r, const repo_mask *mask, size_t rows, const char *returning_cols);
 /** Appends " RETURNING <omitted columns>" to out, for a single-row add. */
-void repo_returning_text(ath_repo *r, uint64_t mask, ath_buf *out);
+void repo_returning_text(ath_repo *r, const repo_mask *mask, ath_buf *out);
 /** True when c is one of the plan's match columns. */
 bool repo_upsert_matches(const upsert_plan *p, const ath_col *c);
 /** INSERT … VALUES (…)×rows ON CONFLICT/ON DUPLICATE KEY … [RETURNING key, match] into r->sql. */
@@ -131,17 +164,25 @@ void repo_upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool retur
 /** Fills the parameters of one row (the columns `mask` binds) at vals, checked against the text
  *  policy unless r->prechecked; an unset member takes its client default, which is also stored
  *  into a scalar member when store_defaults. Returns how many, or < 0. */
-int repo_row_values(ath_repo *r, uint64_t mask, void *obj, bool store_defaults, ath_value *vals);
+int repo_row_values(ath_repo *r, const repo_mask *mask, void *obj, bool store_defaults,
+                    ath_value *vals);
 /** The number of columns a row binds under `mask`. */
-size_t repo_bound_cols(const ath_repo *r, uint64_t mask);
+size_t repo_bound_cols(const ath_repo *r, const repo_mask *mask);
 /** Rows per multi-row statement at most (bigger statements stop paying off); also the size of
  *  repo_insert_rows' `ids` scratch. */
 #define REPO_MAX_CHUNK_ROWS 1000
+/** Rows per statement whose rows are matched by several columns, `(a = ? AND b = ?) OR …`:
+ *  SQLite's parser limits expression depth (SQLITE_MAX_EXPR_DEPTH, 1000), and each row adds
+ *  about three levels. Used by update_many (composite keys) and upsert_many (several fields). */
+#define REPO_MULTI_MATCH_ROWS 300
+/** Parameters per statement when neither the connection nor its dialect states a limit
+ *  (SQLite's historical SQLITE_MAX_VARIABLE_NUMBER, the smallest limit of the three). */
+#define REPO_FALLBACK_MAX_PARAMS 999
 /** Reads omitted server-default columns (not the key) of obj's row back into obj. */
-int repo_read_back(ath_repo *r, uint64_t mask, void *obj);
+int repo_read_back(ath_repo *r, const repo_mask *mask, void *obj);
 /** Inserts `rows` objects sharing the omitted-column mask in one statement; keys come back.
  *  `ids` has room for `rows` keys (scratch). */
-int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
+int repo_insert_rows(ath_repo *r, ath_conn *conn, const repo_mask *mask, char *objs, size_t rows,
                      int64_t *ids);
 
 /** Checks every object against the text policy before a multi-object write sends anything. */

@@ -12,18 +12,45 @@
 #include "utf8.h"
 
 /* Bit i set: column i is left to the database (unset autoincrement key or server default). */
-uint64_t repo_omitted(const ath_repo *r, const void *obj)
+repo_mask *repo_omitted(ath_repo *r, int slot, const void *obj)
 {
-    uint64_t mask = 0;
-    for (size_t i = 0; i < r->m->ncols && i < 64; i++) {
+    repo_mask *mask = repo_mask_slot(r, slot);
+    memset(mask, 0, r->mask_words * sizeof *mask);
+    for (size_t i = 0; i < r->m->ncols; i++) {
         const ath_col *c = &r->m->cols[i];
         if ((c->autoinc || c->server_default) && ath_col_unset(c, obj))
-            mask |= UINT64_C(1) << i;
+            mask[i / 64] |= UINT64_C(1) << (i % 64);
     }
     return mask;
 }
 
-size_t repo_bound_cols(const ath_repo *r, uint64_t mask)
+bool repo_mask_equal(const ath_repo *r, const repo_mask *a, const repo_mask *b)
+{
+    return memcmp(a, b, r->mask_words * sizeof *a) == 0;
+}
+
+bool repo_mask_empty(const ath_repo *r, const repo_mask *mask)
+{
+    for (size_t w = 0; w < r->mask_words; w++)
+        if (mask[w])
+            return false;
+    return true;
+}
+
+bool repo_mask_only(const ath_repo *r, const repo_mask *mask, size_t i)
+{
+    for (size_t w = 0; w < r->mask_words; w++)
+        if (mask[w] != (w == i / 64 ? UINT64_C(1) << (i % 64) : 0))
+            return false;
+    return true;
+}
+
+void repo_mask_copy(const ath_repo *r, repo_mask *to, const repo_mask *from)
+{
+    memcpy(to, from, r->mask_words * sizeof *to);
+}
+
+size_t repo_bound_cols(const ath_repo *r, const repo_mask *mask)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
@@ -54,10 +81,10 @@ static int insert_value(const ath_repo *r, const ath_col *c, void *obj, bool sto
     return ATH_OK;
 }
 
-static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
+static insert_sql *single_insert_sql(ath_repo *r, const repo_mask *mask, bool returning)
 {
     for (size_t i = 0; i < r->ninserts; i++)
-        if (r->inserts[i].omitted == mask && r->inserts[i].returning == returning)
+        if (repo_mask_equal(r, r->inserts[i].omitted, mask) && r->inserts[i].returning == returning)
             return &r->inserts[i];
     ath_buf ret;
     ath_buf_init(&ret);
@@ -70,16 +97,21 @@ static insert_sql *single_insert_sql(ath_repo *r, uint64_t mask, bool returning)
     char *sql = ath_strdup(r->sql.data);
     if (!sql)
         return NULL;
-    if (r->ninserts == INSERT_CACHE) { /* full: replace the oldest */
+    /* each entry keeps its set's storage; until the cache is full no storage was handed out */
+    repo_mask *set = r->inserts[r->ninserts % INSERT_CACHE].omitted;
+    if (r->ninserts == INSERT_CACHE) { /* full: replace the oldest, reusing its storage */
+        set = r->inserts[0].omitted;
         ath_free(r->inserts[0].sql);
         memmove(r->inserts, r->inserts + 1, (INSERT_CACHE - 1) * sizeof *r->inserts);
         r->ninserts--;
     }
-    r->inserts[r->ninserts] = (insert_sql){mask, returning, sql, {0, 0, NULL}};
+    repo_mask_copy(r, set, mask);
+    r->inserts[r->ninserts] = (insert_sql){set, returning, sql, {0, 0, NULL}};
     return &r->inserts[r->ninserts++];
 }
 
-int repo_row_values(ath_repo *r, uint64_t mask, void *obj, bool store_defaults, ath_value *vals)
+int repo_row_values(ath_repo *r, const repo_mask *mask, void *obj, bool store_defaults,
+                    ath_value *vals)
 {
     int n = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
@@ -92,12 +124,13 @@ int repo_row_values(ath_repo *r, uint64_t mask, void *obj, bool store_defaults, 
 }
 
 /* Reads omitted server-default columns (not the key) back by primary key, without RETURNING. */
-int repo_read_back(ath_repo *r, uint64_t mask, void *obj)
+int repo_read_back(ath_repo *r, const repo_mask *mask, void *obj)
 {
-    uint64_t rest = mask;
+    repo_mask *rest = repo_mask_slot(r, REPO_MASK_REST);
+    repo_mask_copy(r, rest, mask);
     if (r->m->autoinc >= 0)
-        rest &= ~(UINT64_C(1) << r->m->autoinc);
-    if (!rest)
+        rest[r->m->autoinc / 64] &= ~(UINT64_C(1) << (r->m->autoinc % 64));
+    if (repo_mask_empty(r, rest))
         return ATH_OK;
     void *row = ath_calloc(1, r->m->model->struct_size);
     if (!row)
@@ -121,13 +154,14 @@ static int add_one(ath_repo *r, void *obj)
     int rc = repo_conn(r, true, &conn);
     if (rc != ATH_OK)
         return rc;
-    uint64_t mask = repo_omitted(r, obj);
+    const repo_mask *mask = repo_omitted(r, REPO_MASK_ADD, obj);
     /* only the key left to the database, and last_insert_id() exact: skip RETURNING, which costs
      * SQLite a temporary b-tree per insert and MariaDB a result set */
-    bool only_key = r->m->autoinc >= 0 && mask == UINT64_C(1) << r->m->autoinc;
+    bool only_key = r->m->autoinc >= 0 && repo_mask_only(r, mask, (size_t)r->m->autoinc);
     bool exact_id =
         conn->info.caps & (ATH_CAP_LAST_INSERT_ID_IS_LAST | ATH_CAP_MULTIROW_IDS_SEQUENTIAL);
-    bool returning = mask && (conn->info.caps & ATH_CAP_RETURNING) && !(only_key && exact_id);
+    bool returning = !repo_mask_empty(r, mask) && (conn->info.caps & ATH_CAP_RETURNING) &&
+                     !(only_key && exact_id);
     insert_sql *ins = single_insert_sql(r, mask, returning);
     if (!ins || (rc = repo_reserve(r, r->m->ncols)) != ATH_OK)
         return rc != ATH_OK ? rc : ath_fail(ATH_ENOMEM, "building an insert");
@@ -164,7 +198,8 @@ int repo_add(ath_repo *r, void *obj)
     if (rc == ATH_OK)
         rc = add_one(r, obj);
     if (rc == ATH_OK) {
-        uint64_t mask = repo_omitted(r, obj); /* what is still unset after the insert */
+        /* what is still unset after the insert */
+        const repo_mask *mask = repo_omitted(r, REPO_MASK_AFTER, obj);
         ath_conn *conn;
         if (r->m->autoinc >= 0 && repo_mask_omits(mask, (size_t)r->m->autoinc) &&
             (rc = repo_conn(r, true, &conn)) == ATH_OK) {
@@ -174,7 +209,7 @@ int repo_add(ath_repo *r, void *obj)
                 rc = ath_col_set(&r->m->cols[r->m->autoinc], obj, &v, NULL);
             }
         }
-        if (rc == ATH_OK && mask)
+        if (rc == ATH_OK && !repo_mask_empty(r, mask))
             rc = repo_read_back(r, mask, obj);
     }
     return rc;
@@ -196,7 +231,7 @@ static int compare_i64(const void *a, const void *b)
 }
 
 /* Inserts rows [0, rows) of one run sharing `mask`, writing generated keys back. */
-int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, size_t rows,
+int repo_insert_rows(ath_repo *r, ath_conn *conn, const repo_mask *mask, char *objs, size_t rows,
                      int64_t *ids)
 {
     size_t size = r->m->model->struct_size;
@@ -220,7 +255,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         return ATH_OK;
     }
     chunk_sql *ch = &r->chunk; /* full chunks repeat: their text is built once */
-    if (!ch->sql || ch->omitted != mask || ch->rows != rows || ch->returning != returning) {
+    if (!ch->sql || !repo_mask_equal(r, ch->omitted, mask) || ch->rows != rows ||
+        ch->returning != returning) {
         ath_buf ret;
         ath_buf_init(&ret);
         if (returning) {
@@ -235,7 +271,8 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
         if (!text)
             return ath_fail(ATH_ENOMEM, "building an insert of %zu rows", rows);
         ath_free(ch->sql);
-        *ch = (chunk_sql){mask, rows, returning, text, {0, 0, NULL}};
+        repo_mask_copy(r, ch->omitted, mask);
+        *ch = (chunk_sql){ch->omitted, rows, returning, text, {0, 0, NULL}};
     }
     size_t per_row = repo_bound_cols(r, mask);
     int rc = repo_reserve(r, per_row * rows);
@@ -302,17 +339,16 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, uint64_t mask, char *objs, siz
  * Inserts rows [0, rows) sharing `mask` through the driver's bulk path (COPY): 1 when done,
  * 0 when the path does not apply (nothing was sent), or a negative code.
  */
-static int bulk_rows(ath_repo *r, uint64_t mask, char *objs, size_t rows)
+static int bulk_rows(ath_repo *r, const repo_mask *mask, char *objs, size_t rows)
 {
     size_t size = r->m->model->struct_size;
-    const char *names[64];
+    const char **names = ath_malloc(r->m->ncols * sizeof *names);
+    if (!names)
+        return ath_fail(ATH_ENOMEM, "building a bulk insert");
     size_t per_row = 0;
     for (size_t i = 0; i < r->m->ncols; i++)
-        if (!repo_mask_omits(mask, i)) {
-            if (per_row == 64)
-                return 0;
+        if (!repo_mask_omits(mask, i))
             names[per_row++] = r->m->cols[i].name;
-        }
     int rc = repo_reserve(r, per_row * rows);
     for (size_t i = 0; rc == ATH_OK && i < rows; i++) {
         int n = repo_row_values(r, mask, objs + i * size, true, r->vals + i * per_row);
@@ -320,12 +356,13 @@ static int bulk_rows(ath_repo *r, uint64_t mask, char *objs, size_t rows)
     }
     if (rc == ATH_OK)
         rc = ath_session_bulk_insert(r->session, r->m->model->table, names, per_row, r->vals, rows);
+    ath_free(names);
     return rc == ATH_EUNSUPPORTED ? 0 : rc < 0 ? rc : 1;
 }
 
 size_t repo_chunk_rows(const ath_conn *conn, size_t cols)
 {
-    size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : 999;
+    size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : REPO_FALLBACK_MAX_PARAMS;
     size_t rows = cols ? limit / cols : REPO_MAX_CHUNK_ROWS;
     if (rows > REPO_MAX_CHUNK_ROWS)
         rows = REPO_MAX_CHUNK_ROWS;
@@ -354,9 +391,10 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
         rc = mixins_before_insert_batch(r, base, n);
     size_t i = 0;
     while (rc == ATH_OK && i < n) {
-        uint64_t mask = repo_omitted(r, base + i * size);
+        const repo_mask *mask = repo_omitted(r, REPO_MASK_RUN, base + i * size);
         size_t run = 1; /* objects sharing the same omitted columns go together */
-        while (i + run < n && repo_omitted(r, base + (i + run) * size) == mask)
+        while (i + run < n &&
+               repo_mask_equal(r, repo_omitted(r, REPO_MASK_NEXT, base + (i + run) * size), mask))
             run++;
         size_t cols = repo_bound_cols(r, mask);
         size_t chunk = repo_chunk_rows(conn, cols);
@@ -365,8 +403,7 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
         /* no key to read back: the driver's bulk path (COPY) when it has one and it applies */
         bool keys_needed = r->m->autoinc >= 0 && repo_mask_omits(mask, (size_t)r->m->autoinc);
         size_t done = 0;
-        if (!keys_needed && cols && run >= BULK_MIN_ROWS &&
-            ATH_DRIVER_HAS(conn->driver, bulk_insert)) {
+        if (!keys_needed && cols && run >= BULK_MIN_ROWS && ath_conn_has_bulk_insert(conn)) {
             int took = 1;
             for (; rc == ATH_OK && took == 1 && done < run; done += BULK_CHUNK_ROWS) {
                 size_t rows = run - done < BULK_CHUNK_ROWS ? run - done : BULK_CHUNK_ROWS;

@@ -366,8 +366,8 @@ int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64
     int rc = nrows ? repo_conn(r, true, &conn) : ATH_OK;
     size_t npk = r->m->npk;
     size_t chunk = rc == ATH_OK && nrows ? repo_chunk_rows(conn, npk) : 1;
-    if (npk > 1 && chunk > 300)
-        chunk = 300; /* (a AND b) OR … stays within SQLite's expression-depth limit */
+    if (npk > 1 && chunk > REPO_MULTI_MATCH_ROWS)
+        chunk = REPO_MULTI_MATCH_ROWS;
     int64_t total = 0;
     ath_filter *conds = NULL, *groups = NULL;
     if (rc == ATH_OK && (!(conds = ath_malloc(chunk * npk * sizeof *conds)) ||

@@ -253,9 +253,10 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
         rc = ath_fail(ATH_ENOMEM, "upsert");
     size_t i = 0;
     while (rc == ATH_OK && i < n) {
-        uint64_t mask = repo_omitted(r, objs + i * size);
+        const repo_mask *mask = repo_omitted(r, REPO_MASK_RUN, objs + i * size);
         size_t run = 1; /* rows leaving the same columns to the database go together */
-        while (i + run < n && repo_omitted(r, objs + (i + run) * size) == mask)
+        while (i + run < n &&
+               repo_mask_equal(r, repo_omitted(r, REPO_MASK_NEXT, objs + (i + run) * size), mask))
             run++;
         p.omitted = mask;
         p.per_row = repo_bound_cols(r, mask);
@@ -263,15 +264,15 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
         bool inserts = p.match_is_key && r->m->autoinc >= 0 &&
                        repo_mask_omits(p.omitted, (size_t)r->m->autoinc);
         size_t chunk = repo_chunk_rows(conn, p.per_row);
-        if (p.nmatch > 1 && chunk > 300)
-            chunk = 300; /* keeps (a AND b) OR … within expression-depth limits */
+        if (p.nmatch > 1 && chunk > REPO_MULTI_MATCH_ROWS)
+            chunk = REPO_MULTI_MATCH_ROWS;
         for (size_t done = 0; rc == ATH_OK && done < run; done += chunk) {
             size_t rows = run - done < chunk ? run - done : chunk;
             char *at = objs + (i + done) * size;
             rc = inserts ? repo_insert_rows(r, conn, mask, at, rows, ids)
                          : upsert_rows(r, &p, conn, at, rows);
         }
-        if (rc == ATH_OK && n == 1 && mask)
+        if (rc == ATH_OK && n == 1 && !repo_mask_empty(r, mask))
             rc = repo_read_back(r, mask, objs); /* server defaults the row got */
         i += run;
     }

@@ -41,6 +41,18 @@ static int repo_open(const char *fn, ath_repo **out, ath_session *session, const
     ath_buf_init(&r->sql);
     if ((rc = ath_engine_mapping(r->engine, model, &r->m)) != ATH_OK)
         goto fail;
+    /* the column sets of this model: scratch, the chunk's, one per insert cache entry */
+    r->mask_words = r->m->ncols / 64 + 1;
+    r->masks =
+        ath_calloc((REPO_MASK__SCRATCH + 1 + INSERT_CACHE) * r->mask_words, sizeof *r->masks);
+    if (!r->masks) {
+        rc = ath_fail(ATH_ENOMEM, "allocating a repository");
+        goto fail;
+    }
+    r->scratch = r->masks;
+    r->chunk.omitted = r->masks + REPO_MASK__SCRATCH * r->mask_words;
+    for (size_t i = 0; i < INSERT_CACHE; i++)
+        r->inserts[i].omitted = r->masks + (REPO_MASK__SCRATCH + 1 + i) * r->mask_words;
     if (options) {
         r->auto_commit = options->auto_commit;
         if (options->messages)
@@ -72,6 +84,7 @@ void ath_repo_free(ath_repo *r)
         ath_free(r->inserts[i].sql);
     ath_free(r->chunk.sql);
     ath_free(r->vals);
+    ath_free(r->masks);
     ath_buf_free(&r->sql);
     ath_session_unref(r->session);
     ath_free(r);

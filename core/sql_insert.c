@@ -4,7 +4,7 @@
 
 #include "sql_build.h"
 
-void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *returning_cols)
+void repo_insert_text(ath_repo *r, const repo_mask *mask, size_t rows, const char *returning_cols)
 {
     const ath_mapping *m = r->m;
     ath_buf *b = &r->sql;
@@ -33,7 +33,7 @@ void repo_insert_text(ath_repo *r, uint64_t mask, size_t rows, const char *retur
 }
 
 /* " RETURNING <omitted columns>" for a single-row add. */
-void repo_returning_text(ath_repo *r, uint64_t mask, ath_buf *out)
+void repo_returning_text(ath_repo *r, const repo_mask *mask, ath_buf *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->m->ncols; i++) {

@@ -41,9 +41,17 @@ ATH_BEGIN_DECLS
     X(ATH_ESQL, -20, "the database rejected the statement")                                        \
     X(ATH_EIO, -21, "input/output error (disk full, read-only file, …)")
 
+/* The codes are 0, -1, -2 … in list order (the core checks it at compile time), so the lowest
+ * one follows from the number of entries: adding a code means adding one line above. */
+#define ATH__CODE_INDEX(name, value, text) ATH__INDEX_##name,
+enum ath__code_index { ATH_CODES(ATH__CODE_INDEX) ATH__CODE_COUNT };
+#undef ATH__CODE_INDEX
 #define ATH__CODE_ENUM(name, value, text) name = value,
-/** The result codes. Functions return `int`; compare against these. */
-typedef enum ath_code { ATH_CODES(ATH__CODE_ENUM) ATH__CODE_MIN = -21 } ath_code;
+/** The result codes. Functions return `int`; compare against these. ATH__CODE_MIN is the
+ *  lowest (for tables indexed by -code). */
+typedef enum ath_code {
+    ATH_CODES(ATH__CODE_ENUM) ATH__CODE_MIN = 1 - (int)ATH__CODE_COUNT
+} ath_code;
 #undef ATH__CODE_ENUM
 
 /** What went wrong in the last failed call on this thread. */

@@ -92,6 +92,88 @@ extern const ath_model Task_model;
     F(note, opt_text)
 ATH_MODEL_DECLARE(Event, EVENT_FIELDS);
 
+/*
+ * wide: more columns than a 64-bit mask holds (issue 11), with server defaults and the
+ * generated key past column 64: c00..c69 nullable integers (c66 has a server default), then
+ * `late` (text, server default 'late'), `dflt` (server default 71) and the key `id` last.
+ */
+typedef struct Wide {
+    ath_opt_i32 c00;
+    ath_opt_i32 c01;
+    ath_opt_i32 c02;
+    ath_opt_i32 c03;
+    ath_opt_i32 c04;
+    ath_opt_i32 c05;
+    ath_opt_i32 c06;
+    ath_opt_i32 c07;
+    ath_opt_i32 c08;
+    ath_opt_i32 c09;
+    ath_opt_i32 c10;
+    ath_opt_i32 c11;
+    ath_opt_i32 c12;
+    ath_opt_i32 c13;
+    ath_opt_i32 c14;
+    ath_opt_i32 c15;
+    ath_opt_i32 c16;
+    ath_opt_i32 c17;
+    ath_opt_i32 c18;
+    ath_opt_i32 c19;
+    ath_opt_i32 c20;
+    ath_opt_i32 c21;
+    ath_opt_i32 c22;
+    ath_opt_i32 c23;
+    ath_opt_i32 c24;
+    ath_opt_i32 c25;
+    ath_opt_i32 c26;
+    ath_opt_i32 c27;
+    ath_opt_i32 c28;
+    ath_opt_i32 c29;
+    ath_opt_i32 c30;
+    ath_opt_i32 c31;
+    ath_opt_i32 c32;
+    ath_opt_i32 c33;
+    ath_opt_i32 c34;
+    ath_opt_i32 c35;
+    ath_opt_i32 c36;
+    ath_opt_i32 c37;
+    ath_opt_i32 c38;
+    ath_opt_i32 c39;
+    ath_opt_i32 c40;
+    ath_opt_i32 c41;
+    ath_opt_i32 c42;
+    ath_opt_i32 c43;
+    ath_opt_i32 c44;
+    ath_opt_i32 c45;
+    ath_opt_i32 c46;
+    ath_opt_i32 c47;
+    ath_opt_i32 c48;
+    ath_opt_i32 c49;
+    ath_opt_i32 c50;
+    ath_opt_i32 c51;
+    ath_opt_i32 c52;
+    ath_opt_i32 c53;
+    ath_opt_i32 c54;
+    ath_opt_i32 c55;
+    ath_opt_i32 c56;
+    ath_opt_i32 c57;
+    ath_opt_i32 c58;
+    ath_opt_i32 c59;
+    ath_opt_i32 c60;
+    ath_opt_i32 c61;
+    ath_opt_i32 c62;
+    ath_opt_i32 c63;
+    ath_opt_i32 c64;
+    ath_opt_i32 c65;
+    ath_opt_i32 c66;
+    ath_opt_i32 c67;
+    ath_opt_i32 c68;
+    ath_opt_i32 c69;
+    char *late;
+    ath_opt_i32 dflt;
+    int64_t id;
+} Wide;
+extern const ath_model Wide_model;
+
 /* Every model of the suite, referenced tables first, for ath_create_all and ath_drop_all. */
 extern const ath_model *const conf_models[];
 extern const size_t conf_nmodels;

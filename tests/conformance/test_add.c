@@ -275,6 +275,105 @@ static void test_add_is_visible_to_get(void)
     conf_end();
 }
 
+/* --- more than 64 columns (issue 11): defaults and the key past column 64 ---------------------- */
+
+static void check_wide_row(ath_session *s, const Wide *w, int32_t c69)
+{
+    ath_value k = ath_v_i64(w->id);
+    ASSERT_I64(sql_i64(s, "SELECT c00 FROM wide WHERE id = ?", &k, 1), 1);
+    ASSERT_I64(sql_i64(s, "SELECT c65 IS NULL FROM wide WHERE id = ?", &k, 1), 1);
+    ASSERT_I64(sql_i64(s, "SELECT c66 FROM wide WHERE id = ?", &k, 1), 66);
+    ASSERT_I64(sql_i64(s, "SELECT c69 FROM wide WHERE id = ?", &k, 1), c69);
+    ASSERT_I64(sql_i64(s, "SELECT dflt FROM wide WHERE id = ?", &k, 1), 71);
+    char *late = sql_text(s, "SELECT late FROM wide WHERE id = ?", &k, 1);
+    ASSERT_STR(late, "late");
+    free(late);
+}
+
+static void test_add_model_of_73_columns_binds_defaults_and_key_past_64(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *r = conf_repo(s, &Wide_model);
+    Wide w = {0}, before;
+    w.c00 = ath_some_i32(1);
+    w.c69 = ath_some_i32(69);
+    before = w;
+    ASSERT_RC(ath_repo_add(r, &w), ATH_OK);
+    /* written back: the key (column 72) and the server defaults of columns 66, 70 and 71 */
+    CU_ASSERT(w.id > 0);
+    ASSERT_I64(sql_i64(s, "SELECT MAX(id) FROM wide", NULL, 0), w.id);
+    CU_ASSERT(w.c66.set && w.c66.value == 66);
+    CU_ASSERT(w.dflt.set && w.dflt.value == 71);
+    ASSERT_STR(w.late, "late");
+    CU_ASSERT(!w.c65.set);
+    check_wide_row(s, &w, 69);
+    /* read by the key and updated past column 64 */
+    Wide got = {0};
+    ath_value k = ath_v_i64(w.id);
+    ASSERT_RC(ath_repo_get(r, &got, &k, 1), ATH_OK);
+    CU_ASSERT(got.c69.set && got.c69.value == 69 && got.c66.value == 66 && !got.c65.set);
+    ASSERT_STR(got.late, "late");
+    got.c68 = ath_some_i32(-68);
+    ASSERT_RC(ath_repo_update(r, &got), ATH_OK);
+    ASSERT_I64(sql_i64(s, "SELECT c68 FROM wide WHERE id = ?", &k, 1), -68);
+    ath_model_free_fields(&Wide_model, &got);
+    ath_model_free_owned(&Wide_model, &w, &before);
+    conf_end();
+}
+
+static void test_add_many_model_of_73_columns_binds_defaults_and_keys_past_64(void)
+{
+    enum { N = 40 };
+    ath_session *s = conf_begin();
+    ath_repo *r = conf_repo(s, &Wide_model);
+    Wide w[N], before[N];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < N; i++) {
+        w[i].c00 = ath_some_i32(1);
+        w[i].c69 = ath_some_i32(i);
+        if (i % 2)
+            w[i].c66 = ath_some_i32(66); /* a second shape of omitted columns */
+    }
+    memcpy(before, w, sizeof w);
+    ASSERT_RC(ath_repo_add_many(r, w, N), ATH_OK);
+    ASSERT_I64(sql_count(s, "wide"), N);
+    for (int i = 0; i < N; i++) {
+        CU_ASSERT(w[i].id > 0);
+        CU_ASSERT(i == 0 || w[i].id != w[i - 1].id);
+        check_wide_row(s, &w[i], i);
+    }
+    for (int i = 0; i < N; i++)
+        ath_model_free_owned(&Wide_model, &w[i], &before[i]);
+    conf_end();
+}
+
+static void test_upsert_model_of_73_columns_updates_past_64(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *r = conf_repo(s, &Wide_model);
+    Wide w = {0}, before;
+    w.c00 = ath_some_i32(1);
+    w.c69 = ath_some_i32(5);
+    before = w;
+    ASSERT_RC(ath_repo_upsert(r, &w, NULL, 0), ATH_OK); /* key left to the database: an insert */
+    CU_ASSERT(w.id > 0);
+    check_wide_row(s, &w, 5);
+    Wide again = {0};
+    again.id = w.id;
+    again.c00 = ath_some_i32(1);
+    again.c66 = ath_some_i32(66);
+    again.dflt = ath_some_i32(71);
+    again.late = "late";
+    again.c69 = ath_some_i32(6);
+    Wide again_before = again;
+    ASSERT_RC(ath_repo_upsert(r, &again, NULL, 0), ATH_OK); /* the key exists: an update */
+    ASSERT_I64(sql_count(s, "wide"), 1);
+    check_wide_row(s, &w, 6);
+    ath_model_free_owned(&Wide_model, &again, &again_before);
+    ath_model_free_owned(&Wide_model, &w, &before);
+    conf_end();
+}
+
 const test_case add_tests[] = {
     {"test_add_writes_back_generated_id", test_add_writes_back_generated_id},
     {"test_add_stores_every_column", test_add_stores_every_column},
@@ -295,5 +394,11 @@ const test_case add_tests[] = {
     {"test_add_many_applies_server_and_client_defaults",
      test_add_many_applies_server_and_client_defaults},
     {"test_add_many_writes_back_ids_of_macro_model", test_add_many_writes_back_ids_of_macro_model},
+    {"test_add_model_of_73_columns_binds_defaults_and_key_past_64",
+     test_add_model_of_73_columns_binds_defaults_and_key_past_64},
+    {"test_add_many_model_of_73_columns_binds_defaults_and_keys_past_64",
+     test_add_many_model_of_73_columns_binds_defaults_and_keys_past_64},
+    {"test_upsert_model_of_73_columns_updates_past_64",
+     test_upsert_model_of_73_columns_updates_past_64},
     {NULL, NULL},
 };
