@@ -110,25 +110,42 @@ bool mixins_guarded(const ath_repo *r)
     return false;
 }
 
-/* Runs one object hook of every mixin, in attachment order. */
-#define RUN_HOOK(r, hook, obj)                                                                     \
-    do {                                                                                           \
-        for (size_t k_ = 0; k_ < (r)->m->nmixins; k_++) {                                          \
-            const ath_mixin *mx_ = (r)->m->mixins[k_].use->mixin;                                  \
-            if (!mx_->hook)                                                                        \
-                continue;                                                                          \
-            ath_mixin_ctx ctx_;                                                                    \
-            make_ctx((r), k_, &ctx_);                                                              \
-            int rc_ = mx_->hook(&ctx_, (obj));                                                     \
-            if (rc_ < 0)                                                                           \
-                return rc_;                                                                        \
-        }                                                                                          \
-        return ATH_OK;                                                                             \
-    } while (0)
+/* The object hooks, named so one function can run any of them. */
+typedef enum object_hook { HOOK_BEFORE_INSERT, HOOK_BEFORE_UPDATE, HOOK_AFTER_LOAD } object_hook;
+typedef int (*object_hook_fn)(const ath_mixin_ctx *ctx, void *obj);
+
+static object_hook_fn hook_of(const ath_mixin *mx, object_hook which)
+{
+    switch (which) {
+    case HOOK_BEFORE_INSERT:
+        return mx->before_insert;
+    case HOOK_BEFORE_UPDATE:
+        return mx->before_update;
+    case HOOK_AFTER_LOAD:
+        return mx->after_load;
+    }
+    return NULL;
+}
+
+/* Runs one object hook of every mixin, in attachment order: ATH_OK, or the first hook's error. */
+static int run_hook(ath_repo *r, object_hook which, void *obj)
+{
+    for (size_t k = 0; k < r->m->nmixins; k++) {
+        object_hook_fn hook = hook_of(r->m->mixins[k].use->mixin, which);
+        if (!hook)
+            continue;
+        ath_mixin_ctx ctx;
+        make_ctx(r, k, &ctx);
+        int rc = hook(&ctx, obj);
+        if (rc < 0)
+            return rc;
+    }
+    return ATH_OK;
+}
 
 int mixins_before_insert(ath_repo *r, void *obj)
 {
-    RUN_HOOK(r, before_insert, obj);
+    return run_hook(r, HOOK_BEFORE_INSERT, obj);
 }
 
 int mixins_before_insert_batch(ath_repo *r, void *objs, size_t n)
@@ -155,12 +172,12 @@ int mixins_before_insert_batch(ath_repo *r, void *objs, size_t n)
 
 int mixins_before_update(ath_repo *r, void *obj)
 {
-    RUN_HOOK(r, before_update, obj);
+    return run_hook(r, HOOK_BEFORE_UPDATE, obj);
 }
 
 int mixins_after_load(ath_repo *r, void *obj)
 {
-    RUN_HOOK(r, after_load, obj);
+    return run_hook(r, HOOK_AFTER_LOAD, obj);
 }
 
 int mixins_scope(ath_repo *r, unsigned options, ath_query *q)
