@@ -5,8 +5,10 @@
  *   athanor url URL          how a URL parses (password hidden)
  *   athanor ping URL         connect through the engine and run SELECT 1
  *   athanor --help | --version
+ *   athanor COMMAND …        the ath_cli_main subcommands (dump, load, …; athanor help)
  */
 #include <athanor/athanor.h>
+#include <athanor/cli.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,6 +99,7 @@ static const char usage[] =
     "              loads, and which one is used when a driver is found twice\n"
     "  url URL     show how a connection URL parses (the password is hidden)\n"
     "  ping URL    connect and run SELECT 1\n"
+    "  help        the database commands (create-all, drop-all, sql, dump, load; docs/cli.md)\n"
     "  --help      this text\n"
     "  --version   the tool's and the library's version\n"
     "\n"
@@ -118,6 +121,8 @@ int main(int argc, char **argv)
         return url(argv[2]);
     if (argc == 3 && strcmp(argv[1], "ping") == 0)
         return ping(argv[2]);
+    if (argc >= 2 && strcmp(argv[1], "drivers") && strcmp(argv[1], "url") && strcmp(argv[1], "ping"))
+        return ath_cli_main(argc, argv, NULL, 0);
     fputs(usage, stderr);
     return 2;
 }

@@ -2,6 +2,7 @@
 #ifndef ATHANOR_ATHANOR_H
 #define ATHANOR_ATHANOR_H
 
+#include "columns.h"
 #include "driver.h"
 #include "engine.h"
 #include "error.h"
