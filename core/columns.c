@@ -13,8 +13,10 @@ struct ath_columns {
 int ath_columns_open(ath_columns **out, const ath_model *model)
 {
     if (!out)
-        return ath_fail(ATH_EINVAL, "ath_columns_open: out is NULL");
+        return ath_null_arg(__func__, "out");
     *out = NULL;
+    if (!model)
+        return ath_null_arg(__func__, "model");
     ath_columns *c = ath_calloc(1, sizeof *c);
     if (!c)
         return ath_fail(ATH_ENOMEM, "allocating a column description");
@@ -58,30 +60,48 @@ void ath_columns_free(ath_columns *cols)
 
 const ath_model *ath_columns_model(const ath_columns *cols)
 {
-    return cols ? cols->m->model : NULL;
+    if (!cols) {
+        ath_null_arg(__func__, "cols");
+        return NULL;
+    }
+    return cols->m->model;
 }
 
 size_t ath_columns_count(const ath_columns *cols)
 {
-    return cols ? cols->m->ncols : 0;
+    if (!cols) {
+        ath_null_arg(__func__, "cols");
+        return 0;
+    }
+    return cols->m->ncols;
 }
 
 const ath_column_info *ath_columns_at(const ath_columns *cols, size_t i)
 {
-    return cols && i < cols->m->ncols ? &cols->info[i] : NULL;
+    if (!cols) {
+        ath_null_arg(__func__, "cols");
+        return NULL;
+    }
+    return i < cols->m->ncols ? &cols->info[i] : NULL;
 }
 
 long ath_columns_find(const ath_columns *cols, const char *name)
 {
-    if (!cols || !name)
+    if (!cols || !name) {
+        ath_null_arg(__func__, !cols ? "cols" : "name");
         return -1;
+    }
     const ath_col *c = ath_mapping_find(cols->m, name);
     return c ? (long)c->index : -1;
 }
 
 ath_value ath_columns_get(const ath_columns *cols, size_t i, const void *obj)
 {
-    if (!cols || !obj || i >= cols->m->ncols)
+    if (!cols || !obj) {
+        ath_null_arg(__func__, !cols ? "cols" : "obj");
+        return ath_v_null();
+    }
+    if (i >= cols->m->ncols)
         return ath_v_null();
     return ath_col_get(&cols->m->cols[i], obj);
 }
@@ -106,8 +126,7 @@ static bool fits(ath_type col, ath_type v)
 int ath_columns_set(const ath_columns *cols, size_t i, void *obj, const ath_value *v)
 {
     if (!cols || !obj || !v)
-        return ath_fail(ATH_EINVAL, "ath_columns_set: %s is NULL",
-                        !cols ? "cols" : !obj ? "obj" : "the value");
+        return ath_null_arg(__func__, !cols ? "cols" : !obj ? "obj" : "v");
     if (i >= cols->m->ncols)
         return ath_fail(ATH_EINVAL, "ath_columns_set: column %zu of %zu", i, cols->m->ncols);
     const ath_col *c = &cols->m->cols[i];

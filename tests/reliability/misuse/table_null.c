@@ -94,8 +94,8 @@ static void error_last(void)
 }
 static void error_clear(void)
 {
-    HOLDS((ath_error_clear(), ath_error_last()->code == ATH_OK &&
-                                  ath_error_last()->message[0] == '\0'));
+    HOLDS((ath_error_clear(),
+           ath_error_last()->code == ATH_OK && ath_error_last()->message[0] == '\0'));
 }
 static void error_set(void)
 {
@@ -177,6 +177,60 @@ static void model_free_owned(void)
     NOOP(ath_model_free_owned(NULL, &M_ITEM, &M_ITEM));
     NOOP(ath_model_free_owned(&Item_model, NULL, &M_ITEM));
     NOOP(ath_model_free_owned(&Item_model, &M_ITEM, NULL));
+}
+
+/* --- column descriptions (athanor/columns.h) ------------------------------------------------ */
+
+static void columns_open(void)
+{
+    ath_columns *c = NULL;
+    NULL_ARG(ath_columns_open(NULL, &Item_model), "out");
+    NULL_ARG(ath_columns_open(&c, NULL), "model");
+}
+static void columns_free(void)
+{
+    NOOP(ath_columns_free(NULL));
+}
+static void columns_model(void)
+{
+    NEUTRAL(ath_columns_model(NULL) == NULL, "cols");
+}
+static void columns_count(void)
+{
+    NEUTRAL(ath_columns_count(NULL) == 0, "cols");
+}
+static void columns_at(void)
+{
+    NEUTRAL(ath_columns_at(NULL, 0) == NULL, "cols");
+}
+static void columns_find(void)
+{
+    NEUTRAL(ath_columns_find(NULL, "name") == -1, "cols");
+    ath_columns *c = NULL;
+    if (ath_columns_open(&c, &Item_model) == ATH_OK) {
+        NEUTRAL(ath_columns_find(c, NULL) == -1, "name");
+        ath_columns_free(c);
+    }
+}
+static void columns_get(void)
+{
+    NEUTRAL(ath_columns_get(NULL, 0, &M_ITEM).type == ATH_T_NULL, "cols");
+    ath_columns *c = NULL;
+    if (ath_columns_open(&c, &Item_model) == ATH_OK) {
+        NEUTRAL(ath_columns_get(c, 0, NULL).type == ATH_T_NULL, "obj");
+        ath_columns_free(c);
+    }
+}
+static void columns_set(void)
+{
+    ath_value v = ath_v_i64(1);
+    NULL_ARG(ath_columns_set(NULL, 0, &M_ITEM, &v), "cols");
+    ath_columns *c = NULL;
+    if (ath_columns_open(&c, &Item_model) == ATH_OK) {
+        NULL_ARG(ath_columns_set(c, 0, NULL, &v), "obj");
+        NULL_ARG(ath_columns_set(c, 0, &M_ITEM, NULL), "v");
+        ath_columns_free(c);
+    }
 }
 
 /* --- repositories --------------------------------------------------------------------------- */
@@ -701,39 +755,138 @@ static void fault_calls(void)
 }
 #endif
 
-#define E(name) {"ath_" #name, name}
+#define E(name)                                                                                    \
+    {                                                                                              \
+        "ath_" #name, name                                                                         \
+    }
 const misuse_entry null_table[] = {
-    E(driver_register), E(drivers_list), E(drivers_list_free), E(driver_find),
+    E(driver_register),
+    E(drivers_list),
+    E(drivers_list_free),
+    E(driver_find),
     E(driver_host_default),
-    E(engine_options_init), E(engine_create), E(engine_create_opts), E(engine_dispose),
-    E(engine_dialect), E(engine_render_url), E(engine_pool_status),
-    E(error_last), E(error_clear), E(error_set), E(code_name), E(code_text),
-    E(mixin_get), E(mixin_set), E(mixin_unset), E(mixin_column), E(mixin_column_value),
-    E(repo_role_column), E(repo_key_columns),
-    E(model_validate), E(field_column), E(model_free_fields), E(model_free_owned),
-    E(repo_open), E(repo_open_opts), E(repo_free), E(repo_model), E(repo_session),
-    E(repo_add), E(repo_add_many), E(repo_update), E(repo_update_fields), E(repo_update_where),
-    E(repo_update_many), E(repo_upsert), E(repo_upsert_many), E(repo_get_or_upsert),
-    E(repo_get_and_update), E(repo_delete), E(repo_delete_object), E(repo_delete_many),
-    E(repo_delete_where), E(repo_get), E(repo_get_one), E(repo_get_one_or_none), E(repo_list),
-    E(repo_list_and_count), E(repo_count), E(repo_exists),
-    E(list_count), E(list_items), E(list_at), E(list_cursor), E(list_free),
-    E(create_all), E(drop_all), E(create_all_sql),
-    E(session_open), E(session_close), E(session_begin), E(session_commit), E(session_rollback),
-    E(session_in_transaction), E(session_failed), E(session_savepoint), E(session_release),
-    E(session_rollback_to), E(session_execute), E(session_affected), E(session_set),
-    E(session_get), E(session_engine),
-    E(result_next), E(result_column_count), E(result_column_name), E(result_get), E(result_i64),
-    E(result_double), E(result_text), E(result_affected), E(result_free),
-    E(url_parse), E(url_free), E(url_dialect), E(url_driver), E(url_username), E(url_password),
-    E(url_host), E(url_port), E(url_database), E(url_query_get), E(url_query_count),
-    E(url_query_at), E(url_render),
-    E(type_name), E(timestamp_now), E(timestamp_format), E(timestamp_parse),
-    E(timestamp_from_parts), E(date_format), E(date_parse), E(date_from_parts), E(uuid_format),
-    E(uuid_parse), E(uuid_is_nil), E(version), E(version_string),
-    E(soft_delete_restore), E(slug_get), E(slugify), E(unique_get_or_create),
+    E(engine_options_init),
+    E(engine_create),
+    E(engine_create_opts),
+    E(engine_dispose),
+    E(engine_dialect),
+    E(engine_render_url),
+    E(engine_pool_status),
+    E(error_last),
+    E(error_clear),
+    E(error_set),
+    E(code_name),
+    E(code_text),
+    E(mixin_get),
+    E(mixin_set),
+    E(mixin_unset),
+    E(mixin_column),
+    E(mixin_column_value),
+    E(repo_role_column),
+    E(repo_key_columns),
+    E(model_validate),
+    E(field_column),
+    E(model_free_fields),
+    E(model_free_owned),
+    E(columns_open),
+    E(columns_free),
+    E(columns_model),
+    E(columns_count),
+    E(columns_at),
+    E(columns_find),
+    E(columns_get),
+    E(columns_set),
+    E(repo_open),
+    E(repo_open_opts),
+    E(repo_free),
+    E(repo_model),
+    E(repo_session),
+    E(repo_add),
+    E(repo_add_many),
+    E(repo_update),
+    E(repo_update_fields),
+    E(repo_update_where),
+    E(repo_update_many),
+    E(repo_upsert),
+    E(repo_upsert_many),
+    E(repo_get_or_upsert),
+    E(repo_get_and_update),
+    E(repo_delete),
+    E(repo_delete_object),
+    E(repo_delete_many),
+    E(repo_delete_where),
+    E(repo_get),
+    E(repo_get_one),
+    E(repo_get_one_or_none),
+    E(repo_list),
+    E(repo_list_and_count),
+    E(repo_count),
+    E(repo_exists),
+    E(list_count),
+    E(list_items),
+    E(list_at),
+    E(list_cursor),
+    E(list_free),
+    E(create_all),
+    E(drop_all),
+    E(create_all_sql),
+    E(session_open),
+    E(session_close),
+    E(session_begin),
+    E(session_commit),
+    E(session_rollback),
+    E(session_in_transaction),
+    E(session_failed),
+    E(session_savepoint),
+    E(session_release),
+    E(session_rollback_to),
+    E(session_execute),
+    E(session_affected),
+    E(session_set),
+    E(session_get),
+    E(session_engine),
+    E(result_next),
+    E(result_column_count),
+    E(result_column_name),
+    E(result_get),
+    E(result_i64),
+    E(result_double),
+    E(result_text),
+    E(result_affected),
+    E(result_free),
+    E(url_parse),
+    E(url_free),
+    E(url_dialect),
+    E(url_driver),
+    E(url_username),
+    E(url_password),
+    E(url_host),
+    E(url_port),
+    E(url_database),
+    E(url_query_get),
+    E(url_query_count),
+    E(url_query_at),
+    E(url_render),
+    E(type_name),
+    E(timestamp_now),
+    E(timestamp_format),
+    E(timestamp_parse),
+    E(timestamp_from_parts),
+    E(date_format),
+    E(date_parse),
+    E(date_from_parts),
+    E(uuid_format),
+    E(uuid_parse),
+    E(uuid_is_nil),
+    E(version),
+    E(version_string),
+    E(soft_delete_restore),
+    E(slug_get),
+    E(slugify),
+    E(unique_get_or_create),
 #ifdef ATH_FAULT_INJECTION
-    E(fault_fail_after), E(fault_calls),
+    E(fault_fail_after),
+    E(fault_calls),
 #endif
     {NULL, NULL},
 };
@@ -781,9 +934,9 @@ static void hollow_values(void)
     ath_value text = {.type = ATH_T_TEXT, .u.s = {NULL, 5}};
     ath_value blob = {.type = ATH_T_BLOB, .u.s = {NULL, 3}};
     ath_value json = {.type = ATH_T_JSON, .u.s = {NULL, 2}};
-    REFUSED(ath_session_execute(M_S, "UPDATE misuse_item SET name = ? WHERE id = 1", &text, 1,
-                                NULL),
-            ATH_EINVAL, "parameter 1: 5 bytes of text at a NULL pointer");
+    REFUSED(
+        ath_session_execute(M_S, "UPDATE misuse_item SET name = ? WHERE id = 1", &text, 1, NULL),
+        ATH_EINVAL, "parameter 1: 5 bytes of text at a NULL pointer");
     REFUSED(ath_session_execute(M_S, "SELECT ?", &blob, 1, NULL), ATH_EINVAL,
             "parameter 1: 3 bytes of blob at a NULL pointer");
     REFUSED(ath_session_execute(M_S, "SELECT ?", &json, 1, NULL), ATH_EINVAL,
