@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include <athanor/athanor.h>
+#include <athanor/columns.h>
 #include <athanor/json.h>
+#include <jansson.h>
 
 #include "runner.h"
 #include "urls.h"
@@ -111,7 +113,8 @@ static void test_json_round_trip_every_type(void)
         char *text = NULL;
         ASSERT_RC(ath_model_to_json(&text, &AllTypes_model, &a), ATH_OK);
         CU_ASSERT_FATAL(text != NULL);
-        CU_ASSERT(strstr(text, k ? "\"i64v\":9007199254740994" : "\"i64v\":9007199254740993") != NULL);
+        CU_ASSERT(strstr(text, k ? "\"i64v\":9007199254740994" : "\"i64v\":9007199254740993") !=
+                  NULL);
         CU_ASSERT(strstr(text, "\"tsv\":\"2024-02-29T23:59:58.12345") != NULL);
         CU_ASSERT(strstr(text, "\"numv\":\"12345.67\"") != NULL);
         CU_ASSERT(strstr(text, "\"blobv\":\"AAEC/2EiCg==\"") != NULL || k != 0);
@@ -122,6 +125,56 @@ static void test_json_round_trip_every_type(void)
         ath_model_free_fields(&AllTypes_model, &b);
         ath_json_free(text);
     }
+}
+
+static void test_json_value_round_trip(void)
+{
+    AllTypes a = sample(0), b;
+    memset(&b, 0, sizeof b);
+    json_t *v = NULL;
+    ASSERT_RC(ath_model_to_json_value(&v, &AllTypes_model, &a), ATH_OK);
+    CU_ASSERT_FATAL(json_is_object(v));
+    ASSERT_I64(json_integer_value(json_object_get(v, "i32v")), a.i32v);
+    ASSERT_STR(json_string_value(json_object_get(v, "numv")), "12345.67");
+    CU_ASSERT(json_is_object(json_object_get(v, "jsonv"))); /* embedded as a document */
+    ASSERT_RC(ath_model_from_json_value(&b, &AllTypes_model, v), ATH_OK);
+    assert_same(&a, &b);
+    ath_model_free_fields(&AllTypes_model, &b);
+    json_t *arr = json_array();
+    b.tv = "kept";
+    ASSERT_RC(ath_model_from_json_value(&b, &AllTypes_model, arr), ATH_EINVAL);
+    ASSERT_ERR_HAS("expected a JSON object");
+    ASSERT_STR(b.tv, "kept");
+    json_decref(arr);
+    json_decref(v);
+}
+
+static void test_columns_describe_the_model(void)
+{
+    ath_columns *cols = NULL;
+    ASSERT_RC(ath_columns_open(&cols, &AllTypes_model), ATH_OK);
+    CU_ASSERT_FATAL(cols != NULL);
+    CU_ASSERT(ath_columns_model(cols) == &AllTypes_model);
+    ASSERT_I64(ath_columns_count(cols), 23);
+    const ath_column_info *id = ath_columns_at(cols, 0);
+    CU_ASSERT_FATAL(id != NULL);
+    ASSERT_STR(id->name, "id");
+    CU_ASSERT(id->pk && id->autoinc);
+    CU_ASSERT(ath_columns_at(cols, 23) == NULL);
+    long tv = ath_columns_find(cols, "tv");
+    ASSERT_I64(tv, 5);
+    ASSERT_I64(ath_columns_at(cols, (size_t)tv)->max_length, 200);
+    ASSERT_I64(ath_columns_find(cols, "ghost"), -1);
+    AllTypes a = sample(0);
+    ath_value v = ath_columns_get(cols, (size_t)ath_columns_find(cols, "i32v"), &a);
+    CU_ASSERT(v.type == ATH_T_I32 && v.u.i32 == a.i32v);
+    ath_value seven = ath_v_i64(7);
+    ASSERT_RC(ath_columns_set(cols, (size_t)ath_columns_find(cols, "i32v"), &a, &seven), ATH_OK);
+    ASSERT_I64(a.i32v, 7);
+    ath_value text = ath_v_text("x");
+    ASSERT_RC(ath_columns_set(cols, (size_t)ath_columns_find(cols, "i32v"), &a, &text), ATH_EINVAL);
+    ASSERT_I64(a.i32v, 7); /* unchanged on refusal */
+    ath_columns_free(cols);
 }
 
 static void expect_from_json(const char *json, const char *needle)
@@ -137,7 +190,8 @@ static void expect_from_json(const char *json, const char *needle)
 static void test_json_errors_name_the_key(void)
 {
     expect_from_json("{\"tv\":\"x\",\"nope\":1}", "unknown key 'nope'");
-    expect_from_json("{\"tv\":\"x\",\"i32v\":\"12\"}", "key 'i32v': expected an integer, got a string");
+    expect_from_json("{\"tv\":\"x\",\"i32v\":\"12\"}",
+                     "key 'i32v': expected an integer, got a string");
     expect_from_json("{\"i32v\":4294967296}", "key 'i32v'");
     expect_from_json("{\"tv\":null}", "key 'tv': null for a column that is not nullable");
     expect_from_json("{\"tsv\":\"yesterday\"}", "key 'tsv'");
@@ -195,7 +249,8 @@ static void test_json_filters_checked_against_model(void)
     struct {
         const char *json, *needle;
     } bad[] = {
-        {"{\"type\":\"comparison\",\"field_name\":\"ghost\",\"value\":1}", "unknown column 'ghost'"},
+        {"{\"type\":\"comparison\",\"field_name\":\"ghost\",\"value\":1}",
+         "unknown column 'ghost'"},
         {"{\"type\":\"comparison\",\"field_name\":\"i32v\",\"operator\":\"~\",\"value\":1}",
          "unknown operator '~'"},
         {"{\"type\":\"comparison\",\"field_name\":\"i32v\",\"value\":\"x\"}", "key 'i32v'"},
@@ -207,9 +262,9 @@ static void test_json_filters_checked_against_model(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         f = NULL;
-        ASSERT_RC(ath_filters_from_json(&f, &AllTypes_model, NULL, 0, bad[i].json,
-                                        strlen(bad[i].json)),
-                  ATH_EINVAL);
+        ASSERT_RC(
+            ath_filters_from_json(&f, &AllTypes_model, NULL, 0, bad[i].json, strlen(bad[i].json)),
+            ATH_EINVAL);
         ASSERT_ERR_HAS(bad[i].needle);
         CU_ASSERT(f == NULL);
     }
@@ -339,8 +394,8 @@ static void test_load_rejects_malformed_json_naming_the_line(void)
     ASSERT_RC(load(path, &rows, 1), ATH_EINVAL);
     ASSERT_ERR_HAS("bad.jsonl:2: malformed JSON");
     ASSERT_I64(count_rows(), 0);
-    snprintf(text, sizeof text, "[\n%s,\n%.*s,\"otv\":5}\n]\n", good_row,
-             (int)strlen(good_row) - 1, good_row);
+    snprintf(text, sizeof text, "[\n%s,\n%.*s,\"otv\":5}\n]\n", good_row, (int)strlen(good_row) - 1,
+             good_row);
     write_file(path, text);
     ASSERT_RC(load(path, &rows, 1), ATH_EINVAL);
     ASSERT_ERR_HAS("element 1: key 'otv': expected a string");
@@ -355,8 +410,10 @@ static void test_load_rejects_malformed_csv_naming_the_line(void)
     const char *row = "1,2,0.5,true,\"a,b\",\"\",1.5,2024-01-01T00:00:00Z,2024-01-01,"
                       "00112233-4455-6677-8899-aabbccddeeff,{}\n";
     char text[2048];
-    snprintf(text, sizeof text, "%s%s%s1,x,0.5,true,t,\"\",1,2024-01-01,2024-01-01,"
-             "00112233-4455-6677-8899-aabbccddeeff,{}\n", head, row, row);
+    snprintf(text, sizeof text,
+             "%s%s%s1,x,0.5,true,t,\"\",1,2024-01-01,2024-01-01,"
+             "00112233-4455-6677-8899-aabbccddeeff,{}\n",
+             head, row, row);
     write_file(path, text);
     int64_t rows = 99;
     ASSERT_RC(load(path, &rows, 1), ATH_EINVAL);
@@ -419,6 +476,42 @@ static void round_trip(const char *ext)
     clear_rows();
 }
 
+/* Rows read back by ath_repo_list, written as a JSON array, parse back to the same rows. */
+static void test_list_to_json_writes_the_rows_read(void)
+{
+    clear_rows();
+    ath_session *s = NULL;
+    ath_repo *r = NULL;
+    ath_list *list = NULL;
+    AllTypes a[2] = {sample(0), sample(1)};
+    char *text = NULL;
+    void *items = NULL;
+    size_t n = 0;
+    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&r, s, &AllTypes_model), ATH_OK);
+    if (!r)
+        goto done;
+    ASSERT_RC(ath_repo_add_many(r, a, 2), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_RC(ath_repo_list(r, &list, ATH_FILTERS(ath_order_by("id", false))), ATH_OK);
+    ASSERT_RC(ath_list_to_json(&text, &AllTypes_model, list), ATH_OK);
+    CU_ASSERT_FATAL(text != NULL);
+    ASSERT_RC(ath_array_from_json(&items, &n, &AllTypes_model, text, strlen(text)), ATH_OK);
+    ASSERT_I64(n, 2);
+    if (n == 2) {
+        ASSERT_I64(((AllTypes *)items)[0].id, a[0].id);
+        ASSERT_I64(((AllTypes *)items)[1].i64v, a[1].i64v);
+        ASSERT_STR(((AllTypes *)items)[0].tv, a[0].tv);
+    }
+done:
+    ath_array_free(&AllTypes_model, items, n);
+    ath_json_free(text);
+    ath_list_free(list);
+    ath_repo_free(r);
+    ath_session_close(s);
+    clear_rows();
+}
+
 static void test_dump_load_round_trip_json(void)
 {
     round_trip("jsonl");
@@ -444,6 +537,8 @@ int main(int argc, char **argv)
         {"json_errors_name_the_key", test_json_errors_name_the_key},
         {"json_array_round_trip", test_json_array_round_trip},
         {"json_filters_checked_against_model", test_json_filters_checked_against_model},
+        {"json_value_round_trip", test_json_value_round_trip},
+        {"columns_describe_the_model", test_columns_describe_the_model},
         {NULL, NULL}};
     test_add_suite("json-codec", NULL, NULL, codec);
     snprintf(dir, sizeof dir, "%s", test_workdir());
@@ -458,6 +553,7 @@ int main(int argc, char **argv)
         {"dump_load_round_trip_json", test_dump_load_round_trip_json},
         {"dump_load_round_trip_csv", test_dump_load_round_trip_csv},
         {"dump_load_round_trip_gzip", test_dump_load_round_trip_gzip},
+        {"list_to_json_writes_the_rows_read", test_list_to_json_writes_the_rows_read},
         {NULL, NULL}};
     int status = test_run(argc, argv);
     for (size_t i = 0; i < n; i++) {
