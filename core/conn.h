@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 #include <athanor/engine.h>
 
 typedef struct ath_conn ath_conn;

@@ -2,7 +2,7 @@
 #ifndef ATH_CORE_ENGINE_H
 #define ATH_CORE_ENGINE_H
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 #include <athanor/engine.h>
 
 #include "mapping.h"

@@ -2,7 +2,8 @@
 #ifndef ATH_CORE_LOADER_H
 #define ATH_CORE_LOADER_H
 
-#include <athanor/driver.h>
+#include <athanor/engine.h>
+#include <athanor/sys/driver.h>
 
 /** The core's services for drivers (static, lives forever). */
 extern const ath_driver_host ath_host;

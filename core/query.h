@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 #include <athanor/filter.h>
 
 #include "arena.h"

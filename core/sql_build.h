@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 #include "buf.h"
 #include "mapping.h"

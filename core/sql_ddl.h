@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 #include "buf.h"
 #include "mapping.h"

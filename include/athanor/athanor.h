@@ -3,7 +3,6 @@
 #define ATHANOR_ATHANOR_H
 
 #include "columns.h"
-#include "driver.h"
 #include "engine.h"
 #include "error.h"
 #include "export.h"

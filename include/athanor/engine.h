@@ -138,6 +138,23 @@ typedef struct ath_pool_status {
  *  no-op. */
 ATH_API void ath_engine_pool_status(ath_engine *engine, ath_pool_status *out);
 
+/** One driver the loader can see, for tools (`athanor drivers`). */
+typedef struct ath_driver_found {
+    const char *name;   /**< module name ("postgresql") */
+    const char *path;   /**< file, or "(registered)" for linked-in drivers */
+    int status;         /**< ATH_OK when it loads and fits the ABI, else the error code */
+    const char *detail; /**< the error message when status is not ATH_OK, else "" */
+} ath_driver_found;
+
+/**
+ * Lists the drivers registered or present in the search path (ATHANOR_DRIVER_PATH, the core's
+ * own driver directory, the install directory), loading each to check it. On success `*out`
+ * holds `*count` entries; release them with ath_drivers_list_free().
+ */
+ATH_API int ath_drivers_list(ath_driver_found **out, size_t *count);
+/** Releases what ath_drivers_list() returned; NULL is a no-op. */
+ATH_API void ath_drivers_list_free(ath_driver_found *list, size_t count);
+
 ATH_END_DECLS
 
 #endif

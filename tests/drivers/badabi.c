@@ -1,5 +1,5 @@
 /* A test-only driver built for another ABI number: loading it must fail with ATH_EDRIVERABI. */
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 static const char *const schemes[] = {"badabi", NULL};
 static const ath_driver driver = {

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 struct ath_dconn {
     const ath_driver_host *host;

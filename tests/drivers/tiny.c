@@ -1,5 +1,5 @@
 /* A test-only driver whose descriptor claims to be too small to hold the required members. */
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 static const char *const schemes[] = {"tiny", NULL};
 static const ath_driver driver = {

@@ -1,5 +1,5 @@
 /* A test-only module that needs a symbol nobody provides: dlopen(RTLD_NOW) must refuse it. */
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 extern const ath_driver *athanor_symbol_that_does_not_exist(void);
 

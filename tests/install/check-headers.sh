@@ -8,10 +8,10 @@ BUILD=${2:-$ROOT/build/release}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
-for h in "$ROOT"/include/athanor/*.h "$BUILD"/include/athanor/*.h "$ROOT"/plugins/include/athanor/*.h; do
-    name=$(basename "$h")
+for h in "$ROOT"/include/athanor/*.h "$ROOT"/include/athanor/sys/*.h "$BUILD"/include/athanor/*.h "$ROOT"/plugins/include/athanor/*.h; do
+    case "$h" in */athanor/sys/*) name=sys/$(basename "$h") ;; *) name=$(basename "$h") ;; esac
     printf '#include <athanor/%s>\n#include <athanor/%s>\nint athanor_header_check_%s;\n' \
-        "$name" "$name" "${name%.h}" > "$tmp/c.c"
+        "$name" "$name" "$(basename "${name%.h}")" > "$tmp/c.c"
     cp "$tmp/c.c" "$tmp/c.cpp"
     gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$ROOT/include" -I"$BUILD/include" -I"$ROOT/plugins/include" -c "$tmp/c.c" -o "$tmp/c.o" \
         || { echo "FAIL: $name as C11"; exit 1; }

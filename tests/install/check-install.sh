@@ -17,6 +17,8 @@ rm -rf "$PREFIX"
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 test -f "$PREFIX/include/athanor/athanor.h" || fail "athanor.h not installed"
 test -f "$PREFIX/include/athanor/version.h" || fail "the generated version.h not installed"
+test -f "$PREFIX/include/athanor/sys/driver.h" || fail "the driver header athanor/sys/driver.h not installed"
+! grep -q "driver.h" "$PREFIX/include/athanor/athanor.h" || fail "athanor.h includes the driver header"
 test ! -e "$PREFIX/include/athanor/version.h.in" || fail "version.h.in installed"
 pcdir=$(dirname "$(find "$PREFIX" -name athanor.pc | head -n 1)")
 test -f "$pcdir/athanor.pc" || fail "athanor.pc not installed"

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 #include <athanor/engine.h>
 #include <athanor/session.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <athanor/athanor.h>
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 #include <athanor/mixins.h>
 
 #include "runner.h"
@@ -250,7 +250,7 @@ static void test_every_public_macro_is_used_here(void)
         "include/athanor/session.h",        "include/athanor/model.h",
         "include/athanor/filter.h",         "include/athanor/repository.h",
         "include/athanor/mixin.h",          "include/athanor/schema.h",
-        "include/athanor/driver.h",         "include/athanor/version.h.in",
+        "include/athanor/sys/driver.h",     "include/athanor/version.h.in",
         "plugins/include/athanor/mixins.h",
     };
     char path[1024];

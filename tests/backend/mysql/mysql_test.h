@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include <athanor/athanor.h>
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 #include "runner.h"
 

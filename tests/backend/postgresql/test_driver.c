@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 #include "pg_test.h"
 #include "runner.h"

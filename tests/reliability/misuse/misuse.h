@@ -13,6 +13,7 @@
 
 #include <athanor/athanor.h>
 #include <athanor/mixins.h>
+#include <athanor/sys/driver.h> /* the registry functions are in the misuse table too */
 
 #include "harness.h"
 #include "runner.h"

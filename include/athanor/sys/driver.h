@@ -7,6 +7,8 @@
  * through the function pointers below. A driver includes only public headers and calls nothing
  * in the core: what it needs (error reporting, text forms of values, memory) arrives in the
  * ath_driver_host table given to connect(). See docs/writing-a-driver.md.
+ *
+ * An implementer header: athanor.h does not include it; a driver includes <athanor/sys/driver.h>.
  */
 #ifndef ATHANOR_DRIVER_H
 #define ATHANOR_DRIVER_H
@@ -16,9 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
-#include "export.h"
-#include "value.h"
+#include "../error.h"
+#include "../export.h"
+#include "../value.h"
 
 ATH_BEGIN_DECLS
 
@@ -223,23 +225,6 @@ typedef const ath_driver *(*ath_driver_entry_fn)(void);
  * `struct_size` do not fit, ATH_EINVAL when a scheme is already served by another driver.
  */
 ATH_API int ath_driver_register(const ath_driver *driver);
-
-/** One driver the loader can see, for tools (`athanor drivers`). */
-typedef struct ath_driver_found {
-    const char *name;   /**< module name ("postgresql") */
-    const char *path;   /**< file, or "(registered)" for linked-in drivers */
-    int status;         /**< ATH_OK when it loads and fits the ABI, else the error code */
-    const char *detail; /**< the error message when status is not ATH_OK, else "" */
-} ath_driver_found;
-
-/**
- * Lists the drivers registered or present in the search path (ATHANOR_DRIVER_PATH, the core's
- * own driver directory, the install directory), loading each to check it. On success `*out`
- * holds `*count` entries; release them with ath_drivers_list_free().
- */
-ATH_API int ath_drivers_list(ath_driver_found **out, size_t *count);
-/** Releases what ath_drivers_list() returned; NULL is a no-op. */
-ATH_API void ath_drivers_list_free(ath_driver_found *list, size_t count);
 
 /**
  * Finds (loading if needed) the driver for a URL scheme such as "postgresql+psycopg2".
