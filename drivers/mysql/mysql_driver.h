@@ -7,7 +7,7 @@
 
 #include <mysql.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 /* ssl_mode values, in increasing strictness. */
 typedef enum my_ssl_mode {

@@ -8,7 +8,7 @@
 
 #include <libpq-fe.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 /* Type OIDs from the server's catalog (pg_type.h): fixed since PostgreSQL 7/8, never renumbered. */
 enum {

@@ -4,7 +4,7 @@
 
 #include <sqlite3.h>
 
-#include <athanor/driver.h>
+#include <athanor/sys/driver.h>
 
 struct ath_dconn {
     sqlite3 *db;
