@@ -518,10 +518,7 @@ int main(int argc, char **argv)
 #ifdef ATH_BUILD_DRIVER_DIR
     setenv("ATHANOR_DRIVER_PATH", ATH_BUILD_DRIVER_DIR, 0);
 #endif
-    const mx_group groups[] = {
-        {"tenancy", tenancy_tests, tenancy_models,
-         sizeof tenancy_models / sizeof tenancy_models[0]},
-    };
-    mx_register(groups, 1);
+    mx_add_group("tenancy", tenancy_tests, tenancy_models,
+                 sizeof tenancy_models / sizeof tenancy_models[0]);
     return test_run(argc, argv);
 }

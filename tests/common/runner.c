@@ -25,13 +25,58 @@ void test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cle
         CU_add_test(suite, t->name, t->fn);
 }
 
+/* The suite's group: its name up to '@' (per-URL suites are "<group>@<backend>"). */
+static size_t group_len(const char *suite)
+{
+    const char *at = strchr(suite, '@');
+    return at ? (size_t)(at - suite) : strlen(suite);
+}
+
+/* True when `arg` (up to `len`) names `suite` itself or its group. */
+static bool names_suite(const char *arg, size_t len, const char *suite)
+{
+    return (strlen(suite) == len || group_len(suite) == len) && strncmp(arg, suite, len) == 0;
+}
+
+/* What the arguments ask of a suite: 0 nothing, 1 every test, 2 only the tests named. */
 static int wanted(int argc, char **argv, const char *suite)
 {
-    if (argc < 2)
-        return 1;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], suite) == 0)
-            return 1;
+    int want = argc < 2 ? 1 : 0;
+    for (int i = 1; i < argc; i++) {
+        const char *slash = strchr(argv[i], '/');
+        size_t len = slash ? (size_t)(slash - argv[i]) : strlen(argv[i]);
+        if (names_suite(argv[i], len, suite))
+            want = slash ? (want ? want : 2) : 1;
+    }
+    return want;
+}
+
+static bool test_wanted(int argc, char **argv, const char *suite, const char *test)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *slash = strchr(argv[i], '/');
+        if (slash && names_suite(argv[i], (size_t)(slash - argv[i]), suite) &&
+            strcmp(slash + 1, test) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int list(CU_pTestRegistry reg, bool tests)
+{
+    for (CU_pSuite s = reg->pSuite; s; s = s->pNext) {
+        size_t len = group_len(s->pName);
+        bool seen = false; /* a per-URL group is listed once */
+        for (CU_pSuite p = reg->pSuite; p != s && !tests; p = p->pNext)
+            seen = seen || (group_len(p->pName) == len && strncmp(p->pName, s->pName, len) == 0);
+        if (seen)
+            continue;
+        if (!tests)
+            printf("%.*s\n", (int)len, s->pName);
+        for (CU_pTest t = s->pTest; tests && t; t = t->pNext)
+            printf("%s/%s\n", s->pName, t->pName);
+    }
+    CU_cleanup_registry();
     return 0;
 }
 
@@ -41,11 +86,19 @@ int test_run(int argc, char **argv)
         fprintf(stderr, "no suites registered\n");
         return 2;
     }
-    /* drop suites not asked for on the command line */
     CU_pTestRegistry reg = CU_get_registry();
-    for (CU_pSuite s = reg->pSuite; s; s = s->pNext)
-        if (!wanted(argc, argv, s->pName))
+    if (argc == 2 && (strcmp(argv[1], "--list") == 0 || strcmp(argv[1], "--list-tests") == 0))
+        return list(reg, strcmp(argv[1], "--list-tests") == 0);
+    /* drop the suites and tests not asked for on the command line */
+    for (CU_pSuite s = reg->pSuite; s; s = s->pNext) {
+        int want = wanted(argc, argv, s->pName);
+        if (!want)
             CU_set_suite_active(s, CU_FALSE);
+        for (CU_pTest t = s->pTest; want == 2 && t; t = t->pNext)
+            if (!test_wanted(argc, argv, s->pName, t->pName))
+                CU_set_test_active(t, CU_FALSE);
+    }
+    CU_set_fail_on_inactive(CU_FALSE); /* what was not asked for is not a failure */
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned ran = CU_get_number_of_tests_run();
@@ -56,7 +109,7 @@ int test_run(int argc, char **argv)
            failed_tests, failed_asserts, suites_failed);
     CU_cleanup_registry();
     if (ran == 0) {
-        fprintf(stderr, "no test ran\n");
+        fprintf(stderr, "no test ran (see --list and --list-tests for the names)\n");
         return 2;
     }
     return (failed_tests || failed_asserts || suites_failed) ? 1 : 0;

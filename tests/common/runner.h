@@ -19,8 +19,28 @@ void test_add_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cle
                     const test_case *tests);
 
 /**
- * Runs every registered suite (or only those named in argv[1..]) and returns the process exit
- * status: 0 when every assertion passed and at least one test ran.
+ * Defines the registration function of one suite (or group) of a test file:
+ *
+ *     TEST_SUITE(sql_scan) { test_add_suite("sqltext", NULL, NULL, tests); }
+ *
+ * Every TEST_SUITE(id) in a program's sources is collected when the program is built
+ * (cmake/AthanorTests.cmake scans them) and called, in source-file order, by
+ * test_register_collected(): a new file or suite needs no edit anywhere else.
+ */
+#define TEST_SUITE(id)                                                                             \
+    void test_suite_##id(void);                                                                    \
+    void test_suite_##id(void)
+
+/** Calls every TEST_SUITE of the program (generated at build time). */
+void test_register_collected(void);
+
+/**
+ * Runs the registered suites and returns the process exit status: 0 when every assertion passed
+ * and at least one test ran. Arguments choose what runs (none: everything):
+ *   NAME        the suite NAME, or every "NAME@<backend>" suite of the per-URL group NAME;
+ *   NAME/TEST   only the test called TEST in those suites (its CUnit name, quoted);
+ *   --list      prints the suite names, per-URL groups once without "@<backend>", and exits;
+ *   --list-tests prints every "suite/test" and exits.
  */
 int test_run(int argc, char **argv);
 

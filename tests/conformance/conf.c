@@ -46,12 +46,10 @@ int conf_recreate_schema(void)
     return test_recreate_schema();
 }
 
-void conf_register(const conf_group *groups, size_t ngroups)
+void conf_add_group(const char *name, const test_case *tests, bool per_url)
 {
-    for (size_t g = 0; g < ngroups; g++)
-        test_register_group(&harness, groups[g].name, groups[g].tests,
-                            groups[g].per_url ? conf_models : NULL,
-                            groups[g].per_url ? conf_nmodels : 0);
+    test_register_group(&harness, name, tests, per_url ? conf_models : NULL,
+                        per_url ? conf_nmodels : 0);
 }
 
 /* --- watchdog: a test stuck in a driver call fails the run, naming the test ------------------ */

@@ -31,14 +31,12 @@ typedef struct conf_target {
 extern conf_target *conf;
 
 /** A group of tests: registered once ("models") or once per URL ("repo-add@sqlite-memory"). */
-typedef struct conf_group {
-    const char *name;
-    const test_case *tests;
-    bool per_url;
-} conf_group;
-
-/** Registers every group, once per URL of ATHANOR_TEST_URLS where per_url. */
-void conf_register(const conf_group *groups, size_t ngroups);
+/**
+ * Registers the group `name` of `tests` ({NULL, NULL}-terminated): once per URL of
+ * ATHANOR_TEST_URLS as "<name>@<backend>" over the conformance models where per_url, else once
+ * without a database. A test file calls it from its TEST_SUITE().
+ */
+void conf_add_group(const char *name, const test_case *tests, bool per_url);
 
 /* --- fixtures ----------------------------------------------------------------------------- */
 

@@ -402,3 +402,5 @@ const test_case add_tests[] = {
      test_upsert_model_of_73_columns_updates_past_64},
     {NULL, NULL},
 };
+
+TEST_SUITE(add) { conf_add_group("repo-add", add_tests, true); }

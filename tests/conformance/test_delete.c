@@ -325,3 +325,5 @@ const test_case delete_tests[] = {
      test_delete_where_without_filters_deletes_every_row},
     {NULL, NULL},
 };
+
+TEST_SUITE(delete) { conf_add_group("repo-delete", delete_tests, true); }

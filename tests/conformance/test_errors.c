@@ -431,3 +431,5 @@ const test_case errors_tests[] = {
      test_default_messages_are_kept_when_not_replaced},
     {NULL, NULL},
 };
+
+TEST_SUITE(errors) { conf_add_group("errors", errors_tests, true); }

@@ -433,3 +433,5 @@ const test_case filter_logic_tests[] = {
      test_unknown_column_in_count_and_exists_is_einval},
     {NULL, NULL},
 };
+
+TEST_SUITE(filter_logic) { conf_add_group("filter-logic", filter_logic_tests, true); }

@@ -454,3 +454,5 @@ const test_case filters_tests[] = {
      test_filters_apply_to_count_exists_and_get_one},
     {NULL, NULL},
 };
+
+TEST_SUITE(filters) { conf_add_group("filters", filters_tests, true); }

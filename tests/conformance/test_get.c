@@ -374,3 +374,5 @@ const test_case get_tests[] = {
     {"test_exists_says_whether_a_row_matches", test_exists_says_whether_a_row_matches},
     {NULL, NULL},
 };
+
+TEST_SUITE(get) { conf_add_group("repo-get", get_tests, true); }

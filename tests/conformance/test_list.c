@@ -207,3 +207,5 @@ const test_case list_tests[] = {
      test_list_typed_repository_returns_hero_items},
     {NULL, NULL},
 };
+
+TEST_SUITE(list) { conf_add_group("repo-list", list_tests, true); }

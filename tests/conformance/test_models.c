@@ -247,3 +247,5 @@ const test_case models_tests[] = {
     {"test_free_fields_handles_macro_model_offsets", test_free_fields_handles_macro_model_offsets},
     {NULL, NULL},
 };
+
+TEST_SUITE(models) { conf_add_group("models", models_tests, false); }

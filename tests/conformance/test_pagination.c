@@ -304,3 +304,5 @@ const test_case pagination_tests[] = {
     {"test_limit_offset_pages_cover_every_row", test_limit_offset_pages_cover_every_row},
     {NULL, NULL},
 };
+
+TEST_SUITE(pagination) { conf_add_group("pagination", pagination_tests, true); }

@@ -218,3 +218,5 @@ const test_case schema_tests[] = {
     {"test_create_all_refuses_invalid_model", test_create_all_refuses_invalid_model},
     {NULL, NULL},
 };
+
+TEST_SUITE(schema) { conf_add_group("schema", schema_tests, true); }

@@ -270,3 +270,5 @@ const test_case session_tests[] = {
     {"test_committed_work_survives_a_later_failure", test_committed_work_survives_a_later_failure},
     {NULL, NULL},
 };
+
+TEST_SUITE(session) { conf_add_group("sessions", session_tests, true); }

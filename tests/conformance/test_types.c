@@ -560,3 +560,5 @@ const test_case types_tests[] = {
     {"test_types_filter_eq_on_every_kind", test_types_filter_eq_on_every_kind},
     {NULL, NULL},
 };
+
+TEST_SUITE(types) { conf_add_group("types", types_tests, true); }

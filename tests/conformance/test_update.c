@@ -393,3 +393,5 @@ const test_case update_tests[] = {
      test_upsert_update_path_leaves_immutable_column_alone},
     {NULL, NULL},
 };
+
+TEST_SUITE(update) { conf_add_group("repo-update", update_tests, true); }

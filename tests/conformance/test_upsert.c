@@ -273,3 +273,5 @@ const test_case upsert_tests[] = {
      test_upsert_many_chunks_under_parameter_limit},
     {NULL, NULL},
 };
+
+TEST_SUITE(upsert) { conf_add_group("repo-upsert", upsert_tests, true); }

@@ -497,3 +497,5 @@ const test_case values_tests[] = {
      test_like_pattern_escapes_wildcards_with_bang_everywhere},
     {NULL, NULL},
 };
+
+TEST_SUITE(values) { conf_add_group("values", values_tests, true); }

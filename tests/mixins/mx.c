@@ -54,11 +54,10 @@ static ath_engine **select_target(const test_target *t, ath_engine_options *opts
 
 static const test_harness harness = {"mixin tests", row_for, select_target, mx_end};
 
-void mx_register(const mx_group *groups, size_t ngroups)
+void mx_add_group(const char *name, const test_case *tests, const ath_model *const *models,
+                  size_t nmodels)
 {
-    for (size_t g = 0; g < ngroups; g++)
-        test_register_group(&harness, groups[g].name, groups[g].tests, groups[g].models,
-                            groups[g].nmodels);
+    test_register_group(&harness, name, tests, models, nmodels);
 }
 
 /* --- fixtures

@@ -28,15 +28,12 @@ typedef struct mx_backend {
 } mx_backend;
 
 /** A group: tests and the models whose tables its suites create (none: run once, no database). */
-typedef struct mx_group {
-    const char *name;
-    const test_case *tests;
-    const ath_model *const *models;
-    size_t nmodels;
-} mx_group;
-
-/** Registers every group: "<group>@<backend>" per URL, or "<group>" once when it has no models. */
-void mx_register(const mx_group *groups, size_t ngroups);
+/**
+ * Registers a group of tests ({NULL, NULL}-terminated): "<name>@<backend>" per URL over
+ * `models`, or "<name>" once when nmodels is 0. A test file calls it from its TEST_SUITE().
+ */
+void mx_add_group(const char *name, const test_case *tests, const ath_model *const *models,
+                  size_t nmodels);
 
 /** The running suite's engine and backend (NULL outside a per-URL suite). */
 extern ath_engine *mx_engine;

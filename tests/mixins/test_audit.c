@@ -492,3 +492,5 @@ const test_case audit_tests[] = {
     {"audit_role_on_a_field", test_audit_role_on_a_field},
     {NULL, NULL},
 };
+
+TEST_SUITE(audit) { mx_add_group("audit", audit_tests, audit_models, audit_nmodels); }

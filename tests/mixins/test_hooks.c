@@ -642,3 +642,5 @@ const test_case hooks_tests[] = {
     ENTRIES(failing_scope_aborts_reads),     ENTRIES(repo_role_column_and_keys),
     {"extra_ddl_runs", test_extra_ddl_runs}, {NULL, NULL},
 };
+
+TEST_SUITE(hooks) { mx_add_group("hooks", hooks_tests, hooks_models, hooks_nmodels); }

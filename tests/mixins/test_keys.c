@@ -336,3 +336,5 @@ const test_case keys_tests[] = {
     ENTRIES(uuid7_time_ordered),      ENTRIES(uuid7_given_key_kept),
     ENTRIES(bigint_generated),        {NULL, NULL},
 };
+
+TEST_SUITE(keys) { mx_add_group("keys", keys_tests, keys_models, keys_nmodels); }

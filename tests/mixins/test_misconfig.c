@@ -238,3 +238,5 @@ const test_case misconfig_tests[] = {
     {"repo_open_and_create_all_refuse", test_repo_open_and_create_all_refuse},
     {NULL, NULL},
 };
+
+TEST_SUITE(misconfig) { mx_add_group("misconfig", misconfig_tests, NULL, 0); }

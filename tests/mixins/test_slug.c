@@ -287,6 +287,8 @@ const test_case slug_tests[] = {
     {NULL, NULL},
 };
 
+TEST_SUITE(slug) { mx_add_group("slug", slug_tests, slug_models, slug_nmodels); }
+
 /* --- ath_slugify (no database) ---------------------------------------------------------------- */
 
 static const char *slugify(const char *text, char *buf, size_t size)
@@ -338,3 +340,5 @@ const test_case slugify_tests[] = {
     {"slugify_truncates_like_snprintf", test_slugify_truncates_like_snprintf},
     {NULL, NULL},
 };
+
+TEST_SUITE(slugify) { mx_add_group("slugify", slugify_tests, NULL, 0); }

@@ -383,3 +383,5 @@ const test_case soft_delete_tests[] = {
     {"delete_without_the_mixin_removes", test_delete_without_the_mixin_removes},
     {NULL, NULL},
 };
+
+TEST_SUITE(soft_delete) { mx_add_group("soft-delete", soft_delete_tests, soft_delete_models, soft_delete_nmodels); }

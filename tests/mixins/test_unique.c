@@ -147,3 +147,5 @@ const test_case unique_tests[] = {
     {"unique_needs_the_mixin", test_unique_needs_the_mixin},
     {NULL, NULL},
 };
+
+TEST_SUITE(unique) { mx_add_group("unique", unique_tests, unique_models, unique_nmodels); }

@@ -329,3 +329,5 @@ const test_case version_tests[] = {
     ENTRIES(upsert_existing_increments),
     {NULL, NULL},
 };
+
+TEST_SUITE(version) { mx_add_group("version", version_tests, version_models, version_nmodels); }

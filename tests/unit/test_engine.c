@@ -7,7 +7,6 @@
 #include <athanor/session.h>
 
 #include "runner.h"
-#include "suites.h"
 
 static void test_defaults_apply_without_options(void)
 {
@@ -306,7 +305,7 @@ static void test_events_hide_parameters(void)
     ath_engine_dispose(e);
 }
 
-void register_engine_suite(void)
+TEST_SUITE(engine)
 {
     static const test_case tests[] = {
         {"defaults apply without options", test_defaults_apply_without_options},

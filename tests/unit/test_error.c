@@ -9,7 +9,6 @@
 #include <stdio.h>
 
 #include "runner.h"
-#include "suites.h"
 
 static void test_code_names_match_their_values(void)
 {
@@ -78,7 +77,7 @@ static void test_version_agrees_with_header_and_cmake(void)
     CU_ASSERT_EQUAL(ATH_SOVERSION, ATH_TEST_SOVERSION);
 }
 
-void register_error_suite(void)
+TEST_SUITE(error)
 {
     static const test_case tests[] = {
         {"code names match their values", test_code_names_match_their_values},

@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "runner.h"
-#include "suites.h"
 
 static void test_unknown_scheme_names_scheme_and_files_tried(void)
 {
@@ -326,7 +325,7 @@ static void test_drivers_list_reports_each_module_and_its_status(void)
     ath_drivers_list_free(NULL, 0);
 }
 
-void register_loader_suite(void)
+TEST_SUITE(loader)
 {
     static const test_case tests[] = {
         {"unknown scheme names scheme and files tried",

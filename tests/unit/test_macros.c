@@ -12,7 +12,6 @@
 #include <athanor/mixins.h>
 
 #include "runner.h"
-#include "suites.h"
 
 /* export.h: ATH_API, ATH_BEGIN_DECLS / ATH_END_DECLS, ATH_PRINTF */
 ATH_BEGIN_DECLS
@@ -288,7 +287,7 @@ static void test_every_public_macro_is_used_here(void)
     CU_ASSERT_TRUE(checked > 30);
 }
 
-void register_macros_suite(void)
+TEST_SUITE(macros)
 {
     static const test_case tests[] = {
         {"value buffer macros fit their text", test_value_buffer_macros_fit_their_text},

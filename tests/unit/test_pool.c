@@ -7,7 +7,6 @@
 #include <athanor/session.h>
 
 #include "runner.h"
-#include "suites.h"
 
 static void sleep_ms(long ms)
 {
@@ -305,7 +304,7 @@ static void test_memory_database_another_thread_still_waits_for_the_connection(v
     ath_engine_dispose(e);
 }
 
-void register_pool_suite(void)
+TEST_SUITE(pool)
 {
     static const test_case tests[] = {
         {"threads share fewer connections than they need",

@@ -14,7 +14,6 @@
 #include <athanor/athanor.h>
 
 #include "runner.h"
-#include "suites.h"
 
 typedef struct Item {
     int64_t id;
@@ -266,7 +265,7 @@ static void test_s3_list_and_count_checks_every_filter_before_running_anything(v
     close_fixture();
 }
 
-void register_regressions_suite(void)
+TEST_SUITE(regressions)
 {
     static const test_case tests[] = {
         {"F1 a value of no known type is refused before sending",

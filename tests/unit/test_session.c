@@ -10,7 +10,6 @@
 #include <athanor/session.h>
 
 #include "runner.h"
-#include "suites.h"
 #include "urls.h"
 
 static char url[512];
@@ -330,7 +329,7 @@ static const test_case session_tests[] = {
     {NULL, NULL},
 };
 
-void register_session_suites(void)
+TEST_SUITE(session)
 {
     test_add_suite("session-sqlite-memory", open_memory, close_engine, session_tests);
     test_add_suite("session-sqlite-file", open_file, close_engine, session_tests);

@@ -4,7 +4,6 @@
 #include "buf.h"
 #include "runner.h"
 #include "sql_scan.h"
-#include "suites.h"
 
 /* Rewrites `in` for `$n` dialects and checks the text and the count. */
 static void check_dollar(const char *in, const char *want, size_t want_n)
@@ -104,7 +103,7 @@ static void test_second_statement_is_found_outside_quotes_and_comments(void)
     CU_ASSERT_FALSE(ath_sql_second_statement(NULL));
 }
 
-void register_sqltext_suite(void)
+TEST_SUITE(sqltext)
 {
     static const test_case tests[] = {
         {"second statement is found outside quotes and comments",

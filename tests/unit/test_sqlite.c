@@ -8,7 +8,6 @@
 #include <athanor/session.h>
 
 #include "runner.h"
-#include "suites.h"
 #include "urls.h"
 
 static ath_engine *engine;
@@ -350,7 +349,7 @@ static void test_read_first_session_gets_retry_after_a_concurrent_commit(void)
     remove_db(path);
 }
 
-void register_sqlite_suite(void)
+TEST_SUITE(sqlite)
 {
     static const test_case tests[] = {
         {"unique violation maps to duplicate", test_unique_violation_maps_to_duplicate},

@@ -12,7 +12,6 @@
 #include <athanor/url.h>
 
 #include "runner.h"
-#include "suites.h"
 
 /* UTF-8 spelled out byte by byte, so an editor's encoding cannot change what is tested. */
 #define E_ACUTE   "\xc3\xa9"                 /* é */
@@ -1537,7 +1536,7 @@ static const test_case url_tests[] = {
     {NULL, NULL},
 };
 
-void register_url_suite(void)
+TEST_SUITE(url)
 {
     test_add_suite("url", NULL, NULL, url_tests);
 }

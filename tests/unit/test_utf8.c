@@ -5,7 +5,6 @@
 #include <athanor/athanor.h>
 
 #include "runner.h"
-#include "suites.h"
 #include "utf8.h"
 
 static void test_valid_utf8_is_accepted(void)
@@ -98,7 +97,7 @@ static void test_repository_refuses_invalid_text_and_writes_nothing(void)
     ath_engine_dispose(e);
 }
 
-void register_utf8_suite(void)
+TEST_SUITE(utf8)
 {
     static const test_case tests[] = {
         {"valid utf8 is accepted", test_valid_utf8_is_accepted},

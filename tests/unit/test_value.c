@@ -6,7 +6,6 @@
 #include <athanor/value.h>
 
 #include "runner.h"
-#include "suites.h"
 
 static void test_timestamp_formats_epoch_and_micros(void)
 {
@@ -147,7 +146,7 @@ static void test_value_constructors(void)
     CU_ASSERT_EQUAL(o.value, 7);
 }
 
-void register_value_suite(void)
+TEST_SUITE(value)
 {
     static const test_case tests[] = {
         {"timestamp formats epoch and micros", test_timestamp_formats_epoch_and_micros},

@@ -8,10 +8,6 @@ int main(int argc, char **argv)
     mt_url = test_url_for("mysql,mariadb");
     if (!mt_url)
         return TEST_EXIT_SKIPPED;
-    register_mysql_error_suite();
-    register_mysql_type_suite();
-    register_mysql_key_suite();
-    register_mysql_transaction_suite();
-    register_mysql_connection_suite();
+    test_register_collected(); /* every TEST_SUITE of the sources, in CMake order */
     return test_run(argc, argv);
 }

@@ -54,10 +54,5 @@ int mt_direct_run(mt_direct *d, const char *sql, const ath_value *params, size_t
 extern int mt_direct_code;
 extern char mt_direct_message[512];
 
-void register_mysql_error_suite(void);
-void register_mysql_type_suite(void);
-void register_mysql_key_suite(void);
-void register_mysql_transaction_suite(void);
-void register_mysql_connection_suite(void);
 
 #endif

@@ -463,7 +463,7 @@ static void test_ssl_disabled_and_preferred_connect_without_server_tls(void)
     ASSERT_RC(connect_with("ssl_mode=PREFERRED"), ATH_OK);
 }
 
-void register_mysql_connection_suite(void)
+TEST_SUITE(mysql_connection)
 {
     static const test_case tests[] = {
         {"unknown URL option is rejected at engine create, naming it",

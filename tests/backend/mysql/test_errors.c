@@ -188,7 +188,7 @@ static void test_division_by_zero_is_an_error(void)
     ath_session_close(s);
 }
 
-void register_mysql_error_suite(void)
+TEST_SUITE(mysql_error)
 {
     static const test_case tests[] = {
         {"duplicate unique key is EDUPLICATE with key name",

@@ -294,7 +294,7 @@ static void test_update_reports_matched_rows_even_when_unchanged(void)
     ath_session_close(s);
 }
 
-void register_mysql_key_suite(void)
+TEST_SUITE(mysql_key)
 {
     static const test_case tests[] = {
         {"connection reports RETURNING and sequential-id caps",

@@ -275,7 +275,7 @@ static void test_ddl_commits_the_open_transaction_implicitly(void)
     mt_ddl(engine, "DROP TABLE mt_tx_ddl");
 }
 
-void register_mysql_transaction_suite(void)
+TEST_SUITE(mysql_transaction)
 {
     static const test_case tests[] = {
         {"rollback discards inserted rows", test_rollback_discards_inserted_rows},

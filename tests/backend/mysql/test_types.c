@@ -507,7 +507,7 @@ static void test_text_comparison_is_case_sensitive(void)
     close_session(NULL);
 }
 
-void register_mysql_type_suite(void)
+TEST_SUITE(mysql_type)
 {
     static const test_case tests[] = {
         {"int32 min and max round-trip", test_int32_min_and_max_round_trip},

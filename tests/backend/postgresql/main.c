@@ -11,12 +11,6 @@ int main(int argc, char **argv)
     pg_url = test_url_for("postgresql,postgres");
     if (!pg_url)
         return TEST_EXIT_SKIPPED;
-    register_bulk_suite();
-    register_connect_suite();
-    register_connlost_suite();
-    register_driver_suite();
-    register_errors_suite();
-    register_statements_suite();
-    register_types_suite();
+    test_register_collected(); /* every TEST_SUITE of the sources, in CMake order */
     return test_run(argc, argv);
 }

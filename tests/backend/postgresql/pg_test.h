@@ -45,12 +45,5 @@ int pg_text(ath_session *s, const char *sql, const ath_value *params, size_t npa
 int pg_setup(ath_engine *engine, const char *sql);
 
 /* Suite registration. */
-void register_bulk_suite(void);
-void register_connect_suite(void);
-void register_connlost_suite(void);
-void register_driver_suite(void);
-void register_errors_suite(void);
-void register_statements_suite(void);
-void register_types_suite(void);
 
 #endif

@@ -264,7 +264,7 @@ static void test_add_many_long_text_into_a_date_column_falls_back_to_insert(void
     pg_setup(engine, "DROP TABLE pg_bulk_textdate");
 }
 
-void register_bulk_suite(void)
+TEST_SUITE(bulk)
 {
     static const test_case tests[] = {
         {"add_many of 100000 rows writes every key back",

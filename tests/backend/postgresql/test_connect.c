@@ -209,7 +209,7 @@ static void test_database_name_is_never_parsed_as_a_connection_string(void)
     ASSERT_ERR_HAS("database \"host=nowhere port=1\" does not exist");
 }
 
-void register_connect_suite(void)
+TEST_SUITE(connect)
 {
     static const test_case tests[] = {
         {"an unknown option fails at engine creation, naming it",

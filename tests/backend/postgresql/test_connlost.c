@@ -123,7 +123,7 @@ static void test_connection_lost_while_streaming_is_connlost(void)
     ath_engine_dispose(e);
 }
 
-void register_connlost_suite(void)
+TEST_SUITE(connlost)
 {
     static const test_case tests[] = {
         {"a terminated backend gives ATH_ECONNLOST and the pool recovers",

@@ -260,7 +260,7 @@ static void test_ping_and_exec_report_a_terminated_backend_as_lost(void)
     drv->close(killer);
 }
 
-void register_driver_suite(void)
+TEST_SUITE(driver)
 {
     static const test_case tests[] = {
         {"the dialect describes PostgreSQL", test_dialect_describes_postgresql},

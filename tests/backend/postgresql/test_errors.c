@@ -200,7 +200,7 @@ static void test_rollback_to_savepoint_before_failure_recovers(void)
     close_session();
 }
 
-void register_errors_suite(void)
+TEST_SUITE(errors)
 {
     static const test_case tests[] = {
         {"unique violation is ATH_EDUPLICATE with the constraint name",

@@ -336,7 +336,7 @@ static void test_identifiers_are_quoted_with_double_quotes(void)
     ath_session_close(s);
 }
 
-void register_statements_suite(void)
+TEST_SUITE(statements)
 {
     static const test_case tests[] = {
         {"INSERT RETURNING gives identity keys", test_insert_returning_gives_identity_keys},

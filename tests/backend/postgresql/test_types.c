@@ -475,7 +475,7 @@ static void test_binary_scalars_read_as_text_like_the_server(void)
     ath_session_close(s);
 }
 
-void register_types_suite(void)
+TEST_SUITE(types)
 {
     static const test_case tests[] = {
         {"i32 round-trips min, max and zero", test_i32_round_trips_min_max_and_zero},

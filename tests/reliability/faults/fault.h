@@ -100,9 +100,5 @@ void fault_fail(const char *file, int line, const char *fmt, ...)
 void fault_assert_rc2(int rc, int a, int b, const char *expr, const char *file, int line);
 
 /* suites */
-void register_server_suites(void);
-void register_lock_suites(void);
-void register_pool_suites(void);
-void register_sqlite_file_suites(void);
 
 #endif

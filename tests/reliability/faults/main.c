@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "runner.h"
+
 #include "fault.h"
 #include "urls.h"
 
@@ -20,10 +22,7 @@ int main(int argc, char **argv)
     setenv("ATHANOR_DRIVER_PATH", ATH_BUILD_DRIVER_DIR, 0);
 #endif
     fault_init();
-    register_pool_suites();
-    register_lock_suites();
-    register_sqlite_file_suites();
-    register_server_suites(); /* last: they stop and start the servers */
+    test_register_collected(); /* every TEST_SUITE of the sources, in CMake order */
     int rc = test_run(argc, argv);
     if (rc == 0 && fault_skipped() > 0) {
         printf("SKIPPED: %d fault tests could not run (see the SKIPPED lines above)\n",

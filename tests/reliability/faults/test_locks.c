@@ -334,7 +334,7 @@ static int init_sqlite(void)
     return 0;
 }
 
-void register_lock_suites(void)
+TEST_SUITE(lock)
 {
     static const test_case tests[] = {
         {"a statement over its time limit gives ATH_ETIMEOUT; the session recovers",

@@ -207,7 +207,7 @@ INIT(init_mariadb, FB_MARIADB)
 INIT(init_file, FB_SQLITE_FILE)
 INIT(init_memory, FB_SQLITE_MEMORY)
 
-void register_pool_suites(void)
+TEST_SUITE(pool)
 {
     static const test_case tests[] = {
         {"an exhausted pool: checkout times out with ATH_ETIMEOUT, recovers on return",

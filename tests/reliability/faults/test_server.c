@@ -239,7 +239,7 @@ static int init_mariadb(void)
     return 0;
 }
 
-void register_server_suites(void)
+TEST_SUITE(server)
 {
     static const test_case tests[] = {
         {"server stopped between statements: ATH_ECONNLOST, only the open transaction lost, "

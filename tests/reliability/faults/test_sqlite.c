@@ -485,7 +485,7 @@ static void test_full_disk_on_a_small_tmpfs_gives_eio_and_keeps_committed_rows(v
     rmdir(dir);
 }
 
-void register_sqlite_file_suites(void)
+TEST_SUITE(sqlite_file)
 {
     static const test_case tests[] = {
         {"a read-only file: reads work, writes fail with ATH_EIO, the file is intact",

@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 
-#include "groups.h"
 #include "sec.h"
 
 int main(int argc, char **argv)
@@ -13,12 +12,6 @@ int main(int argc, char **argv)
 #ifdef ATH_BUILD_DRIVER_DIR
     setenv("ATHANOR_DRIVER_PATH", ATH_BUILD_DRIVER_DIR, 0);
 #endif
-    static const sec_group groups[] = {
-        {"injection", injection_tests},
-        {"text-policy", text_policy_tests},
-        {"identifiers", identifier_tests},
-        {"extremes", extremes_tests},
-    };
-    sec_register(groups, sizeof groups / sizeof groups[0]);
+    test_register_collected(); /* every TEST_SUITE of the test_*.c files */
     return test_run(argc, argv);
 }

@@ -58,10 +58,9 @@ static ath_engine **select_target(const test_target *t, ath_engine_options *opts
 
 static const test_harness harness = {"security", row_for, select_target, sec_end};
 
-void sec_register(const sec_group *groups, size_t ngroups)
+void sec_add_group(const char *name, const test_case *tests)
 {
-    for (size_t g = 0; g < ngroups; g++)
-        test_register_group(&harness, groups[g].name, groups[g].tests, SEC_MODELS);
+    test_register_group(&harness, name, tests, SEC_MODELS);
 }
 
 /* --- tracked fixtures ----------------------------------------------------------------------- */

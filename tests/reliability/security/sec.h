@@ -30,13 +30,9 @@ typedef struct sec_target {
 /** The database of the running suite. */
 extern sec_target *sec;
 
-typedef struct sec_group {
-    const char *name;
-    const test_case *tests;
-} sec_group;
-
-/** Registers every group once per URL of ATHANOR_TEST_URLS ("injection@postgresql"). */
-void sec_register(const sec_group *groups, size_t ngroups);
+/** Registers a group of tests once per URL of ATHANOR_TEST_URLS ("injection@postgresql"); a test
+ *  file calls it from its TEST_SUITE(). */
+void sec_add_group(const char *name, const test_case *tests);
 
 /** Starts a test: frees what an earlier test left, empties the tables, opens a session. */
 ath_session *sec_begin(void);

@@ -556,3 +556,5 @@ const test_case extremes_tests[] = {
      test_timestamps_and_dates_outside_the_range_as_the_caps_table_says},
     {NULL, NULL},
 };
+
+TEST_SUITE(extremes) { sec_add_group("extremes", extremes_tests); }

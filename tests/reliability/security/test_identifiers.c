@@ -268,3 +268,5 @@ const test_case identifier_tests[] = {
     {"a NULL column name is refused", test_a_null_column_name_is_refused},
     {NULL, NULL},
 };
+
+TEST_SUITE(identifier) { sec_add_group("identifiers", identifier_tests); }

@@ -367,3 +367,5 @@ const test_case injection_tests[] = {
     {"the table survives every injection", test_the_table_survives_every_injection},
     {NULL, NULL},
 };
+
+TEST_SUITE(injection) { sec_add_group("injection", injection_tests); }

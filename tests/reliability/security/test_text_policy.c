@@ -293,3 +293,5 @@ const test_case text_policy_tests[] = {
     {"arbitrary blobs round-trip", test_arbitrary_blobs_round_trip},
     {NULL, NULL},
 };
+
+TEST_SUITE(text_policy) { sec_add_group("text-policy", text_policy_tests); }
