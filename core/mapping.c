@@ -256,7 +256,8 @@ static const char *ctype_name(int ct)
         return opt[ct - 100];
     if (ct >= 0 && ct < ATH_T__COUNT)
         return plain[ct];
-    return "a type no column kind uses";
+    return "an array or a type no column kind uses (an array such as char name[8] is not a "
+           "char *: declare the member as a pointer)";
 }
 
 static int mixin_fail(const ath_model *model, const ath_mixin *mx, const char *role,
@@ -330,7 +331,7 @@ static int resolve_mixins(ath_mapping *m)
             for (size_t i = 0; i < model->nfields; i++)
                 if (strcmp(model->fields[i].member, member) == 0)
                     col = i;
-            char msg[256];
+            char msg[512];
             if (!bind && (use->bindings || col == m->ncols)) {
                 snprintf(msg, sizeof msg,
                          "not bound: bind it to a member with ATH_BIND(%s, \"%s\", member)",

@@ -162,14 +162,16 @@ typedef struct ath_mixin_use {
     const void *config;
 } ath_mixin_use;
 
-/* The member's C type as a number, for checking bindings (opt wrappers: 100 + ath_type). */
+/* The member's C type as a number, for checking bindings (opt wrappers: 100 + ath_type). The
+ * member's address is tested, so an array member (`char name[8]`) is -1 and refused by
+ * validation instead of being read as a pointer. */
 #define ATH__CT_OF(x)                                                                              \
-    _Generic((x), int32_t: ATH_T_I32, int64_t: ATH_T_I64, double: ATH_T_DOUBLE, bool: ATH_T_BOOL,   \
-             char *: ATH_T_TEXT, const char *: ATH_T_TEXT, ath_blob: ATH_T_BLOB,                    \
-             ath_uuid: ATH_T_UUID, ath_opt_i32: 100 + ATH_T_I32, ath_opt_i64: 100 + ATH_T_I64,      \
-             ath_opt_double: 100 + ATH_T_DOUBLE, ath_opt_bool: 100 + ATH_T_BOOL,                    \
-             ath_opt_timestamp: 100 + ATH_T_TIMESTAMP, ath_opt_date: 100 + ATH_T_DATE,              \
-             ath_opt_uuid: 100 + ATH_T_UUID, default: -1)
+    _Generic(&(x), int32_t *: ATH_T_I32, int64_t *: ATH_T_I64, double *: ATH_T_DOUBLE,             \
+             bool *: ATH_T_BOOL, char **: ATH_T_TEXT, const char **: ATH_T_TEXT,                   \
+             ath_blob *: ATH_T_BLOB, ath_uuid *: ATH_T_UUID, ath_opt_i32 *: 100 + ATH_T_I32,       \
+             ath_opt_i64 *: 100 + ATH_T_I64, ath_opt_double *: 100 + ATH_T_DOUBLE,                 \
+             ath_opt_bool *: 100 + ATH_T_BOOL, ath_opt_timestamp *: 100 + ATH_T_TIMESTAMP,         \
+             ath_opt_date *: 100 + ATH_T_DATE, ath_opt_uuid *: 100 + ATH_T_UUID, default: -1)
 
 /** Binds role `role` (a string) to member `m` of struct S. */
 #define ATH_BIND(S, role, m)                                                                       \

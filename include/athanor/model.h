@@ -239,62 +239,36 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
 #define ATH__NULL_opt_uuid      ATH_NULLABLE
 #define ATH__NULL_opt_json      ATH_NULLABLE
 
-/* _Generic association lists: the member types each kind accepts (text also as const char *). */
-#define ATH__ACCEPT_i32                                                                            \
-    int32_t:                                                                                       \
-    1
-#define ATH__ACCEPT_i64                                                                            \
-    int64_t:                                                                                       \
-    1
-#define ATH__ACCEPT_double double : 1
-#define ATH__ACCEPT_bool   bool : 1
-#define ATH__ACCEPT__Bool  bool : 1
-#define ATH__ACCEPT_text   char * : 1, const char * : 1
-#define ATH__ACCEPT_blob                                                                           \
-    ath_blob:                                                                                      \
-    1
-#define ATH__ACCEPT_numeric char * : 1, const char * : 1
-#define ATH__ACCEPT_timestamp                                                                      \
-    ath_timestamp:                                                                                 \
-    1
-#define ATH__ACCEPT_date                                                                           \
-    ath_date:                                                                                      \
-    1
-#define ATH__ACCEPT_uuid                                                                           \
-    ath_uuid:                                                                                      \
-    1
-#define ATH__ACCEPT_json char * : 1, const char * : 1
-#define ATH__ACCEPT_opt_i32                                                                        \
-    ath_opt_i32:                                                                                   \
-    1
-#define ATH__ACCEPT_opt_i64                                                                        \
-    ath_opt_i64:                                                                                   \
-    1
-#define ATH__ACCEPT_opt_double                                                                     \
-    ath_opt_double:                                                                                \
-    1
-#define ATH__ACCEPT_opt_bool                                                                       \
-    ath_opt_bool:                                                                                  \
-    1
-#define ATH__ACCEPT_opt_text char * : 1, const char * : 1
-#define ATH__ACCEPT_opt_blob                                                                       \
-    ath_blob:                                                                                      \
-    1
-#define ATH__ACCEPT_opt_numeric char * : 1, const char * : 1
-#define ATH__ACCEPT_opt_timestamp                                                                  \
-    ath_opt_timestamp:                                                                             \
-    1
-#define ATH__ACCEPT_opt_date                                                                       \
-    ath_opt_date:                                                                                  \
-    1
-#define ATH__ACCEPT_opt_uuid                                                                       \
-    ath_opt_uuid:                                                                                  \
-    1
-#define ATH__ACCEPT_opt_json char * : 1, const char * : 1
+/* _Generic association lists: pointers to the member types each kind accepts (text also as
+ * const char *). The member's address is tested, not its value, so an array member (`char
+ * name[8]`, which would decay to char *) matches nothing and fails to compile. */
+#define ATH__ACCEPT_i32 int32_t *: 1
+#define ATH__ACCEPT_i64 int64_t *: 1
+#define ATH__ACCEPT_double double *: 1
+#define ATH__ACCEPT_bool bool *: 1
+#define ATH__ACCEPT__Bool bool *: 1
+#define ATH__ACCEPT_text char **: 1, const char **: 1
+#define ATH__ACCEPT_blob ath_blob *: 1
+#define ATH__ACCEPT_numeric char **: 1, const char **: 1
+#define ATH__ACCEPT_timestamp ath_timestamp *: 1
+#define ATH__ACCEPT_date ath_date *: 1
+#define ATH__ACCEPT_uuid ath_uuid *: 1
+#define ATH__ACCEPT_json char **: 1, const char **: 1
+#define ATH__ACCEPT_opt_i32 ath_opt_i32 *: 1
+#define ATH__ACCEPT_opt_i64 ath_opt_i64 *: 1
+#define ATH__ACCEPT_opt_double ath_opt_double *: 1
+#define ATH__ACCEPT_opt_bool ath_opt_bool *: 1
+#define ATH__ACCEPT_opt_timestamp ath_opt_timestamp *: 1
+#define ATH__ACCEPT_opt_date ath_opt_date *: 1
+#define ATH__ACCEPT_opt_uuid ath_opt_uuid *: 1
+#define ATH__ACCEPT_opt_text ATH__ACCEPT_text
+#define ATH__ACCEPT_opt_blob ATH__ACCEPT_blob
+#define ATH__ACCEPT_opt_numeric ATH__ACCEPT_numeric
+#define ATH__ACCEPT_opt_json ATH__ACCEPT_json
 
 /* sizeof the member, and a compile error when its C type does not fit the kind */
 #define ATH__CHECKED_SIZE(S, m, kind)                                                              \
-    (sizeof(((S *)0)->m) + 0 * sizeof(char[_Generic(((S *)0)->m, ATH__ACCEPT_##kind)]))
+    (sizeof(((S *)0)->m) + 0 * sizeof(char[_Generic(&((S *)0)->m, ATH__ACCEPT_##kind)]))
 
 /** One field of a plain struct: ATH_FIELD(Struct, member, kind, options...). */
 #define ATH_FIELD(...) ATH__FIELD_I(__VA_ARGS__, .ath_reserved_ = 0)

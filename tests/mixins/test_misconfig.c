@@ -119,6 +119,22 @@ static const ath_mixin_use mis_null_mixins[] = {{.mixin = NULL}};
 static const ath_model MisNull_model =
     ATH_MODEL_OF(MisNull, "mis_null", mis_null_fields, ATH_MIXINS(mis_null_mixins));
 
+/* A text role (slug) bound to an array member: char slug[8] decays to char * in an expression,
+ * but Athanor would read its bytes as a pointer; ATH_BIND records it as no pointer type. */
+typedef struct MisArray {
+    int64_t id;
+    char *title;
+    char slug[8];
+} MisArray;
+static const ath_field mis_array_fields[] = {
+    ATH_FIELD(MisArray, id, i64, .flags = ATH_PK | ATH_AUTOINC), ATH_FIELD(MisArray, title, text)};
+static const ath_slug_config mis_array_slug = {.source = "title"};
+static const ath_mixin_use mis_array_mixins[] = {
+    ATH_ATTACH(ath_slug, &mis_array_slug, ATH_BIND(MisArray, "slug", slug)),
+};
+static const ath_model MisArray_model =
+    ATH_MODEL_OF(MisArray, "mis_array", mis_array_fields, ATH_MIXINS(mis_array_mixins));
+
 /* A correct plain struct, for contrast. */
 typedef struct MisFine {
     int64_t id;
@@ -187,6 +203,12 @@ static void test_null_mixin(void)
     ASSERT_ERR_HAS_ALL("MisNull", "mixin 1 is NULL");
 }
 
+static void test_text_role_on_array_member(void)
+{
+    ASSERT_RC(ath_model_validate(&MisArray_model), ATH_EINVAL);
+    ASSERT_ERR_HAS_ALL("MisArray", "slug", "member slug", "an array", "char *");
+}
+
 static void test_correct_binding_validates(void)
 {
     ASSERT_RC(ath_model_validate(&MisFine_model), ATH_OK);
@@ -234,6 +256,7 @@ const test_case misconfig_tests[] = {
     {"mixin_attached_twice", test_mixin_attached_twice},
     {"binding_names_unknown_role", test_binding_names_unknown_role},
     {"null_mixin", test_null_mixin},
+    {"text_role_on_array_member", test_text_role_on_array_member},
     {"correct_binding_validates", test_correct_binding_validates},
     {"repo_open_and_create_all_refuse", test_repo_open_and_create_all_refuse},
     {NULL, NULL},
