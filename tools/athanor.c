@@ -81,7 +81,9 @@ static int ping(const char *text)
         rc = ath_session_open(&session, engine);
     if (rc == ATH_OK)
         rc = ath_session_execute(session, "SELECT 1", NULL, 0, &result);
-    if (rc == ATH_OK && ath_result_next(result) == 1)
+    if (rc == ATH_OK)
+        rc = ath_result_next(result) < 0 ? ath_error_last()->code : ATH_OK;
+    if (rc == ATH_OK)
         printf("ok: %s answers\n", ath_engine_dialect(engine));
     else
         fprintf(stderr, "athanor: %s: %s\n", ath_code_name(rc), ath_error_last()->message);

@@ -65,6 +65,20 @@ out=$("$work/cmake/outside_mixins")
 [ "$out" = "mixins: hello-world version" ] || fail "(find_package, athanor::mixins): got '$out'"
 ok
 
+# the example driver, installed with the docs, builds outside against the prefix and loads
+exdir=$(find "$PREFIX" -path '*/examples/driver/fake.c' -printf '%h\n' | head -n 1)
+[ -n "$exdir" ] && [ -f "$exdir/CMakeLists.txt" ] || fail "the example driver is not installed"
+cmake -S "$exdir" -B "$work/driver" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$work/driver" >/dev/null
+! readelf -d "$work/driver/athanor_fake.so" | grep -q 'NEEDED.*libathanor' \
+    || fail "the example driver links libathanor"
+env -u LD_LIBRARY_PATH ATHANOR_DRIVER_PATH="$work/driver" "$PREFIX/bin/athanor" ping fake:// >/dev/null \
+    || fail "athanor ping fake:// with the example driver built outside"
+env -u LD_LIBRARY_PATH ATHANOR_DRIVER_PATH="$work/driver" "$PREFIX/bin/athanor" drivers \
+    | grep -E "^fake +ok +$work/driver/athanor_fake.so" >/dev/null \
+    || fail "athanor drivers does not list the example driver"
+ok
+
 libdir=$(dirname "$(find "$PREFIX" -name 'libathanor.so' | head -n 1)")
 # the .pc files name the configured prefix and directories; point them at the temporary ones
 pc() { PKG_CONFIG_PATH="$pcdir" pkg-config --define-variable=libdir="$libdir" \
@@ -78,4 +92,4 @@ gcc -std=c11 "$ROOT/tests/install/outside/mixins.c" $(pc --cflags --libs athanor
 out=$("$work/pcm")
 [ "$out" = "mixins: hello-world version" ] || fail "(pkg-config athanor_mixins): got '$out'"
 ok
-echo "SUMMARY tests=$n failed_tests=0 (files, tool RUNPATH/--version/drivers from two prefixes, driverdir, find_package and pkg-config with mixins, against $PREFIX)"
+echo "SUMMARY tests=$n failed_tests=0 (files, tool RUNPATH/--version/drivers from two prefixes, driverdir, find_package and pkg-config with mixins, the example driver built outside, against $PREFIX)"

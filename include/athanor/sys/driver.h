@@ -151,6 +151,42 @@ typedef struct ath_dstmt ath_dstmt;
  * A driver. Every function returning int returns ATH_OK (or a count) or a negative ath_code after
  * calling host->fail(). A function that finds the connection dead returns ATH_ECONNLOST; the core
  * then never reuses the connection.
+ *
+ * The contract, answered once (docs/writing-a-driver.md has the same with examples):
+ * - One thread at a time uses a connection and its statements (the pool hands a connection to
+ *   one session); a driver needs no locks of its own, except around process-wide client state.
+ * - connect(): ATH_OK; ATH_ECONNECT when the server cannot be reached, refuses, or the
+ *   credentials are wrong (the message names host and port, never the password); ATH_EURL for an
+ *   unknown, repeated or malformed URL option (naming it); ATH_ENOMEM. check() gives the same
+ *   ATH_EURL answers without connecting.
+ * - execute() RUNS the statement: the database's error (constraint, syntax, lost connection) is
+ *   execute()'s return value, never deferred to the first step(). Rows are then read with
+ *   step(); a statement without rows gives 0 at the first step().
+ * - Before close() the core finalizes every statement it prepared on the connection (its cache);
+ *   close() must still release anything left, and accepts a connection whose server is gone.
+ * - finalize() and reset() may be called in any state (after an error, with rows unread).
+ * - column() is called only after step() returned 1, with 0 <= i < column_count(), and `want` is
+ *   never ATH_T_NULL or ATH_T_I32 (the core asks ATH_T_I64 and range-checks 32-bit members
+ *   itself). SQL NULL is out->type ATH_T_NULL whatever `want` is. Otherwise out->type = want and:
+ *
+ *     want                   the stored value converted to
+ *     ATH_T_I64              the integer (a boolean column as 0/1)
+ *     ATH_T_DOUBLE           the number (an integer column converted)
+ *     ATH_T_BOOL             true for non-zero / SQL TRUE
+ *     ATH_T_TEXT             the text; an integer or number column in its decimal text form
+ *     ATH_T_NUMERIC          the decimal text, as the database prints it
+ *     ATH_T_JSON             the document's text
+ *     ATH_T_BLOB             the bytes (a zero-length blob has a non-NULL ptr)
+ *     ATH_T_TIMESTAMP        µs since 1970 UTC, from the dialect's timestamp type, an integer,
+ *                            or text (host->timestamp_parse)
+ *     ATH_T_DATE             days since 1970, from DATE, an integer, or text (host->date_parse)
+ *     ATH_T_UUID             16 bytes, from UUID, BINARY(16), or 36-character text
+ *                            (host->uuid_parse)
+ *
+ *   A value that cannot be converted is ATH_EINVAL with a message naming the column and the
+ *   wanted type (host->type_name); it never truncates silently.
+ * - changes() is read right after execute() of an INSERT, UPDATE or DELETE; last_insert_id()
+ *   right after execute() of an INSERT on the same connection.
  */
 typedef struct ath_driver {
     uint32_t abi;         /**< ATH_DRIVER_ABI */
