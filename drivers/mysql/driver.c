@@ -22,6 +22,42 @@ static const char *const schemes[] = {
     "mysql+cymysql",
     NULL};
 
+/* The catalog as information_schema describes it (MariaDB: a default with no value is the text
+ * NULL; the core reads that as no default). */
+static const ath_catalog_sql catalog = {
+    .struct_size = sizeof(ath_catalog_sql),
+    .tables = "SELECT table_name, NULL FROM information_schema.tables WHERE table_schema = "
+              "DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
+    .columns = "SELECT column_name, column_type, CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END, "
+               "column_default, CASE WHEN extra LIKE '%auto_increment%' THEN 'AUTO_INCREMENT' "
+               "END FROM information_schema.columns WHERE table_schema = DATABASE() AND "
+               "table_name = ? ORDER BY ordinal_position",
+    .primary_key = "SELECT column_name FROM information_schema.key_column_usage WHERE "
+                   "table_schema = DATABASE() AND table_name = ? AND constraint_name = 'PRIMARY' "
+                   "ORDER BY ordinal_position",
+    .indexes = "SELECT s.index_name, CASE WHEN s.non_unique = 0 THEN 1 ELSE 0 END, s.column_name, "
+               "CASE WHEN EXISTS (SELECT 1 FROM information_schema.table_constraints t WHERE "
+               "t.table_schema = s.table_schema AND t.table_name = s.table_name AND "
+               "t.constraint_name = s.index_name AND t.constraint_type = 'UNIQUE') THEN 1 ELSE 0 "
+               "END FROM information_schema.statistics s WHERE s.table_schema = DATABASE() AND "
+               "s.table_name = ? AND s.index_name <> 'PRIMARY' ORDER BY s.index_name, "
+               "s.seq_in_index",
+    .foreign_keys = "SELECT k.constraint_name, k.constraint_name, k.column_name, "
+                    "k.referenced_table_name, k.referenced_column_name, r.delete_rule FROM "
+                    "information_schema.key_column_usage k JOIN "
+                    "information_schema.referential_constraints r ON r.constraint_schema = "
+                    "k.constraint_schema AND r.constraint_name = k.constraint_name AND "
+                    "r.table_name = k.table_name WHERE k.table_schema = DATABASE() AND "
+                    "k.table_name = ? AND k.referenced_table_name IS NOT NULL ORDER BY "
+                    "k.constraint_name, k.ordinal_position",
+    .lock_sql = "SELECT GET_LOCK(?, 0)",
+    .unlock_sql = "SELECT RELEASE_LOCK(?)",
+    .alter = ATH_ALTER_MODIFY,
+    .drop_index_on_table = true,
+    .unique_as_index = true,
+    .alter_constraints = true,
+};
+
 static const ath_dialect dialect = {
     .struct_size = sizeof(ath_dialect),
     .placeholder = ATH_PLACEHOLDER_QMARK,
@@ -60,6 +96,7 @@ static const ath_dialect dialect = {
     /* binary collation: equality, uniqueness and LIKE are case-sensitive, as elsewhere */
     .table_options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     .insert_defaults = " () VALUES ()", /* MySQL has no DEFAULT VALUES */
+    .catalog = &catalog,
 };
 
 static const ath_driver driver = {

@@ -6,6 +6,29 @@
 static const char *const schemes[] = {"sqlite", "sqlite+pysqlite", "sqlite+sqlite3",
                                       "sqlite+aiosqlite", "sqlite+pysqlcipher", NULL};
 
+/* The catalog through SQLite's pragma table functions. Unique constraints' indexes are named
+ * sqlite_autoindex_*; foreign keys have no name (grouped by their id). A key column counts as
+ * NOT NULL. */
+static const ath_catalog_sql catalog = {
+    .struct_size = sizeof(ath_catalog_sql),
+    .tables = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+              "'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    .columns = "SELECT name, type, CASE WHEN \"notnull\" = 0 AND pk = 0 THEN 1 ELSE 0 END, "
+               "dflt_value, NULL FROM pragma_table_info(?) ORDER BY cid",
+    .primary_key = "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+    .indexes = "SELECT il.name, il.\"unique\", ii.name, CASE WHEN il.origin = 'u' THEN 1 ELSE 0 "
+               "END FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii WHERE "
+               "il.origin <> 'pk' ORDER BY il.name, ii.seqno",
+    .foreign_keys = "SELECT CAST(id AS TEXT), NULL, \"from\", \"table\", \"to\", on_delete FROM "
+                    "pragma_foreign_key_list(?) ORDER BY id, seq",
+    .lock_sql = NULL,
+    .unlock_sql = NULL,
+    .alter = ATH_ALTER_REBUILD,
+    .drop_index_on_table = false,
+    .unique_as_index = false,
+    .alter_constraints = false,
+};
+
 static const ath_dialect dialect = {
     .struct_size = sizeof(ath_dialect),
     .placeholder = ATH_PLACEHOLDER_QMARK,
@@ -39,6 +62,7 @@ static const ath_dialect dialect = {
     .table_options = "",
     .length_check = "length(%s) <= %d", /* characters, as VARCHAR(n) counts on the servers */
     .json_check = "json_valid(%s)",
+    .catalog = &catalog,
 };
 
 static const ath_driver driver = {

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "export.h"
 #include "filter.h"
+#include "inspect.h"
 #include "mixin.h"
 #include "model.h"
 #include "repository.h"

@@ -459,6 +459,44 @@ static void create_all_sql(void)
             "ath_create_all_sql: models[0] is NULL");
 }
 
+/* --- inspection ------------------------------------------------------------------------------ */
+
+static void inspect(void)
+{
+    ath_catalog *c = (ath_catalog *)1;
+    NULL_ARG(ath_inspect(NULL, M_S, NULL), "out");
+    NULL_ARG(ath_inspect(&c, NULL, NULL), "session");
+    CU_ASSERT_PTR_NULL(c);
+}
+static void catalog_count(void)
+{
+    NEUTRAL(ath_catalog_count(NULL) == 0, "catalog");
+}
+static void catalog_at(void)
+{
+    NEUTRAL(ath_catalog_at(NULL, 0) == NULL, "catalog");
+}
+static void catalog_find(void)
+{
+    NEUTRAL(ath_catalog_find(NULL, "misuse_item") == NULL, "catalog");
+    ath_catalog *c = NULL;
+    int rc = ath_inspect(&c, M_S, "misuse_item");
+    ath_session_rollback(M_S); /* the catalog read's transaction holds :memory: */
+    CU_ASSERT(rc == ATH_OK);
+    NEUTRAL(ath_catalog_find(c, NULL) == NULL, "name");
+    ath_catalog_free(c);
+}
+static void catalog_column_find(void)
+{
+    NEUTRAL(ath_catalog_column_find(NULL, "id") == NULL, "table");
+    ath_catalog_table t = {.name = "t"};
+    NEUTRAL(ath_catalog_column_find(&t, NULL) == NULL, "name");
+}
+static void catalog_free(void)
+{
+    NOOP(ath_catalog_free(NULL));
+}
+
 /* --- sessions ------------------------------------------------------------------------------- */
 
 static void session_open(void)
@@ -830,6 +868,12 @@ const misuse_entry null_table[] = {
     E(create_all),
     E(drop_all),
     E(create_all_sql),
+    E(inspect),
+    E(catalog_count),
+    E(catalog_at),
+    E(catalog_find),
+    E(catalog_column_find),
+    E(catalog_free),
     E(session_open),
     E(session_close),
     E(session_begin),
