@@ -268,4 +268,13 @@ static inline ath_filter ath_options(unsigned options)
 
 ATH_END_DECLS
 
+/* --- C++: the same macros (see cxx.h) --- */
+#ifdef __cplusplus
+#include "cxx.h"
+#undef ATH_FILTERS
+#define ATH_FILTERS(...) ATH__CXX_ARRAY(ath_filter, __VA_ARGS__)
+#undef ATH_VALUES
+#define ATH_VALUES(...) ATH__CXX_ARRAY(ath_value, __VA_ARGS__)
+#endif /* __cplusplus */
+
 #endif

@@ -213,4 +213,54 @@ typedef struct ath_mixin_use {
 
 ATH_END_DECLS
 
+/* --- C++: the same macros (see cxx.h) --------------------------------------------------------- */
+#ifdef __cplusplus
+#undef ATH__CT_OF
+#define ATH__CT_OF(x) (::ath_cxx::ct_of<decltype(&(x))>::value)
+
+#undef ATH_ATTACH
+#define ATH_ATTACH(mx, cfg, ...)                                                                   \
+    ([]() -> ath_mixin_use {                                                                       \
+        static const ath_mixin_binding bindings_[] = {__VA_ARGS__};                                \
+        ath_mixin_use u = ath_mixin_use();                                                         \
+        u.mixin = &(mx);                                                                           \
+        u.config = (cfg);                                                                          \
+        u.bindings = bindings_;                                                                    \
+        u.nbindings = sizeof bindings_ / sizeof bindings_[0];                                      \
+        return u;                                                                                  \
+    }())
+
+#undef ATH__MX_USE_I
+#define ATH__MX_USE_I(name, cfg, ...) ::ath_cxx::use(&ATH_MIXIN_OBJECT_##name, (cfg)),
+
+#undef ATH_MODEL_WITH
+#define ATH_MODEL_WITH(T, tbl, FIELDS, MIXINS)                                                     \
+    typedef struct T {                                                                             \
+        FIELDS(ATH__MEMBER)                                                                        \
+        MIXINS(ATH__MX_MEMBERS)                                                                    \
+    } T;                                                                                           \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE) MIXINS(ATH__MX_DESCRIBE)};       \
+    static const ath_mixin_use T##_mixins_[] = {MIXINS(ATH__MX_USE)};                              \
+    static const ath_model T##_model = ::ath_cxx::with_mixins(                                     \
+        ::ath_cxx::model_base((tbl), #T, sizeof(T), T##_fields_,                                   \
+                              sizeof(T##_fields_) / sizeof(T##_fields_[0])),                       \
+        T##_mixins_, sizeof(T##_mixins_) / sizeof(T##_mixins_[0]))
+
+namespace ath_cxx {
+inline ath_mixin_use use(const ath_mixin *mixin, const void *config)
+{
+    ath_mixin_use u = ath_mixin_use();
+    u.mixin = mixin;
+    u.config = config;
+    return u;
+}
+inline ath_model with_mixins(ath_model m, const ath_mixin_use *mixins, size_t n)
+{
+    m.mixins = mixins;
+    m.nmixins = n;
+    return m;
+}
+} // namespace ath_cxx
+#endif /* __cplusplus */
+
 #endif

@@ -332,4 +332,108 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
 
 ATH_END_DECLS
 
+/* --- C++ (C++11 and later): the same macros, spelled the same by the caller ------------------ */
+#ifdef __cplusplus
+#include "cxx.h"
+
+/* the member types each kind accepts, as the type of &member (see ATH__ACCEPT_ for C) */
+#define ATH__CXX_ACCEPT_i32           int32_t *
+#define ATH__CXX_ACCEPT_i64           int64_t *
+#define ATH__CXX_ACCEPT_double        double *
+#define ATH__CXX_ACCEPT_bool          bool *
+#define ATH__CXX_ACCEPT__Bool         bool *
+#define ATH__CXX_ACCEPT_text          char **, const char **
+#define ATH__CXX_ACCEPT_blob          ath_blob *
+#define ATH__CXX_ACCEPT_numeric       char **, const char **
+#define ATH__CXX_ACCEPT_timestamp     ath_timestamp *
+#define ATH__CXX_ACCEPT_date          ath_date *
+#define ATH__CXX_ACCEPT_uuid          ath_uuid *
+#define ATH__CXX_ACCEPT_json          char **, const char **
+#define ATH__CXX_ACCEPT_opt_i32       ath_opt_i32 *
+#define ATH__CXX_ACCEPT_opt_i64       ath_opt_i64 *
+#define ATH__CXX_ACCEPT_opt_double    ath_opt_double *
+#define ATH__CXX_ACCEPT_opt_bool      ath_opt_bool *
+#define ATH__CXX_ACCEPT_opt_timestamp ath_opt_timestamp *
+#define ATH__CXX_ACCEPT_opt_date      ath_opt_date *
+#define ATH__CXX_ACCEPT_opt_uuid      ath_opt_uuid *
+#define ATH__CXX_ACCEPT_opt_text      ATH__CXX_ACCEPT_text
+#define ATH__CXX_ACCEPT_opt_blob      ATH__CXX_ACCEPT_blob
+#define ATH__CXX_ACCEPT_opt_numeric   ATH__CXX_ACCEPT_numeric
+#define ATH__CXX_ACCEPT_opt_json      ATH__CXX_ACCEPT_json
+
+#undef ATH_DEFAULT_I64
+#undef ATH_DEFAULT_I32
+#undef ATH_DEFAULT_DOUBLE
+#undef ATH_DEFAULT_BOOL
+#undef ATH_DEFAULT_TEXT
+#define ATH_DEFAULT_I64(x)    ath_v_i64(x)
+#define ATH_DEFAULT_I32(x)    ath_v_i32(x)
+#define ATH_DEFAULT_DOUBLE(x) ath_v_double(x)
+#define ATH_DEFAULT_BOOL(x)   ath_v_bool(x)
+#define ATH_DEFAULT_TEXT(literal) ath_v_textn(ATH_T_TEXT, (literal), sizeof(literal) - 1)
+
+#undef ATH__CHECKED_SIZE
+#define ATH__CHECKED_SIZE(S, m, kind)                                                              \
+    (sizeof(((S *)0)->m) +                                                                         \
+     0 * sizeof(char[::ath_cxx::accept<decltype(&((S *)0)->m), ATH__CXX_ACCEPT_##kind>::value]))
+
+#undef ATH__FIELD_I
+#define ATH__FIELD_I(S, m, kind, ...)                                                              \
+    ::ath_cxx::build(::ath_cxx::field_base(#m, offsetof(S, m), ATH__CHECKED_SIZE(S, m, kind), 0,    \
+                                           ATH__TYPE_##kind, ATH__NULL_##kind),                     \
+                     [](ath_field &f_) { ATH__CXX_SET(f_, __VA_ARGS__) })
+
+#undef ATH__MODEL_OF_I
+#define ATH__MODEL_OF_I(S, tbl, fieldarray, ...)                                                   \
+    ::ath_cxx::build(::ath_cxx::model_base((tbl), #S, sizeof(S), (fieldarray),                      \
+                                           sizeof(fieldarray) / sizeof((fieldarray)[0])),           \
+                     [](ath_model &m_) { ATH__CXX_SET(m_, __VA_ARGS__) })
+
+#undef ATH__DESCRIBE_I
+#define ATH__DESCRIBE_I(m, kind, ...)                                                              \
+    ::ath_cxx::build(::ath_cxx::field_base(#m, ATH_OFFSET_AUTO, sizeof(ATH__CTYPE_##kind),         \
+                                           alignof(ATH__CTYPE_##kind), ATH__TYPE_##kind,           \
+                                           ATH__NULL_##kind),                                      \
+                     [](ath_field &f_) { ATH__CXX_SET(f_, __VA_ARGS__) }),
+
+#undef ATH_MODEL_DEFINE
+#define ATH_MODEL_DEFINE(T, tbl, FIELDS)                                                           \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
+    const ath_model T##_model = ::ath_cxx::model_base(                                             \
+        (tbl), #T, sizeof(T), T##_fields_, sizeof(T##_fields_) / sizeof(T##_fields_[0]))
+
+#undef ATH_MODEL
+#define ATH_MODEL(T, tbl, FIELDS)                                                                  \
+    ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
+    static const ath_model T##_model = ::ath_cxx::model_base(                                      \
+        (tbl), #T, sizeof(T), T##_fields_, sizeof(T##_fields_) / sizeof(T##_fields_[0]))
+
+namespace ath_cxx {
+inline ath_field field_base(const char *member, size_t offset, size_t size, size_t align,
+                            ath_type type, unsigned kind_flags)
+{
+    ath_field f = ath_field();
+    f.member = member;
+    f.offset = offset;
+    f.size = size;
+    f.align = align;
+    f.type = type;
+    f.kind_flags = kind_flags;
+    return f;
+}
+inline ath_model model_base(const char *table, const char *name, size_t struct_size,
+                            const ath_field *fields, size_t nfields)
+{
+    ath_model m = ath_model();
+    m.table = table;
+    m.name = name;
+    m.struct_size = struct_size;
+    m.fields = fields;
+    m.nfields = nfields;
+    return m;
+}
+} // namespace ath_cxx
+#endif /* __cplusplus */
+
 #endif

@@ -45,4 +45,11 @@ ATH_API int ath_create_all_sql(char **out, ath_engine *engine, const ath_model *
 
 ATH_END_DECLS
 
+/* --- C++: the same macros (see cxx.h) --- */
+#ifdef __cplusplus
+#include "cxx.h"
+#undef ATH_MODELS
+#define ATH_MODELS(...) ATH__CXX_ARRAY(const ath_model *, __VA_ARGS__)
+#endif /* __cplusplus */
+
 #endif

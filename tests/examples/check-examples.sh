@@ -20,6 +20,19 @@ for url in ${ATHANOR_TEST_URLS:-}; do
         || { echo "FAIL on ${url%%:*}: got '$out'"; exit 1; }
     n=$((n + 1))
 done
+# the same Hero program in C++17, on every URL (CI builds it: build-essential brings g++)
+heroes_cpp="$BUILD/bin/heroes_cpp"
+if [ -x "$heroes_cpp" ]; then
+    for url in "sqlite:///:memory:" ${ATHANOR_TEST_URLS:-}; do
+        case "$url" in sqlite:///*.db) continue ;; esac
+        out=$("$heroes_cpp" "$url") || { echo "FAIL heroes_cpp on ${url%%:*}: $out"; exit 1; }
+        echo "$out" | grep -q "name='Deadpond', secret_name='Dive Wilson', age=None" \
+            || { echo "FAIL heroes_cpp on ${url%%:*}: got '$out'"; exit 1; }
+        n=$((n + 1))
+    done
+elif [ "${CI:-}" = true ]; then
+    echo "FAIL: heroes_cpp was not built (no C++ compiler?)"; exit 1
+fi
 # the tenancy example (a custom mixin): each tenant sees only its own rows
 tenancy="$BUILD/bin/tenancy"
 if [ -x "$tenancy" ]; then
@@ -47,4 +60,4 @@ if [ -x "$counter" ]; then
         n=$((n + 1))
     done
 fi
-echo "SUMMARY tests=$n failed_tests=0 (heroes, tenancy and query_counter examples)"
+echo "SUMMARY tests=$n failed_tests=0 (heroes in C and C++, tenancy and query_counter examples)"
