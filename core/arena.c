@@ -53,6 +53,22 @@ void *ath_arena_alloc(ath_arena *a, size_t size, int aligned)
     return p;
 }
 
+void ath_arena_reset(ath_arena *a)
+{
+    ath_arena_chunk *keep = a->head;
+    if (!keep)
+        return;
+    ath_arena_chunk *c = keep->next;
+    while (c) {
+        ath_arena_chunk *next = c->next;
+        ath_free(c);
+        c = next;
+    }
+    keep->next = NULL;
+    a->next = (char *)keep + HEADER;
+    a->left = keep->size;
+}
+
 void ath_arena_free(ath_arena *a)
 {
     ath_arena_chunk *c = a->head;

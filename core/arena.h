@@ -15,6 +15,8 @@ typedef struct ath_arena {
 void ath_arena_init(ath_arena *a);
 /** Memory for `size` bytes (8-byte aligned when `aligned`), or NULL on OOM. */
 void *ath_arena_alloc(ath_arena *a, size_t size, int aligned);
+/** Forgets every allocation but keeps the newest (largest) chunk for reuse. */
+void ath_arena_reset(ath_arena *a);
 /** Frees every chunk. */
 void ath_arena_free(ath_arena *a);
 

@@ -35,6 +35,7 @@ struct ath_result {
     ath_stmt *stmt; /* NULL once the session took it back */
     int64_t affected;
     bool done;
+    bool detached; /* the session ended it (commit, rollback, close) before its last row */
 };
 
 int ath_session_open(ath_session **out, ath_engine *engine)
@@ -99,6 +100,7 @@ static void detach_result(ath_session *s)
         return;
     s->result = NULL;
     r->session = NULL; /* the session's affected count stays as it was */
+    r->detached = !r->done;
     result_finish(r);
 }
 
@@ -139,8 +141,8 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
     if (s->failed)
         return refuse_failed();
     if (s->result) /* one statement at a time: a streamed result holds the connection */
-        return ath_fail(ATH_EINVAL, "a raw result is still open on this session: read it to the "
-                                    "end or free it first");
+        return ath_fail(ATH_EINVAL, "a raw result or a repository iterator is still open on this "
+                                    "session: read it to the end or free it first");
     if (!s->conn) {
         int rc = ath_pool_checkout(ath_engine_pool(s->engine), &s->conn);
         if (rc != ATH_OK)
@@ -472,6 +474,16 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
 }
 
 /* --- results -------------------------------------------------------------------------------- */
+
+ath_stmt *ath_result_stmt(const ath_result *r)
+{
+    return r->done ? NULL : r->stmt;
+}
+
+bool ath_result_detached(const ath_result *r)
+{
+    return r->detached;
+}
 
 static void result_finish(ath_result *r)
 {

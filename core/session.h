@@ -43,6 +43,11 @@ int ath_session_exec(ath_session *session, const char *sql);
 int ath_session_bulk_insert(ath_session *session, const char *table, const char *const *columns,
                             size_t ncols, const ath_value *values, size_t nrows);
 
+/** The statement of an open result (its current row), NULL once the result has finished. */
+ath_stmt *ath_result_stmt(const ath_result *result);
+/** True when the session ended the result (commit, rollback, close) before its last row. */
+bool ath_result_detached(const ath_result *result);
+
 /** Marks the transaction failed after a database error `rc` (ATH_EINVAL does not count). */
 int ath_session_note_error(ath_session *session, int rc);
 

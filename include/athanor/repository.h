@@ -216,6 +216,47 @@ ATH_API int ath_repo_get_one_or_none(ath_repo *repo, void *out, bool *found,
 ATH_API int ath_repo_list(ath_repo *repo, ath_list **out, const ath_filter *filters,
                           size_t nfilters);
 
+/* --- streaming reads ---------------------------------------------------------------------------
+ */
+
+/** An open query whose rows are read one at a time (ath_repo_iter_open). */
+typedef struct ath_repo_iter ath_repo_iter;
+
+/**
+ * Runs the query of ath_repo_list (the same filters, ordering, limit/offset, ath_after cursor,
+ * and the mixins' scopes such as soft delete and tenancy) and leaves its rows on the connection,
+ * to be read one at a time with ath_repo_iter_next(): memory stays constant however many rows
+ * match (SQLite steps its statement, PostgreSQL reads in single-row mode, MariaDB fetches
+ * unbuffered — unless the URL says `buffered=true`, when the driver holds the whole result).
+ *
+ * On success `*out` owns the iterator; release it with ath_repo_iter_free(). The filters and
+ * their values may be freed once this returns (the iterator keeps copies). While the iterator is
+ * open it holds the session's connection: any other statement on the session (through any
+ * repository or ath_session_execute) is refused with ATH_EINVAL until the iterator has given its
+ * last row, failed, or been freed. Commit, rollback and ath_session_close end it early (its next
+ * ath_repo_iter_next() says so). `repo` must stay open while ath_repo_iter_next() is called;
+ * ath_repo_iter_free() is safe at any time, after the repository or the session are gone too.
+ * Returns ATH_OK, ATH_EINVAL (a bad filter, a closed session, another result or iterator open),
+ * ATH_ENOMEM, or the database's error.
+ */
+ATH_API int ath_repo_iter_open(ath_repo_iter **out, ath_repo *repo, const ath_filter *filters,
+                               size_t nfilters);
+
+/**
+ * Reads the next row into `out` (a struct of the repository's model, zeroed first) and runs the
+ * mixins' after-load hooks on it, as ath_repo_list does. Strings and blobs of `out` live in the
+ * iterator until the next ath_repo_iter_next() or ath_repo_iter_free(): copy what you keep
+ * (do not free them). Returns 1 with a row, 0 after the last one (and every call after that),
+ * or a negative code: a database error (it fails the transaction, as in any read), a value that
+ * does not fit its member (ATH_EINVAL naming model and column), a hook's error, or ATH_EINVAL
+ * when the transaction ended before the last row. After 0 or an error the iterator is finished,
+ * the session is free again, and further calls return 0.
+ */
+ATH_API int ath_repo_iter_next(ath_repo_iter *iter, void *out);
+
+/** Ends the iteration (unread rows are discarded) and frees the iterator; NULL is a no-op. */
+ATH_API void ath_repo_iter_free(ath_repo_iter *iter);
+
 /** As ath_repo_list, and *total counts every match ignoring limit and offset. */
 ATH_API int ath_repo_list_and_count(ath_repo *repo, ath_list **out, int64_t *total,
                                     const ath_filter *filters, size_t nfilters);
@@ -315,6 +356,15 @@ ATH_API void ath_list_free(ath_list *list);
     static inline int Name##_list(Name *repo, ath_list **out, const ath_filter *f, size_t nf)      \
     {                                                                                              \
         return ath_repo_list((ath_repo *)repo, out, f, nf);                                        \
+    }                                                                                              \
+    static inline int Name##_iter_open(ath_repo_iter **out, Name *repo, const ath_filter *f,       \
+                                       size_t nf)                                                  \
+    {                                                                                              \
+        return ath_repo_iter_open(out, (ath_repo *)repo, f, nf);                                   \
+    }                                                                                              \
+    static inline int Name##_iter_next(ath_repo_iter *iter, Type *out)                             \
+    {                                                                                              \
+        return ath_repo_iter_next(iter, out);                                                      \
     }                                                                                              \
     static inline int Name##_list_and_count(Name *repo, ath_list **out, int64_t *total,            \
                                             const ath_filter *f, size_t nf)                        \

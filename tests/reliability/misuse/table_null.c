@@ -382,6 +382,31 @@ static void repo_list(void)
     CU_ASSERT_PTR_NULL(l);
     NULL_ARG(ath_repo_list(M_R, &l, NULL, 1), "filters");
 }
+static void repo_iter_open(void)
+{
+    ath_repo_iter *it = (ath_repo_iter *)1;
+    NULL_ARG(ath_repo_iter_open(NULL, M_R, NULL, 0), "out");
+    NULL_ARG(ath_repo_iter_open(&it, NULL, NULL, 0), "repo");
+    CU_ASSERT_PTR_NULL(it);
+    NULL_ARG(ath_repo_iter_open(&it, M_R, NULL, 1), "filters");
+    CU_ASSERT_PTR_NULL(it);
+}
+static void repo_iter_next(void)
+{
+    Item out;
+    ath_repo_iter *it = NULL;
+    NULL_ARG(ath_repo_iter_next(NULL, &out), "iter");
+    ASSERT_RC(ath_repo_iter_open(&it, M_R, NULL, 0), ATH_OK);
+    /* checked by hand: the open iterator holds :memory:, which NULL_ARG would read */
+    ASSERT_RC(ath_repo_iter_next(it, NULL), ATH_EINVAL);
+    ASSERT_ERR_HAS("ath_repo_iter_next: out is NULL");
+    ath_repo_iter_free(it);
+    ASSERT_RC(ath_session_rollback(M_S), ATH_OK); /* the read's transaction holds :memory: */
+}
+static void repo_iter_free(void)
+{
+    NOOP(ath_repo_iter_free(NULL));
+}
 static void repo_list_and_count(void)
 {
     ath_list *l = NULL;
@@ -857,6 +882,9 @@ const misuse_entry null_table[] = {
     E(repo_get_one),
     E(repo_get_one_or_none),
     E(repo_list),
+    E(repo_iter_open),
+    E(repo_iter_next),
+    E(repo_iter_free),
     E(repo_list_and_count),
     E(repo_count),
     E(repo_exists),
