@@ -307,6 +307,12 @@ static int resolve_mixins(ath_mapping *m)
         st->m = m;
         if (!mx)
             return ath_fail(ATH_EINVAL, "model %s: mixin %zu is NULL", model->name, k + 1);
+        if (mx->abi > ATH_MIXIN_ABI) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "built for mixin ABI %u, this library knows ABI %d", mx->abi,
+                     ATH_MIXIN_ABI);
+            return mixin_fail(model, mx, NULL, msg);
+        }
         for (size_t j = 0; j < k; j++)
             if (model->mixins[j].mixin == mx)
                 return mixin_fail(model, mx, NULL, "attached twice");

@@ -53,6 +53,7 @@ static unsigned role_flags(const void *config, size_t role, unsigned flags)
 }
 
 const ath_mixin ath_audit = {
+    .abi = ATH_MIXIN_ABI,
     .name = "audit",
     .roles = roles,
     .nroles = 2,

@@ -162,6 +162,7 @@ static int before_insert(const ath_mixin_ctx *ctx, void *obj)
 }
 
 const ath_mixin ath_slug = {
+    .abi = ATH_MIXIN_ABI,
     .name = "slug",
     .roles = roles,
     .nroles = 1,

@@ -25,6 +25,7 @@ static int soft_delete(const ath_mixin_ctx *ctx, size_t *role, ath_value *value)
 }
 
 const ath_mixin ath_soft_delete = {
+    .abi = ATH_MIXIN_ABI,
     .name = "soft_delete",
     .roles = roles,
     .nroles = 1,

@@ -6,7 +6,7 @@
 
 #include "null_arg.h"
 
-const ath_mixin ath_unique = {.name = "unique"};
+const ath_mixin ath_unique = {.abi = ATH_MIXIN_ABI, .name = "unique"};
 
 static const ath_unique_config *config_of(ath_repo *repo)
 {

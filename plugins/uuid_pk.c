@@ -76,6 +76,7 @@ static int v7_before_insert(const ath_mixin_ctx *ctx, void *obj)
 }
 
 const ath_mixin ath_uuid_pk = {
+    .abi = ATH_MIXIN_ABI,
     .name = "uuid_pk", .roles = id_role, .nroles = 1, .before_insert = v4_before_insert};
 
 const ath_mixin ath_uuid7_pk = {
@@ -84,4 +85,5 @@ const ath_mixin ath_uuid7_pk = {
 static const ath_mixin_role bigint_role[] = {
     {.name = "id", .type = ATH_T_I64, .flags = ATH_PK | ATH_AUTOINC}};
 
-const ath_mixin ath_bigint_pk = {.name = "bigint_pk", .roles = bigint_role, .nroles = 1};
+const ath_mixin ath_bigint_pk = {
+    .abi = ATH_MIXIN_ABI, .name = "bigint_pk", .roles = bigint_role, .nroles = 1};

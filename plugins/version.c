@@ -38,6 +38,7 @@ static void write_failed(const ath_mixin_ctx *ctx, void *obj)
 }
 
 const ath_mixin ath_mixin_version = {
+    .abi = ATH_MIXIN_ABI,
     .name = "version",
     .roles = roles,
     .nroles = 1,

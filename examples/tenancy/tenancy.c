@@ -75,6 +75,7 @@ static int scope(const ath_mixin_ctx *ctx, unsigned options, ath_filter *out)
 }
 
 const ath_mixin tenant_mixin = {
+    .abi = ATH_MIXIN_ABI,
     .name = "tenancy",
     .roles = roles,
     .nroles = 1,

@@ -108,8 +108,18 @@ ATH_API const char *ath_repo_role_column(struct ath_repo *repo, const struct ath
  *  when out is NULL); returns how many the key has, 0 for a NULL repository. */
 ATH_API size_t ath_repo_key_columns(struct ath_repo *repo, const char **out, size_t max);
 
+/**
+ * The mixin ABI this header describes. A mixin sets `.abi = ATH_MIXIN_ABI`; hooks added in a
+ * later ABI are appended to ath_mixin and read only from mixins whose `abi` covers them, so a
+ * mixin built against an older header keeps working without a rebuild. A mixin built for a
+ * newer ABI than the library knows is refused when the model is mapped (ATH_EINVAL).
+ */
+#define ATH_MIXIN_ABI 1
+
 /** A mixin. Every hook is optional; a hook returning a negative code aborts the operation. */
 typedef struct ath_mixin {
+    unsigned abi; /**< ATH_MIXIN_ABI of the header it was built with; 0 is read as 1 */
+    /* members valid for ABI 1 */
     const char *name;
     const ath_mixin_role *roles;
     size_t nroles;

@@ -135,6 +135,21 @@ static const ath_mixin_use mis_array_mixins[] = {
 static const ath_model MisArray_model =
     ATH_MODEL_OF(MisArray, "mis_array", mis_array_fields, ATH_MIXINS(mis_array_mixins));
 
+/* A mixin built for a newer mixin ABI than this library knows, and one from before `abi`
+ * existed (0: read as ABI 1). */
+static const ath_mixin future_mixin = {.abi = ATH_MIXIN_ABI + 1, .name = "future"};
+static const ath_mixin unversioned_mixin = {.name = "unversioned"};
+typedef struct MisAbi {
+    int64_t id;
+} MisAbi;
+static const ath_field mis_abi_fields[] = {ATH_FIELD(MisAbi, id, i64, .flags = ATH_PK)};
+static const ath_mixin_use mis_future_mixins[] = {{.mixin = &future_mixin}};
+static const ath_model MisFuture_model =
+    ATH_MODEL_OF(MisAbi, "mis_future", mis_abi_fields, ATH_MIXINS(mis_future_mixins));
+static const ath_mixin_use mis_unversioned_mixins[] = {{.mixin = &unversioned_mixin}};
+static const ath_model MisUnversioned_model =
+    ATH_MODEL_OF(MisAbi, "mis_unversioned", mis_abi_fields, ATH_MIXINS(mis_unversioned_mixins));
+
 /* A correct plain struct, for contrast. */
 typedef struct MisFine {
     int64_t id;
@@ -209,6 +224,13 @@ static void test_text_role_on_array_member(void)
     ASSERT_ERR_HAS_ALL("MisArray", "slug", "member slug", "an array", "char *");
 }
 
+static void test_mixin_of_newer_abi_is_refused(void)
+{
+    ASSERT_RC(ath_model_validate(&MisFuture_model), ATH_EINVAL);
+    ASSERT_ERR_HAS_ALL("MisAbi", "mixin future", "built for mixin ABI 2", "knows ABI 1");
+    ASSERT_RC(ath_model_validate(&MisUnversioned_model), ATH_OK);
+}
+
 static void test_correct_binding_validates(void)
 {
     ASSERT_RC(ath_model_validate(&MisFine_model), ATH_OK);
@@ -257,6 +279,7 @@ const test_case misconfig_tests[] = {
     {"binding_names_unknown_role", test_binding_names_unknown_role},
     {"null_mixin", test_null_mixin},
     {"text_role_on_array_member", test_text_role_on_array_member},
+    {"mixin_of_newer_abi_is_refused", test_mixin_of_newer_abi_is_refused},
     {"correct_binding_validates", test_correct_binding_validates},
     {"repo_open_and_create_all_refuse", test_repo_open_and_create_all_refuse},
     {NULL, NULL},

@@ -4,6 +4,7 @@
 
 #include <athanor/sys/driver.h>
 #include <athanor/engine.h>
+#include <athanor/schema.h>
 #include <athanor/session.h>
 #include <stdio.h>
 
@@ -297,6 +298,105 @@ static void test_register_refuses_bad_abi_and_taken_schemes(void)
     ASSERT_ERR_HAS("required function");
 }
 
+/*
+ * A driver built against the first release's layout: its descriptor ends before the optional
+ * members (check, bulk_insert) and its dialect before length_check / json_check. The members
+ * are set here to values that would fail if read; the core must go by struct_size and never
+ * touch them, and the driver must load and work.
+ */
+static int old_check_calls;
+static int old_check(const ath_connect_params *p, const ath_driver_host *host)
+{
+    old_check_calls++;
+    return host->fail(ATH_EURL, NULL, 0, NULL, "the core read a member past struct_size");
+}
+static int old_conn;
+static int old_connect(ath_dconn **out, const ath_connect_params *p, const ath_driver_host *host,
+                       ath_conn_info *info)
+{
+    *out = (ath_dconn *)&old_conn;
+    return ATH_OK;
+}
+static const char *const old_schemes[] = {"oldlayout", NULL};
+static const ath_dialect old_dialect = {
+    .struct_size = (uint32_t)offsetof(ath_dialect, length_check),
+    .placeholder = ATH_PLACEHOLDER_QMARK,
+    .ident_quote = '"',
+    .type_names = {[ATH_T_I64] = "BIGINT", [ATH_T_TEXT] = "TEXT"},
+    .varchar_format = "VARCHAR(%d)",
+    .autoinc = ATH_AUTOINC_INLINE_PK,
+    .autoinc_type = "INTEGER",
+    .begin_sql = "BEGIN",
+    .max_params = 10,
+    .table_options = "",
+    .length_check = "BOGUS_LENGTH(%s, %d)", /* past struct_size: must not be read */
+    .json_check = "BOGUS_JSON(%s)",
+};
+static const ath_driver old_driver = {
+    .abi = ATH_DRIVER_ABI,
+    .struct_size = (uint32_t)offsetof(ath_driver, check),
+    .name = "oldlayout",
+    .schemes = old_schemes,
+    .dialect = &old_dialect,
+    .connect = old_connect,
+    .close = linked_close,
+    .ping = linked_ping,
+    .exec = linked_exec,
+    .prepare = linked_prepare,
+    .finalize = linked_finalize,
+    .execute = linked_execute,
+    .step = linked_step,
+    .column_count = linked_count,
+    .column_name = linked_name,
+    .column = linked_column,
+    .changes = linked_changes,
+    .last_insert_id = linked_lastid,
+    .reset = linked_reset,
+    .check = old_check, /* past struct_size: must not be called */
+};
+
+typedef struct OldRow {
+    int64_t id;
+    char *name;
+} OldRow;
+static const ath_field old_row_fields[] = {
+    ATH_FIELD(OldRow, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(OldRow, name, text, .max_length = 8),
+};
+static const ath_model OldRow_model = ATH_MODEL_OF(OldRow, "old_row", old_row_fields);
+
+static char old_ddl[512];
+static void old_on_event(void *ctx, const ath_event *ev)
+{
+    if (ev->kind == ATH_EVENT_BEFORE_EXECUTE && ev->sql && strstr(ev->sql, "CREATE TABLE"))
+        snprintf(old_ddl, sizeof old_ddl, "%s", ev->sql);
+}
+
+static void test_first_release_layout_loads_and_works(void)
+{
+    ASSERT_RC(ath_driver_register(&old_driver), ATH_OK);
+    ath_engine_options opts;
+    ath_engine_options_init(&opts);
+    opts.on_event = old_on_event;
+    ath_engine *e = NULL;
+    old_check_calls = 0;
+    ASSERT_RC(ath_engine_create_opts(&e, "oldlayout://", &opts), ATH_OK);
+    CU_ASSERT_EQUAL(old_check_calls, 0);
+    old_ddl[0] = '\0';
+    ASSERT_RC(ath_create_all(e, ATH_MODELS(&OldRow_model)), ATH_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(old_ddl, "VARCHAR(8)"));
+    CU_ASSERT_PTR_NULL(strstr(old_ddl, "BOGUS"));
+    ath_session *s = NULL;
+    ath_result *r = NULL;
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ASSERT_RC(ath_session_execute(s, "SELECT 1", NULL, 0, &r), ATH_OK);
+    ASSERT_RC(ath_result_next(r), 0);
+    ath_result_free(r);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
 static const ath_driver_found *find_entry(const ath_driver_found *l, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
@@ -337,6 +437,7 @@ TEST_SUITE(loader)
         {"working module loads once and is reused", test_working_module_loads_once_and_is_reused},
         {"abi mismatch names both numbers and file", test_abi_mismatch_names_both_numbers_and_file},
         {"descriptor too small is refused", test_descriptor_too_small_is_refused},
+        {"first release layout loads and works", test_first_release_layout_loads_and_works},
         {"missing entry symbol is refused", test_missing_entry_symbol_is_refused},
         {"unloadable module reports dlerror", test_unloadable_module_reports_dlerror},
         {"engine create reports loader failures", test_engine_create_reports_loader_failures},

@@ -220,6 +220,7 @@ static void test_error_and_driver_macros_expand(void)
 #undef MACRO_COUNT
     CU_ASSERT_TRUE(codes > 10);
     CU_ASSERT_TRUE(ATH_DRIVER_ABI >= 1);
+    CU_ASSERT_EQUAL(ath_audit.abi, (unsigned)ATH_MIXIN_ABI); /* the shipped mixins say theirs */
     ath_dialect d;
     memset(&d, 0, sizeof d);
     d.struct_size = sizeof d;
