@@ -181,14 +181,17 @@ int ath_query_keyset_sql(ath_query *q, ath_buf *b)
     for (size_t i = 0; i < q->norder; i++) {
         ath_buf_adds(b, i ? " OR (" : "(");
         for (size_t j = 0; j < i; j++) {
-            ath_sql_column(b, q->d, q->m->model->table, q->order_cols[j]->name);
-            ath_buf_adds(b, " = ? AND ");
+            ath_query_order_expr(q, b, j);
+            ath_buf_adds(b, q->order_opts[j] & ATH_ORDER_IGNORE_CASE ? " = LOWER(?) AND "
+                                                                     : " = ? AND ");
             int rc = ath_query_col_param(q, q->order_cols[j], vals[j], "a cursor");
             if (rc != ATH_OK)
                 return rc;
         }
-        ath_sql_column(b, q->d, q->m->model->table, q->order_cols[i]->name);
-        ath_buf_adds(b, q->order_desc[i] ? " < ?)" : " > ?)");
+        ath_query_order_expr(q, b, i);
+        bool lower = q->order_opts[i] & ATH_ORDER_IGNORE_CASE;
+        ath_buf_adds(b, q->order_desc[i] ? (lower ? " < LOWER(?))" : " < ?)")
+                                         : (lower ? " > LOWER(?))" : " > ?)"));
         int rc = ath_query_col_param(q, q->order_cols[i], vals[i], "a cursor");
         if (rc != ATH_OK)
             return rc;

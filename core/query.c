@@ -439,7 +439,7 @@ static int predicate(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
     }
 }
 
-static int add_order(ath_query *q, const ath_col *c, bool desc)
+static int add_order(ath_query *q, const ath_col *c, bool desc, unsigned opts)
 {
     for (size_t i = 0; i < q->norder; i++)
         if (q->order_cols[i] == c)
@@ -448,8 +448,52 @@ static int add_order(ath_query *q, const ath_col *c, bool desc)
         return ath_fail(ATH_EINVAL, "at most %d order_by columns", ATH_ORDER_MAX);
     q->order_cols[q->norder] = c;
     q->order_desc[q->norder] = desc;
+    q->order_opts[q->norder] = opts;
     q->norder++;
     return ATH_OK;
+}
+
+static int check_order_opts(const ath_query *q, const ath_col *c, unsigned opts)
+{
+    const unsigned known = ATH_NULLS_FIRST | ATH_NULLS_LAST | ATH_ORDER_IGNORE_CASE;
+    if (opts & ~known)
+        return ath_fail(ATH_EINVAL, "order_by on %s.%s: unknown option bits 0x%x",
+                        q->m->model->table, c->name, opts & ~known);
+    if ((opts & ATH_NULLS_FIRST) && (opts & ATH_NULLS_LAST))
+        return ath_fail(ATH_EINVAL,
+                        "order_by on %s.%s: ATH_NULLS_FIRST and ATH_NULLS_LAST together",
+                        q->m->model->table, c->name);
+    if (opts & ATH_ORDER_IGNORE_CASE)
+        return need_text(q->m, c, "order_by with ATH_ORDER_IGNORE_CASE");
+    return ATH_OK;
+}
+
+/* An ordering column as the ORDER BY and keyset conditions compare it: LOWER(col) or col. */
+void ath_query_order_expr(const ath_query *q, ath_buf *b, size_t i)
+{
+    bool lower = q->order_opts[i] & ATH_ORDER_IGNORE_CASE;
+    ath_buf_adds(b, lower ? "LOWER(" : "");
+    ath_sql_column(b, q->d, q->m->model->table, q->order_cols[i]->name);
+    ath_buf_adds(b, lower ? ")" : "");
+}
+
+/* One ORDER BY term: the NULL placement (native, or `col IS NULL` first), then the column. */
+static void order_term(const ath_query *q, ath_buf *b, size_t i)
+{
+    unsigned opts = q->order_opts[i];
+    bool first = opts & ATH_NULLS_FIRST, last = opts & ATH_NULLS_LAST;
+    const char *native =
+        first ? (ATH_DIALECT_HAS(q->d, nulls_first) ? q->d->nulls_first : NULL)
+              : (last && ATH_DIALECT_HAS(q->d, nulls_last) ? q->d->nulls_last : NULL);
+    if ((first || last) && !native) { /* 1 for NULL, 0 for a value, on every backend */
+        ath_buf_addc(b, '(');
+        ath_sql_column(b, q->d, q->m->model->table, q->order_cols[i]->name);
+        ath_buf_adds(b, first ? " IS NULL) DESC, " : " IS NULL) ASC, ");
+    }
+    ath_query_order_expr(q, b, i);
+    ath_buf_adds(b, q->order_desc[i] ? " DESC" : "");
+    if (native)
+        ath_buf_adds(b, native);
 }
 
 int ath_query_add_filters(ath_query *q, const ath_filter *filters, size_t n)
@@ -481,7 +525,9 @@ int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const c
                 break;
             if ((rc = ath_mapping_require(q->m, f->column, "order_by", &c)) != ATH_OK)
                 return rc;
-            if ((rc = add_order(q, c, f->desc)) != ATH_OK)
+            if ((rc = check_order_opts(q, c, f->options)) != ATH_OK)
+                return rc;
+            if ((rc = add_order(q, c, f->desc, f->options)) != ATH_OK)
                 return rc;
             break;
         }
@@ -510,12 +556,16 @@ int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const c
     /* paging needs a total order: the primary key breaks ties */
     if (q->has_limit || q->has_after)
         for (size_t i = 0; i < q->m->npk; i++)
-            if ((rc = add_order(q, &q->m->cols[q->m->pk[i]], false)) != ATH_OK)
+            if ((rc = add_order(q, &q->m->cols[q->m->pk[i]], false, 0)) != ATH_OK)
                 return rc;
     for (size_t i = 0; i < q->norder; i++) {
+        if (q->has_after && (q->order_opts[i] & (ATH_NULLS_FIRST | ATH_NULLS_LAST)))
+            return ath_fail(ATH_EINVAL,
+                            "%s: keyset paging (ath_after) cannot order %s.%s with NULLS FIRST "
+                            "or NULLS LAST (a cursor cannot hold NULL)",
+                            purpose, q->m->model->table, q->order_cols[i]->name);
         ath_buf_adds(&q->order, i ? ", " : "");
-        ath_sql_column(&q->order, q->d, q->m->model->table, q->order_cols[i]->name);
-        ath_buf_adds(&q->order, q->order_desc[i] ? " DESC" : "");
+        order_term(q, &q->order, i);
     }
     /* pass 2: conditions */
     for (size_t i = 0; i < n; i++) {

@@ -33,6 +33,7 @@ typedef struct ath_query {
     int64_t offset;
     const ath_col *order_cols[ATH_ORDER_MAX];
     bool order_desc[ATH_ORDER_MAX];
+    unsigned order_opts[ATH_ORDER_MAX]; /* ATH_NULLS_FIRST / _LAST, ATH_ORDER_IGNORE_CASE */
     size_t norder;
     bool has_after;
     const char *after; /* cursor text, NULL for the first page */
@@ -83,6 +84,9 @@ int ath_cols_encode(const ath_col *const *cols, size_t n, const void *obj, ath_b
 /** Adds a parameter compared with column c, after the value-kind rule (ath_col_accepts;
  *  `what` names the caller in its message). */
 int ath_query_col_param(ath_query *q, const ath_col *c, ath_value v, const char *what);
+
+/** Appends ordering column i as it is compared: LOWER(col) with ATH_ORDER_IGNORE_CASE, else col. */
+void ath_query_order_expr(const ath_query *q, ath_buf *b, size_t i);
 
 /** Adds a bound parameter. */
 int ath_query_param(ath_query *q, ath_value v);

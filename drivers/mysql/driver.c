@@ -97,6 +97,9 @@ static const ath_dialect dialect = {
     .table_options = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     .insert_defaults = " () VALUES ()", /* MySQL has no DEFAULT VALUES */
     .catalog = &catalog,
+    /* no NULLS FIRST / NULLS LAST: the core orders by `col IS NULL` first */
+    .nulls_first = NULL,
+    .nulls_last = NULL,
 };
 
 static const ath_driver driver = {

@@ -80,6 +80,8 @@ static const ath_dialect dialect = {
     .max_params = 65535,
     .table_options = "",
     .catalog = &catalog,
+    .nulls_first = " NULLS FIRST",
+    .nulls_last = " NULLS LAST",
 };
 
 static const ath_driver driver = {

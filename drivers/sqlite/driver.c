@@ -63,6 +63,9 @@ static const ath_dialect dialect = {
     .length_check = "length(%s) <= %d", /* characters, as VARCHAR(n) counts on the servers */
     .json_check = "json_valid(%s)",
     .catalog = &catalog,
+    /* SQLite 3.30 (2019) and later; Debian 12 has 3.40 */
+    .nulls_first = " NULLS FIRST",
+    .nulls_last = " NULLS LAST",
 };
 
 static const ath_driver driver = {

@@ -93,7 +93,7 @@ typedef struct ath_filter {
     int64_t offset;
     bool desc;        /**< ORDER_BY descending */
     bool ignore_case; /**< SEARCH */
-    unsigned options; /**< OPTIONS */
+    unsigned options; /**< OPTIONS: ATH_OPT_*; ORDER_BY: ATH_NULLS_* / ATH_ORDER_IGNORE_CASE */
 } ath_filter;
 
 /** Passes filters as an array and its length: `fn(repo, ATH_FILTERS(f1, f2))`. */
@@ -189,12 +189,40 @@ static inline ath_filter ath_not_search(const char *columns, const char *text, b
     return f;
 }
 
-/** ORDER BY column [DESC]. */
+/**
+ * ORDER BY column [DESC]. Where NULLs go is then each database's default (PostgreSQL puts them
+ * last in ascending order, SQLite and MariaDB first); ath_order_by_opts() with ATH_NULLS_FIRST
+ * or ATH_NULLS_LAST makes it the same everywhere.
+ */
 static inline ath_filter ath_order_by(const char *column, bool desc)
 {
     ath_filter f = ath__filter(ATH_FILTER_ORDER_BY);
     f.column = column;
     f.desc = desc;
+    return f;
+}
+
+/** Ordering options for ath_order_by_opts(). */
+enum {
+    ATH_NULLS_FIRST = 1u << 0,      /**< NULLs before every value, ascending or descending */
+    ATH_NULLS_LAST = 1u << 1,       /**< NULLs after every value */
+    ATH_ORDER_IGNORE_CASE = 1u << 2 /**< order by LOWER(column) (text columns only) */
+};
+
+/**
+ * ORDER BY column [DESC] with `order_opts` (ATH_NULLS_FIRST or ATH_NULLS_LAST, and/or
+ * ATH_ORDER_IGNORE_CASE), written so the three backends give the same order: `NULLS FIRST` /
+ * `NULLS LAST` on PostgreSQL and SQLite (3.30+), `(col IS NULL) DESC, col` / `(col IS NULL)
+ * ASC, col` on MariaDB/MySQL, which have no NULLS clause; `LOWER(col)` everywhere. Rows equal
+ * under LOWER() come in no particular order unless another order_by (or the key added by
+ * paging) follows. Both NULLS options at once, an unknown option bit, or ATH_ORDER_IGNORE_CASE on
+ * a column that is not text is ATH_EINVAL naming the column. Keyset paging (ath_after) works
+ * with ATH_ORDER_IGNORE_CASE; with a NULLS option it is ATH_EINVAL (a cursor cannot hold NULL).
+ */
+static inline ath_filter ath_order_by_opts(const char *column, bool desc, unsigned order_opts)
+{
+    ath_filter f = ath_order_by(column, desc);
+    f.options = order_opts;
     return f;
 }
 

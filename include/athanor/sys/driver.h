@@ -129,6 +129,9 @@ typedef struct ath_dialect {
                                    NULL when the type does */
     const ath_catalog_sql *catalog; /**< catalog queries and ALTER facts; NULL: the dialect
                                          cannot be inspected or migrated (ATH_EUNSUPPORTED) */
+    const char *nulls_first;  /**< appended to an ORDER BY term for NULLS FIRST (" NULLS FIRST");
+                                   NULL: the core writes `(col IS NULL) DESC, col` instead */
+    const char *nulls_last;   /**< likewise for NULLS LAST; NULL: `(col IS NULL) ASC, col` */
 } ath_dialect;
 
 /** True when dialect `d` (from a driver of any age) has member `m`. */
@@ -295,8 +298,8 @@ typedef struct ath_driver {
      * ATH_EUNSUPPORTED when these values cannot take the bulk path (nothing was sent: the core
      * uses multi-row INSERTs instead), or the database's error.
      */
-    int (*bulk_insert)(ath_dconn *conn, const char *table, const char *const *columns,
-                       size_t ncols, const ath_value *values, size_t nrows);
+    int (*bulk_insert)(ath_dconn *conn, const char *table, const char *const *columns, size_t ncols,
+                       const ath_value *values, size_t nrows);
 } ath_driver;
 
 /** Type of a driver's entry function, `athanor_<name>_driver`. */
