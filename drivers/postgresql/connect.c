@@ -56,6 +56,8 @@ typedef struct pg_params {
     text_list hosts, ports, explicit_ports, hostaddrs;
     char url_port[16];
     bool any_port; /* some host carried its own port */
+    bool unnamed;  /* prepared_statements=unnamed */
+    bool statements_set;
 } pg_params;
 
 static void params_free(const ath_driver_host *host, pg_params *kw)
@@ -186,11 +188,28 @@ static int build_params(const ath_connect_params *p, const ath_driver_host *host
 
     for (size_t i = 0; i < p->noptions; i++) {
         const char *k = p->keys[i], *v = p->values[i];
+        if (strcmp(k, PG_OPT_STATEMENTS) == 0) {
+            if (kw->statements_set)
+                rc = host->fail(ATH_EURL, NULL, 0, NULL, "PostgreSQL option '%s' is given twice",
+                                k);
+            else if (strcmp(v, "named") == 0 || strcmp(v, "unnamed") == 0)
+                kw->unnamed = v[0] == 'u';
+            else
+                rc = host->fail(ATH_EURL, NULL, 0, NULL,
+                                "PostgreSQL option %s=%s: expected named (the default) or "
+                                "unnamed (for a transaction-mode pooler such as pgbouncer)",
+                                k, v);
+            kw->statements_set = true;
+            if (rc != ATH_OK)
+                goto done;
+            continue;
+        }
         if (!libpq_knows(defs, k)) {
             rc = host->fail(ATH_EURL, NULL, 0, NULL,
                             "unknown PostgreSQL option '%s': libpq has no connection parameter of "
                             "that name (sslmode, connect_timeout, application_name, "
-                            "target_session_attrs, …)",
+                            "target_session_attrs, …) and the driver's own is "
+                            "prepared_statements",
                             k);
             goto done;
         }
@@ -337,6 +356,7 @@ int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driv
     }
     memset(conn, 0, sizeof *conn);
     conn->host = host;
+    conn->unnamed = kw.unnamed;
     /* expand_dbname = 0: a database name is only a name, never parsed as a connection string */
     conn->pg = PQconnectdbParams(kw.keys, kw.values, 0);
     if (!conn->pg) {

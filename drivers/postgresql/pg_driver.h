@@ -53,6 +53,9 @@ struct ath_dconn {
     char *dealloc;          /* "DEALLOCATE ath_3;DEALLOCATE ath_9;" waiting to be sent */
     size_t dealloc_len, dealloc_cap;
     bool lost; /* PQstatus said CONNECTION_BAD: every call fails with ATH_ECONNLOST */
+    bool unnamed; /* prepared_statements=unnamed: every execution parses its SQL again in the
+                     unnamed statement (Parse+Bind+Execute+Sync), nothing named outlives a
+                     Sync: what a transaction-mode pooler (pgbouncer) needs */
 };
 
 /* A conversion buffer for one result column: its text form when the value is not already text. */
@@ -64,7 +67,10 @@ typedef struct pg_colbuf {
 
 struct ath_dstmt {
     struct ath_dconn *conn;
-    char name[32];
+    char name[32];   /* "" in unnamed mode */
+    char *sql;       /* unnamed mode: the text parsed again at each execution */
+    Oid *types;      /* unnamed mode, described: the parameter types Describe gave */
+    bool checked;    /* unnamed mode: this execution's columns were compared with Describe's */
     PGresult *desc; /* Describe: parameter and column types, column names (or, for a statement
                        not described, the columns of its first result) */
     bool described; /* parameter types known: false above PG_DESCRIBE_MAX_PARAMS parameters */
@@ -99,6 +105,8 @@ int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *column
                    const ath_value *values, size_t nrows);
 
 /* connect.c */
+/** The driver's own URL option (not a libpq keyword), with its accepted values. */
+#define PG_OPT_STATEMENTS "prepared_statements"
 int pg_check(const ath_connect_params *params, const ath_driver_host *host);
 int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driver_host *host,
                ath_conn_info *info);

@@ -168,6 +168,23 @@ static int adopt_columns(ath_dstmt *st, const PGresult *r)
     return ATH_OK;
 }
 
+/* Unnamed mode parses the text at every execution: a table altered since the statement was
+ * described would bring other columns than those it decodes. (Named statements get the server's
+ * "cached plan must not change result type" instead.) Rows only: a command result has none. */
+static bool same_columns(ath_dstmt *st, const PGresult *r)
+{
+    ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK)
+        return true;
+    st->checked = true;
+    if (PQnfields(r) != st->ncols)
+        return false;
+    for (int i = 0; i < st->ncols; i++)
+        if (PQftype(r, i) != PQftype(st->desc, i) || PQfformat(r, i) != st->result_format)
+            return false;
+    return true;
+}
+
 /* Moves to the next row: 1 on a row, 0 at the end, negative on an error. */
 static int advance(ath_dstmt *st)
 {
@@ -194,6 +211,14 @@ static int advance(ath_dstmt *st)
             discard_results(st);
             st->rows_open = false;
             return ATH_ENOMEM;
+        }
+        if (st->conn->unnamed && !st->checked && !same_columns(st, r)) {
+            PQclear(r);
+            discard_results(st);
+            st->rows_open = false;
+            return st->conn->host->fail(ATH_ESQL, NULL, 0, NULL,
+                                        "the statement's result columns changed since it was "
+                                        "prepared (a table altered under it): prepare it again");
         }
         switch (PQresultStatus(r)) {
         case PGRES_SINGLE_TUPLE:
@@ -252,6 +277,8 @@ static void stmt_free(ath_dstmt *st)
     host->free(st->slots);
     host->free(st->scratch);
     host->free(st->queue);
+    host->free(st->sql);
+    host->free(st->types);
     host->free(st);
 }
 
@@ -319,7 +346,18 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
     if (!st)
         return host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
     st->conn = conn;
-    snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
+    if (conn->unnamed) {
+        /* Parse+Describe into the unnamed statement now (types, columns, errors); each execution
+         * parses the text again, so nothing on the server outlives that execution's Sync */
+        size_t len = strlen(sql);
+        if (!(st->sql = host->malloc(len + 1))) {
+            host->free(st);
+            return host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
+        }
+        memcpy(st->sql, sql, len + 1);
+    } else {
+        snprintf(st->name, sizeof st->name, "ath_%lu", ++conn->next_id);
+    }
     st->stream = !host->sql_is_write(sql);
 
     bool prepared = false;
@@ -346,6 +384,14 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
         if (!pg_binary_result_type(PQftype(st->desc, i)))
             st->result_format = 0;
     size_t n = nparams;
+    if (conn->unnamed && st->described) {
+        if (!(st->types = zalloc(host, n * sizeof *st->types))) {
+            rc = host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++)
+            st->types[i] = PQparamtype(st->desc, (int)i);
+    }
     st->values = zalloc(host, n * sizeof *st->values);
     st->lengths = zalloc(host, n * sizeof *st->lengths);
     st->formats = zalloc(host, n * sizeof *st->formats);
@@ -358,7 +404,7 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
     *out = st;
     return ATH_OK;
 fail:
-    if (prepared && !conn->lost)
+    if (prepared && !conn->lost && !conn->unnamed)
         queue_deallocate(conn, st->name);
     stmt_free(st);
     return rc;
@@ -369,7 +415,7 @@ void pg_finalize(ath_dstmt *st)
     if (!st)
         return;
     discard_results(st);
-    if (!st->conn->lost)
+    if (!st->conn->lost && !st->conn->unnamed)
         queue_deallocate(st->conn, st->name);
     stmt_free(st);
 }
@@ -408,8 +454,18 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
         if (rc != ATH_OK)
             return rc;
     }
-    if (!PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths, st->formats,
-                             st->result_format))
+    int sent;
+    if (conn->unnamed) {
+        /* Parse (with the types Describe gave), Bind, Describe, Execute, Sync: one message
+         * train that a transaction-mode pooler may send to any server connection */
+        sent = PQsendQueryParams(conn->pg, st->sql, st->nparams, st->types, st->values,
+                                 st->lengths, st->formats, st->result_format);
+        st->checked = !st->described;
+    } else {
+        sent = PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths,
+                                   st->formats, st->result_format);
+    }
+    if (!sent)
         return pg_fail(conn, NULL, "sending a statement");
     /* rows arrive one PGresult each, so memory stays bounded however many the caller reads */
     if (st->stream && (st->ncols > 0 || !st->described))
