@@ -1,5 +1,6 @@
 /* Keyset cursors: encoding a row's ordering values as a cursor and decoding a cursor back into
  * the "after this row" condition of the next page. */
+#include "calendar.h"
 #include "query.h"
 
 #include <inttypes.h>
@@ -82,15 +83,6 @@ static int bad_cursor(const char *why)
                     why);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decodes one cursor entry for column c into v (text lives in q->scratch). */
 static int decode_entry(ath_query *q, const ath_col *c, const char *s, size_t len, ath_value *v)
 {
@@ -134,7 +126,8 @@ static int decode_entry(ath_query *q, const ath_col *c, const char *s, size_t le
     if (!bytes)
         return ath_fail(ATH_ENOMEM, "decoding a cursor");
     for (size_t i = 0; i < blen / 2; i++) {
-        int hi = hexval(body[2 * i]), lo = hexval(body[2 * i + 1]);
+        int hi = ath_hex_value((unsigned char)body[2 * i]),
+            lo = ath_hex_value((unsigned char)body[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return bad_cursor("bad hex");
         bytes[i] = (unsigned char)(hi << 4 | lo);

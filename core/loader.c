@@ -1,4 +1,5 @@
 /* Finds, loads and registers drivers: scheme -> athanor_<name>.so -> entry symbol -> descriptor. */
+#include "calendar.h"
 #include "loader.h"
 
 #include <dirent.h>
@@ -56,6 +57,9 @@ const ath_driver_host ath_host = {
     .free = ath_free,
     .type_name = ath_type_name,
     .sql_is_write = ath_sql_is_write,
+    .days_from_civil = ath_days_from_civil,
+    .civil_from_days = ath_civil_from_days,
+    .hex_value = ath_hex_value,
 };
 
 const ath_driver_host *ath_driver_host_default(void)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "alloc.h"
 #include "error.h"
 
@@ -67,17 +68,6 @@ static bool is_control(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
-static int hex_value(unsigned char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static size_t find_char(const char *text, size_t from, size_t to, char c)
 {
     for (size_t i = from; i < to; i++)
@@ -115,8 +105,8 @@ static int decode_part(const parser *p, size_t from, size_t to, const char *what
             s[n++] = plus_is_space && t[i] == '+' ? ' ' : t[i];
             continue;
         }
-        int hi = i + 1 < to ? hex_value((unsigned char)t[i + 1]) : -1;
-        int lo = hi >= 0 && i + 2 < to ? hex_value((unsigned char)t[i + 2]) : -1;
+        int hi = i + 1 < to ? ath_hex_value((unsigned char)t[i + 1]) : -1;
+        int lo = hi >= 0 && i + 2 < to ? ath_hex_value((unsigned char)t[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
             discard(s, n);
             return ath_fail(ATH_EURL,
@@ -265,7 +255,7 @@ static int parse_ipv6(parser *p, size_t from, size_t to)
         unsigned char c = (unsigned char)t[i];
         if (c == ':')
             colon = true;
-        else if (hex_value(c) < 0 && c != '.')
+        else if (ath_hex_value(c) < 0 && c != '.')
             return ath_fail(ATH_EURL,
                             "invalid character in the IPv6 address at position %zu "
                             "(hex digits, ':' and '.' only)",

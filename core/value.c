@@ -7,6 +7,7 @@
 
 #include <athanor/error.h>
 
+#include "calendar.h"
 #include "error.h"
 
 static const char *const type_names[ATH_T__COUNT] = {
@@ -24,29 +25,18 @@ const char *ath_type_name(ath_type type)
 #define US_PER_SEC INT64_C(1000000)
 #define US_PER_DAY (INT64_C(86400) * US_PER_SEC)
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+/* The shared calendar (core/calendar.c), with int parts for the formats below. */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
+    return ath_days_from_civil(y, m, d);
 }
 
 static void civil_from_days(int64_t z, int *year, int *month, int *day)
 {
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int64_t y = (int64_t)yoe + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    *year = (int)(y + (m <= 2));
+    int64_t y;
+    unsigned m, d;
+    ath_civil_from_days(z, &y, &m, &d);
+    *year = (int)y;
     *month = (int)m;
     *day = (int)d;
 }
@@ -316,17 +306,6 @@ int ath_uuid_format(const ath_uuid *u, char *buf, size_t size)
     return 36;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int ath_uuid_parse(ath_uuid *out, const char *text, size_t len)
 {
     if (!out)
@@ -342,7 +321,7 @@ int ath_uuid_parse(ath_uuid *out, const char *text, size_t len)
             if (text[pos++] != '-')
                 goto bad;
         }
-        int hi = hex_value(text[pos]), lo = hex_value(text[pos + 1]);
+        int hi = ath_hex_value((unsigned char)text[pos]), lo = ath_hex_value((unsigned char)text[pos + 1]);
         if (hi < 0 || lo < 0)
             goto bad;
         out->bytes[i] = (unsigned char)(hi << 4 | lo);

@@ -142,11 +142,12 @@ void mydrv_free_columns(ath_dstmt *st);
 
 /* types.c */
 /** A timestamp (UTC microseconds) as a DATETIME; ATH_EINVAL outside years 1..9999. */
-int mydrv_time_from_timestamp(MYSQL_TIME *t, ath_timestamp ts);
-int mydrv_time_from_date(MYSQL_TIME *t, ath_date d);
+int mydrv_time_from_timestamp(const ath_driver_host *host, MYSQL_TIME *t, ath_timestamp ts);
+int mydrv_time_from_date(const ath_driver_host *host, MYSQL_TIME *t, ath_date d);
 /** A DATE/DATETIME/TIMESTAMP value as UTC microseconds / days; -1 for a zero or invalid date. */
-int mydrv_time_to_timestamp(const MYSQL_TIME *t, ath_timestamp *out);
-int mydrv_time_to_date(const MYSQL_TIME *t, ath_date *out);
+int mydrv_time_to_timestamp(const ath_driver_host *host, const MYSQL_TIME *t,
+                            ath_timestamp *out);
+int mydrv_time_to_date(const ath_driver_host *host, const MYSQL_TIME *t, ath_date *out);
 /** Writes a MYSQL_TIME as text ("YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS.ffffff", "[-]H:MM:SS…"). */
 int mydrv_time_format(const MYSQL_TIME *t, char *buf, size_t size);
 

@@ -82,7 +82,7 @@ int mydrv_bind_params(ath_dstmt *st, const ath_value *params, size_t nparams)
             size = bind_bytes(b, s, MYSQL_TYPE_BLOB, v->u.uuid.bytes, sizeof v->u.uuid.bytes);
             break;
         case ATH_T_TIMESTAMP:
-            if (mydrv_time_from_timestamp(&s->u.t, v->u.ts) != ATH_OK)
+            if (mydrv_time_from_timestamp(host, &s->u.t, v->u.ts) != ATH_OK)
                 return host->fail(ATH_EINVAL, NULL, 0, NULL,
                                   "parameter %zu: timestamp %lld us lies outside the years "
                                   "1..9999 that DATETIME holds",
@@ -92,7 +92,7 @@ int mydrv_bind_params(ath_dstmt *st, const ath_value *params, size_t nparams)
             size = 12;
             break;
         case ATH_T_DATE:
-            if (mydrv_time_from_date(&s->u.t, v->u.date) != ATH_OK)
+            if (mydrv_time_from_date(host, &s->u.t, v->u.date) != ATH_OK)
                 return host->fail(ATH_EINVAL, NULL, 0, NULL,
                                   "parameter %zu: date %ld days lies outside the years 1..9999 "
                                   "that DATE holds",

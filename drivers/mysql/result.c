@@ -292,11 +292,11 @@ static int from_time(ath_dstmt *st, int i, ath_type want, ath_value *out)
     out->type = want;
     switch (want) {
     case ATH_T_TIMESTAMP:
-        if (mydrv_time_to_timestamp(&c->n.t, &out->u.ts) != 0)
+        if (mydrv_time_to_timestamp(st->conn->host, &c->n.t, &out->u.ts) != 0)
             return bad_value(st, i, want);
         return ATH_OK;
     case ATH_T_DATE:
-        if (mydrv_time_to_date(&c->n.t, &out->u.date) != 0)
+        if (mydrv_time_to_date(st->conn->host, &c->n.t, &out->u.date) != 0)
             return bad_value(st, i, want);
         return ATH_OK;
     case ATH_T_TEXT:

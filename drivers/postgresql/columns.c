@@ -349,17 +349,6 @@ static bool parse_bool(const char *s, size_t len, bool *out)
     return false;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* bytea's text form ("\x0102…", or the old escape format) back to bytes. */
 static int unescape_bytea(ath_dstmt *st, int i, pg_colbuf *b, const char *s, size_t len,
                           ath_value *out)
@@ -370,7 +359,8 @@ static int unescape_bytea(ath_dstmt *st, int i, pg_colbuf *b, const char *s, siz
         if (!buf)
             return st->conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "decoding a bytea");
         for (size_t k = 0; k < n; k++) {
-            int hi = hexval((unsigned char)s[2 + 2 * k]), lo = hexval((unsigned char)s[3 + 2 * k]);
+            int hi = st->conn->host->hex_value((unsigned char)s[2 + 2 * k]),
+                lo = st->conn->host->hex_value((unsigned char)s[3 + 2 * k]);
             if (hi < 0 || lo < 0)
                 return bad_column(st, i, ATH_T_BLOB, "malformed hex bytea");
             buf[k] = (char)(hi << 4 | lo);

@@ -397,6 +397,26 @@ static void test_first_release_layout_loads_and_works(void)
     ath_engine_dispose(e);
 }
 
+/* The calendar and hex digit the core lends to drivers (one copy, used by the core too). */
+static void test_host_lends_calendar_and_hex(void)
+{
+    const ath_driver_host *h = ath_driver_host_default();
+    CU_ASSERT_TRUE(h->struct_size >= offsetof(ath_driver_host, hex_value) + sizeof h->hex_value);
+    CU_ASSERT_EQUAL(h->days_from_civil(1970, 1, 1), 0);
+    CU_ASSERT_EQUAL(h->days_from_civil(2000, 3, 1), 11017);
+    CU_ASSERT_EQUAL(h->days_from_civil(1, 1, 1), -719162);
+    int64_t y;
+    unsigned m, d;
+    h->civil_from_days(-1, &y, &m, &d);
+    CU_ASSERT_TRUE(y == 1969 && m == 12 && d == 31);
+    h->civil_from_days(h->days_from_civil(2024, 2, 29), &y, &m, &d);
+    CU_ASSERT_TRUE(y == 2024 && m == 2 && d == 29);
+    CU_ASSERT_EQUAL(h->hex_value('7'), 7);
+    CU_ASSERT_EQUAL(h->hex_value('b'), 11);
+    CU_ASSERT_EQUAL(h->hex_value('F'), 15);
+    CU_ASSERT_EQUAL(h->hex_value('g'), -1);
+}
+
 static const ath_driver_found *find_entry(const ath_driver_found *l, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
@@ -438,6 +458,7 @@ TEST_SUITE(loader)
         {"abi mismatch names both numbers and file", test_abi_mismatch_names_both_numbers_and_file},
         {"descriptor too small is refused", test_descriptor_too_small_is_refused},
         {"first release layout loads and works", test_first_release_layout_loads_and_works},
+        {"host lends calendar and hex", test_host_lends_calendar_and_hex},
         {"missing entry symbol is refused", test_missing_entry_symbol_is_refused},
         {"unloadable module reports dlerror", test_unloadable_module_reports_dlerror},
         {"engine create reports loader failures", test_engine_create_reports_loader_failures},

@@ -191,6 +191,12 @@ typedef struct ath_driver_host {
     /** True when the statement's first keyword (after white space, comments and parentheses)
      *  writes or changes the schema: INSERT, UPDATE, DELETE, REPLACE, MERGE, DDL. */
     bool (*sql_is_write)(const char *sql);
+    /** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 1-31). */
+    int64_t (*days_from_civil)(int64_t year, unsigned month, unsigned day);
+    /** The proleptic Gregorian date of `days` since 1970-01-01. */
+    void (*civil_from_days)(int64_t days, int64_t *year, unsigned *month, unsigned *day);
+    /** The value of one hexadecimal digit, either case; -1 for any other character. */
+    int (*hex_value)(int c);
 } ath_driver_host;
 
 /* Opaque to the core: a driver's connection and prepared statement. */
