@@ -416,6 +416,64 @@ static int index_columns(ath_mapping *m)
     return ATH_OK;
 }
 
+/* The model's multi-column unique constraints and indexes name existing columns, once each. */
+static int check_indexes(const ath_mapping *m)
+{
+    const ath_model *model = m->model;
+    const char *mname = model->name ? model->name : "?";
+    if (model->nindexes && !model->indexes)
+        return ath_fail(ATH_EINVAL, "model %s: %zu indexes but the array is NULL", mname,
+                        model->nindexes);
+    for (size_t k = 0; k < model->nindexes; k++) {
+        const ath_table_index *ix = &model->indexes[k];
+        if (ix->ncolumns == 0 || !ix->columns)
+            return ath_fail(ATH_EINVAL, "model %s (table %s): index %zu names no columns", mname,
+                            model->table, k + 1);
+        if (ix->name && !valid_ident(ix->name))
+            return ath_fail(ATH_EINVAL,
+                            "model %s (table %s): index name \"%s\" is not a valid identifier",
+                            mname, model->table, ix->name);
+        for (size_t i = 0; i < ix->ncolumns; i++) {
+            if (!ath_mapping_find(m, ix->columns[i]))
+                return ath_fail(ATH_EINVAL,
+                                "model %s (table %s): index %zu names unknown column '%s'", mname,
+                                model->table, k + 1, ix->columns[i] ? ix->columns[i] : "(null)");
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(ix->columns[i], ix->columns[j]) == 0)
+                    return ath_fail(ATH_EINVAL,
+                                    "model %s (table %s): index %zu names column '%s' twice", mname,
+                                    model->table, k + 1, ix->columns[i]);
+        }
+    }
+    return ATH_OK;
+}
+
+bool ath_mapping_unique_on(const ath_mapping *m, const ath_col *const *cols, size_t n)
+{
+    size_t keys = 0;
+    for (size_t i = 0; i < n; i++)
+        keys += cols[i]->pk;
+    if (n == m->npk && keys == n)
+        return true;
+    if (n == 1 && (cols[0]->flags & ATH_UNIQUE))
+        return true;
+    for (size_t k = 0; k < m->model->nindexes; k++) {
+        const ath_table_index *ix = &m->model->indexes[k];
+        if (!ix->unique || ix->ncolumns != n)
+            continue;
+        size_t found = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++)
+                if (strcmp(ix->columns[j], cols[i]->name) == 0) {
+                    found++;
+                    break;
+                }
+        if (found == n)
+            return true;
+    }
+    return false;
+}
+
 int ath_mapping_build(ath_mapping **out, const ath_model *model)
 {
     *out = NULL;
@@ -457,6 +515,8 @@ int ath_mapping_build(ath_mapping **out, const ath_model *model)
     if ((rc = resolve_mixins(m)) != ATH_OK)
         goto fail;
     if ((rc = index_columns(m)) != ATH_OK)
+        goto fail;
+    if ((rc = check_indexes(m)) != ATH_OK)
         goto fail;
     for (size_t i = model->nfields; i < m->ncols; i++)
         if (m->cols[i].offset + m->cols[i].size > model->struct_size) {

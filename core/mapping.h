@@ -67,6 +67,13 @@ const ath_col *ath_mapping_find(const ath_mapping *m, const char *name);
 int ath_mapping_require(const ath_mapping *m, const char *name, const char *what,
                         const ath_col **out);
 
+/**
+ * True when the columns `cols` (n of them, any order, each once) are declared unique on the
+ * model: the whole primary key, one ATH_UNIQUE column, or a unique ATH_UNIQUE_ON() constraint
+ * with exactly these columns (what an upsert can match on).
+ */
+bool ath_mapping_unique_on(const ath_mapping *m, const ath_col *const *cols, size_t n);
+
 /** Offset of the `set` flag inside the ath_opt_* wrapper of type t (core/mapping.c). */
 size_t ath_opt_set_offset(ath_type t);
 

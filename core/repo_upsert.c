@@ -29,10 +29,11 @@ static int plan_upsert(ath_repo *r, const char *const *names, size_t n, bool nee
     for (size_t i = 0; i < p->nmatch; i++)
         keys += p->match[i]->pk;
     p->match_is_key = keys == r->m->npk && p->nmatch == r->m->npk;
-    if (need_unique && !p->match_is_key && !(p->nmatch == 1 && (p->match[0]->flags & ATH_UNIQUE)))
+    if (need_unique && !p->match_is_key &&
+        !ath_mapping_unique_on(r->m, (const ath_col *const *)p->match, p->nmatch))
         return ath_fail(ATH_EINVAL,
                         "upsert matches on %s%s, which is neither the primary key nor a unique "
-                        "column of %s",
+                        "column or constraint of %s",
                         p->match[0]->name, p->nmatch > 1 ? " and more" : "", r->m->model->table);
     return ATH_OK;
 }
@@ -332,7 +333,8 @@ static size_t differing(ath_repo *r, const upsert_plan *p, const ath_col *const 
         const ath_col *c = fields ? fields[i] : &r->m->cols[i];
         /* keys, match columns, insert-only columns and mixin-managed columns are not the
          * caller's to compare: hooks look after the latter */
-        if (!fields && (c->pk || repo_upsert_matches(p, c) || (c->flags & ATH_IMMUTABLE) || c->role))
+        if (!fields &&
+            (c->pk || repo_upsert_matches(p, c) || (c->flags & ATH_IMMUTABLE) || c->role))
             continue;
         ath_value a = ath_col_get(c, obj), b = ath_col_get(c, row);
         if (!ath_value_equal(&a, &b))

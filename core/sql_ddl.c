@@ -40,13 +40,63 @@ static const char *fk_action(ath_fk_action a)
     }
 }
 
-/* Keys, unique and indexed text columns need a bounded type on some dialects (MySQL). */
-static bool keyed(const ath_col *c)
+/* True when column `c` is one of the model's multi-column indexes or unique constraints. */
+static bool in_table_index(const ath_mapping *m, const ath_col *c)
 {
-    return c->pk || (c->flags & (ATH_UNIQUE | ATH_INDEX)) || c->field->references;
+    for (size_t k = 0; k < m->model->nindexes; k++)
+        for (size_t i = 0; i < m->model->indexes[k].ncolumns; i++)
+            if (strcmp(m->model->indexes[k].columns[i], c->name) == 0)
+                return true;
+    return false;
 }
 
-static void column_type(ath_buf *b, const ath_dialect *d, const ath_col *c, bool inline_pk)
+/* Keys, unique and indexed text columns need a bounded type on some dialects (MySQL). */
+static bool keyed(const ath_mapping *m, const ath_col *c)
+{
+    return c->pk || (c->flags & (ATH_UNIQUE | ATH_INDEX)) || c->field->references ||
+           in_table_index(m, c);
+}
+
+void ath_sql_index_name(char *out, size_t size, const ath_mapping *m, const ath_table_index *ix)
+{
+    if (ix->name) {
+        snprintf(out, size, "%s", ix->name);
+        return;
+    }
+    char cols[400] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < ix->ncolumns && len + 1 < sizeof cols; i++)
+        len +=
+            (size_t)snprintf(cols + len, sizeof cols - len, "%s%s", i ? "_" : "", ix->columns[i]);
+    ath_sql_constraint_name(out, size, ix->unique ? "uq" : "ix", m->model->table, cols, NULL);
+}
+
+static void index_columns(ath_buf *b, const ath_dialect *d, const ath_table_index *ix)
+{
+    ath_buf_adds(b, " (");
+    for (size_t i = 0; i < ix->ncolumns; i++) {
+        ath_buf_adds(b, i ? ", " : "");
+        ath_sql_ident(b, d, ix->columns[i]);
+    }
+    ath_buf_addc(b, ')');
+}
+
+void ath_sql_column_type(ath_buf *b, const ath_dialect *d, const ath_mapping *m, const ath_col *c)
+{
+    bool inline_pk =
+        m->autoinc >= 0 && d->autoinc == ATH_AUTOINC_INLINE_PK && (int)(c - m->cols) == m->autoinc;
+    if (inline_pk)
+        ath_buf_adds(b, d->autoinc_type);
+    else if (c->type == ATH_T_TEXT && c->max_length > 0)
+        ath_buf_addf(b, d->varchar_format, c->max_length);
+    else if (c->type == ATH_T_TEXT && keyed(m, c) && d->text_key_type)
+        ath_buf_adds(b, d->text_key_type);
+    else
+        ath_buf_adds(b, d->type_names[c->type]);
+}
+
+static void column_type(ath_buf *b, const ath_dialect *d, const ath_mapping *m, const ath_col *c,
+                        bool inline_pk)
 {
     if (inline_pk) {
         ath_buf_adds(b, d->autoinc_type);
@@ -55,7 +105,7 @@ static void column_type(ath_buf *b, const ath_dialect *d, const ath_col *c, bool
     }
     if (c->type == ATH_T_TEXT && c->max_length > 0)
         ath_buf_addf(b, d->varchar_format, c->max_length);
-    else if (c->type == ATH_T_TEXT && keyed(c) && d->text_key_type)
+    else if (c->type == ATH_T_TEXT && keyed(m, c) && d->text_key_type)
         ath_buf_adds(b, d->text_key_type);
     else
         ath_buf_adds(b, d->type_names[c->type]);
@@ -67,11 +117,17 @@ static void column_type(ath_buf *b, const ath_dialect *d, const ath_col *c, bool
 
 void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m)
 {
+    ath_sql_create_table_as(b, d, m, NULL, true);
+}
+
+void ath_sql_create_table_as(ath_buf *b, const ath_dialect *d, const ath_mapping *m,
+                             const char *create_name, bool with_indexes)
+{
     const char *table = m->model->table;
     char name[128];
     bool inline_pk = m->autoinc >= 0 && d->autoinc == ATH_AUTOINC_INLINE_PK;
-    ath_buf_adds(b, "CREATE TABLE IF NOT EXISTS ");
-    ath_sql_ident(b, d, table);
+    ath_buf_adds(b, create_name ? "CREATE TABLE " : "CREATE TABLE IF NOT EXISTS ");
+    ath_sql_ident(b, d, create_name ? create_name : table);
     ath_buf_adds(b, " (\n");
     for (size_t i = 0; i < m->ncols; i++) {
         const ath_col *c = &m->cols[i];
@@ -79,7 +135,7 @@ void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m
         ath_buf_adds(b, i ? ",\n    " : "    ");
         ath_sql_ident(b, d, c->name);
         ath_buf_addc(b, ' ');
-        column_type(b, d, c, this_inline);
+        column_type(b, d, m, c, this_inline);
         if (!c->nullable && !this_inline)
             ath_buf_adds(b, " NOT NULL");
         if (c->server_default) {
@@ -167,8 +223,27 @@ void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m
             ath_buf_addc(b, ')');
         }
     }
+    for (size_t k = 0; k < m->model->nindexes; k++) {
+        const ath_table_index *ix = &m->model->indexes[k];
+        if (!ix->unique && d->index_if_not_exists)
+            continue;
+        ath_sql_index_name(name, sizeof name, m, ix);
+        ath_buf_adds(b, ix->unique ? ",\n    CONSTRAINT " : ",\n    INDEX ");
+        ath_sql_ident(b, d, name);
+        ath_buf_adds(b, ix->unique ? " UNIQUE" : "");
+        index_columns(b, d, ix);
+    }
     ath_buf_adds(b, "\n)");
     ath_buf_adds(b, d->table_options ? d->table_options : "");
+    if (!d->index_if_not_exists || !with_indexes)
+        return;
+    ath_sql_create_indexes(b, d, m);
+}
+
+void ath_sql_create_indexes(ath_buf *b, const ath_dialect *d, const ath_mapping *m)
+{
+    const char *table = m->model->table;
+    char name[128];
     if (!d->index_if_not_exists)
         return;
     for (size_t i = 0; i < m->ncols; i++) {
@@ -183,6 +258,17 @@ void ath_sql_create_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m
         ath_buf_adds(b, " (");
         ath_sql_ident(b, d, c->name);
         ath_buf_addc(b, ')');
+    }
+    for (size_t k = 0; k < m->model->nindexes; k++) {
+        const ath_table_index *ix = &m->model->indexes[k];
+        if (ix->unique)
+            continue;
+        ath_sql_index_name(name, sizeof name, m, ix);
+        ath_buf_adds(b, ";\nCREATE INDEX IF NOT EXISTS ");
+        ath_sql_ident(b, d, name);
+        ath_buf_adds(b, " ON ");
+        ath_sql_ident(b, d, table);
+        index_columns(b, d, ix);
     }
 }
 

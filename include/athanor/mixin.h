@@ -205,8 +205,10 @@ typedef struct ath_mixin_use {
 #define ATH__MX_USE(...) ATH__MX_USE_I(__VA_ARGS__, NULL, NULL)
 #define ATH__MX_USE_I(name, cfg, ...) {.mixin = &ATH_MIXIN_OBJECT_##name, .config = (cfg)},
 
-/** Struct, descriptor and mixin list for a model used in one file. */
-#define ATH_MODEL_WITH(T, tbl, FIELDS, MIXINS)                                                     \
+/** Struct, descriptor and mixin list for a model used in one file; options (e.g.
+ *  ATH_INDEXES(array)) may follow MIXINS. */
+#define ATH_MODEL_WITH(...) ATH__MODEL_WITH_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__MODEL_WITH_I(T, tbl, FIELDS, MIXINS, ...)                                             \
     typedef struct T {                                                                             \
         FIELDS(ATH__MEMBER)                                                                        \
         MIXINS(ATH__MX_MEMBERS)                                                                    \
@@ -219,7 +221,8 @@ typedef struct ath_mixin_use {
                                         .fields = T##_fields_,                                     \
                                         .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),   \
                                         .mixins = T##_mixins_,                                     \
-                                        .nmixins = sizeof(T##_mixins_) / sizeof(T##_mixins_[0])}
+                                        .nmixins = sizeof(T##_mixins_) / sizeof(T##_mixins_[0]),   \
+                                        __VA_ARGS__}
 
 ATH_END_DECLS
 

@@ -34,6 +34,8 @@
  * Field options, as designated initialisers after the kind: `.flags`, `.column` (a column name
  * other than the member's), `.max_length`, `.server_default` (SQL text), `.default_value`
  * (client-side, see ATH_DEFAULT_*), `.references` ("team.id"), `.on_delete`, `.check` (SQL).
+ * Unique constraints and indexes over several columns: ATH_INDEXES() with ATH_UNIQUE_ON() and
+ * ATH_INDEX_ON() entries, as an option after the field list of either style.
  */
 #ifndef ATHANOR_MODEL_H
 #define ATHANOR_MODEL_H
@@ -97,6 +99,21 @@ typedef struct ath_field {
     int ath_reserved_;          /**< keep last; lets the macros end every initialiser list */
 } ath_field;
 
+/**
+ * A unique constraint or an index over one or more columns, declared on the model (Advanced
+ * Alchemy's UniqueConstraint and Index). Build with ATH_UNIQUE_ON() / ATH_INDEX_ON() and attach
+ * an array of them with ATH_INDEXES() (both model styles). ath_create_all writes a UNIQUE
+ * constraint uq_<table>_<col1>_<col2>… or an index ix_<table>_<col1>_<col2>… (trimmed to 63
+ * characters with a hash, like every name) unless `name` is given. A unique one can be the match
+ * of an upsert.
+ */
+typedef struct ath_table_index {
+    const char *name;           /**< NULL: the naming convention */
+    bool unique;                /**< true: UNIQUE constraint; false: a non-unique index */
+    const char *const *columns; /**< column names (not member names), in index order */
+    size_t ncolumns;
+} ath_table_index;
+
 struct ath_mixin_use;
 
 /** A table: name, struct, fields and attached mixins. */
@@ -108,8 +125,32 @@ typedef struct ath_model {
     size_t nfields;
     const struct ath_mixin_use *mixins; /**< see mixin.h; NULL when none */
     size_t nmixins;
+    const ath_table_index *indexes; /**< multi-column unique constraints and indexes, or NULL */
+    size_t nindexes;
     int ath_reserved_;
 } ath_model;
+
+/** A UNIQUE constraint over the named columns: `ATH_UNIQUE_ON("league", "name")`. */
+#define ATH_UNIQUE_ON(...)                                                                         \
+    {                                                                                              \
+        .name = NULL, .unique = true, .columns = (const char *const[]){__VA_ARGS__},               \
+        .ncolumns = sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)              \
+    }
+/** An index over the named columns: `ATH_INDEX_ON("city", "name")`. */
+#define ATH_INDEX_ON(...)                                                                          \
+    {                                                                                              \
+        .name = NULL, .unique = false, .columns = (const char *const[]){__VA_ARGS__},              \
+        .ncolumns = sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)              \
+    }
+/**
+ * `.indexes`/`.nindexes` initialisers from an array of ath_table_index, as an option of
+ * ATH_MODEL_OF, ATH_MODEL, ATH_MODEL_DEFINE or ATH_MODEL_WITH:
+ *
+ *     static const ath_table_index team_indexes[] = {ATH_UNIQUE_ON("league", "name"),
+ *                                                    ATH_INDEX_ON("city", "name")};
+ *     ATH_MODEL(Team, "team", TEAM_FIELDS, ATH_INDEXES(team_indexes));
+ */
+#define ATH_INDEXES(array) .indexes = (array), .nindexes = sizeof(array) / sizeof((array)[0])
 
 /** Client-side defaults for `.default_value`. */
 #define ATH_DEFAULT_I64(x)                                                                         \
@@ -311,24 +352,30 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
     ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
     extern const ath_model T##_model
 
-/** Defines the descriptor `T_model` (in one .c file) for a struct from ATH_MODEL_STRUCT. */
-#define ATH_MODEL_DEFINE(T, tbl, FIELDS)                                                           \
+/** Defines the descriptor `T_model` (in one .c file) for a struct from ATH_MODEL_STRUCT; options
+ *  (e.g. ATH_INDEXES(array)) may follow FIELDS. */
+#define ATH_MODEL_DEFINE(...) ATH__MODEL_DEFINE_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__MODEL_DEFINE_I(T, tbl, FIELDS, ...)                                                   \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
     const ath_model T##_model = {.table = (tbl),                                                   \
                                  .name = #T,                                                       \
                                  .struct_size = sizeof(T),                                         \
                                  .fields = T##_fields_,                                            \
-                                 .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0])}
+                                 .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),          \
+                                 __VA_ARGS__}
 
-/** Struct and descriptor together, for a model used in one file (`static const T_model`). */
-#define ATH_MODEL(T, tbl, FIELDS)                                                                  \
+/** Struct and descriptor together, for a model used in one file (`static const T_model`);
+ *  options (e.g. ATH_INDEXES(array)) may follow FIELDS. */
+#define ATH_MODEL(...) ATH__MODEL_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__MODEL_I(T, tbl, FIELDS, ...)                                                          \
     ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
     static const ath_model T##_model = {.table = (tbl),                                            \
                                         .name = #T,                                                \
                                         .struct_size = sizeof(T),                                  \
                                         .fields = T##_fields_,                                     \
-                                        .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0])}
+                                        .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),   \
+                                        __VA_ARGS__}
 
 ATH_END_DECLS
 
