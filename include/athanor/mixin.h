@@ -247,17 +247,20 @@ ATH_END_DECLS
 #define ATH__MX_USE_I(name, cfg, ...) ::ath_cxx::use(&ATH_MIXIN_OBJECT_##name, (cfg)),
 
 #undef ATH_MODEL_WITH
-#define ATH_MODEL_WITH(T, tbl, FIELDS, MIXINS)                                                     \
+#undef ATH__MODEL_WITH_I
+#define ATH__MODEL_WITH_I(T, tbl, FIELDS, MIXINS, ...)                                             \
     typedef struct T {                                                                             \
         FIELDS(ATH__MEMBER)                                                                        \
         MIXINS(ATH__MX_MEMBERS)                                                                    \
     } T;                                                                                           \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE) MIXINS(ATH__MX_DESCRIBE)};       \
     static const ath_mixin_use T##_mixins_[] = {MIXINS(ATH__MX_USE)};                              \
-    static const ath_model T##_model = ::ath_cxx::with_mixins(                                     \
-        ::ath_cxx::model_base((tbl), #T, sizeof(T), T##_fields_,                                   \
-                              sizeof(T##_fields_) / sizeof(T##_fields_[0])),                       \
-        T##_mixins_, sizeof(T##_mixins_) / sizeof(T##_mixins_[0]))
+    static const ath_model T##_model = ::ath_cxx::build(                                           \
+        ::ath_cxx::with_mixins(::ath_cxx::model_base((tbl), #T, sizeof(T), T##_fields_,            \
+                                                     sizeof(T##_fields_) / sizeof(T##_fields_[0])), \
+                               T##_mixins_, sizeof(T##_mixins_) / sizeof(T##_mixins_[0])),         \
+        [](ath_model &m_) { ATH__CXX_SET(m_, __VA_ARGS__) })
+#define ATH_MODEL_WITH(...) ATH__MODEL_WITH_I(__VA_ARGS__, .ath_reserved_ = 0)
 
 namespace ath_cxx {
 inline ath_mixin_use use(const ath_mixin *mixin, const void *config)

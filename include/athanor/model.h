@@ -444,17 +444,38 @@ ATH_END_DECLS
                      [](ath_field &f_) { ATH__CXX_SET(f_, __VA_ARGS__) }),
 
 #undef ATH_MODEL_DEFINE
-#define ATH_MODEL_DEFINE(T, tbl, FIELDS)                                                           \
+#undef ATH__MODEL_DEFINE_I
+#define ATH__MODEL_DEFINE_I(T, tbl, FIELDS, ...)                                                   \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
-    const ath_model T##_model = ::ath_cxx::model_base(                                             \
-        (tbl), #T, sizeof(T), T##_fields_, sizeof(T##_fields_) / sizeof(T##_fields_[0]))
+    const ath_model T##_model = ::ath_cxx::build(                                                  \
+        ::ath_cxx::model_base((tbl), #T, sizeof(T), T##_fields_,                                   \
+                              sizeof(T##_fields_) / sizeof(T##_fields_[0])),                       \
+        [](ath_model &m_) { ATH__CXX_SET(m_, __VA_ARGS__) })
+#define ATH_MODEL_DEFINE(...) ATH__MODEL_DEFINE_I(__VA_ARGS__, .ath_reserved_ = 0)
 
 #undef ATH_MODEL
-#define ATH_MODEL(T, tbl, FIELDS)                                                                  \
+#undef ATH__MODEL_I
+#define ATH__MODEL_I(T, tbl, FIELDS, ...)                                                          \
     ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
-    static const ath_model T##_model = ::ath_cxx::model_base(                                      \
-        (tbl), #T, sizeof(T), T##_fields_, sizeof(T##_fields_) / sizeof(T##_fields_[0]))
+    static const ath_model T##_model = ::ath_cxx::build(                                           \
+        ::ath_cxx::model_base((tbl), #T, sizeof(T), T##_fields_,                                   \
+                              sizeof(T##_fields_) / sizeof(T##_fields_[0])),                       \
+        [](ath_model &m_) { ATH__CXX_SET(m_, __VA_ARGS__) })
+#define ATH_MODEL(...) ATH__MODEL_I(__VA_ARGS__, .ath_reserved_ = 0)
+
+/* column lists without compound literals: a function-local static array */
+#undef ATH_UNIQUE_ON
+#undef ATH_INDEX_ON
+#define ATH__CXX_INDEX(unique, ...)                                                                \
+    ::ath_cxx::table_index((unique),                                                               \
+                           []() -> const char *const * {                                           \
+                               static const char *const c_[] = {__VA_ARGS__};                      \
+                               return c_;                                                          \
+                           }(),                                                                    \
+                           ::ath_cxx::count_of(__VA_ARGS__))
+#define ATH_UNIQUE_ON(...) ATH__CXX_INDEX(true, __VA_ARGS__)
+#define ATH_INDEX_ON(...)  ATH__CXX_INDEX(false, __VA_ARGS__)
 
 namespace ath_cxx {
 inline ath_field field_base(const char *member, size_t offset, size_t size, size_t align,
@@ -468,6 +489,18 @@ inline ath_field field_base(const char *member, size_t offset, size_t size, size
     f.type = type;
     f.kind_flags = kind_flags;
     return f;
+}
+template <typename... A> constexpr size_t count_of(A...)
+{
+    return sizeof...(A);
+}
+inline ath_table_index table_index(bool unique, const char *const *columns, size_t n)
+{
+    ath_table_index ix = ath_table_index();
+    ix.unique = unique;
+    ix.columns = columns;
+    ix.ncolumns = n;
+    return ix;
 }
 inline ath_model model_base(const char *table, const char *name, size_t struct_size,
                             const ath_field *fields, size_t nfields)

@@ -37,6 +37,10 @@ ATH_REPOSITORY(GadgetRepository, Gadget, Gadget_model);
     F(code, text, .flags = ATH_INDEX, .max_length = 16)                                            \
     F(qty, i32)
 ATH_MODEL(Part, "cxx_part", PART_FIELDS);
+/* a multi-column unique constraint and index, as an option of the macro-declared model */
+static const ath_table_index part_indexes[] = {ATH_UNIQUE_ON("id", "code"), ATH_INDEX_ON("code", "qty")};
+#define PART_FIELDS_IX(F) PART_FIELDS(F)
+ATH_MODEL(PartIx, "cxx_part_ix", PART_FIELDS_IX, ATH_INDEXES(part_indexes));
 
 #define NOTE_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(title, text)
 #define NOTE_MIXINS(M) M(AUDIT)
@@ -94,6 +98,12 @@ static void test_descriptors_match_the_c_macros()
     CU_ASSERT_STRING_EQUAL(gadget_fields[3].column, "weight_kg");
     CU_ASSERT_EQUAL(Part_model.nfields, 3u);
     CU_ASSERT_EQUAL(Part_model.struct_size, sizeof(Part));
+    CU_ASSERT_EQUAL(PartIx_model.nindexes, 2u);
+    CU_ASSERT_EQUAL(PartIx_model.indexes[0].ncolumns, 2u);
+    CU_ASSERT(PartIx_model.indexes[0].unique);
+    CU_ASSERT_STRING_EQUAL(PartIx_model.indexes[0].columns[1], "code");
+    CU_ASSERT(!PartIx_model.indexes[1].unique);
+    CU_ASSERT_EQUAL(ath_model_validate(&PartIx_model), ATH_OK);
     CU_ASSERT_EQUAL(Note_model.nmixins, 1u);
     CU_ASSERT_EQUAL(Memo_model.mixins[0].nbindings, 2u);
     CU_ASSERT_EQUAL(ath_model_validate(&Gadget_model), ATH_OK);

@@ -52,7 +52,9 @@ static const ath_model MacroPlain_model =
 ATH_MODEL(MacroOne, "macro_one", MACRO_ONE_FIELDS);
 #define MACRO_TWO_FIELDS(F) F(id, i32, .flags = ATH_PK) F(when, timestamp)
 ATH_MODEL_STRUCT(MacroTwo, MACRO_TWO_FIELDS);
-ATH_MODEL_DEFINE(MacroTwo, "macro_two", MACRO_TWO_FIELDS);
+static const ath_table_index macro_two_indexes[] = {ATH_UNIQUE_ON("id", "when"),
+                                                    ATH_INDEX_ON("when")};
+ATH_MODEL_DEFINE(MacroTwo, "macro_two", MACRO_TWO_FIELDS, ATH_INDEXES(macro_two_indexes));
 #define MACRO_THREE_FIELDS(F) F(id, uuid, .flags = ATH_PK) F(doc, opt_json)
 ATH_MODEL_DECLARE(MacroThree, MACRO_THREE_FIELDS);
 ATH_MODEL_DEFINE(MacroThree, "macro_three", MACRO_THREE_FIELDS);
@@ -142,6 +144,11 @@ static void test_model_macros_describe_their_structs(void)
     CU_ASSERT_EQUAL(MacroOne_model.nfields, 2);
     CU_ASSERT_EQUAL(MacroOne_fields_[1].max_length, 20);
     CU_ASSERT_EQUAL(MacroTwo_model.struct_size, sizeof(MacroTwo));
+    CU_ASSERT_EQUAL(MacroTwo_model.nindexes, 2);
+    CU_ASSERT_EQUAL(MacroTwo_model.indexes[0].ncolumns, 2);
+    CU_ASSERT_TRUE(MacroTwo_model.indexes[0].unique);
+    CU_ASSERT_FALSE(MacroTwo_model.indexes[1].unique);
+    CU_ASSERT_STRING_EQUAL(MacroTwo_model.indexes[1].columns[0], "when");
     CU_ASSERT_EQUAL(MacroThree_model.fields[1].type, ATH_T_JSON);
     CU_ASSERT_EQUAL(MacroOne_fields_[0].offset, ATH_OFFSET_AUTO);
 }
