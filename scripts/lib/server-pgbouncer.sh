@@ -67,6 +67,8 @@ max_client_conn = 400
 default_pool_size = 20
 ; libpq sends no extra_float_digits, but drivers of other languages do: harmless to accept
 ignore_startup_parameters = extra_float_digits
+; the fault and scale suites stop and restart the server: retry logins soon after
+server_login_retry = 1
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF

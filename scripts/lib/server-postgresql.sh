@@ -110,3 +110,67 @@ stop_postgresql() {
     log "postgresql: stopping the server in $dir"
     _pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >&2 </dev/null
 }
+
+# --- a streaming hot standby (docs/scaling.md) ---------------------------------------------------
+#
+#   url=$(start_postgresql_standby DIR PRIMARY_DIR PRIMARY_URL)
+#                                 pg_basebackup -R of the server start_postgresql runs in
+#                                 PRIMARY_DIR (over its Unix socket, as its admin user) into
+#                                 DIR/data, started as a hot standby on a free loopback port that
+#                                 streams from the primary; prints the standby's URL (the same
+#                                 user, password and database as PRIMARY_URL); waits until it
+#                                 accepts read-only connections. Non-zero when it cannot start.
+#   promote_postgresql DIR        pg_ctl promote -w: the standby in DIR becomes a primary.
+#   stop_postgresql DIR           stops it, as for a primary.
+#
+# The primary needs nothing extra: PostgreSQL 15's defaults are wal_level=replica and
+# max_wal_senders=10, and initdb --auth-local=trust lets the admin user replicate over the socket.
+
+start_postgresql_standby() {
+    local dir=$1 pdir=$2 purl=$3 bin port attempt
+    bin=$(_pg_bindir) || { log "postgresql standby: no PostgreSQL 15 binaries"; return 1; }
+    local re='^postgresql://[^@]+@[^:/]+:([0-9]+)/'
+    [[ $purl =~ $re ]] || { log "postgresql standby: cannot read the primary's port"; return 1; }
+    local pport=${BASH_REMATCH[1]}
+    mkdir -p "$dir" || return 1
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    chmod 700 "$dir"
+    log "postgresql standby: pg_basebackup -R from the primary on port $pport into $dir/data"
+    _pg_as_owner "$bin/pg_basebackup" -D "$dir/data" -h "$pdir" -p "$pport" -U athanor_admin \
+        -R -X stream -c fast >"$dir/basebackup.log" 2>&1 </dev/null || {
+        tail -20 "$dir/basebackup.log" >&2
+        log "postgresql standby: pg_basebackup failed"
+        return 1
+    }
+    local started=0
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        log "postgresql standby: starting on 127.0.0.1:$port (attempt $attempt)"
+        if _pg_try_start "$bin" "$dir" "$port"; then
+            started=1
+            break
+        fi
+        tail -5 "$dir/server.log" >&2 2>/dev/null || true
+    done
+    [ $started -eq 1 ] || { log "postgresql standby: did not start (see $dir/server.log)"; return 1; }
+    local url
+    url=$(printf '%s' "$purl" | sed -E "s#@([^:/]+):$pport/#@\\1:$port/#")
+    local i
+    for ((i = 0; i < 100; i++)); do
+        if [ "$(PGCONNECT_TIMEOUT=5 "$bin/psql" -X -qtA -d "$url" -c "SELECT pg_is_in_recovery()" \
+                2>/dev/null </dev/null)" = t ]; then
+            log "postgresql standby: ready on 127.0.0.1:$port (hot standby of port $pport)"
+            echo "$url"
+            return 0
+        fi
+        sleep 0.1
+    done
+    log "postgresql standby: started but not answering as a standby at 127.0.0.1:$port"
+    return 1
+}
+
+promote_postgresql() {
+    local dir=$1 bin
+    bin=$(_pg_bindir) || return 1
+    _pg_as_owner "$bin/pg_ctl" -D "$dir/data" -w -t 60 promote >&2 </dev/null
+}

@@ -14,6 +14,7 @@
 # Run as a program, it is those commands:
 #
 #   servers.sh postgresql|mariadb stop|start|restart DIR
+#   servers.sh postgresql promote DIR     (a standby: athanor_scale_tests' promotion suite)
 #
 # A restarted server listens on the same port, socket and data directory as before, so the URL
 # in ATHANOR_TEST_URLS stays valid, and stop_postgresql / stop_mariadb still stop it at the end
@@ -60,6 +61,7 @@ _fault_pg() {
     restart)
         _fault_pg stop "$dir" && _fault_pg start "$dir"
         ;;
+    promote) promote_postgresql "$dir" ;; # a standby (start_postgresql_standby) becomes primary
     *) return 2 ;;
     esac
 }
@@ -109,7 +111,7 @@ _fault_mariadb() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -uo pipefail
     if [ $# -ne 3 ]; then
-        echo "usage: $0 postgresql|mariadb stop|start|restart DIR" >&2
+        echo "usage: $0 postgresql|mariadb stop|start|restart DIR (postgresql also: promote)" >&2
         exit 2
     fi
     ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
