@@ -168,6 +168,8 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
     c->autoinc = (flags & ATH_AUTOINC) != 0;
     c->server_default = f->server_default;
     c->max_length = f->max_length;
+    c->references = f->references;
+    c->on_delete = f->on_delete;
     if (ath_col_accepts(c, &f->default_value, "default_value") != ATH_OK)
         return ATH_EINVAL;
     return ATH_OK;
@@ -175,7 +177,7 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
 
 /* The offset of field f laid out after members ending at *end, by the C rules (each member at
  * its alignment), and *end moved past it; an explicit offset is taken as given. */
-static size_t next_offset(const ath_field *f, size_t *end)
+size_t ath_next_offset(const ath_field *f, size_t *end)
 {
     if (f->offset != ATH_OFFSET_AUTO)
         return f->offset;
@@ -204,9 +206,15 @@ static int layout(const ath_model *m, ath_col *cols)
         return ath_fail(ATH_EINVAL, "model %s: mixes computed and explicit offsets", m->name);
     for (size_t i = 0; i < m->nfields; i++) {
         size_t a = m->fields[i].align ? m->fields[i].align : 1;
-        cols[i].offset = next_offset(&m->fields[i], &end);
+        cols[i].offset = ath_next_offset(&m->fields[i], &end);
         if (a > max_align)
             max_align = a;
+    }
+    if (m->nrelations && m->relations) {
+        size_t off, coff;
+        end = ath_rel_offsets(m, end, m->nrelations - 1, &off, &coff);
+        if (_Alignof(void *) > max_align)
+            max_align = _Alignof(void *);
     }
     end = (end + max_align - 1) / max_align * max_align;
     if (end != m->struct_size)
@@ -518,6 +526,8 @@ int ath_mapping_build(ath_mapping **out, const ath_model *model)
         goto fail;
     if ((rc = check_indexes(m)) != ATH_OK)
         goto fail;
+    if ((rc = ath_mapping_relations(m)) != ATH_OK)
+        goto fail;
     for (size_t i = model->nfields; i < m->ncols; i++)
         if (m->cols[i].offset + m->cols[i].size > model->struct_size) {
             rc = field_fail(model, m->cols[i].field, "member lies outside the struct");
@@ -537,6 +547,9 @@ void ath_mapping_free(ath_mapping *m)
     for (size_t k = 0; m->mixins && k < m->nmixins; k++)
         ath_free(m->mixins[k].role_cols);
     ath_free(m->mixins);
+    for (size_t i = 0; m->rels && i < m->nrels; i++)
+        ath_free(m->rels[i].fk_text);
+    ath_free(m->rels);
     ath_free(m->extra_fields);
     ath_free(m->cols);
     ath_free(m->pk);
@@ -628,7 +641,7 @@ static void free_members(const ath_model *model, void *obj, const void *before)
     size_t end = 0;
     for (size_t i = 0; i < model->nfields; i++) {
         const ath_field *f = &model->fields[i];
-        size_t offset = next_offset(f, &end);
+        size_t offset = ath_next_offset(f, &end);
         if (!scalar(f->type))
             free_member_unless(f->type, (char *)obj + offset,
                                before ? (const char *)before + offset : NULL);
@@ -656,8 +669,46 @@ void ath_model_free_owned(const ath_model *model, void *obj, const void *before)
         free_members(model, obj, before);
 }
 
-void ath_model_free_fields(const ath_model *model, void *obj)
+void ath_model_free_strings(const ath_model *model, void *obj)
 {
     if (model && obj)
         free_members(model, obj, NULL);
+}
+
+/* Frees what the relation members of obj hold, deeply, and clears them. */
+static void free_relations(const ath_model *model, void *obj, int depth)
+{
+    size_t end = 0;
+    for (size_t i = 0; i < model->nfields; i++)
+        ath_next_offset(&model->fields[i], &end);
+    for (size_t i = 0; model->relations && i < model->nrelations; i++) {
+        const ath_relation *rel = &model->relations[i];
+        const ath_model *t = rel->target;
+        size_t off, coff;
+        ath_rel_offsets(model, end, i, &off, &coff);
+        char *p;
+        memcpy(&p, (char *)obj + off, sizeof p);
+        if (!p || !t || depth > 64)
+            continue;
+        size_t n = 1;
+        if (rel->kind == ATH_REL_ONE_TO_MANY) {
+            memcpy(&n, (char *)obj + coff, sizeof n);
+            memset((char *)obj + coff, 0, sizeof n);
+        }
+        for (size_t k = 0; k < n; k++) {
+            free_members(t, p + k * t->struct_size, NULL);
+            free_relations(t, p + k * t->struct_size, depth + 1);
+        }
+        ath_free(p);
+        p = NULL;
+        memcpy((char *)obj + off, &p, sizeof p);
+    }
+}
+
+void ath_model_free_fields(const ath_model *model, void *obj)
+{
+    if (model && obj) {
+        free_members(model, obj, NULL);
+        free_relations(model, obj, 0);
+    }
 }

@@ -29,7 +29,20 @@ typedef struct ath_col {
     int index;                  /* position in the mapping */
     const char *server_default; /* the field's, or its mixin role's */
     int max_length;             /* the field's, or its mixin role's */
+    const char *references;     /* "table.column" of its foreign key (field or relation), or NULL */
+    ath_fk_action on_delete;    /* the foreign key's ON DELETE (field or relation) */
 } ath_col;
+
+/** A declared relation, resolved (core/relation.c). */
+typedef struct ath_rel {
+    const ath_relation *rel;
+    size_t offset;       /* the pointer member */
+    size_t count_offset; /* one-to-many: the size_t count member */
+    int local;           /* column index here: many-to-one the foreign key, one-to-many the
+                            referenced column */
+    const char *remote;  /* column name on the target */
+    char *fk_text;       /* many-to-one: "table.column" (owned) */
+} ath_rel;
 
 struct ath_mapping;
 
@@ -51,6 +64,8 @@ typedef struct ath_mapping {
     size_t nmixins;
     ath_field *extra_fields; /* descriptors of role columns bound to non-field members */
     size_t nextra;
+    ath_rel *rels; /* resolved relations, in declaration order */
+    size_t nrels;
     /* built once per engine for its dialect (ath_sql_mapping_statements), shared by repositories */
     char *sql_select; /* SELECT <columns> FROM <table> */
     char *sql_get;    /* … WHERE <key> */
@@ -60,6 +75,22 @@ typedef struct ath_mapping {
 /** Validates `model` and lays it out. On failure the message names model and field. */
 int ath_mapping_build(ath_mapping **out, const ath_model *model);
 void ath_mapping_free(ath_mapping *m);
+
+/** Resolves the model's relations into m->rels (core/relation.c); the message names the model
+ *  and the relation. */
+int ath_mapping_relations(ath_mapping *m);
+/** The relation called `name`, or NULL. */
+const ath_rel *ath_mapping_rel(const ath_mapping *m, const char *name);
+/**
+ * Offsets of relation i's members (*count_off 0 for many-to-one): explicit ones as given,
+ * ATH_OFFSET_AUTO ones laid out after the members ending at `end` (macro models). Returns the
+ * end of the relation members.
+ */
+size_t ath_rel_offsets(const ath_model *model, size_t end, size_t i, size_t *off,
+                       size_t *count_off);
+/** Frees the string and blob members only (relation members are left alone): for core's own
+ *  scratch rows and for copies of a caller's struct. */
+void ath_model_free_strings(const ath_model *model, void *obj);
 
 /** The column called `name`, or NULL. */
 const ath_col *ath_mapping_find(const ath_mapping *m, const char *name);
@@ -73,6 +104,10 @@ int ath_mapping_require(const ath_mapping *m, const char *name, const char *what
  * with exactly these columns (what an upsert can match on).
  */
 bool ath_mapping_unique_on(const ath_mapping *m, const ath_col *const *cols, size_t n);
+
+/** The offset of field f laid out after members ending at *end (C rules), *end moved past it;
+ *  an explicit offset is taken as given. */
+size_t ath_next_offset(const ath_field *f, size_t *end);
 
 /** Offset of the `set` flag inside the ath_opt_* wrapper of type t (core/mapping.c). */
 size_t ath_opt_set_offset(ath_type t);

@@ -348,7 +348,7 @@ static const ath_col *reference_between(const ath_mapping *from, const ath_mappi
                                         const ath_col **target)
 {
     for (size_t i = 0; i < from->ncols; i++) {
-        const char *ref = from->cols[i].field->references;
+        const char *ref = from->cols[i].references;
         if (!ref)
             continue;
         const char *dot = strchr(ref, '.');

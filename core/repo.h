@@ -188,6 +188,13 @@ int repo_insert_rows(ath_repo *r, ath_conn *conn, const repo_mask *mask, char *o
 /** Checks every object against the text policy before a multi-object write sends anything. */
 int repo_check_objects(ath_repo *r, const void *objs, size_t n);
 
+/** list without auto_commit and custom messages. */
+int repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfilters);
+/** Runs a select with the filters and the mixins' scopes, appending its rows to `l` (items of
+ *  this model), their strings into `arena`; `what` names the operation in messages. */
+int repo_list_into(ath_repo *r, const ath_filter *filters, size_t nfilters, const char *what,
+                   ath_list *l, ath_arena *arena);
+
 /** add without auto_commit and custom messages (for composite operations). */
 int repo_add(ath_repo *r, void *obj);
 

@@ -143,7 +143,7 @@ int repo_read_back(ath_repo *r, const repo_mask *mask, void *obj)
                 if ((rc = ath_col_set(&r->m->cols[i], obj, &v, NULL)) != ATH_OK)
                     break;
             }
-    ath_model_free_fields(r->m->model, row);
+    ath_model_free_strings(r->m->model, row);
     ath_free(row);
     return rc;
 }

@@ -341,7 +341,7 @@ int ath_repo_delete(ath_repo *r, const ath_value *key, size_t nkey, void *delete
     if (rc == ATH_OK)
         rc = delete_by_key(r, key, NULL, false);
     if (rc != ATH_OK && deleted)
-        ath_model_free_fields(r->m->model, deleted);
+        ath_model_free_strings(r->m->model, deleted);
     return repo_finish(r, rc, true);
 }
 

@@ -235,7 +235,7 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
                     ath_col_set(c, objs + i * size, &v, NULL);
                 }
             if (rc == ATH_OK)
-                ath_model_free_fields(r->m->model, copy); /* the stored row's strings */
+                ath_model_free_strings(r->m->model, copy); /* the stored row's strings */
             else
                 free_hook_strings(r, copy, snap); /* what hooks set before the failure */
             ath_free(snap);
@@ -390,7 +390,7 @@ static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *
 {
     const ath_col **diff = ath_malloc(r->m->ncols * sizeof *diff);
     if (!diff) {
-        ath_model_free_fields(r->m->model, row);
+        ath_model_free_strings(r->m->model, row);
         return ath_fail(ATH_ENOMEM, "comparing rows");
     }
     size_t n = differing(r, p, fields, nfields, obj, row, diff);
@@ -401,7 +401,7 @@ static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *
     if (updated)
         *updated = n > 0;
     ath_free(diff);
-    ath_model_free_fields(r->m->model, row);
+    ath_model_free_strings(r->m->model, row);
     if (rc == ATH_OK) {
         free_hook_strings(r, obj, snap);
         rc = repo_reload(r, obj, obj);

@@ -264,7 +264,7 @@ int repo_fetch_one(ath_repo *r, ath_stmt *st, void *obj)
     if (rc == ATH_OK && r->m->nmixins)
         rc = mixins_after_load(r, obj);
     if (rc != ATH_OK) {
-        ath_model_free_fields(r->m->model, obj);
+        ath_model_free_strings(r->m->model, obj);
         return rc;
     }
     return 1;
@@ -383,7 +383,7 @@ int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters,
         if (rc == 1) {
             int more = ath_session_step(r->session, st);
             if (more != 0) {
-                ath_model_free_fields(r->m->model, out);
+                ath_model_free_strings(r->m->model, out);
                 rc = more < 0 ? more
                               : ath_fail(ATH_EMULTIPLE, "more than one %s row matches",
                                          r->m->model->table);
@@ -428,36 +428,69 @@ int ath_repo_get_one(ath_repo *r, void *out, const ath_filter *filters, size_t n
     return rc;
 }
 
-static int list_rows(ath_repo *r, ath_query *q, ath_list **out)
+/* Runs the compiled query and appends its rows to l, their strings into `arena`. */
+static int rows_into(ath_repo *r, ath_query *q, ath_list *l, ath_arena *arena)
 {
     ath_stmt *st = NULL;
-    ath_list *l = NULL;
     int rc = run_select(r, q, r->m->sql_select, 0, &st);
     if (rc != ATH_OK)
         return rc;
-    if ((rc = ath_list_create(&l, r->m->model->struct_size)) != ATH_OK)
-        goto done;
     while ((rc = ath_session_step(r->session, st)) > 0) {
         void *obj = ath_list_push(l);
         if (!obj) {
             rc = ath_fail(ATH_ENOMEM, "growing a list of %zu rows", l->count);
             break;
         }
-        if ((rc = ath_row_read(st, 0, r->m, obj, &l->arena)) != ATH_OK)
+        if ((rc = ath_row_read(st, 0, r->m, obj, arena)) != ATH_OK)
             break;
         if (r->m->nmixins && (rc = mixins_after_load(r, obj)) != ATH_OK)
             break;
     }
+    ath_stmt_release(st);
+    return rc;
+}
+
+static int list_rows(ath_repo *r, ath_query *q, ath_list **out)
+{
+    ath_list *l = NULL;
+    int rc = ath_list_create(&l, r->m->model->struct_size);
+    if (rc == ATH_OK)
+        rc = rows_into(r, q, l, &l->arena);
     if (rc == 0 && q->has_limit && q->limit > 0 && (int64_t)l->count == q->limit)
         rc = ath_query_cursor(q, ath_list_at(l, l->count - 1), &l->cursor);
-done:
-    ath_stmt_release(st);
     if (rc != ATH_OK) {
         ath_list_free(l);
         return rc;
     }
     *out = l;
     return ATH_OK;
+}
+
+int repo_list_into(ath_repo *r, const ath_filter *filters, size_t nfilters, const char *what,
+                   ath_list *l, ath_arena *arena)
+{
+    ath_query q;
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&q, filters, nfilters, what, true);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
+    if (rc == ATH_OK)
+        rc = rows_into(r, &q, l, arena);
+    ath_query_free(&q);
+    return rc;
+}
+
+int repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfilters)
+{
+    ath_query q;
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&q, filters, nfilters, "list", true);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
+    if (rc == ATH_OK)
+        rc = list_rows(r, &q, out);
+    ath_query_free(&q);
+    return rc;
 }
 
 int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfilters)
@@ -469,15 +502,7 @@ int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t
         return ath_null_arg(__func__, "repo");
     if (nfilters && !filters)
         return ath_null_arg(__func__, "filters");
-    ath_query q;
-    repo_query_init(r, &q);
-    int rc = ath_query_compile(&q, filters, nfilters, "list", true);
-    if (rc == ATH_OK)
-        rc = mixins_scope(r, q.options, &q);
-    if (rc == ATH_OK)
-        rc = list_rows(r, &q, out);
-    ath_query_free(&q);
-    return repo_finish(r, rc, false);
+    return repo_finish(r, repo_list(r, out, filters, nfilters), false);
 }
 
 /*

@@ -16,7 +16,7 @@ static bool references(const ath_mapping *a, const ath_mapping *b)
 {
     size_t tlen = strlen(b->model->table);
     for (size_t i = 0; i < a->ncols; i++) {
-        const char *ref = a->cols[i].field->references;
+        const char *ref = a->cols[i].references;
         if (ref && strncmp(ref, b->model->table, tlen) == 0 && ref[tlen] == '.' && a != b)
             return true;
     }

@@ -53,7 +53,7 @@ static bool in_table_index(const ath_mapping *m, const ath_col *c)
 /* Keys, unique and indexed text columns need a bounded type on some dialects (MySQL). */
 static bool keyed(const ath_mapping *m, const ath_col *c)
 {
-    return c->pk || (c->flags & (ATH_UNIQUE | ATH_INDEX)) || c->field->references ||
+    return c->pk || (c->flags & (ATH_UNIQUE | ATH_INDEX)) || c->references ||
            in_table_index(m, c);
 }
 
@@ -165,8 +165,8 @@ void ath_sql_create_table_as(ath_buf *b, const ath_dialect *d, const ath_mapping
             ath_sql_ident(b, d, c->name);
             ath_buf_addc(b, ')');
         }
-        if (c->field->references) {
-            const char *ref = c->field->references;
+        if (c->references) {
+            const char *ref = c->references;
             const char *dot = strchr(ref, '.');
             char reftable[128];
             snprintf(reftable, sizeof reftable, "%.*s", (int)(dot - ref), ref);
@@ -180,7 +180,7 @@ void ath_sql_create_table_as(ath_buf *b, const ath_dialect *d, const ath_mapping
             ath_buf_adds(b, " (");
             ath_sql_ident(b, d, dot + 1);
             ath_buf_addc(b, ')');
-            ath_buf_adds(b, fk_action(c->field->on_delete));
+            ath_buf_adds(b, fk_action(c->on_delete));
         }
         if (c->field->check) {
             ath_sql_constraint_name(name, sizeof name, "ck", table, c->name, NULL);

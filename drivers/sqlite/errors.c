@@ -56,6 +56,9 @@ int sqlite_fail(const ath_driver_host *host, sqlite3 *db, int rc, const char *do
             constraint = colon + 8;
     }
     int code = map_code(ext);
+    /* ON DELETE RESTRICT fails as SQLITE_CONSTRAINT_TRIGGER with the foreign-key message */
+    if (ext == SQLITE_CONSTRAINT_TRIGGER && strstr(msg, "FOREIGN KEY constraint failed"))
+        code = ATH_EFOREIGNKEY;
     if (doing)
         return host->fail(code, NULL, ext, constraint, "%s (sqlite %d, while %s)", msg, ext, doing);
     return host->fail(code, NULL, ext, constraint, "%s (sqlite %d)", msg, ext);

@@ -224,6 +224,29 @@ typedef struct ath_mixin_use {
                                         .nmixins = sizeof(T##_mixins_) / sizeof(T##_mixins_[0]),   \
                                         __VA_ARGS__}
 
+/** As ATH_MODEL_WITH, with a RELS list of relations (see ATH_MODEL_REL in model.h); the
+ *  relation members follow the mixins' members. */
+#define ATH_MODEL_WITH_REL(T, tbl, FIELDS, MIXINS, RELS)                                           \
+    typedef struct T {                                                                             \
+        FIELDS(ATH__MEMBER)                                                                        \
+        MIXINS(ATH__MX_MEMBERS)                                                                    \
+        RELS(ATH__REL_MEMBERS)                                                                     \
+    } T;                                                                                           \
+    static const ath_model T##_model;                                                              \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE) MIXINS(ATH__MX_DESCRIBE)};       \
+    static const ath_mixin_use T##_mixins_[] = {MIXINS(ATH__MX_USE)};                              \
+    static const ath_relation T##_relations_[] = {RELS(ATH__REL_DESCRIBE)};                        \
+    static const ath_model T##_model = {                                                           \
+        .table = (tbl),                                                                            \
+        .name = #T,                                                                                \
+        .struct_size = sizeof(T),                                                                  \
+        .fields = T##_fields_,                                                                     \
+        .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),                                   \
+        .mixins = T##_mixins_,                                                                     \
+        .nmixins = sizeof(T##_mixins_) / sizeof(T##_mixins_[0]),                                   \
+        .relations = T##_relations_,                                                               \
+        .nrelations = sizeof(T##_relations_) / sizeof(T##_relations_[0])}
+
 ATH_END_DECLS
 
 /* --- C++: the same macros (see cxx.h) --------------------------------------------------------- */

@@ -115,6 +115,40 @@ typedef struct ath_table_index {
 } ath_table_index;
 
 struct ath_mixin_use;
+struct ath_model;
+
+/** What a relation holds (docs/relationships.md). */
+typedef enum ath_rel_kind {
+    ATH_REL_MANY_TO_ONE = 1, /**< a foreign key of this model -> one object of the target */
+    ATH_REL_ONE_TO_MANY      /**< the target's foreign key into this model -> an array + count */
+} ath_rel_kind;
+
+/**
+ * A declared relation. Build with ATH_MANY_TO_ONE() / ATH_ONE_TO_MANY() (plain structs) or the
+ * RELS list of ATH_MODEL_REL() (macro-declared models), not by hand.
+ *
+ * Many-to-one: `local` is this model's foreign-key column, `remote` the target's referenced
+ * column (NULL: its one-column primary key); the member at `offset` is a `Target *`. The
+ * relation makes `local` a foreign key in the DDL (as `.references` would), with `on_delete`.
+ * One-to-many: `remote` is the target's foreign-key column into this model, `local` the column
+ * it references here (NULL: this model's one-column primary key); the members are a `Target *`
+ * array at `offset` and a `size_t` count at `count_offset`. The foreign key itself belongs to
+ * the target (a field `.references` or a many-to-one relation there), so `on_delete` must be
+ * left ATH_FK_NO_ACTION here.
+ * A relation's members are written only by loading (ath_repo_list_load, ath_repo_get_load).
+ */
+typedef struct ath_relation {
+    const char *name;               /**< the relation's name, used in load paths ("books") */
+    ath_rel_kind kind;              /**< ATH_REL_MANY_TO_ONE or ATH_REL_ONE_TO_MANY */
+    const struct ath_model *target; /**< the related model (may be this model: a tree) */
+    const char *local;              /**< column of this model (see above) */
+    const char *remote;             /**< column of the target (see above) */
+    size_t offset;       /**< offsetof the pointer member, or ATH_OFFSET_AUTO (macro models:
+                              laid out after the fields, in list order) */
+    size_t count_offset; /**< one-to-many: offsetof the size_t count member (or AUTO) */
+    ath_fk_action on_delete;        /**< many-to-one: the foreign key's ON DELETE */
+    int ath_reserved_;              /**< keep last */
+} ath_relation;
 
 /** A table: name, struct, fields and attached mixins. */
 typedef struct ath_model {
@@ -127,6 +161,8 @@ typedef struct ath_model {
     size_t nmixins;
     const ath_table_index *indexes; /**< multi-column unique constraints and indexes, or NULL */
     size_t nindexes;
+    const ath_relation *relations; /**< declared relations; NULL when none (ATH_RELATIONS) */
+    size_t nrelations;
     int ath_reserved_;
 } ath_model;
 
@@ -188,8 +224,12 @@ ATH_API const char *ath_field_column(const ath_field *field);
 /**
  * Frees every string and blob member of `obj` (fields and mixin-bound members) and sets them to
  * NULL. Use it when Athanor filled the whole object — ath_repo_get, get_one(_or_none),
- * delete(…, deleted), get_or_upsert, get_and_update — or when the program malloc'd every string
- * itself. A NULL model or obj is a no-op.
+ * delete(…, deleted), get_or_upsert, get_and_update, ath_repo_get_load — or when the program
+ * malloc'd every string itself. Relation members (ath_relation) are freed too, deeply: a
+ * non-NULL many-to-one pointer is freed with its object's own fields and relations, a
+ * one-to-many array with each item's, and they are set to NULL / 0 — so never point a relation
+ * member of an object you pass here at memory you own (Athanor's writes never set one).
+ * A NULL model or obj is a no-op.
  */
 ATH_API void ath_model_free_fields(const ath_model *model, void *obj);
 
@@ -328,6 +368,71 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
         .nfields = sizeof(fieldarray) / sizeof((fieldarray)[0]), __VA_ARGS__                       \
     }
 
+/** `.relations`/`.nrelations` initialisers for ATH_MODEL_OF from an array of ath_relation. */
+#define ATH_RELATIONS(array) .relations = (array), .nrelations = sizeof(array) / sizeof((array)[0])
+
+/* a compile error unless member m of S is a pointer (or an array) */
+#define ATH__CHECK_PTR(S, m) (0 * sizeof(*((S *)0)->m))
+/* a compile error unless member m of S is a size_t */
+#define ATH__CHECK_SIZE_T(S, m) (0 * sizeof(char[_Generic(((S *)0)->m, size_t: 1)]))
+
+/**
+ * A many-to-one relation of plain struct S: member `m` (a `Target *`) gets the object of
+ * `target_model` whose key equals S's foreign-key column `fk_column`; options (`.remote`,
+ * `.on_delete`) may follow: ATH_MANY_TO_ONE(Hero, team, Team_model, "team_id",
+ * .on_delete = ATH_FK_SET_NULL).
+ */
+#define ATH_MANY_TO_ONE(...) ATH__M2O_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__M2O_I(S, m, target_model, fk_column, ...)                                             \
+    {                                                                                              \
+        .name = #m, .kind = ATH_REL_MANY_TO_ONE, .target = &(target_model), .local = (fk_column),   \
+        .offset = offsetof(S, m) + ATH__CHECK_PTR(S, m), __VA_ARGS__                               \
+    }
+
+/**
+ * A one-to-many relation of plain struct S: member `m` (a `Target *`) and `count_m` (a
+ * `size_t`) get the objects of `target_model` whose foreign-key column `fk_column` equals S's
+ * key; options (`.local`) may follow: ATH_ONE_TO_MANY(Team, heroes, nheroes, Hero_model,
+ * "team_id").
+ */
+#define ATH_ONE_TO_MANY(...) ATH__O2M_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__O2M_I(S, m, count_m, target_model, fk_column, ...)                                    \
+    {                                                                                              \
+        .name = #m, .kind = ATH_REL_ONE_TO_MANY, .target = &(target_model), .remote = (fk_column), \
+        .offset = offsetof(S, m) + ATH__CHECK_PTR(S, m),                                           \
+        .count_offset = offsetof(S, count_m) + ATH__CHECK_SIZE_T(S, count_m), __VA_ARGS__          \
+    }
+
+/*
+ * Relation lists of macro-declared models: R(name, many_to_one, Target, "fk_column", options…)
+ * adds `struct Target *name;`, R(name, one_to_many, Target, "fk_column", options…) adds
+ * `struct Target *name; size_t name_count;` after the fields. `Target_model` must be declared
+ * before (ATH_MODEL_REL declares its own, so a model may relate to itself; for a model defined
+ * further down write `static const ath_model Target_model;` first).
+ */
+#define ATH__REL_MEMBERS(rn, kind, Target, ...) ATH__REL_MEMBERS_##kind(rn, Target)
+#define ATH__REL_MEMBERS_many_to_one(rn, Target) struct Target *rn;
+#define ATH__REL_MEMBERS_one_to_many(rn, Target)                                                 \
+    struct Target *rn;                                                                           \
+    size_t rn##_count;
+#define ATH__REL_DESCRIBE(...) ATH__REL_DESCRIBE_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__REL_DESCRIBE_I(rn, kind, Target, fk, ...) ATH__REL_D_##kind(rn, Target, fk, __VA_ARGS__)
+#define ATH__REL_D_many_to_one(rn, Target, fk, ...)                                              \
+    {.name = #rn,                                                                                \
+     .kind = ATH_REL_MANY_TO_ONE,                                                                  \
+     .target = &Target##_model,                                                                    \
+     .local = (fk),                                                                                \
+     .offset = ATH_OFFSET_AUTO,                                                                    \
+     __VA_ARGS__},
+#define ATH__REL_D_one_to_many(rn, Target, fk, ...)                                              \
+    {.name = #rn,                                                                                \
+     .kind = ATH_REL_ONE_TO_MANY,                                                                  \
+     .target = &Target##_model,                                                                    \
+     .remote = (fk),                                                                               \
+     .offset = ATH_OFFSET_AUTO,                                                                    \
+     .count_offset = ATH_OFFSET_AUTO,                                                              \
+     __VA_ARGS__},
+
 /* Field-list expansions for ATH_MODEL: struct members, and descriptors with computed offsets. */
 #define ATH__MEMBER(...)            ATH__MEMBER_I(__VA_ARGS__, )
 #define ATH__MEMBER_I(m, kind, ...) ATH__CTYPE_##kind m;
@@ -376,6 +481,30 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
                                         .fields = T##_fields_,                                     \
                                         .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),   \
                                         __VA_ARGS__}
+
+/*
+ * Struct, descriptor and relations together, for a model used in one file: as ATH_MODEL, with a
+ * RELS list (see ATH__REL_MEMBERS above) whose members follow the fields:
+ *
+ *     #define TEAM_RELS(R) R(heroes, one_to_many, Hero, "team_id")
+ *     ATH_MODEL_REL(Team, "team", TEAM_FIELDS, TEAM_RELS)   // Team.heroes, Team.heroes_count
+ */
+#define ATH_MODEL_REL(T, tbl, FIELDS, RELS)                                                        \
+    typedef struct T {                                                                             \
+        FIELDS(ATH__MEMBER)                                                                        \
+        RELS(ATH__REL_MEMBERS)                                                                     \
+    } T;                                                                                           \
+    static const ath_model T##_model;                                                              \
+    static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
+    static const ath_relation T##_relations_[] = {RELS(ATH__REL_DESCRIBE)};                     \
+    static const ath_model T##_model = {                                                           \
+        .table = (tbl),                                                                            \
+        .name = #T,                                                                                \
+        .struct_size = sizeof(T),                                                                  \
+        .fields = T##_fields_,                                                                     \
+        .nfields = sizeof(T##_fields_) / sizeof(T##_fields_[0]),                                   \
+        .relations = T##_relations_,                                                               \
+        .nrelations = sizeof(T##_relations_) / sizeof(T##_relations_[0])}
 
 ATH_END_DECLS
 

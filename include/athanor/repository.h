@@ -268,6 +268,35 @@ ATH_API int ath_repo_count(ath_repo *repo, int64_t *out, const ath_filter *filte
 /** Whether any row matches the filters. */
 ATH_API int ath_repo_exists(ath_repo *repo, bool *out, const ath_filter *filters, size_t nfilters);
 
+/* --- relations (docs/relationships.md) ----------------------------------------------------------
+ */
+
+/**
+ * As ath_repo_list, then loads the declared relations named in `load` (nload paths, e.g.
+ * `ATH_NAMES("books", "books.tags", "publisher")`; a path loads every relation along it) for
+ * every listed object. Each relation of each path level costs one statement,
+ * `SELECT … WHERE <key> IN (…)` over the keys of the level above (more only when the keys
+ * exceed the connection's parameter limit), run through a repository of the related model, so
+ * its mixins' scopes apply (soft-deleted or other tenants' rows are not loaded). Ordering,
+ * limits and filters apply to the parents; a one-to-many array is in the children's primary-key
+ * order. A parent without related rows gets NULL (and count 0); a NULL foreign key, NULL.
+ * Related objects and their strings live in the list's arena and are freed with
+ * ath_list_free(); objects of a many-to-one level are shared by the parents that reference
+ * them. ATH_EINVAL names an unknown relation in a path.
+ */
+ATH_API int ath_repo_list_load(ath_repo *repo, ath_list **out, const ath_filter *filters,
+                               size_t nfilters, const char *const *load, size_t nload);
+
+/**
+ * As ath_repo_get, then loads the relations named in `load` as ath_repo_list_load does (one
+ * statement per relation level). Everything loaded is malloc'd and owned by `out` — each
+ * reference its own copy, nothing shared — and ath_model_free_fields(model, out) frees it all
+ * (strings, related objects, arrays). ATH_ENOTFOUND when there is no such row; after any
+ * failure `out` holds nothing to free.
+ */
+ATH_API int ath_repo_get_load(ath_repo *repo, void *out, const ath_value *key, size_t nkey,
+                              const char *const *load, size_t nload);
+
 /* --- lists -------------------------------------------------------------------------------------
  */
 

@@ -60,4 +60,19 @@ if [ -x "$counter" ]; then
         n=$((n + 1))
     done
 fi
-echo "SUMMARY tests=$n failed_tests=0 (heroes in C and C++, tenancy and query_counter examples)"
+# relationships: Team/Hero loaded in batches, ON DELETE SET NULL
+teams="$BUILD/bin/teams"
+if [ -x "$teams" ]; then
+    for url in "sqlite:///:memory:" ${ATHANOR_TEST_URLS:-}; do
+        case "$url" in sqlite:///*.db) continue ;; esac
+        out=$("$teams" "$url") || { echo "FAIL teams on ${url%%:*}: $out"; exit 1; }
+        for want in "Preventers (Sharp Tower): Rusty-Man" "Z-Force (Sister Margaret's Bar): Deadpond" \
+                    "Spider-Boy is in no team" "get: Preventers has 1 hero, Rusty-Man of Preventers"; do
+            echo "$out" | grep -qF "$want" || { echo "FAIL teams on ${url%%:*}: no '$want' in '$out'"; exit 1; }
+        done
+        echo "$out" | sed -n '/after deleting Z-Force/,$p' | grep -qF "Deadpond is in no team" \
+            || { echo "FAIL teams on ${url%%:*}: SET NULL not seen in '$out'"; exit 1; }
+        n=$((n + 1))
+    done
+fi
+echo "SUMMARY tests=$n failed_tests=0 (heroes in C and C++, tenancy, query_counter and teams examples)"

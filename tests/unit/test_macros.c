@@ -59,6 +59,76 @@ ATH_MODEL_DEFINE(MacroTwo, "macro_two", MACRO_TWO_FIELDS, ATH_INDEXES(macro_two_
 ATH_MODEL_DECLARE(MacroThree, MACRO_THREE_FIELDS);
 ATH_MODEL_DEFINE(MacroThree, "macro_three", MACRO_THREE_FIELDS);
 
+/* model.h and mixin.h: relations -- ATH_MODEL_REL, ATH_MODEL_WITH_REL, ATH_MANY_TO_ONE,
+ * ATH_ONE_TO_MANY, ATH_RELATIONS */
+typedef struct MacroKid MacroKid;
+static const ath_model MacroKid_model;
+#define MACRO_MOM_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(name, text)
+#define MACRO_MOM_RELS(R)                                                                          \
+    R(kids, one_to_many, MacroKid, "mom_id")                                                       \
+    R(boss, many_to_one, MacroMom, "boss_id", .on_delete = ATH_FK_SET_NULL)
+#define MACRO_MOM_FIELDS2(F) MACRO_MOM_FIELDS(F) F(boss_id, opt_i64)
+ATH_MODEL_REL(MacroMom, "macro_mom", MACRO_MOM_FIELDS2, MACRO_MOM_RELS);
+#define MACRO_AUNT_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC)
+#define MACRO_AUNT_MIXINS(M) M(AUDIT)
+#define MACRO_AUNT_RELS(R) R(nieces, one_to_many, MacroKid, "aunt_id")
+ATH_MODEL_WITH_REL(MacroAunt, "macro_aunt", MACRO_AUNT_FIELDS, MACRO_AUNT_MIXINS, MACRO_AUNT_RELS);
+struct MacroKid {
+    int64_t id;
+    int64_t mom_id;
+    int64_t aunt_id;
+    MacroMom *mom;
+    MacroKid *siblings;
+    size_t nsiblings;
+};
+static const ath_field macro_kid_fields[] = {
+    ATH_FIELD(MacroKid, id, i64, .flags = ATH_PK),
+    ATH_FIELD(MacroKid, mom_id, i64),
+    ATH_FIELD(MacroKid, aunt_id, i64),
+};
+static const ath_relation macro_kid_rels[] = {
+    ATH_MANY_TO_ONE(MacroKid, mom, MacroMom_model, "mom_id", .on_delete = ATH_FK_CASCADE),
+    ATH_ONE_TO_MANY(MacroKid, siblings, nsiblings, MacroKid_model, "mom_id", .local = "mom_id"),
+};
+static const ath_model MacroKid_model =
+    ATH_MODEL_OF(MacroKid, "macro_kid", macro_kid_fields, ATH_RELATIONS(macro_kid_rels));
+
+static void test_relation_macros_describe_their_members(void)
+{
+    CU_ASSERT_EQUAL(MacroMom_model.nrelations, 2);
+    CU_ASSERT_STRING_EQUAL(MacroMom_model.relations[0].name, "kids");
+    CU_ASSERT_EQUAL(MacroMom_model.relations[0].kind, ATH_REL_ONE_TO_MANY);
+    CU_ASSERT_PTR_EQUAL(MacroMom_model.relations[0].target, &MacroKid_model);
+    CU_ASSERT_EQUAL(MacroMom_model.relations[1].offset, ATH_OFFSET_AUTO);
+    CU_ASSERT_PTR_EQUAL(MacroMom_model.relations[1].target, &MacroMom_model);
+    CU_ASSERT_EQUAL(MacroMom_model.relations[1].on_delete, ATH_FK_SET_NULL);
+    CU_ASSERT_EQUAL(MacroAunt_model.nrelations, 1);
+    CU_ASSERT_EQUAL(MacroAunt_model.nmixins, 1);
+    CU_ASSERT_EQUAL(MacroKid_model.relations[0].offset, offsetof(MacroKid, mom));
+    CU_ASSERT_EQUAL(MacroKid_model.relations[1].count_offset, offsetof(MacroKid, nsiblings));
+    CU_ASSERT_STRING_EQUAL(MacroKid_model.relations[1].local, "mom_id");
+    /* the computed layout of macro models includes the relation members */
+    CU_ASSERT_EQUAL(ath_model_validate(&MacroMom_model), ATH_OK);
+    CU_ASSERT_EQUAL(ath_model_validate(&MacroAunt_model), ATH_OK);
+    CU_ASSERT_EQUAL(ath_model_validate(&MacroKid_model), ATH_OK);
+    /* ath_model_free_fields frees a loaded graph deeply */
+    MacroMom mom = {0};
+    mom.name = malloc(4);
+    mom.kids = calloc(2, sizeof *mom.kids);
+    mom.kids_count = 2;
+    mom.boss = calloc(1, sizeof *mom.boss);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mom.name);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mom.kids);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mom.boss);
+    mom.boss->name = malloc(4);
+    mom.kids[1].mom = calloc(1, sizeof *mom.kids[1].mom);
+    ath_model_free_fields(&MacroMom_model, &mom);
+    CU_ASSERT_PTR_NULL(mom.kids);
+    CU_ASSERT_EQUAL(mom.kids_count, 0);
+    CU_ASSERT_PTR_NULL(mom.boss);
+    CU_ASSERT_PTR_NULL(mom.name);
+}
+
 /* mixin.h: ATH_MODEL_WITH over every standard mixin's ATH_MIXIN_FIELDS_* / ATH_MIXIN_OBJECT_* */
 #define MACRO_POST_FIELDS(F) F(title, text)
 #define MACRO_POST_MIXINS(M) M(BIGINT_PK) M(AUDIT) M(SOFT_DELETE) M(SLUG) M(VERSION) M(UNIQUE)
@@ -302,6 +372,7 @@ TEST_SUITE(macros)
         {"default macros give typed values", test_default_macros_give_typed_values},
         {"model macros describe their structs", test_model_macros_describe_their_structs},
         {"mixin macros attach and bind", test_mixin_macros_attach_and_bind},
+        {"relation macros describe their members", test_relation_macros_describe_their_members},
         {"list macros pass arrays and lengths", test_list_macros_pass_arrays_and_lengths},
         {"repository macro writes a typed wrapper", test_repository_macro_writes_a_typed_wrapper},
         {"error and driver macros expand", test_error_and_driver_macros_expand},

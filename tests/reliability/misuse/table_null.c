@@ -358,6 +358,16 @@ static void repo_get(void)
     NULL_ARG(ath_repo_get(M_R, NULL, &key, 1), "out");
     NULL_ARG(ath_repo_get(M_R, &out, NULL, 1), "key");
 }
+static void repo_get_load(void)
+{
+    Item out;
+    ath_value key = ath_v_i64(1);
+    const char *const path[] = {"x"};
+    NULL_ARG(ath_repo_get_load(NULL, &out, &key, 1, path, 1), "repo");
+    NULL_ARG(ath_repo_get_load(M_R, NULL, &key, 1, path, 1), "out");
+    NULL_ARG(ath_repo_get_load(M_R, &out, NULL, 1, path, 1), "key");
+    NULL_ARG(ath_repo_get_load(M_R, &out, &key, 1, NULL, 1), "load");
+}
 static void repo_get_one(void)
 {
     Item out;
@@ -406,6 +416,16 @@ static void repo_iter_next(void)
 static void repo_iter_free(void)
 {
     NOOP(ath_repo_iter_free(NULL));
+}
+static void repo_list_load(void)
+{
+    ath_list *l = (ath_list *)1;
+    const char *const path[] = {"x"};
+    NULL_ARG(ath_repo_list_load(M_R, NULL, NULL, 0, path, 1), "out");
+    NULL_ARG(ath_repo_list_load(NULL, &l, NULL, 0, path, 1), "repo");
+    CU_ASSERT_PTR_NULL(l);
+    NULL_ARG(ath_repo_list_load(M_R, &l, NULL, 1, path, 1), "filters");
+    NULL_ARG(ath_repo_list_load(M_R, &l, NULL, 0, NULL, 1), "load");
 }
 static void repo_list_and_count(void)
 {
@@ -879,6 +899,8 @@ const misuse_entry null_table[] = {
     E(repo_delete_many),
     E(repo_delete_where),
     E(repo_get),
+    E(repo_get_load),
+    E(repo_list_load),
     E(repo_get_one),
     E(repo_get_one_or_none),
     E(repo_list),
