@@ -1,5 +1,6 @@
 /* Finds, loads and registers drivers: scheme -> athanor_<name>.so -> entry symbol -> descriptor. */
 #include "calendar.h"
+#include "sql_ddl.h"
 #include "loader.h"
 
 #include <dirent.h>
@@ -60,6 +61,7 @@ const ath_driver_host ath_host = {
     .days_from_civil = ath_days_from_civil,
     .civil_from_days = ath_civil_from_days,
     .hex_value = ath_hex_value,
+    .constraint_name = ath_sql_constraint_name,
 };
 
 const ath_driver_host *ath_driver_host_default(void)

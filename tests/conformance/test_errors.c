@@ -43,7 +43,7 @@ static void test_duplicate_is_eduplicate_naming_constraint(void)
     const ath_error *e = ath_error_last();
     CU_ASSERT_PTR_NOT_NULL(e->constraint);
     CU_ASSERT_PTR_NOT_NULL(e->sql);
-    ASSERT_ERR_HAS_ANY("uq_team_name", "team.name");
+    ASSERT_STR(e->constraint, "uq_team_name"); /* the DDL's name on every backend */
     conf_end();
 }
 
@@ -54,7 +54,10 @@ static void test_duplicate_primary_key_is_eduplicate(void)
     Membership a = {1, 2, "lead"}, b = {1, 2, "again"};
     ASSERT_RC(ath_repo_add(m, &a), ATH_OK);
     ASSERT_RC(ath_repo_add(m, &b), ATH_EDUPLICATE);
-    CU_ASSERT_PTR_NOT_NULL(ath_error_last()->constraint);
+    const char *c = ath_error_last()->constraint;
+    CU_ASSERT_TRUE(c && (strcmp(c, "pk_membership") == 0 || strcmp(c, "PRIMARY") == 0));
+    if (c && strcmp(c, "pk_membership") != 0 && strcmp(c, "PRIMARY") != 0)
+        fprintf(stderr, "primary key violation named '%s'\n", c);
     conf_end();
 }
 

@@ -84,12 +84,12 @@ static void expect_violation(const char *sql, int code, long native, const char 
 
 static void test_unique_violation_maps_to_duplicate(void)
 {
-    expect_violation("INSERT INTO team (name) VALUES ('x')", ATH_EDUPLICATE, 2067, "team.name");
+    expect_violation("INSERT INTO team (name) VALUES ('x')", ATH_EDUPLICATE, 2067, "uq_team_name");
 }
 
 static void test_primary_key_violation_maps_to_duplicate(void)
 {
-    expect_violation("INSERT INTO team (id, name) VALUES (1, 'y')", ATH_EDUPLICATE, 1555, "team.id");
+    expect_violation("INSERT INTO team (id, name) VALUES (1, 'y')", ATH_EDUPLICATE, 1555, "pk_team");
 }
 
 static void test_foreign_key_violation_is_enforced_by_default(void)

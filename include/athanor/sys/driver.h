@@ -197,6 +197,12 @@ typedef struct ath_driver_host {
     void (*civil_from_days)(int64_t days, int64_t *year, unsigned *month, unsigned *day);
     /** The value of one hexadecimal digit, either case; -1 for any other character. */
     int (*hex_value)(int c);
+    /** The name Athanor's DDL gives a constraint: "<prefix>_<table>[_<column>][_<suffix>]",
+     *  shortened with a hash past 63 bytes (prefixes: pk, uq, fk, ck, ix). For a driver whose
+     *  database names a violated constraint by its columns (SQLite), so that every backend
+     *  reports the same name. */
+    void (*constraint_name)(char *out, size_t size, const char *prefix, const char *table,
+                            const char *column, const char *suffix);
 } ath_driver_host;
 
 /* Opaque to the core: a driver's connection and prepared statement. */
