@@ -82,9 +82,62 @@ with tempfile.TemporaryDirectory() as tmp:
                 failed.append("%s: printed\n%s\nbut the docs show\n%s" % (where, r.stdout, expected))
             else:
                 programs += 1
+# The URL examples of docs/urls.md: each creates an engine (parsed, driver found, driver options
+# checked; nothing connects), and the in-memory SQLite ones answer a query.
+urls_checked = 0
+url_doc = os.path.join(root, "docs", "urls.md")
+examples = re.findall(r"^\| `([a-z][a-z0-9+]*://[^`]*)` \|", open(url_doc).read(), re.M)
+checker = r"""
+#include <athanor/athanor.h>
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        ath_engine *e = NULL;
+        int rc = ath_engine_create(&e, argv[i]);
+        if (rc == ATH_OK && (strcmp(argv[i], "sqlite://") == 0 ||
+                             strcmp(argv[i], "sqlite:///:memory:") == 0)) {
+            ath_session *s = NULL;
+            ath_result *r = NULL;
+            if ((rc = ath_session_open(&s, e)) == ATH_OK &&
+                (rc = ath_session_execute(s, "SELECT 1", NULL, 0, &r)) == ATH_OK)
+                rc = ath_result_next(r) == 1 ? ATH_OK : ATH_ESQL;
+            ath_result_free(r);
+            ath_session_close(s);
+        }
+        if (rc != ATH_OK) {
+            printf("%s: %s: %s\n", argv[i], ath_code_name(rc), ath_error_last()->message);
+            bad++;
+        }
+        ath_engine_dispose(e);
+    }
+    return bad;
+}
+"""
+with tempfile.TemporaryDirectory() as tmp:
+    src, exe = os.path.join(tmp, "urls.c"), os.path.join(tmp, "urls")
+    open(src, "w").write(checker)
+    r = subprocess.run(["gcc"] + flags + inc + [src, "-o", exe] + libs, capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        failed.append("docs/urls.md: the URL checker does not compile\n" + r.stderr)
+    elif not examples:
+        failed.append("docs/urls.md: no URL examples found in its table")
+    else:
+        env = dict(os.environ)
+        env.setdefault("ATHANOR_DRIVER_PATH", os.path.join(libdir, "athanor"))
+        r = subprocess.run([exe] + examples, capture_output=True, text=True, cwd=tmp, env=env)
+        if r.returncode != 0:
+            failed.append("docs/urls.md: URL examples refused\n" + r.stdout + r.stderr)
+        else:
+            urls_checked = len(examples)
+
 for f in failed:
     print("FAIL " + f)
 print("SUMMARY tests=%d failed_tests=%d (doc examples: %d programs run, %d declaration blocks "
-      "compiled, %d fragments counted)" % (programs + decls + len(failed), len(failed), programs,
-                                          decls, fragments))
+      "compiled, %d fragments counted, %d URLs of docs/urls.md opened)"
+      % (programs + decls + urls_checked + len(failed), len(failed), programs, decls, fragments,
+         urls_checked))
 sys.exit(1 if failed else 0)
