@@ -553,6 +553,14 @@ int ath_query_compile(ath_query *q, const ath_filter *filters, size_t n, const c
             break;
         }
     }
+    if ((q->options & ATH_OPT__LOCKS) && !q->allow_lock)
+        return ath_fail(ATH_EINVAL,
+                        "%s: the locking options (ATH_OPT_FOR_UPDATE, ATH_OPT_NOWAIT, "
+                        "ATH_OPT_SKIP_LOCKED) apply to reads of rows (get, get_one, list, "
+                        "get_and_update)",
+                        purpose);
+    if ((q->options & ATH_OPT_NOWAIT) && (q->options & ATH_OPT_SKIP_LOCKED))
+        return ath_fail(ATH_EINVAL, "%s: ATH_OPT_NOWAIT and ATH_OPT_SKIP_LOCKED together", purpose);
     /* paging needs a total order: the primary key breaks ties */
     if (q->has_limit || q->has_after)
         for (size_t i = 0; i < q->m->npk; i++)

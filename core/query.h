@@ -14,6 +14,9 @@
 
 #define ATH_ORDER_MAX 16
 
+/** The locking-read options among ATH_OPT_*. */
+#define ATH_OPT__LOCKS (ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT | ATH_OPT_SKIP_LOCKED)
+
 /** Finds (building if needed) the mapping of another model, for EXISTS filters. */
 typedef int (*ath_mapping_resolver)(void *ctx, const ath_model *model, const ath_mapping **out);
 
@@ -38,7 +41,8 @@ typedef struct ath_query {
     bool has_after;
     const char *after; /* cursor text, NULL for the first page */
     unsigned options;  /* ATH_OPT_* */
-    int aliases;       /* EXISTS subquery aliases used */
+    bool allow_lock; /* the caller reads rows: the locking options (ATH_OPT_FOR_UPDATE…) apply */
+    int aliases;     /* EXISTS subquery aliases used */
 } ath_query;
 
 void ath_query_init(ath_query *q, const ath_mapping *m, const ath_dialect *d,

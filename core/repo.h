@@ -131,6 +131,8 @@ int repo_check_key(const ath_repo *r, const ath_value *key, const char *what);
 
 /** Loads the row with primary key `key` into out, within the mixins' scope. */
 int repo_get_key(ath_repo *r, void *out, const ath_value *key);
+/** As repo_get_key with call options (ATH_OPT_*: include deleted, locking reads). */
+int repo_get_key_opts(ath_repo *r, void *out, const ath_value *key, unsigned options);
 
 /** Bit i set: column i is left to the database (unset autoincrement key or server default). */
 repo_mask *repo_omitted(ath_repo *r, int slot, const void *obj);

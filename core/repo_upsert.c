@@ -311,13 +311,15 @@ int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *m
 /* --- get, then write ------------------------------------------------------------------------- */
 
 /* Loads the row whose match columns equal obj's into `row` (1 found, 0 none, <0 error). */
-static int find_match(ath_repo *r, const upsert_plan *p, const void *obj, void *row)
+static int find_match(ath_repo *r, const upsert_plan *p, const void *obj, void *row,
+                      unsigned options)
 {
-    ath_filter f[MATCH_MAX];
+    ath_filter f[MATCH_MAX + 1];
     for (size_t i = 0; i < p->nmatch; i++) /* EQ with a NULL value means IS NULL */
         f[i] = ath_where(p->match[i]->name, ATH_EQ, ath_col_get(p->match[i], obj));
+    f[p->nmatch] = ath_options(options);
     bool found = false;
-    int rc = repo_get_one(r, row, &found, f, p->nmatch);
+    int rc = repo_get_one(r, row, &found, f, p->nmatch + 1);
     if (rc == ATH_EMULTIPLE)
         return ath_fail(ATH_EMULTIPLE, "more than one %s row has those match values",
                         r->m->model->table);
@@ -420,7 +422,7 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
     if (rc == ATH_OK && !row)
         rc = ath_fail(ATH_ENOMEM, "get_or_upsert");
     for (int attempt = 0; rc == ATH_OK && attempt < 2; attempt++) {
-        if ((rc = find_match(r, &p, obj, row)) < 0)
+        if ((rc = find_match(r, &p, obj, row, 0)) < 0)
             break;
         if (rc == 1) {
             rc = upsert ? update_from(r, &p, NULL, 0, obj, row, NULL, snap) : ATH_OK;
@@ -473,17 +475,19 @@ int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fiel
     return repo_finish(r, rc, true);
 }
 
-int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
-                            const char *const *fields, size_t nfields, bool *updated)
+/* ath_repo_get_and_update and ath_repo_get_and_update_opts; `fn` names the one called. */
+static int get_and_update(const char *fn, ath_repo *r, void *obj, const char *const *match_fields,
+                          size_t nmatch, const char *const *fields, size_t nfields, bool *updated,
+                          unsigned options)
 {
     if (!r)
-        return ath_null_arg(__func__, "repo");
+        return ath_null_arg(fn, "repo");
     if (!obj)
-        return ath_null_arg(__func__, "obj");
+        return ath_null_arg(fn, "obj");
     if (!match_fields)
-        return ath_null_arg(__func__, "match_fields");
+        return ath_null_arg(fn, "match_fields");
     if (nfields && !fields)
-        return ath_null_arg(__func__, "fields");
+        return ath_null_arg(fn, "fields");
     upsert_plan p;
     bool changed = false;
     if (!obj || !match_fields || nmatch == 0)
@@ -499,7 +503,7 @@ int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fie
     if (rc == ATH_OK && fields)
         rc = repo_columns(r, fields, nfields, true, "get_and_update", cols);
     if (rc == ATH_OK) {
-        rc = find_match(r, &p, obj, row);
+        rc = find_match(r, &p, obj, row, options);
         if (rc == 0)
             rc = ath_fail(ATH_ENOTFOUND, "no %s row has those match values", r->m->model->table);
         else if (rc == 1)
@@ -511,4 +515,18 @@ int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fie
     if (updated)
         *updated = changed;
     return repo_finish(r, rc, true);
+}
+
+int ath_repo_get_and_update(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
+                            const char *const *fields, size_t nfields, bool *updated)
+{
+    return get_and_update(__func__, r, obj, match_fields, nmatch, fields, nfields, updated, 0);
+}
+
+int ath_repo_get_and_update_opts(ath_repo *r, void *obj, const char *const *match_fields,
+                                 size_t nmatch, const char *const *fields, size_t nfields,
+                                 bool *updated, unsigned options)
+{
+    return get_and_update(__func__, r, obj, match_fields, nmatch, fields, nfields, updated,
+                          options);
 }

@@ -298,12 +298,19 @@ int repo_reload(ath_repo *r, const void *keyobj, void *out)
 
 int repo_get_key(ath_repo *r, void *out, const ath_value *key)
 {
-    if (mixins_scoped(r)) { /* the key plus every scope: the filter path */
-        ath_filter f[ATH_ORDER_MAX];
+    return repo_get_key_opts(r, out, key, 0);
+}
+
+int repo_get_key_opts(ath_repo *r, void *out, const ath_value *key, unsigned options)
+{
+    if (mixins_scoped(r) || options) { /* the key plus every scope and option: the filter path */
+        ath_filter f[ATH_ORDER_MAX + 1];
         bool found = false;
-        for (size_t i = 0; i < r->m->npk && i < ATH_ORDER_MAX; i++)
-            f[i] = ath_where(r->m->cols[r->m->pk[i]].name, ATH_EQ, key[i]);
-        int rc = repo_get_one(r, out, &found, f, r->m->npk);
+        size_t n = 0;
+        for (; n < r->m->npk && n < ATH_ORDER_MAX; n++)
+            f[n] = ath_where(r->m->cols[r->m->pk[n]].name, ATH_EQ, key[n]);
+        f[n++] = ath_options(options);
+        int rc = repo_get_one(r, out, &found, f, n);
         if (rc == ATH_OK && !found)
             rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key", r->m->model->table);
         return rc;
@@ -323,24 +330,69 @@ int repo_check_key(const ath_repo *r, const ath_value *key, const char *what)
     return ATH_OK;
 }
 
-int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
+/* ath_repo_get and ath_repo_get_opts; `fn` names the one called. */
+static int repo_get(const char *fn, ath_repo *r, void *out, const ath_value *key, size_t nkey,
+                    unsigned options)
 {
     if (!r)
-        return ath_null_arg(__func__, "repo");
+        return ath_null_arg(fn, "repo");
     if (!out)
-        return ath_null_arg(__func__, "out");
+        return ath_null_arg(fn, "out");
     if (!key)
-        return ath_null_arg(__func__, "key");
+        return ath_null_arg(fn, "key");
     if (nkey != r->m->npk || !key)
         return ath_fail(ATH_EINVAL, "%s has a %zu-column primary key; %zu values given",
                         r->m->model->table, r->m->npk, nkey);
     int rc = repo_check_key(r, key, "get");
-    return repo_finish(r, rc == ATH_OK ? repo_get_key(r, out, key) : rc, false);
+    return repo_finish(r, rc == ATH_OK ? repo_get_key_opts(r, out, key, options) : rc, false);
 }
 
-/* SELECT <columns> FROM <table> WHERE … [ORDER BY … LIMIT …] for compiled filters. */
+int ath_repo_get(ath_repo *r, void *out, const ath_value *key, size_t nkey)
+{
+    return repo_get(__func__, r, out, key, nkey, 0);
+}
+
+int ath_repo_get_opts(ath_repo *r, void *out, const ath_value *key, size_t nkey, unsigned options)
+{
+    return repo_get(__func__, r, out, key, nkey, options);
+}
+
+/*
+ * Appends the locking clause for `opts` (ATH_OPT__LOCKS bits) to r->sql: FOR UPDATE [NOWAIT |
+ * SKIP LOCKED] where the dialect has row locks; *write says the read must run as a write (on
+ * the primary, and on SQLite in a write transaction: BEGIN IMMEDIATE).
+ */
+static int lock_clause(ath_repo *r, unsigned opts, bool *write)
+{
+    *write = false;
+    if (!(opts & ATH_OPT__LOCKS))
+        return ATH_OK;
+    *write = true;
+    if (!ATH_DIALECT_HAS(r->d, for_update))
+        return ATH_OK; /* no row locks: the write transaction is the lock */
+    ath_buf_adds(&r->sql, r->d->for_update);
+    if (!(opts & (ATH_OPT_NOWAIT | ATH_OPT_SKIP_LOCKED)))
+        return ATH_OK;
+    bool nowait = opts & ATH_OPT_NOWAIT;
+    ath_conn *conn;
+    int rc = repo_conn(r, true, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    const char *text = nowait ? (ATH_DIALECT_HAS(r->d, nowait) ? r->d->nowait : NULL)
+                              : (ATH_DIALECT_HAS(r->d, skip_locked) ? r->d->skip_locked : NULL);
+    if (!text || !(conn->info.caps & ATH_CAP_LOCK_NOWAIT))
+        return ath_fail(ATH_EUNSUPPORTED,
+                        "FOR UPDATE %s needs PostgreSQL 9.5, MariaDB 10.6 or MySQL 8.0; this "
+                        "server is %s",
+                        nowait ? "NOWAIT" : "SKIP LOCKED", conn->info.server_version);
+    ath_buf_adds(&r->sql, text);
+    return ATH_OK;
+}
+
+/* SELECT <columns> FROM <table> WHERE … [ORDER BY … LIMIT …] [FOR UPDATE …] for compiled
+ * filters; `lock` holds the locking options that apply (0 for none). */
 static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force_limit,
-                      ath_stmt **st)
+                      unsigned lock, ath_stmt **st)
 {
     if (head) { /* NULL: the caller already wrote the head into r->sql */
         ath_buf_clear(&r->sql);
@@ -355,16 +407,20 @@ static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force
     } else if (force_limit == 0) {
         ath_query_sql_order_limit(q, &r->sql, extra, &nextra);
     }
+    bool write = false;
+    int rc = lock_clause(r, lock, &write);
+    if (rc != ATH_OK)
+        return rc;
     if (r->sql.oom)
         return ath_fail(ATH_ENOMEM, "building a query");
-    int rc = repo_reserve(r, q->nparams + nextra);
+    rc = repo_reserve(r, q->nparams + nextra);
     if (rc != ATH_OK)
         return rc;
     if (q->nparams)
         memcpy(r->vals, q->params, q->nparams * sizeof *r->vals);
     if (nextra)
         memcpy(r->vals + q->nparams, extra, nextra * sizeof *extra);
-    return repo_run(r, r->sql.data, false, r->vals, q->nparams + nextra, st, NULL);
+    return repo_run(r, r->sql.data, write, r->vals, q->nparams + nextra, st, NULL);
 }
 
 int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters, size_t nfilters)
@@ -373,11 +429,12 @@ int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters,
     ath_stmt *st = NULL;
     *found = false;
     repo_query_init(r, &q);
+    q.allow_lock = true;
     int rc = ath_query_compile(&q, filters, nfilters, "get_one", false);
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK)
-        rc = run_select(r, &q, r->m->sql_select, 2, &st);
+        rc = run_select(r, &q, r->m->sql_select, 2, q.options & ATH_OPT__LOCKS, &st);
     if (rc == ATH_OK) {
         rc = repo_fetch_one(r, st, out);
         if (rc == 1) {
@@ -432,7 +489,7 @@ int ath_repo_get_one(ath_repo *r, void *out, const ath_filter *filters, size_t n
 static int rows_into(ath_repo *r, ath_query *q, ath_list *l, ath_arena *arena)
 {
     ath_stmt *st = NULL;
-    int rc = run_select(r, q, r->m->sql_select, 0, &st);
+    int rc = run_select(r, q, r->m->sql_select, 0, q->options & ATH_OPT__LOCKS, &st);
     if (rc != ATH_OK)
         return rc;
     while ((rc = ath_session_step(r->session, st)) > 0) {
@@ -484,6 +541,7 @@ int repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfi
 {
     ath_query q;
     repo_query_init(r, &q);
+    q.allow_lock = true;
     int rc = ath_query_compile(&q, filters, nfilters, "list", true);
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
@@ -510,11 +568,13 @@ int ath_repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t
  * first column in *out when a row came back, 0 when none, or a negative code.
  */
 static int select_scalar(ath_repo *r, const ath_filter *filters, size_t nfilters,
-                         const char *purpose, const char *what, int64_t limit, int64_t *out)
+                         const char *purpose, const char *what, int64_t limit, bool ignore_lock,
+                         int64_t *out)
 {
     ath_query q;
     ath_stmt *st = NULL;
     repo_query_init(r, &q);
+    q.allow_lock = ignore_lock; /* list_and_count's total: counted without locking */
     int rc = ath_query_compile(&q, filters, nfilters, purpose, false);
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
@@ -524,7 +584,7 @@ static int select_scalar(ath_repo *r, const ath_filter *filters, size_t nfilters
         ath_buf_adds(&r->sql, what);
         ath_buf_adds(&r->sql, " FROM ");
         ath_sql_ident(&r->sql, r->d, r->m->model->table);
-        rc = run_select(r, &q, NULL, limit, &st);
+        rc = run_select(r, &q, NULL, limit, 0, &st);
     }
     if (rc == ATH_OK) {
         rc = ath_session_step(r->session, st);
@@ -540,9 +600,10 @@ static int select_scalar(ath_repo *r, const ath_filter *filters, size_t nfilters
     return rc;
 }
 
-static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, int64_t *out)
+static int count_rows(ath_repo *r, const ath_filter *filters, size_t nfilters, bool ignore_lock,
+                      int64_t *out)
 {
-    int rc = select_scalar(r, filters, nfilters, "count", "COUNT(*)", -1, out);
+    int rc = select_scalar(r, filters, nfilters, "count", "COUNT(*)", -1, ignore_lock, out);
     if (rc == 0)
         return ath_fail(ATH_ESQL, "COUNT(*) returned no row");
     return rc < 0 ? rc : ATH_OK;
@@ -557,7 +618,7 @@ int ath_repo_count(ath_repo *r, int64_t *out, const ath_filter *filters, size_t 
         return ath_null_arg(__func__, "repo");
     if (nfilters && !filters)
         return ath_null_arg(__func__, "filters");
-    return repo_finish(r, count_rows(r, filters, nfilters, out), false);
+    return repo_finish(r, count_rows(r, filters, nfilters, false, out), false);
 }
 
 int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const ath_filter *filters,
@@ -576,11 +637,12 @@ int ath_repo_list_and_count(ath_repo *r, ath_list **out, int64_t *total, const a
     ath_query q;
     repo_query_init(r, &q);
     /* every filter is checked (the list's, order and cursor included) before anything runs */
+    q.allow_lock = true;
     int rc = ath_query_compile(&q, filters, nfilters, "list_and_count", true);
     if (rc == ATH_OK)
         rc = mixins_scope(r, q.options, &q);
     if (rc == ATH_OK)
-        rc = count_rows(r, filters, nfilters, total);
+        rc = count_rows(r, filters, nfilters, true, total);
     if (rc == ATH_OK)
         rc = list_rows(r, &q, out);
     ath_query_free(&q);
@@ -597,7 +659,7 @@ int ath_repo_exists(ath_repo *r, bool *out, const ath_filter *filters, size_t nf
     if (nfilters && !filters)
         return ath_null_arg(__func__, "filters");
     int64_t one = 0;
-    int rc = select_scalar(r, filters, nfilters, "exists", "1", 1, &one);
+    int rc = select_scalar(r, filters, nfilters, "exists", "1", 1, false, &one);
     *out = rc == 1;
     return repo_finish(r, rc < 0 ? rc : ATH_OK, false);
 }

@@ -196,6 +196,8 @@ int mydrv_connect(ath_dconn **out, const ath_connect_params *params, const ath_d
         info->caps |= ATH_CAP_RETURNING; /* INSERT/DELETE … RETURNING; no UPDATE … RETURNING */
     /* a multi-row INSERT's ids are LAST_INSERT_ID() .. +n-1 only under the "traditional" (0)
      * and "consecutive" (1) lock modes, and only when ids step by one */
+    if (conn->mariadb ? vnum >= 100600 : vnum >= 80000)
+        info->caps |= ATH_CAP_LOCK_NOWAIT; /* FOR UPDATE NOWAIT / SKIP LOCKED */
     if (lock_mode <= 1 && increment == 1)
         info->caps |= ATH_CAP_MULTIROW_IDS_SEQUENTIAL;
     info->max_params = 65535; /* the protocol's 16-bit count, reported per connection too */

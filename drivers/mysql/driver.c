@@ -100,6 +100,9 @@ static const ath_dialect dialect = {
     /* no NULLS FIRST / NULLS LAST: the core orders by `col IS NULL` first */
     .nulls_first = NULL,
     .nulls_last = NULL,
+    .for_update = " FOR UPDATE",
+    .nowait = " NOWAIT",
+    .skip_locked = " SKIP LOCKED",
 };
 
 static const ath_driver driver = {

@@ -31,6 +31,7 @@ static const struct {
     {1366, ATH_ECHECK}, /* ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: "Incorrect decimal value" */
     /* retry: the server chose this transaction as a victim */
     {1205, ATH_ERETRY}, /* ER_LOCK_WAIT_TIMEOUT: the statement failed, the transaction lives */
+    {3572, ATH_ERETRY}, /* ER_LOCK_NOWAIT (MySQL 8): FOR UPDATE NOWAIT found the row locked */
     {1213, ATH_ERETRY}, /* ER_LOCK_DEADLOCK: the whole transaction was rolled back */
     {1614, ATH_ERETRY}, /* ER_XA_RBDEADLOCK */
     /* the connection is gone */

@@ -377,7 +377,7 @@ int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driv
     if ((rc = setup_session(conn)) != ATH_OK)
         goto done;
 
-    info->caps = ATH_CAP_RETURNING | ATH_CAP_UPDATE_RETURNING;
+    info->caps = ATH_CAP_RETURNING | ATH_CAP_UPDATE_RETURNING | ATH_CAP_LOCK_NOWAIT;
     /* the protocol allows 65 535, but a statement above this cannot be described by libpq (and
      * runs with text parameters); chunks this size also insert twice as fast (docs) */
     info->max_params = PG_DESCRIBE_MAX_PARAMS;

@@ -82,6 +82,9 @@ static const ath_dialect dialect = {
     .catalog = &catalog,
     .nulls_first = " NULLS FIRST",
     .nulls_last = " NULLS LAST",
+    .for_update = " FOR UPDATE",
+    .nowait = " NOWAIT",
+    .skip_locked = " SKIP LOCKED",
 };
 
 static const ath_driver driver = {

@@ -66,6 +66,7 @@ static const ath_dialect dialect = {
     /* SQLite 3.30 (2019) and later; Debian 12 has 3.40 */
     .nulls_first = " NULLS FIRST",
     .nulls_last = " NULLS LAST",
+    .for_update = NULL, /* no row locks: a locking read begins a write transaction */
 };
 
 static const ath_driver driver = {

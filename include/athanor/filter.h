@@ -71,9 +71,35 @@ typedef enum ath_op {
     ATH_IS_NOT_NULL /**< value ignored */
 } ath_op;
 
-/** Call options for ATH_FILTER_OPTIONS. */
+/**
+ * Call options for ATH_FILTER_OPTIONS (ath_options(), ath_for_update()), and the `options` of
+ * ath_repo_get_opts() / ath_repo_get_and_update_opts().
+ *
+ * Locking reads (get, get_one, get_one_or_none, list, list_and_count's rows, get_and_update):
+ * ATH_OPT_FOR_UPDATE reads with `SELECT … FOR UPDATE` on PostgreSQL and MariaDB/MySQL, so the
+ * rows read stay locked against other writers (and other locking reads) until the session's
+ * transaction ends; the read opens the transaction if none is open. ATH_OPT_NOWAIT (`FOR UPDATE
+ * NOWAIT`) fails at once with ATH_ERETRY instead of waiting when another transaction holds a
+ * row lock (PostgreSQL SQLSTATE 55P03, MariaDB error 1205; the session's transaction has then
+ * failed on PostgreSQL: roll back or go back to a savepoint); ATH_OPT_SKIP_LOCKED (`FOR UPDATE SKIP
+ * LOCKED`) leaves locked rows out of the result. Either implies ATH_OPT_FOR_UPDATE; both at once
+ * is ATH_EINVAL. NOWAIT and SKIP LOCKED need PostgreSQL 9.5 / MariaDB 10.6 / MySQL 8.0: an older
+ * server is ATH_EUNSUPPORTED. count, exists, update_where and delete_where refuse the locking
+ * options (ATH_EINVAL); list_and_count counts without locking.
+ *
+ * SQLite has no row locks: a write transaction already excludes every other writer of the
+ * database. There a locking read opens the session's transaction as a write transaction
+ * (`BEGIN IMMEDIATE`), so no other connection can write until it ends; other connections'
+ * plain reads continue (as on the servers). Nothing is ever skipped and nothing fails at once:
+ * a writer elsewhere makes the locking read wait up to the URL's busy_timeout, then ATH_ERETRY.
+ * In a transaction that is already open (as a read transaction) the option adds nothing; the
+ * transaction's first write takes the lock.
+ */
 enum {
-    ATH_OPT_INCLUDE_DELETED = 1u << 0 /**< soft-deleted rows are read and counted too */
+    ATH_OPT_INCLUDE_DELETED = 1u << 0, /**< soft-deleted rows are read and counted too */
+    ATH_OPT_FOR_UPDATE = 1u << 1,      /**< lock the rows read (SELECT … FOR UPDATE) */
+    ATH_OPT_NOWAIT = 1u << 2,          /**< … FOR UPDATE NOWAIT: ATH_ERETRY when locked */
+    ATH_OPT_SKIP_LOCKED = 1u << 3      /**< … FOR UPDATE SKIP LOCKED: locked rows left out */
 };
 
 /** A filter. Build with the ath_* constructors below. */
@@ -286,12 +312,21 @@ static inline ath_filter ath_after(const char *cursor)
     return f;
 }
 
-/** Call options (ATH_OPT_INCLUDE_DELETED). */
+/** Call options (ATH_OPT_INCLUDE_DELETED, ATH_OPT_FOR_UPDATE, …). */
 static inline ath_filter ath_options(unsigned options)
 {
     ath_filter f = ath__filter(ATH_FILTER_OPTIONS);
     f.options = options;
     return f;
+}
+
+/**
+ * A locking read: `ath_for_update(0)` is FOR UPDATE, `ath_for_update(ATH_OPT_NOWAIT)` or
+ * `ath_for_update(ATH_OPT_SKIP_LOCKED)` add NOWAIT / SKIP LOCKED (see ATH_OPT_FOR_UPDATE).
+ */
+static inline ath_filter ath_for_update(unsigned how)
+{
+    return ath_options(ATH_OPT_FOR_UPDATE | how);
 }
 
 ATH_END_DECLS

@@ -66,8 +66,9 @@ typedef struct ath_repo_options {
  * Opens a repository for `model` on `session` (validating the model and its mixins once per
  * engine). On success `*out` owns the repository; release it with ath_repo_free(). The
  * repository keeps the session's memory alive: after ath_session_close() every operation on it
- * is ATH_EINVAL ("the session was closed") until it is freed. A closed session is refused. Returns ATH_OK, ATH_EINVAL when the model fails validation (the message
- * names the model, field or mixin role), ATH_ENOMEM.
+ * is ATH_EINVAL ("the session was closed") until it is freed. A closed session is refused. Returns
+ * ATH_OK, ATH_EINVAL when the model fails validation (the message names the model, field or mixin
+ * role), ATH_ENOMEM.
  */
 ATH_API int ath_repo_open(ath_repo **out, ath_session *session, const ath_model *model);
 /** As ath_repo_open() with options (NULL for the defaults). */
@@ -179,6 +180,16 @@ ATH_API int ath_repo_get_and_update(ath_repo *repo, void *obj, const char *const
                                     bool *updated);
 
 /**
+ * As ath_repo_get_and_update with call options (ATH_OPT_* of filter.h; 0 is
+ * ath_repo_get_and_update) for the read of the row: ATH_OPT_FOR_UPDATE reads it with `SELECT …
+ * FOR UPDATE`, so no other transaction changes it between the read and the update (ATH_OPT_NOWAIT:
+ * ATH_ERETRY at once when it is locked; ATH_OPT_SKIP_LOCKED: a locked row is ATH_ENOTFOUND).
+ */
+ATH_API int ath_repo_get_and_update_opts(ath_repo *repo, void *obj, const char *const *match_fields,
+                                         size_t nmatch, const char *const *fields, size_t nfields,
+                                         bool *updated, unsigned options);
+
+/**
  * Deletes the row with primary key `key` (nkey values, in key-field order). When `deleted` is
  * not NULL the row is read into it first (its strings are then owned by `deleted`: free them
  * with ath_model_free_fields). ATH_ENOTFOUND when there is no such row.
@@ -205,7 +216,23 @@ ATH_API int ath_repo_delete_where(ath_repo *repo, int64_t *deleted, const ath_fi
 /** Loads the row with primary key `key` into `out`. ATH_ENOTFOUND when there is none. */
 ATH_API int ath_repo_get(ath_repo *repo, void *out, const ath_value *key, size_t nkey);
 
-/** Loads the one row matching the filters: ATH_ENOTFOUND when none, ATH_EMULTIPLE when more. */
+/**
+ * As ath_repo_get with call options (ATH_OPT_* of filter.h; 0 is ath_repo_get):
+ * ATH_OPT_FOR_UPDATE locks the row until the session's transaction ends (`SELECT … FOR
+ * UPDATE`; with ATH_OPT_NOWAIT, ATH_ERETRY at once when another transaction holds it; with
+ * ATH_OPT_SKIP_LOCKED a locked row reads as ATH_ENOTFOUND); ATH_OPT_INCLUDE_DELETED reads a
+ * soft-deleted row too. On SQLite a locking read opens the transaction as a write transaction
+ * instead (filter.h says what that means). ATH_EUNSUPPORTED for NOWAIT / SKIP LOCKED on a
+ * server without them; ATH_EINVAL for NOWAIT with SKIP LOCKED.
+ */
+ATH_API int ath_repo_get_opts(ath_repo *repo, void *out, const ath_value *key, size_t nkey,
+                              unsigned options);
+
+/**
+ * Loads the one row matching the filters: ATH_ENOTFOUND when none, ATH_EMULTIPLE when more.
+ * get_one, get_one_or_none, list and list_and_count (its rows) take `ath_for_update(…)` among
+ * the filters for a locking read (ATH_OPT_FOR_UPDATE in filter.h); count and exists refuse it.
+ */
 ATH_API int ath_repo_get_one(ath_repo *repo, void *out, const ath_filter *filters, size_t nfilters);
 
 /** As ath_repo_get_one, but no row is not an error: *found says whether `out` was filled. */
@@ -372,6 +399,10 @@ ATH_API void ath_list_free(ath_list *list);
     static inline int Name##_get_key(Name *repo, Type *out, const ath_value *key, size_t nkey)     \
     {                                                                                              \
         return ath_repo_get((ath_repo *)repo, out, key, nkey);                                     \
+    }                                                                                              \
+    static inline int Name##_get_opts(Name *repo, Type *out, ath_value key, unsigned options)      \
+    {                                                                                              \
+        return ath_repo_get_opts((ath_repo *)repo, out, &key, 1, options);                         \
     }                                                                                              \
     static inline int Name##_get_one(Name *repo, Type *out, const ath_filter *f, size_t nf)        \
     {                                                                                              \

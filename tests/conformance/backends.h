@@ -26,6 +26,11 @@ typedef struct backend {
      * fractional part is stored as an integer), nor does MariaDB (a DOUBLE column stores +0).
      */
     bool keeps_negative_zero;
+    /**
+     * Rows can be locked one by one (SELECT … FOR UPDATE [NOWAIT | SKIP LOCKED]). False for
+     * SQLite, where a write transaction locks the whole database against other writers.
+     */
+    bool row_locks;
 } backend;
 
 /**

@@ -1,9 +1,12 @@
 /*
  * repo-semantics: repository behaviours that must read the same on every backend (issue 19):
- * NULLS FIRST/LAST and case-insensitive ordering.
+ * NULLS FIRST/LAST and case-insensitive ordering; locking reads (FOR UPDATE, NOWAIT, SKIP
+ * LOCKED; SQLite's write transaction).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conf.h"
 
@@ -137,6 +140,201 @@ static void test_order_options_that_cannot_hold_are_refused_naming_the_column(vo
     conf_end();
 }
 
+/* --- locking reads ----------------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Two committed heroes; their ids in *a and *b. */
+static void two_committed_heroes(ath_session *s, int64_t *a, int64_t *b)
+{
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    *a = add_hero(heroes, "Rusty-Man", "Tommy Sharp", 48, 0);
+    *b = add_hero(heroes, "Spider-Boy", "Pedro Parqueador", 16, 0);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+}
+
+/* A second engine on the SQLite file whose writers give up after 50 ms. */
+static ath_engine *impatient_sqlite_engine(void)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s%sbusy_timeout=50", conf->url, strchr(conf->url, '?') ? "&" : "?");
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create(&e, url), ATH_OK);
+    return e;
+}
+
+static void test_lock_for_update_reads_rows_and_opens_the_transaction(void)
+{
+    ath_session *s = conf_begin();
+    int64_t a, b;
+    two_committed_heroes(s, &a, &b);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    CU_ASSERT_FALSE(ath_session_in_transaction(s));
+    Hero h;
+    memset(&h, 0, sizeof h);
+    ath_value key_a = ath_v_i64(a), missing = ath_v_i64(a + b + 100);
+    ASSERT_RC(ath_repo_get_opts(heroes, &h, &key_a, 1, ATH_OPT_FOR_UPDATE), ATH_OK);
+    ASSERT_STR(h.name, "Rusty-Man");
+    ath_model_free_fields(&Hero_model, &h);
+    CU_ASSERT_TRUE(ath_session_in_transaction(s));
+    ASSERT_RC(ath_repo_get_one(heroes, &h,
+                               ATH_FILTERS(ath_where("name", ATH_EQ, ath_v_text("Spider-Boy")),
+                                           ath_for_update(0))),
+              ATH_OK);
+    ASSERT_I64(h.id, b);
+    ath_model_free_fields(&Hero_model, &h);
+    bool found = true;
+    ASSERT_RC(ath_repo_get_one_or_none(
+                  heroes, &h, &found,
+                  ATH_FILTERS(ath_where("age", ATH_GT, ath_v_i32(90)), ath_for_update(0))),
+              ATH_OK);
+    CU_ASSERT_FALSE(found);
+    ath_list *l = conf_list(heroes, ATH_FILTERS(ath_order_by("name", false), ath_for_update(0)));
+    ASSERT_NAMES_ORDERED(l, Hero, name, "Rusty-Man|Spider-Boy");
+    int64_t total = 0;
+    ath_list *counted = NULL;
+    ASSERT_RC(ath_repo_list_and_count(heroes, &counted, &total,
+                                      ATH_FILTERS(ath_limit_offset(1, 0), ath_for_update(0))),
+              ATH_OK);
+    conf_keep(counted);
+    ASSERT_I64(total, 2);
+    ASSERT_I64(ath_list_count(counted), 1);
+    ASSERT_RC(ath_repo_get_opts(heroes, &h, &missing, 1, ATH_OPT_FOR_UPDATE), ATH_ENOTFOUND);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    conf_end();
+}
+
+static void test_lock_nowait_fails_at_once_while_another_session_holds_the_row(void)
+{
+    ath_session *s = conf_begin();
+    int64_t a, b;
+    two_committed_heroes(s, &a, &b);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    Hero h;
+    memset(&h, 0, sizeof h);
+    ath_value key_a = ath_v_i64(a), key_b = ath_v_i64(b);
+    ASSERT_RC(ath_repo_get_opts(heroes, &h, &key_a, 1, ATH_OPT_FOR_UPDATE), ATH_OK);
+    ath_model_free_fields(&Hero_model, &h);
+    if (!conf->be->concurrent_sessions) { /* one connection: nobody else can hold a lock */
+        ASSERT_RC(ath_repo_get_opts(heroes, &h, &key_a, 1, ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT),
+                  ATH_OK);
+        ath_model_free_fields(&Hero_model, &h);
+        CU_ASSERT_TRUE(ath_session_in_transaction(s));
+        conf_end();
+        return;
+    }
+    if (!conf->be->row_locks) { /* SQLite file: the locking read holds the database's write lock */
+        ath_engine *other = impatient_sqlite_engine();
+        ath_session *o = NULL;
+        ASSERT_RC(ath_session_open(&o, other), ATH_OK);
+        ASSERT_RC(sql_exec(o, "UPDATE hero SET age = 1", NULL, 0), ATH_ERETRY);
+        ath_session_rollback(o);
+        ASSERT_RC(ath_session_commit(s), ATH_OK); /* the lock ends with the transaction */
+        ASSERT_RC(sql_exec(o, "UPDATE hero SET age = 1", NULL, 0), ATH_OK);
+        ASSERT_RC(ath_session_commit(o), ATH_OK);
+        ath_session_close(o);
+        ath_engine_dispose(other);
+        conf_end();
+        return;
+    }
+    ath_session *o = conf_session();
+    ath_repo *theirs = conf_repo(o, &Hero_model);
+    double t0 = now_seconds();
+    ASSERT_RC(ath_repo_get_opts(theirs, &h, &key_a, 1, ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT),
+              ATH_ERETRY);
+    double waited = now_seconds() - t0;
+    CU_ASSERT(waited < 2.0);
+    CU_ASSERT(ath_error_last()->sqlstate[0] != '\0');
+    ath_session_rollback(o);
+    /* the other row is free, and the locked one is free once its transaction ends */
+    ASSERT_RC(ath_repo_get_opts(theirs, &h, &key_b, 1, ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT),
+              ATH_OK);
+    ath_model_free_fields(&Hero_model, &h);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_RC(ath_repo_get_opts(theirs, &h, &key_a, 1, ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT),
+              ATH_OK);
+    ASSERT_STR(h.name, "Rusty-Man");
+    ath_model_free_fields(&Hero_model, &h);
+    conf_end();
+}
+
+static void test_lock_skip_locked_leaves_rows_locked_elsewhere_out(void)
+{
+    ath_session *s = conf_begin();
+    int64_t a, b;
+    two_committed_heroes(s, &a, &b);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    Hero h;
+    ath_value key_a = ath_v_i64(a);
+    ASSERT_RC(ath_repo_get_opts(heroes, &h, &key_a, 1, ATH_OPT_FOR_UPDATE), ATH_OK);
+    ath_model_free_fields(&Hero_model, &h);
+    if (!conf->be->row_locks) { /* no row locks: nothing is ever skipped */
+        ath_list *l = conf_list(heroes, ATH_FILTERS(ath_for_update(ATH_OPT_SKIP_LOCKED)));
+        ASSERT_NAMES(l, Hero, name, "Rusty-Man|Spider-Boy");
+        conf_end();
+        return;
+    }
+    ath_session *o = conf_session();
+    ath_repo *theirs = conf_repo(o, &Hero_model);
+    ath_list *l = conf_list(theirs, ATH_FILTERS(ath_for_update(ATH_OPT_SKIP_LOCKED)));
+    ASSERT_NAMES(l, Hero, name, "Spider-Boy");
+    ASSERT_RC(ath_repo_get_opts(theirs, &h, &key_a, 1, ATH_OPT_SKIP_LOCKED), ATH_ENOTFOUND);
+    conf_end();
+}
+
+static void test_lock_get_and_update_for_update_holds_the_row_it_updates(void)
+{
+    ath_session *s = conf_begin();
+    int64_t a, b;
+    two_committed_heroes(s, &a, &b);
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    Hero want = {.name = "Rusty-Man", .secret_name = "Tony", .age = {49, true}};
+    bool updated = false;
+    ASSERT_RC(ath_repo_get_and_update_opts(heroes, &want, ATH_NAMES("name"), ATH_NAMES("age"),
+                                           &updated, ATH_OPT_FOR_UPDATE),
+              ATH_OK);
+    CU_ASSERT_TRUE(updated);
+    ASSERT_I64(want.id, a);
+    ASSERT_STR(want.secret_name, "Tommy Sharp"); /* only the named field was written */
+    ath_model_free_fields(&Hero_model, &want);
+    if (conf->be->row_locks) {
+        ath_session *o = conf_session();
+        Hero h;
+        ath_value key_a = ath_v_i64(a);
+        ASSERT_RC(ath_repo_get_opts(conf_repo(o, &Hero_model), &h, &key_a, 1,
+                                    ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT),
+                  ATH_ERETRY);
+        ath_session_rollback(o);
+    }
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_HERO(s, a, "Rusty-Man|Tommy Sharp|49|-");
+    conf_end();
+}
+
+static void test_lock_options_refused_where_no_rows_are_read(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t n = 0;
+    bool any = false;
+    ASSERT_RC(ath_repo_count(heroes, &n, ATH_FILTERS(ath_for_update(0))), ATH_EINVAL);
+    ASSERT_ERR_HAS("locking options");
+    ASSERT_RC(ath_repo_exists(heroes, &any, ATH_FILTERS(ath_for_update(0))), ATH_EINVAL);
+    ASSERT_RC(ath_repo_delete_where(heroes, NULL, ATH_FILTERS(ath_for_update(0))), ATH_EINVAL);
+    ath_list *l = NULL;
+    ASSERT_RC(ath_repo_list(heroes, &l,
+                            ATH_FILTERS(ath_for_update(ATH_OPT_NOWAIT | ATH_OPT_SKIP_LOCKED))),
+              ATH_EINVAL);
+    ASSERT_ERR_HAS("ATH_OPT_NOWAIT and ATH_OPT_SKIP_LOCKED");
+    CU_ASSERT_PTR_NULL(l);
+    conf_end();
+}
+
 static const test_case semantics_tests[] = {
     {"test_order_nulls_first_puts_null_before_values_in_both_directions",
      test_order_nulls_first_puts_null_before_values_in_both_directions},
@@ -150,6 +348,16 @@ static const test_case semantics_tests[] = {
      test_order_ignore_case_keyset_pages_reach_every_row_once},
     {"test_order_options_that_cannot_hold_are_refused_naming_the_column",
      test_order_options_that_cannot_hold_are_refused_naming_the_column},
+    {"test_lock_for_update_reads_rows_and_opens_the_transaction",
+     test_lock_for_update_reads_rows_and_opens_the_transaction},
+    {"test_lock_nowait_fails_at_once_while_another_session_holds_the_row",
+     test_lock_nowait_fails_at_once_while_another_session_holds_the_row},
+    {"test_lock_skip_locked_leaves_rows_locked_elsewhere_out",
+     test_lock_skip_locked_leaves_rows_locked_elsewhere_out},
+    {"test_lock_get_and_update_for_update_holds_the_row_it_updates",
+     test_lock_get_and_update_for_update_holds_the_row_it_updates},
+    {"test_lock_options_refused_where_no_rows_are_read",
+     test_lock_options_refused_where_no_rows_are_read},
     {NULL, NULL},
 };
 

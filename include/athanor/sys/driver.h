@@ -132,6 +132,11 @@ typedef struct ath_dialect {
     const char *nulls_first;  /**< appended to an ORDER BY term for NULLS FIRST (" NULLS FIRST");
                                    NULL: the core writes `(col IS NULL) DESC, col` instead */
     const char *nulls_last;   /**< likewise for NULLS LAST; NULL: `(col IS NULL) ASC, col` */
+    const char *for_update;   /**< appended to a locking SELECT (" FOR UPDATE"); NULL: no row
+                                   locks (SQLite), the read opens a write transaction instead */
+    const char *nowait;       /**< appended after for_update (" NOWAIT") when the connection
+                                   has ATH_CAP_LOCK_NOWAIT */
+    const char *skip_locked;  /**< likewise (" SKIP LOCKED") */
 } ath_dialect;
 
 /** True when dialect `d` (from a driver of any age) has member `m`. */
@@ -147,7 +152,9 @@ enum {
                                                    last_insert_id() .. +n-1 in order */
     ATH_CAP_LAST_INSERT_ID_IS_LAST = 1u << 3,  /**< last_insert_id() names the LAST row of a
                                                    multi-row insert (SQLite), not the first */
-    ATH_CAP_UPDATE_RETURNING = 1u << 4         /**< UPDATE … RETURNING (not MariaDB) */
+    ATH_CAP_UPDATE_RETURNING = 1u << 4,        /**< UPDATE … RETURNING (not MariaDB) */
+    ATH_CAP_LOCK_NOWAIT = 1u << 5              /**< FOR UPDATE NOWAIT / SKIP LOCKED (PostgreSQL,
+                                                   MariaDB 10.6+, MySQL 8.0+) */
 };
 
 /** What a driver reports about a connection it opened. */

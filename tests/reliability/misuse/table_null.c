@@ -368,6 +368,30 @@ static void repo_get_load(void)
     NULL_ARG(ath_repo_get_load(M_R, &out, NULL, 1, path, 1), "key");
     NULL_ARG(ath_repo_get_load(M_R, &out, &key, 1, NULL, 1), "load");
 }
+static void repo_get_opts(void)
+{
+    Item out;
+    ath_value key = ath_v_i64(1);
+    NULL_ARG(ath_repo_get_opts(NULL, &out, &key, 1, ATH_OPT_FOR_UPDATE), "repo");
+    NULL_ARG(ath_repo_get_opts(M_R, NULL, &key, 1, ATH_OPT_FOR_UPDATE), "out");
+    NULL_ARG(ath_repo_get_opts(M_R, &out, NULL, 1, ATH_OPT_FOR_UPDATE), "key");
+}
+static void repo_get_and_update_opts(void)
+{
+    bool updated;
+    NULL_ARG(ath_repo_get_and_update_opts(NULL, &M_ITEM, name_field, 1, NULL, 0, &updated,
+                                          ATH_OPT_FOR_UPDATE),
+             "repo");
+    NULL_ARG(ath_repo_get_and_update_opts(M_R, NULL, name_field, 1, NULL, 0, &updated,
+                                          ATH_OPT_FOR_UPDATE),
+             "obj");
+    NULL_ARG(
+        ath_repo_get_and_update_opts(M_R, &M_ITEM, NULL, 1, NULL, 0, &updated, ATH_OPT_FOR_UPDATE),
+        "match_fields");
+    NULL_ARG(ath_repo_get_and_update_opts(M_R, &M_ITEM, name_field, 1, NULL, 1, &updated,
+                                          ATH_OPT_FOR_UPDATE),
+             "fields");
+}
 static void repo_get_one(void)
 {
     Item out;
@@ -894,6 +918,7 @@ const misuse_entry null_table[] = {
     E(repo_upsert_many),
     E(repo_get_or_upsert),
     E(repo_get_and_update),
+    E(repo_get_and_update_opts),
     E(repo_delete),
     E(repo_delete_object),
     E(repo_delete_many),
@@ -903,6 +928,7 @@ const misuse_entry null_table[] = {
     E(repo_list_load),
     E(repo_get_one),
     E(repo_get_one_or_none),
+    E(repo_get_opts),
     E(repo_list),
     E(repo_iter_open),
     E(repo_iter_next),
