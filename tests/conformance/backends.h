@@ -31,6 +31,8 @@ typedef struct backend {
      * SQLite, where a write transaction locks the whole database against other writers.
      */
     bool row_locks;
+    /** Case-insensitive LIKE is written ILIKE (PostgreSQL); elsewhere LOWER(col) LIKE LOWER(?). */
+    bool ilike;
 } backend;
 
 /**

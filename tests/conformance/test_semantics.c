@@ -335,6 +335,65 @@ static void test_lock_options_refused_where_no_rows_are_read(void)
     conf_end();
 }
 
+/* --- case-insensitive search ----------------------------------------------------------- */
+
+typedef struct like_seen {
+    char sql[2048];
+} like_seen;
+
+static void remember_like(void *ctx, const ath_event *e)
+{
+    like_seen *seen = ctx;
+    if (e->kind == ATH_EVENT_BEFORE_EXECUTE && e->sql && strstr(e->sql, "LIKE"))
+        snprintf(seen->sql, sizeof seen->sql, "%s", e->sql);
+}
+
+static void test_search_ignore_case_is_ilike_on_postgresql_and_lower_elsewhere(void)
+{
+    conf_begin(); /* empty tables */
+    conf_end();
+    like_seen seen = {""};
+    ath_engine_options opts;
+    ath_engine_options_init(&opts);
+    opts.on_event = remember_like;
+    opts.event_ctx = &seen;
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, conf->url, &opts), ATH_OK);
+    const ath_model *models[] = {&Team_model, &Hero_model};
+    ath_session *s = NULL;
+    ath_repo *heroes = NULL;
+    int64_t n = -1;
+    Hero h = {.name = "Rusty-Man", .secret_name = "Tommy Sharp"};
+    int rc = ath_create_all(e, models, 2);
+    if (rc == ATH_OK)
+        rc = ath_session_open(&s, e);
+    if (rc == ATH_OK)
+        rc = ath_repo_open(&heroes, s, &Hero_model);
+    if (rc == ATH_OK)
+        rc = ath_repo_add(heroes, &h);
+    if (rc == ATH_OK)
+        rc = ath_repo_count(heroes, &n, ATH_FILTERS(ath_search("name", "rUSTY-m", true)));
+    ASSERT_RC(rc, ATH_OK);
+    ASSERT_I64(n, 1);
+    if (conf->be->ilike) {
+        CU_ASSERT_PTR_NOT_NULL(strstr(seen.sql, " ILIKE ?"));
+        CU_ASSERT_PTR_NULL(strstr(seen.sql, "LOWER("));
+    } else {
+        CU_ASSERT_PTR_NOT_NULL(strstr(seen.sql, ") LIKE LOWER(?)"));
+        CU_ASSERT_PTR_NULL(strstr(seen.sql, "ILIKE"));
+    }
+    ASSERT_RC(ath_repo_count(heroes, &n, ATH_FILTERS(ath_search("name", "rUSTY-m", false))),
+              ATH_OK);
+    ASSERT_I64(n, 0); /* case-sensitive search stays case-sensitive */
+    ASSERT_RC(ath_repo_count(heroes, &n, ATH_FILTERS(ath_not_search("name", "RUSTY", true))),
+              ATH_OK);
+    ASSERT_I64(n, 0);
+    ath_repo_free(heroes);
+    ath_session_rollback(s);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
 static const test_case semantics_tests[] = {
     {"test_order_nulls_first_puts_null_before_values_in_both_directions",
      test_order_nulls_first_puts_null_before_values_in_both_directions},
@@ -358,6 +417,8 @@ static const test_case semantics_tests[] = {
      test_lock_get_and_update_for_update_holds_the_row_it_updates},
     {"test_lock_options_refused_where_no_rows_are_read",
      test_lock_options_refused_where_no_rows_are_read},
+    {"test_search_ignore_case_is_ilike_on_postgresql_and_lower_elsewhere",
+     test_search_ignore_case_is_ilike_on_postgresql_and_lower_elsewhere},
     {NULL, NULL},
 };
 
