@@ -219,17 +219,34 @@ int ath_conn_exec(ath_conn *conn, const char *sql)
 int ath_conn_bulk_insert(ath_conn *conn, const char *table, const char *const *columns,
                          size_t ncols, const ath_value *values, size_t nrows)
 {
-    bool echo = ath_engine_echo(conn->engine);
-    double start = echo ? ath_monotonic() : 0;
+    bool echo = ath_engine_echo(conn->engine), events = ath_engine_has_events(conn->engine);
+    double start = echo || events ? ath_monotonic() : 0;
+    ath_buf what; /* what the events and the echo call the statement: the table, columns, rows */
+    ath_buf_init(&what);
+    if (echo || events) {
+        ath_buf_addf(&what, "bulk insert into %s (", table);
+        for (size_t i = 0; i < ncols; i++)
+            ath_buf_addf(&what, "%s%s", i ? ", " : "", columns[i]);
+        ath_buf_addf(&what, "): %zu rows", nrows);
+    }
+    const char *sql = what.data ? what.data : "bulk insert";
+    if (events)
+        event_statement(conn, ATH_EVENT_BEFORE_EXECUTE, sql, NULL, 0, start, -1, ATH_OK);
     int rc = conn->driver->bulk_insert(conn->d, table, columns, ncols, values, nrows);
+    /* declined (ATH_EUNSUPPORTED: nothing was sent): an AFTER of 0 rows, then the INSERTs */
+    if (events)
+        event_statement(conn, ATH_EVENT_AFTER_EXECUTE, sql, NULL, 0, start,
+                        rc == ATH_EUNSUPPORTED ? 0 : rc < 0 ? -1 : (int64_t)nrows,
+                        rc == ATH_EUNSUPPORTED ? ATH_OK : rc);
     if (echo) {
         ath_buf b;
         ath_buf_init(&b);
-        ath_buf_addf(&b, "bulk insert into %s: %zu rows", table, nrows);
+        ath_buf_adds(&b, sql);
         echo_outcome(&b, start, rc);
         ath_engine_log(conn->engine, ATH_LOG_SQL, "%s", b.data ? b.data : "bulk insert");
         ath_buf_free(&b);
     }
+    ath_buf_free(&what);
     return rc < 0 ? conn_failed(conn, rc, NULL) : ATH_OK;
 }
 

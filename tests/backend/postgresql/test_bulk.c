@@ -1,6 +1,7 @@
 /* Bulk work through the repository on PostgreSQL: 100 000 rows in and back, keys written back. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <athanor/athanor.h>
@@ -169,6 +170,20 @@ static const ath_field money_fields[] = {
 };
 static const ath_model Money_model = ATH_MODEL_OF(Keyed, "pg_bulk_money", money_fields);
 
+/* engine events of the bulk path: one BEFORE and one AFTER naming the table and the rows */
+static int bulk_before, bulk_after;
+static int64_t bulk_rows;
+static void count_bulk_events(void *ctx, const ath_event *ev)
+{
+    (void)ctx;
+    if (!ev->sql || strncmp(ev->sql, "bulk insert into pg_bulk_keyed (", 32) != 0)
+        return;
+    if (ev->kind == ATH_EVENT_BEFORE_EXECUTE)
+        bulk_before++;
+    else if (ev->kind == ATH_EVENT_AFTER_EXECUTE)
+        bulk_after++, bulk_rows += ev->rows;
+}
+
 static void test_add_many_with_given_keys_goes_through_copy(void)
 {
     enum { M = 20000 };
@@ -184,14 +199,24 @@ static void test_add_many_with_given_keys_goes_through_copy(void)
     }
     ath_session *s = NULL;
     ath_repo *repo = NULL;
-    ASSERT_RC(ath_session_open(&s, engine), ATH_OK);
+    ath_engine_options opts;
+    ath_engine_options_init(&opts);
+    opts.on_event = count_bulk_events;
+    ath_engine *watched = NULL;
+    ASSERT_RC(ath_engine_create_opts(&watched, pg_url_with(NULL), &opts), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, watched), ATH_OK);
     ASSERT_RC(ath_repo_open(&repo, s, &Keyed_model), ATH_OK);
+    bulk_before = bulk_after = 0;
+    bulk_rows = 0;
     double t0 = test_now();
     ASSERT_RC(ath_repo_add_many(repo, rows, M), ATH_OK);
     ASSERT_RC(ath_session_commit(s), ATH_OK);
     double t = test_now() - t0;
     fprintf(stderr, "    add_many with keys (COPY): %d rows in %.3f s (%.0f rows/s)\n", M, t,
             M / t);
+    CU_ASSERT_TRUE(bulk_before >= 1);
+    CU_ASSERT_EQUAL(bulk_after, bulk_before);
+    CU_ASSERT_EQUAL(bulk_rows, M); /* every row was announced by the COPY's events */
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_keyed", NULL, 0), M);
     CU_ASSERT_EQUAL(pg_i64(s, "SELECT COUNT(*) FROM pg_bulk_keyed WHERE n IS NULL", NULL, 0),
                     (M + 2) / 3);
@@ -224,6 +249,7 @@ static void test_add_many_with_given_keys_goes_through_copy(void)
                     1000);
     ath_repo_free(repo);
     ath_session_close(s);
+    ath_engine_dispose(watched);
     ath_drop_all(engine, ATH_MODELS(&Keyed_model, &Money_model));
     free(rows);
 }
