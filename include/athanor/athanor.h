@@ -8,6 +8,7 @@
 #include "export.h"
 #include "filter.h"
 #include "inspect.h"
+#include "migrate.h"
 #include "mixin.h"
 #include "model.h"
 #include "repository.h"

@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     static const struct {
         const char *group;
         const test_case *tests;
-    } groups[] = {{"inspect", inspect_tests}};
+    } groups[] = {{"inspect", inspect_tests}, {"migrate", migrate_tests}};
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
         for (size_t i = 0; i < nurls; i++) {
             char name[64];

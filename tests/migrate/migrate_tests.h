@@ -15,5 +15,6 @@ void mt_drop_everything(void);
 
 /** The per-URL tests of each file ({NULL, NULL}-terminated). */
 extern const test_case inspect_tests[];
+extern const test_case migrate_tests[];
 
 #endif

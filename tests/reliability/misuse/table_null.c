@@ -566,6 +566,123 @@ static void catalog_free(void)
     NOOP(ath_catalog_free(NULL));
 }
 
+/* --- migrations ------------------------------------------------------------------------------ */
+
+static const ath_migration one_migration[] = {{.revision = "0001", .name = "nothing"}};
+
+static void migrator_options_init(void)
+{
+    NOOP(ath_migrator_options_init(NULL));
+}
+static void migrator_open(void)
+{
+    ath_migrator *m = (ath_migrator *)1;
+    NULL_ARG(ath_migrator_open(NULL, misuse_engine, one_migration, 1, NULL), "out");
+    NULL_ARG(ath_migrator_open(&m, NULL, one_migration, 1, NULL), "engine");
+    CU_ASSERT_PTR_NULL(m);
+    NULL_ARG(ath_migrator_open(&m, misuse_engine, NULL, 1, NULL), "migrations");
+}
+static void migrator_open_dir(void)
+{
+    ath_migrator *m = (ath_migrator *)1;
+    NULL_ARG(ath_migrator_open_dir(NULL, misuse_engine, "/tmp", NULL), "out");
+    NULL_ARG(ath_migrator_open_dir(&m, NULL, "/tmp", NULL), "engine");
+    CU_ASSERT_PTR_NULL(m);
+    NULL_ARG(ath_migrator_open_dir(&m, misuse_engine, NULL, NULL), "dir");
+}
+static void migrator_free(void)
+{
+    NOOP(ath_migrator_free(NULL));
+}
+static void migrator_count(void)
+{
+    NEUTRAL(ath_migrator_count(NULL) == 0, "migrator");
+}
+static void migrator_at(void)
+{
+    NEUTRAL(ath_migrator_at(NULL, 0) == NULL, "migrator");
+}
+static void migrate_upgrade(void)
+{
+    size_t n = 7;
+    NULL_ARG(ath_migrate_upgrade(NULL, NULL, &n), "migrator");
+    CU_ASSERT_EQUAL(n, 0);
+}
+static void migrate_downgrade(void)
+{
+    NULL_ARG(ath_migrate_downgrade(NULL, "base", NULL), "migrator");
+}
+static void migrate_stamp(void)
+{
+    NULL_ARG(ath_migrate_stamp(NULL, "base"), "migrator");
+    ath_migrator *m = NULL;
+    if (ath_migrator_open(&m, misuse_engine, one_migration, 1, NULL) == ATH_OK)
+        NULL_ARG(ath_migrate_stamp(m, NULL), "revision");
+    ath_migrator_free(m);
+}
+static void migrate_current(void)
+{
+    char *cur = (char *)1;
+    NULL_ARG(ath_migrate_current(NULL, &cur), "migrator");
+    CU_ASSERT_PTR_NULL(cur);
+    ath_migrator *m = NULL;
+    if (ath_migrator_open(&m, misuse_engine, one_migration, 1, NULL) == ATH_OK)
+        NULL_ARG(ath_migrate_current(m, NULL), "out");
+    ath_migrator_free(m);
+}
+static void migrate_history(void)
+{
+    const ath_migration_record *h = (const ath_migration_record *)1;
+    size_t n = 3;
+    NULL_ARG(ath_migrate_history(NULL, &h, &n), "migrator");
+    CU_ASSERT_PTR_NULL(h);
+    NULL_ARG(ath_migrate_history(NULL, NULL, &n), "out");
+    NULL_ARG(ath_migrate_history(NULL, &h, NULL), "n");
+}
+static void migration_checksum(void)
+{
+    char buf[17] = "x";
+    NEUTRAL((ath_migration_checksum(NULL, buf), buf[0] == '\0'), "migration");
+    NEUTRAL((ath_migration_checksum(one_migration, NULL), true), "buf");
+}
+static void schema_compare(void)
+{
+    ath_schema_diff *d = (ath_schema_diff *)1;
+    NULL_ARG(ath_schema_compare(NULL, misuse_engine, one_model, 1), "out");
+    NULL_ARG(ath_schema_compare(&d, NULL, one_model, 1), "engine");
+    CU_ASSERT_PTR_NULL(d);
+    NULL_ARG(ath_schema_compare(&d, misuse_engine, NULL, 1), "models");
+    REFUSED(ath_schema_compare(&d, misuse_engine, null_model, 1), ATH_EINVAL,
+            "ath_schema_compare: models[0] is NULL");
+}
+static void create_all_check(void)
+{
+    ath_schema_diff *d = (ath_schema_diff *)1;
+    NULL_ARG(ath_create_all_check(&d, NULL, one_model, 1), "engine");
+    CU_ASSERT_PTR_NULL(d);
+    NULL_ARG(ath_create_all_check(NULL, misuse_engine, NULL, 1), "models");
+}
+static void schema_diff_count(void)
+{
+    NEUTRAL(ath_schema_diff_count(NULL) == 0, "diff");
+}
+static void schema_diff_at(void)
+{
+    NEUTRAL(ath_schema_diff_at(NULL, 0) == NULL, "diff");
+}
+static void schema_diff_sql(void)
+{
+    NEUTRAL(ath_schema_diff_sql(NULL, true) == NULL, "diff");
+}
+static void schema_diff_write(void)
+{
+    NULL_ARG(ath_schema_diff_write(NULL, "/tmp", "0001", "x"), "diff");
+}
+static void schema_diff_free(void)
+{
+    NOOP(ath_schema_diff_free(NULL));
+}
+
 /* --- sessions ------------------------------------------------------------------------------- */
 
 static void session_open(void)
@@ -950,6 +1067,25 @@ const misuse_entry null_table[] = {
     E(catalog_find),
     E(catalog_column_find),
     E(catalog_free),
+    E(migrator_options_init),
+    E(migrator_open),
+    E(migrator_open_dir),
+    E(migrator_free),
+    E(migrator_count),
+    E(migrator_at),
+    E(migrate_upgrade),
+    E(migrate_downgrade),
+    E(migrate_stamp),
+    E(migrate_current),
+    E(migrate_history),
+    E(migration_checksum),
+    E(schema_compare),
+    E(create_all_check),
+    E(schema_diff_count),
+    E(schema_diff_at),
+    E(schema_diff_sql),
+    E(schema_diff_write),
+    E(schema_diff_free),
     E(session_open),
     E(session_close),
     E(session_begin),
