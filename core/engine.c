@@ -12,6 +12,8 @@
 
 #include <athanor/url.h>
 
+#include "routing.h"
+
 #include "alloc.h"
 #include "error.h"
 #include "loader.h"
@@ -35,6 +37,7 @@ struct ath_engine {
     atomic_uint schema_gen;
     atomic_int refs;       /* the caller's (until dispose) + one per session not yet freed */
     atomic_bool disposed;  /* ath_engine_dispose ran: the pool hands out nothing new */
+    _Atomic(struct ath_routing *) routing; /* read replicas (core/routing.c), or NULL */
 };
 
 void ath_engine_options_init(ath_engine_options *opts)
@@ -147,6 +150,7 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
     pthread_mutex_init(&engine->maps_lock, NULL);
     atomic_init(&engine->refs, 1);
     atomic_init(&engine->disposed, false);
+    atomic_init(&engine->routing, NULL);
     ath_engine_options_init(&engine->opts);
     if (opts) {
         size_t n = opts->struct_size < sizeof *opts ? opts->struct_size : sizeof *opts;
@@ -233,6 +237,7 @@ int ath_engine_create(ath_engine **out, const char *url)
 /* Frees the engine's memory: its last reference is gone. */
 static void engine_destroy(ath_engine *engine)
 {
+    ath_routing_free(atomic_load(&engine->routing));
     ath_pool_free(engine->pool);
     for (size_t i = 0; i < engine->nmaps; i++)
         ath_mapping_free(engine->maps[i].mapping);
@@ -242,6 +247,16 @@ static void engine_destroy(ath_engine *engine)
     ath_free(engine->values);
     ath_url_free(engine->url);
     ath_free(engine);
+}
+
+const ath_engine_options *ath_engine_opts(const ath_engine *engine)
+{
+    return &engine->opts;
+}
+
+_Atomic(struct ath_routing *) *ath_engine_routing_slot(ath_engine *engine)
+{
+    return &engine->routing;
 }
 
 void ath_engine_ref(ath_engine *engine)
@@ -268,6 +283,7 @@ void ath_engine_dispose(ath_engine *engine)
         return; /* disposed already; the sessions still open keep the memory */
     if (engine->pool)
         ath_pool_close(engine->pool); /* idle connections now, the others as they come back */
+    ath_routing_close(atomic_load(&engine->routing)); /* the replicas' pools likewise */
     ath_engine_unref(engine);
 }
 

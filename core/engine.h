@@ -25,6 +25,12 @@ int ath_engine_mapping(ath_engine *engine, const ath_model *model, const ath_map
 unsigned ath_engine_schema_gen(const ath_engine *engine);
 void ath_engine_schema_changed(ath_engine *engine);
 
+/** The engine's options (a replica is created with them). */
+const ath_engine_options *ath_engine_opts(const ath_engine *engine);
+/** Where the engine keeps its read replicas (core/routing.c); NULL until the first is added. */
+struct ath_routing;
+_Atomic(struct ath_routing *) *ath_engine_routing_slot(ath_engine *engine);
+
 /** True when statements should be logged (echo). */
 bool ath_engine_echo(const ath_engine *engine);
 /** True when the program listens to engine events (on_event). */

@@ -9,12 +9,16 @@
 #include "error.h"
 #include "list.h"
 #include "loader.h"
+#include "routing.h"
 #include "sql_scan.h"
 #include "utf8.h"
 
 struct ath_session {
     ath_engine *engine;
     ath_conn *conn; /* held from the first statement until the transaction ends */
+    ath_pool *pool; /* where conn came from: the engine's, or a replica's (core/routing.c) */
+    bool on_replica;
+    ath_route route; /* ath_session_set_route */
     bool in_tx;
     bool failed; /* the database rejected a statement in this transaction */
     int depth;   /* savepoints open */
@@ -112,8 +116,9 @@ static void end_transaction(ath_session *s)
     s->failed = false;
     s->depth = 0;
     if (s->conn) {
-        ath_pool_checkin(ath_engine_pool(s->engine), s->conn);
+        ath_pool_checkin(s->pool, s->conn);
         s->conn = NULL;
+        s->on_replica = false;
     }
 }
 
@@ -133,7 +138,18 @@ static int refuse_failed(void)
                                 "taken before the failure)");
 }
 
-int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
+/* A transaction begun on a replica meets its first write (or a statement that must run on the
+ * primary): what it read there was read-only, so it commits there, and the session goes on
+ * from a new transaction on the primary. */
+static void leave_replica(ath_session *s)
+{
+    if (s->in_tx && !s->conn->broken && ath_conn_exec(s->conn, "COMMIT") != ATH_OK)
+        s->conn->broken = true; /* state unknown: do not pool it */
+    end_transaction(s);
+}
+
+/* ath_session_ensure, where `primary` says the statement must run on the primary. */
+static int ensure_at(ath_session *s, bool write, bool primary, ath_conn **conn)
 {
     if (s->closed)
         return ath_fail(ATH_EINVAL, "the session was closed (ath_session_close): nothing can run "
@@ -143,8 +159,17 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
     if (s->result) /* one statement at a time: a streamed result holds the connection */
         return ath_fail(ATH_EINVAL, "a raw result or a repository iterator is still open on this "
                                     "session: read it to the end or free it first");
+    if (s->conn && s->on_replica && primary)
+        leave_replica(s);
     if (!s->conn) {
-        int rc = ath_pool_checkout(ath_engine_pool(s->engine), &s->conn);
+        int rc = 1;
+        if (!primary && s->route == ATH_ROUTE_AUTO)
+            rc = ath_routing_checkout(s->engine, &s->conn, &s->pool); /* 1: none, or none up */
+        s->on_replica = rc == ATH_OK;
+        if (rc == 1) {
+            s->pool = ath_engine_pool(s->engine);
+            rc = ath_pool_checkout(s->pool, &s->conn);
+        }
         if (rc != ATH_OK)
             return rc;
         unsigned gen = ath_engine_schema_gen(s->engine);
@@ -168,6 +193,34 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
     return ATH_OK;
 }
 
+int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
+{
+    return ensure_at(s, write, write, conn);
+}
+
+int ath_session_set_route(ath_session *s, ath_route route)
+{
+    if (!s)
+        return ath_null_arg(__func__, "session");
+    if (s->closed)
+        return refuse_closed(__func__);
+    if (route != ATH_ROUTE_AUTO && route != ATH_ROUTE_PRIMARY)
+        return ath_fail(ATH_EINVAL, "ath_session_set_route: %d is not an ath_route", (int)route);
+    s->route = route;
+    return ATH_OK;
+}
+
+ath_routed ath_session_routed(const ath_session *s)
+{
+    if (!s) {
+        ath_null_arg(__func__, "session");
+        return ATH_ROUTED_NONE;
+    }
+    if (!s->conn)
+        return ATH_ROUTED_NONE;
+    return s->on_replica ? ATH_ROUTED_REPLICA : ATH_ROUTED_PRIMARY;
+}
+
 int ath_session_begin(ath_session *s)
 {
     if (!s)
@@ -176,7 +229,7 @@ int ath_session_begin(ath_session *s)
         return refuse_closed(__func__);
     if (s->in_tx)
         return ath_fail(ATH_EINVAL, "a transaction is already open in this session");
-    return ath_session_ensure(s, false, NULL);
+    return ensure_at(s, false, true, NULL); /* a declared unit of work: on the primary */
 }
 
 bool ath_session_in_transaction(const ath_session *s)
@@ -285,7 +338,7 @@ int ath_session_savepoint(ath_session *s, ath_savepoint *out)
     *out = 0;
     if (s->closed)
         return refuse_closed(__func__);
-    int rc = ath_session_ensure(s, false, NULL);
+    int rc = ensure_at(s, false, true, NULL); /* savepoints belong to the primary's transaction */
     if (rc != ATH_OK)
         return rc;
     if ((rc = savepoint_sql(s, "SAVEPOINT", s->depth + 1)) != ATH_OK)
@@ -344,10 +397,20 @@ int ath_session_rollback_to(ath_session *s, ath_savepoint sp)
 
 /* --- statements ----------------------------------------------------------------------------- */
 
+/* A statement for the primary: a write, or (with replicas) a read that takes row locks. */
+static bool for_primary(const ath_session *s, const char *sql, bool write)
+{
+    if (write)
+        return true;
+    if (s->conn && !s->on_replica)
+        return false; /* on the primary already: no need to look */
+    return ath_engine_replica_count(s->engine) > 0 && ath_sql_is_locking(sql);
+}
+
 int ath_session_prepare(ath_session *s, const char *sql, bool write, ath_stmt **out)
 {
     ath_conn *conn = NULL;
-    int rc = ath_session_ensure(s, write, &conn);
+    int rc = ensure_at(s, write, for_primary(s, sql, write), &conn);
     if (rc != ATH_OK)
         return rc;
     return ath_session_note_error(s, ath_conn_prepare(conn, sql, out));
@@ -391,7 +454,7 @@ int ath_session_prepare_ref(ath_session *s, const char *sql, bool write, ath_stm
                             ath_stmt **out)
 {
     ath_conn *conn = NULL;
-    int rc = ath_session_ensure(s, write, &conn);
+    int rc = ensure_at(s, write, for_primary(s, sql, write), &conn);
     if (rc != ATH_OK)
         return rc;
     return ath_session_note_error(s, ath_conn_prepare_ref(conn, sql, ref, out));

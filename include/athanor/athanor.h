@@ -12,6 +12,7 @@
 #include "mixin.h"
 #include "model.h"
 #include "repository.h"
+#include "routing.h"
 #include "schema.h"
 #include "session.h"
 #include "url.h"

@@ -763,6 +763,27 @@ static void session_engine(void)
     NEUTRAL(ath_session_engine(NULL) == NULL, "session");
 }
 
+/* --- routing (read replicas) ---------------------------------------------------------------- */
+
+static void engine_add_replica(void)
+{
+    NULL_ARG(ath_engine_add_replica(NULL, "sqlite://"), "engine");
+    NULL_ARG(ath_engine_add_replica(misuse_engine, NULL), "url");
+}
+static void engine_replica_count(void)
+{
+    NEUTRAL(ath_engine_replica_count(NULL) == 0, "engine");
+}
+static void session_set_route(void)
+{
+    NULL_ARG(ath_session_set_route(NULL, ATH_ROUTE_PRIMARY), "session");
+    REFUSED(ath_session_set_route(M_S, (ath_route)7), ATH_EINVAL, "7 is not an ath_route");
+}
+static void session_routed(void)
+{
+    NEUTRAL(ath_session_routed(NULL) == ATH_ROUTED_NONE, "session");
+}
+
 /* --- raw results ---------------------------------------------------------------------------- */
 
 static void result_next(void)
@@ -1101,6 +1122,10 @@ const misuse_entry null_table[] = {
     E(session_set),
     E(session_get),
     E(session_engine),
+    E(engine_add_replica),
+    E(engine_replica_count),
+    E(session_set_route),
+    E(session_routed),
     E(result_next),
     E(result_column_count),
     E(result_column_name),
