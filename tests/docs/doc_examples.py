@@ -10,6 +10,8 @@ needs surroundings names them on the line before its fence:
   <!-- compile: NAME -->      the block is put into tests/docs/contexts/NAME.c at @@BLOCK@@
                               (a model, variables, a main() that runs it) and compiled — and
                               run, when the context has a main();
+  <!-- compile: after-previous -->  the block continues the page's previous compiled
+                              declaration block (it is compiled after it, in one file);
   <!-- fragment of PATH -->   an excerpt (elisions written …) of PATH, a file of this
                               repository that the test suite builds; only PATH's existence is
                               checked.
@@ -38,6 +40,7 @@ failed, programs, decls, fragments = [], 0, 0, 0
 with tempfile.TemporaryDirectory() as tmp:
     for path in files:
         text = open(path).read()
+        previous = None  # the page's last declaration block that compiled, as compiled
         for m in fence.finditer(text):
             line = text.count("\n", 0, m.start()) + 1 + (1 if m.group(1) else 0)
             where = "%s:%d" % (os.path.relpath(path, root), line)
@@ -50,7 +53,12 @@ with tempfile.TemporaryDirectory() as tmp:
                 else:
                     fragments += 1
                 continue
-            if marker.startswith("compile: "):
+            if marker == "compile: after-previous":
+                if previous is None:
+                    failed.append("%s: after-previous, but no declaration block before it" % where)
+                    continue
+                code = previous + "\n#line 1 \"%s\"\n" % where + code
+            elif marker.startswith("compile: "):
                 ctx_path = os.path.join(root, "tests", "docs", "contexts", marker[9:] + ".c")
                 if not os.path.isfile(ctx_path):
                     failed.append("%s: no context %s" % (where, ctx_path))
@@ -71,6 +79,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 continue
             if not is_program:
                 decls += 1
+                previous = code if marker else "#line 1 \"%s\"\n" % where + code
                 continue
             env = dict(os.environ)
             env.setdefault("ATHANOR_DRIVER_PATH", os.path.join(libdir, "athanor"))
