@@ -151,6 +151,68 @@ static void set_ptr(char *obj, size_t off, void *p)
     memcpy(obj + off, &p, sizeof p);
 }
 
+typedef struct row_order {
+    size_t group;
+    ath_value key;
+    size_t row;
+} row_order;
+
+static int row_order_cmp(const void *a, const void *b)
+{
+    const row_order *x = a, *y = b;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    int c = value_cmp(&x->key, &y->key);
+    if (c)
+        return c;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/*
+ * The order in which to place the n rows of tl so that each group's rows are in the order of
+ * the target's (single-column) key: *order stays NULL when the rows already are (the common
+ * case: an index on the foreign key gives rows in key order), else a malloc'd permutation.
+ */
+static int order_rows(const ath_mapping *to, const ath_list *tl, const size_t *row_group, size_t nk,
+                      size_t **order)
+{
+    *order = NULL;
+    if (to->npk != 1)
+        return ATH_OK; /* ordered in SQL */
+    const ath_col *key = &to->cols[to->pk[0]];
+    ath_value *last = ath_calloc(nk ? nk : 1, sizeof *last); /* type NULL: none yet */
+    if (!last)
+        return ath_fail(ATH_ENOMEM, "ordering related rows");
+    bool sorted = true;
+    for (size_t i = 0; i < tl->count && sorted; i++) {
+        size_t g = row_group[i];
+        if (g >= nk)
+            continue;
+        ath_value v = key_of(key, ath_list_at(tl, i));
+        if (last[g].type != ATH_T_NULL && value_cmp(&last[g], &v) > 0)
+            sorted = false;
+        last[g] = v;
+    }
+    ath_free(last);
+    if (sorted)
+        return ATH_OK;
+    row_order *ro = ath_malloc(tl->count * sizeof *ro);
+    size_t *perm = ath_malloc(tl->count * sizeof *perm);
+    if (!ro || !perm) {
+        ath_free(ro);
+        ath_free(perm);
+        return ath_fail(ATH_ENOMEM, "ordering related rows");
+    }
+    for (size_t i = 0; i < tl->count; i++)
+        ro[i] = (row_order){row_group[i], key_of(key, ath_list_at(tl, i)), i};
+    qsort(ro, tl->count, sizeof *ro, row_order_cmp);
+    for (size_t i = 0; i < tl->count; i++)
+        perm[i] = ro[i].row;
+    ath_free(ro);
+    *order = perm;
+    return ATH_OK;
+}
+
 /* Selects the target rows whose `remote` column is among keys, chunked, into tl. */
 static int select_related(ath_repo *r, const load_node *node, const ath_value *keys, size_t nkeys,
                           ath_list *tl, ath_arena *arena)
@@ -166,9 +228,11 @@ static int select_related(ath_repo *r, const load_node *node, const ath_value *k
     size_t chunk = limit > 2 * LOAD_PARAM_RESERVE ? limit - LOAD_PARAM_RESERVE : limit / 2;
     ath_filter f[1 + ATH_ORDER_MAX];
     size_t nf = 1;
-    /* children in key order within each parent (a one-to-many's array) */
-    for (size_t k = 0; k < node->to->npk && k < ATH_ORDER_MAX; k++)
-        f[nf++] = ath_order_by(node->to->cols[node->to->pk[k]].name, false);
+    /* a one-to-many's array is in key order: a composite key orders in SQL; a single-column one
+     * is ordered in memory (order_rows), where the database's order is usually right already */
+    if (node->rel->rel->kind == ATH_REL_ONE_TO_MANY && node->to->npk > 1)
+        for (size_t k = 0; k < node->to->npk && k < ATH_ORDER_MAX; k++)
+            f[nf++] = ath_order_by(node->to->cols[node->to->pk[k]].name, false);
     for (size_t at = 0; rc == ATH_OK && at < nkeys; at += chunk) {
         size_t n = nkeys - at < chunk ? nkeys - at : chunk;
         f[0] = ath_collection(node->rel->remote, keys + at, n);
@@ -192,7 +256,7 @@ static int load_node_rows(ath_repo *r, const load_node *node, char **parents, si
     size_t size = node->to->model->struct_size;
     parent_key *pk = ath_malloc((n ? n : 1) * sizeof *pk);
     ath_value *keys = ath_malloc((n ? n : 1) * sizeof *keys);
-    size_t *counts = NULL, *fill = NULL, *row_group = NULL;
+    size_t *counts = NULL, *fill = NULL, *row_group = NULL, *order = NULL;
     char **arrays = NULL;
     ath_list *tl = NULL;
     size_t np = 0, nk = 0;
@@ -245,7 +309,10 @@ static int load_node_rows(ath_repo *r, const load_node *node, char **parents, si
             rc = ath_fail(ATH_ENOMEM, "loading relation %s", rel->rel->name);
             goto done;
         }
-    for (size_t i = 0; i < tl->count; i++) {
+    if (many && (rc = order_rows(node->to, tl, row_group, nk, &order)) != ATH_OK)
+        goto done;
+    for (size_t k = 0; k < tl->count; k++) {
+        size_t i = order ? order[k] : k;
         size_t g = row_group[i];
         if (g >= nk || fill[g] == counts[g])
             continue; /* not a requested key (a collation's idea of equal), or a duplicate */
@@ -276,6 +343,7 @@ done:
     ath_free(counts);
     ath_free(fill);
     ath_free(row_group);
+    ath_free(order);
     ath_free(arrays);
     return rc;
 }

@@ -372,7 +372,7 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
 #define ATH_RELATIONS(array) .relations = (array), .nrelations = sizeof(array) / sizeof((array)[0])
 
 /* a compile error unless member m of S is a pointer (or an array) */
-#define ATH__CHECK_PTR(S, m) (0 * sizeof(*((S *)0)->m))
+#define ATH__CHECK_PTR(S, m) (0 * sizeof(&*((S *)0)->m)) /* the target may be incomplete */
 /* a compile error unless member m of S is a size_t */
 #define ATH__CHECK_SIZE_T(S, m) (0 * sizeof(char[_Generic(((S *)0)->m, size_t: 1)]))
 
