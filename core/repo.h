@@ -196,6 +196,19 @@ int repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfi
  *  this model), their strings into `arena`; `what` names the operation in messages. */
 int repo_list_into(ath_repo *r, const ath_filter *filters, size_t nfilters, const char *what,
                    ath_list *l, ath_arena *arena);
+/** True when update_many can write a chunk of rows with one UPDATE (repo_many.c): a dialect
+ *  with update_from, a model without mixins, and columns to set. */
+bool repo_update_set_based(const ath_repo *r);
+/** update_many set-based, chunk by chunk under a savepoint; a chunk that does not update
+ *  exactly its rows is undone and run object by object (the per-object path's errors). */
+int repo_update_many_set(ath_repo *r, char *objs, size_t n);
+/** True when delete_many can pass its keys as one array (dialect any_array, one-column key of
+ *  an integer, text or UUID type). */
+bool repo_delete_by_array(const ath_repo *r);
+/** Adds `key = ANY(array of the n keys)` to q; the array's text is written into `array`, which
+ *  must live until the statement ran. */
+int repo_query_key_array(ath_repo *r, ath_query *q, const ath_value *keys, size_t n,
+                         ath_buf *array);
 
 /** add without auto_commit and custom messages (for composite operations). */
 int repo_add(ath_repo *r, void *obj);

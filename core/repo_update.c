@@ -198,6 +198,8 @@ int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
     if (n && !objs)
         return ath_null_arg(__func__, "objs");
     int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
+    if (rc == ATH_OK && n > 1 && repo_update_set_based(r))
+        return repo_finish(r, repo_update_many_set(r, objs, n), true);
     for (size_t i = 0; rc == ATH_OK && i < n; i++)
         rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
     return repo_finish(r, rc, true);
@@ -362,6 +364,23 @@ int ath_repo_delete_many(ath_repo *r, const ath_value *keys, size_t nrows, int64
         return ath_null_arg(__func__, "keys");
     if (deleted)
         *deleted = 0;
+    if (nrows && repo_delete_by_array(r)) { /* one statement, one parameter */
+        ath_query q;
+        ath_buf array;
+        ath_buf_init(&array);
+        repo_query_init(r, &q);
+        int rc = repo_query_key_array(r, &q, keys, nrows, &array);
+        if (rc == ATH_OK)
+            rc = mixins_scope(r, 0, &q);
+        int64_t changed = 0;
+        if (rc == ATH_OK)
+            rc = delete_rows(r, &q, &changed);
+        ath_query_free(&q);
+        ath_buf_free(&array);
+        if (rc == ATH_OK && deleted)
+            *deleted = changed;
+        return repo_finish(r, rc, true);
+    }
     ath_conn *conn;
     int rc = nrows ? repo_conn(r, true, &conn) : ATH_OK;
     size_t npk = r->m->npk;

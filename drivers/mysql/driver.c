@@ -103,6 +103,8 @@ static const ath_dialect dialect = {
     .for_update = " FOR UPDATE",
     .nowait = " NOWAIT",
     .skip_locked = " SKIP LOCKED",
+    .any_array = NULL,
+    .update_from = "join",
 };
 
 static const ath_driver driver = {

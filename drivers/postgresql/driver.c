@@ -85,6 +85,8 @@ static const ath_dialect dialect = {
     .for_update = " FOR UPDATE",
     .nowait = " NOWAIT",
     .skip_locked = " SKIP LOCKED",
+    .any_array = " = ANY(CAST(? AS %s[]))",
+    .update_from = "values",
 };
 
 static const ath_driver driver = {

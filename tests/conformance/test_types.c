@@ -533,7 +533,67 @@ static void test_types_filter_eq_on_every_kind(void)
     conf_end();
 }
 
+/* update_many writes every kind of value as update does (PostgreSQL and MariaDB write a chunk
+ * with one statement: every type passes through its VALUES casts / derived table) */
+static void test_types_update_many_round_trip(void)
+{
+    ath_repo *repo = fixture();
+    static unsigned char other[] = {0xff, 0x00, 0x7f};
+    AllTypes rows[3], want[3];
+    for (unsigned i = 0; i < 3; i++) {
+        fill_all_types(&rows[i], i + 1);
+        AllTypes in = rows[i];
+        ASSERT_RC(ath_repo_add(repo, &in), ATH_OK);
+        want[i] = rows[i];
+    }
+    /* new values: the plain ones changed, the optional ones set on one row and NULL on another */
+    for (unsigned i = 0; i < 3; i++) {
+        AllTypes next;
+        fill_all_types(&next, i + 40);
+        next.id = rows[i].id;
+        next.c_text = "changed \"quoted\" \\ text";
+        next.c_blob = (ath_blob){other, sizeof other};
+        next.c_numeric = "-0.5";
+        next.c_json = "[1,2]";
+        if (i == 1) {
+            next.o_i32 = ath_some_i32(-7);
+            next.o_i64 = ath_some_i64(INT64_MAX);
+            next.o_f64 = ath_some_double(1.5);
+            next.o_bool = ath_some_bool(false);
+            next.o_text = "opt";
+            next.o_blob = (ath_blob){other, 1};
+            next.o_numeric = "7";
+            next.o_ts = ath_some_timestamp(86400000000LL);
+            next.o_date = (ath_opt_date){1, true};
+            next.o_uuid = (ath_opt_uuid){conf_uuid(99), true};
+            next.o_json = "{}";
+        }
+        want[i] = next;
+    }
+    AllTypes upd[3];
+    memcpy(upd, want, sizeof upd);
+    ASSERT_RC(ath_repo_update_many(repo, upd, 3), ATH_OK);
+    for (unsigned i = 0; i < 3; i++) {
+        AllTypes got;
+        memset(&got, 0, sizeof got);
+        ath_value k = ath_v_uuid(want[i].id);
+        ASSERT_RC(ath_repo_get(repo, &got, &k, 1), ATH_OK);
+        check_same(&got, &want[i], __LINE__);
+        ath_model_free_fields(&AllTypes_model, &got);
+    }
+    /* delete_many by UUID keys (PostgreSQL: one array parameter) */
+    ath_value keys[2] = {ath_v_uuid(want[0].id), ath_v_uuid(want[2].id)};
+    int64_t deleted = 0;
+    ASSERT_RC(ath_repo_delete_many(repo, keys, 2, &deleted), ATH_OK);
+    ASSERT_I64(deleted, 2);
+    int64_t n = 0;
+    ASSERT_RC(ath_repo_count(repo, &n, ATH_NO_FILTERS), ATH_OK);
+    ASSERT_I64(n, 1);
+    conf_end();
+}
+
 const test_case types_tests[] = {
+    {"test_types_update_many_round_trip", test_types_update_many_round_trip},
     {"test_types_i32_extremes", test_types_i32_extremes},
     {"test_types_i64_extremes", test_types_i64_extremes},
     {"test_types_i64_max_read_by_raw_select", test_types_i64_max_read_by_raw_select},
@@ -561,4 +621,7 @@ const test_case types_tests[] = {
     {NULL, NULL},
 };
 
-TEST_SUITE(types) { conf_add_group("types", types_tests, true); }
+TEST_SUITE(types)
+{
+    conf_add_group("types", types_tests, true);
+}

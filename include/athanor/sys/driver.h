@@ -137,6 +137,17 @@ typedef struct ath_dialect {
     const char *nowait;       /**< appended after for_update (" NOWAIT") when the connection
                                    has ATH_CAP_LOCK_NOWAIT */
     const char *skip_locked;  /**< likewise (" SKIP LOCKED") */
+    const char *any_array;    /**< where one array parameter stands for a list of keys
+                                   (PostgreSQL): what follows the column, as a printf format of
+                                   the element's type name (%s), e.g. " = ANY(CAST(? AS %s[]))";
+                                   the parameter is the array's text form ("{1,2,3}"). NULL:
+                                   `col IN (?, ?, …)` */
+    const char *update_from;  /**< how one UPDATE writes many rows, each with its own values:
+                                   "values": UPDATE t SET c = v.c FROM (VALUES (CAST(? AS type),
+                                   …), (?, …)) AS v (k, c) WHERE t.k = v.k (PostgreSQL); "join":
+                                   UPDATE t JOIN (SELECT ? AS k, ? AS c UNION ALL SELECT ?, ?)
+                                   AS v ON t.k = v.k SET t.c = v.c (MySQL, MariaDB). NULL: one
+                                   UPDATE per row, a prepared statement reused (SQLite) */
 } ath_dialect;
 
 /** True when dialect `d` (from a driver of any age) has member `m`. */

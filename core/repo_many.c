@@ -1,0 +1,271 @@
+/*
+ * Set-based forms of the *_many writes, where the dialect has them: update_many as one UPDATE
+ * per chunk of rows (PostgreSQL UPDATE … FROM (VALUES …), MySQL/MariaDB UPDATE … JOIN (SELECT …
+ * UNION ALL …)), and delete_many on a one-column key as `key = ANY(one array parameter)`.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "repo.h"
+#include "session.h"
+#include "sql_build.h"
+
+static bool says(const char *fact, const char *want)
+{
+    return fact && strcmp(fact, want) == 0;
+}
+
+bool repo_update_set_based(const ath_repo *r)
+{
+    const ath_dialect *d = r->d;
+    return r->m->nmixins == 0 && *r->m->sql_update && ATH_DIALECT_HAS(d, update_from) &&
+           (says(d->update_from, "values") || says(d->update_from, "join"));
+}
+
+/* The columns an update_many row writes: every non-key, non-immutable one. */
+static size_t set_columns(const ath_repo *r, const ath_col **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->m->ncols; i++) {
+        const ath_col *c = &r->m->cols[i];
+        if (!c->pk && !(c->flags & ATH_IMMUTABLE))
+            out[n++] = c;
+    }
+    return n;
+}
+
+/* The type a VALUES column is cast to, so the server knows it (PostgreSQL). */
+static const char *cast_type(const ath_repo *r, const ath_col *c)
+{
+    const char *t = r->d->type_names[c->type];
+    return t ? t : "TEXT";
+}
+
+/* One UPDATE for `rows` rows into r->sql: keys first, then the set columns, per row. */
+static void update_text(ath_repo *r, const ath_col *const *set, size_t nset, size_t rows)
+{
+    const ath_dialect *d = r->d;
+    const ath_mapping *m = r->m;
+    const char *table = m->model->table;
+    ath_buf *b = &r->sql;
+    ath_buf_clear(b);
+    ath_buf_adds(b, "UPDATE ");
+    ath_sql_ident(b, d, table);
+    size_t per_row = m->npk + nset;
+    if (says(d->update_from, "values")) {
+        ath_buf_adds(b, " SET ");
+        for (size_t i = 0; i < nset; i++) {
+            ath_buf_adds(b, i ? ", " : "");
+            ath_sql_ident(b, d, set[i]->name);
+            ath_buf_adds(b, " = ");
+            ath_sql_column(b, d, "v", set[i]->name);
+        }
+        ath_buf_adds(b, " FROM (VALUES ");
+        for (size_t row = 0; row < rows; row++) {
+            ath_buf_adds(b, row ? ", (" : "(");
+            for (size_t k = 0; k < per_row; k++) {
+                const ath_col *c = k < m->npk ? &m->cols[m->pk[k]] : set[k - m->npk];
+                ath_buf_adds(b, k ? ", " : "");
+                if (row == 0) /* the first row types the columns; the others follow it */
+                    ath_buf_addf(b, "CAST(? AS %s)", cast_type(r, c));
+                else
+                    ath_buf_addc(b, '?');
+            }
+            ath_buf_addc(b, ')');
+        }
+        ath_buf_adds(b, ") AS ");
+        ath_sql_ident(b, d, "v");
+        ath_buf_adds(b, " (");
+        for (size_t k = 0; k < per_row; k++) {
+            const ath_col *c = k < m->npk ? &m->cols[m->pk[k]] : set[k - m->npk];
+            ath_buf_adds(b, k ? ", " : "");
+            ath_sql_ident(b, d, c->name);
+        }
+        ath_buf_adds(b, ") WHERE ");
+        for (size_t k = 0; k < m->npk; k++) {
+            ath_buf_adds(b, k ? " AND " : "");
+            ath_sql_column(b, d, table, m->cols[m->pk[k]].name);
+            ath_buf_adds(b, " = ");
+            ath_sql_column(b, d, "v", m->cols[m->pk[k]].name);
+        }
+        return;
+    }
+    /* "join" */
+    ath_buf_adds(b, " JOIN (");
+    for (size_t row = 0; row < rows; row++) {
+        ath_buf_adds(b, row ? " UNION ALL SELECT " : "SELECT ");
+        for (size_t k = 0; k < per_row; k++) {
+            const ath_col *c = k < m->npk ? &m->cols[m->pk[k]] : set[k - m->npk];
+            ath_buf_adds(b, k ? ", ?" : "?");
+            if (row == 0) {
+                ath_buf_adds(b, " AS ");
+                ath_sql_ident(b, d, c->name);
+            }
+        }
+    }
+    ath_buf_adds(b, ") AS ");
+    ath_sql_ident(b, d, "v");
+    ath_buf_adds(b, " ON ");
+    for (size_t k = 0; k < m->npk; k++) {
+        ath_buf_adds(b, k ? " AND " : "");
+        ath_sql_column(b, d, table, m->cols[m->pk[k]].name);
+        ath_buf_adds(b, " = ");
+        ath_sql_column(b, d, "v", m->cols[m->pk[k]].name);
+    }
+    ath_buf_adds(b, " SET ");
+    for (size_t i = 0; i < nset; i++) {
+        ath_buf_adds(b, i ? ", " : "");
+        ath_sql_column(b, d, table, set[i]->name);
+        ath_buf_adds(b, " = ");
+        ath_sql_column(b, d, "v", set[i]->name);
+    }
+}
+
+/* One chunk set-based: ATH_OK with *changed, or the statement's error. */
+static int update_chunk(ath_repo *r, const ath_col *const *set, size_t nset, char *objs,
+                        size_t rows, int64_t *changed)
+{
+    size_t per_row = r->m->npk + nset, size = r->m->model->struct_size;
+    update_text(r, set, nset, rows);
+    int rc =
+        r->sql.oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, rows * per_row);
+    for (size_t row = 0; rc == ATH_OK && row < rows; row++) {
+        void *obj = objs + row * size;
+        ath_value *v = r->vals + row * per_row;
+        repo_key_values(r, obj, v);
+        for (size_t i = 0; rc == ATH_OK && i < nset; i++)
+            rc = ath_col_checked(r->m, set[i], obj, &v[r->m->npk + i]);
+    }
+    if (rc != ATH_OK)
+        return rc;
+    return repo_run(r, r->sql.data, true, r->vals, rows * per_row, NULL, changed);
+}
+
+int repo_update_many_set(ath_repo *r, char *objs, size_t n)
+{
+    ath_conn *conn;
+    int rc = repo_conn(r, true, &conn);
+    if (rc != ATH_OK)
+        return rc;
+    const ath_col **set = ath_malloc(r->m->ncols * sizeof *set);
+    if (!set)
+        return ath_fail(ATH_ENOMEM, "update_many");
+    size_t nset = set_columns(r, set);
+    size_t chunk = repo_chunk_rows(conn, r->m->npk + nset), size = r->m->model->struct_size;
+    if (r->m->npk > 1 && chunk > REPO_MULTI_MATCH_ROWS)
+        chunk = REPO_MULTI_MATCH_ROWS;
+    for (size_t done = 0; rc == ATH_OK && done < n; done += chunk) {
+        size_t rows = n - done < chunk ? n - done : chunk;
+        char *first = objs + done * size;
+        if (rows < 2) {
+            rc = repo_update_object(r, first, NULL, 0);
+            continue;
+        }
+        /* under a savepoint: a chunk that does not update exactly its rows (a missing key, a
+         * key given twice, a constraint) is undone and run again object by object, which
+         * reports what the per-object path reports, for the object it concerns */
+        ath_savepoint sp;
+        if ((rc = ath_session_savepoint(r->session, &sp)) != ATH_OK)
+            break;
+        int64_t changed = 0;
+        int set_rc = update_chunk(r, set, nset, first, rows, &changed);
+        if (set_rc == ATH_ECONNLOST) {
+            rc = set_rc;
+            break;
+        }
+        if (set_rc == ATH_OK && changed == (int64_t)rows) {
+            rc = ath_session_release(r->session, sp);
+            continue;
+        }
+        if ((rc = ath_session_rollback_to(r->session, sp)) == ATH_OK)
+            rc = ath_session_release(r->session, sp);
+        for (size_t i = 0; rc == ATH_OK && i < rows; i++)
+            rc = repo_update_object(r, first + i * size, NULL, 0);
+    }
+    ath_free(set);
+    return rc;
+}
+
+/* --- delete_many by one array parameter ----------------------------------------------------- */
+
+bool repo_delete_by_array(const ath_repo *r)
+{
+    if (r->m->npk != 1 || !ATH_DIALECT_HAS(r->d, any_array))
+        return false;
+    ath_type t = r->m->cols[r->m->pk[0]].type;
+    return t == ATH_T_I64 || t == ATH_T_I32 || t == ATH_T_TEXT || t == ATH_T_UUID;
+}
+
+/* Appends key `v` of column c to the array's text form: {1,2} or {"a","b\"c"}. */
+static int array_element(ath_buf *b, const ath_col *c, const ath_value *v)
+{
+    char text[40];
+    switch (v->type) {
+    case ATH_T_NULL:
+        ath_buf_adds(b, "NULL");
+        return ATH_OK;
+    case ATH_T_I32:
+        ath_buf_addf(b, "%" PRId32, v->u.i32);
+        return ATH_OK;
+    case ATH_T_I64:
+        ath_buf_addf(b, "%" PRId64, v->u.i64);
+        return ATH_OK;
+    case ATH_T_UUID:
+        if (ath_uuid_format(&v->u.uuid, text, sizeof text) < 0)
+            return ath_fail(ATH_EINVAL, "delete_many: a key of %s cannot be written", c->name);
+        ath_buf_adds(b, text);
+        return ATH_OK;
+    case ATH_T_TEXT: {
+        const char *p = v->u.s.ptr ? v->u.s.ptr : "";
+        ath_buf_addc(b, '"');
+        for (size_t i = 0; i < v->u.s.len; i++) {
+            if (p[i] == '"' || p[i] == '\\')
+                ath_buf_addc(b, '\\');
+            ath_buf_addc(b, p[i]);
+        }
+        ath_buf_addc(b, '"');
+        return ATH_OK;
+    }
+    default:
+        return ath_fail(ATH_EINVAL, "delete_many: a %s key of %s cannot be an array element",
+                        ath_type_name(v->type), c->name);
+    }
+}
+
+int repo_query_key_array(ath_repo *r, ath_query *q, const ath_value *keys, size_t n, ath_buf *array)
+{
+    const ath_col *c = &r->m->cols[r->m->pk[0]];
+    int rc = ATH_OK;
+    ath_buf_clear(array);
+    ath_buf_addc(array, '{');
+    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+        if ((rc = ath_col_accepts(c, &keys[i], "delete_many")) != ATH_OK)
+            break;
+        if ((rc = ath_text_check(&keys[i], "a key given to delete_many")) != ATH_OK)
+            break;
+        ath_buf_adds(array, i ? "," : "");
+        rc = array_element(array, c, &keys[i]);
+    }
+    ath_buf_addc(array, '}');
+    if (rc != ATH_OK)
+        return rc;
+    if (array->oom)
+        return ath_fail(ATH_ENOMEM, "building a key array");
+    ath_buf_adds(&q->where, q->where.len ? " AND (" : "(");
+    ath_sql_column(&q->where, r->d, r->m->model->table, c->name);
+    const char *fmt = r->d->any_array, *hole = strstr(fmt, "%s"); /* the element type's place */
+    if (hole) {
+        ath_buf_add(&q->where, fmt, (size_t)(hole - fmt));
+        ath_buf_adds(&q->where, cast_type(r, c));
+        ath_buf_adds(&q->where, hole + 2);
+    } else {
+        ath_buf_adds(&q->where, fmt);
+    }
+    ath_buf_addc(&q->where, ')');
+    if (q->where.oom)
+        return ath_fail(ATH_ENOMEM, "building a query");
+    return ath_query_param(q, ath_v_textn(ATH_T_TEXT, array->data, array->len));
+}

@@ -1,0 +1,216 @@
+/*
+ * repo-many: update_many and delete_many on batches big enough to take the set-based paths
+ * (PostgreSQL: UPDATE … FROM (VALUES …) and key = ANY(array); MariaDB: UPDATE … JOIN) across
+ * several chunks, with the per-object path's results and error codes: a missing key, a key given
+ * twice, a constraint refusing one object, keys the array's text form must escape.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "groups.h"
+
+#define BIG 2500 /* more than one chunk everywhere (1000 rows per statement at most) */
+
+/* BIG heroes "h-00000"…, age i % 90, committed; their ids into ids[]. */
+static void add_big(ath_session *s, ath_repo *heroes, int64_t *ids)
+{
+    Hero *h = calloc(BIG, sizeof *h);
+    char(*names)[16] = calloc(BIG, sizeof *names);
+    CU_ASSERT_FATAL(h && names);
+    for (int i = 0; i < BIG; i++) {
+        snprintf(names[i], sizeof names[i], "h-%05d", i);
+        h[i].name = names[i];
+        h[i].secret_name = "s";
+        h[i].age = ath_some_i32(i % 90);
+    }
+    int rc = ath_repo_add_many(heroes, h, BIG);
+    for (int i = 0; i < BIG; i++)
+        ids[i] = h[i].id;
+    free(h);
+    free(names);
+    ASSERT_RC(rc, ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+}
+
+/* Heroes with these ids, renamed "u-<i>", aged i % 50 + 1, team NULL (names in `names`). */
+static Hero *renamed(const int64_t *ids, size_t n, char (*names)[16])
+{
+    Hero *h = calloc(n, sizeof *h);
+    CU_ASSERT_FATAL(h != NULL);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "u-%05zu", i);
+        h[i] = (Hero){ids[i], names[i], "new secret", ath_some_i32((int)(i % 50) + 1), {0, false}};
+    }
+    return h;
+}
+
+static void test_many_update_many_across_chunks(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static int64_t ids[BIG];
+    static char names[BIG][16];
+    add_big(s, heroes, ids);
+    Hero *h = renamed(ids, BIG, names);
+    h[7].age = (ath_opt_i32){0, false}; /* NULL written too */
+    ASSERT_RC(ath_repo_update_many(heroes, h, BIG), ATH_OK);
+    free(h);
+    int64_t expect_sum = 0;
+    for (int i = 0; i < BIG; i++)
+        expect_sum += i == 7 ? 0 : i % 50 + 1;
+    ASSERT_I64(sql_i64(s, "SELECT SUM(age) FROM hero", NULL, 0), expect_sum);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE secret_name = 'new secret'", NULL, 0),
+               BIG);
+    ASSERT_HERO(s, ids[0], "u-00000|new secret|1|-");
+    ASSERT_HERO(s, ids[7], "u-00007|new secret|-|-");
+    ASSERT_HERO(s, ids[BIG - 1], "u-02499|new secret|50|-");
+    conf_end();
+}
+
+static void test_many_update_many_missing_key_is_enotfound(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static int64_t ids[BIG];
+    static char names[BIG][16];
+    add_big(s, heroes, ids);
+    ids[1500] = ids[BIG - 1] + 1000; /* not there: in the second chunk */
+    Hero *h = renamed(ids, BIG, names);
+    ASSERT_RC(ath_repo_update_many(heroes, h, BIG), ATH_ENOTFOUND);
+    ASSERT_ERR_HAS("no hero row with that primary key");
+    free(h);
+    /* as object by object: the objects before the missing one were updated, none after it; a
+     * missing key fails no transaction, so the session reads on */
+    ASSERT_HERO(s, ids[1499], "u-01499|new secret|50|-");
+    ASSERT_HERO(s, ids[1501], "h-01501|s|61|-");
+    ASSERT_HERO(s, ids[0], "u-00000|new secret|1|-");
+    conf_end();
+}
+
+static void test_many_update_many_key_twice_last_wins(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    Hero h[3] = {{a, "A1", "first", ath_some_i32(10), {0, false}},
+                 {b, "B1", "only", ath_some_i32(20), {0, false}},
+                 {a, "A2", "second", ath_some_i32(11), {0, false}}};
+    ASSERT_RC(ath_repo_update_many(heroes, h, 3), ATH_OK);
+    ASSERT_HERO(s, a, "A2|second|11|-");
+    ASSERT_HERO(s, b, "B1|only|20|-");
+    conf_end();
+}
+
+static void test_many_update_many_constraint_names_the_error(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t team = add_team(conf_repo(s, &Team_model), "Avengers", NULL);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    int64_t c = add_hero(heroes, "C", "c", 3, 0);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    Hero h[3] = {{a, "A1", "a", ath_some_i32(1), ath_some_i64(team)},
+                 {b, "B1", "b", ath_some_i32(2), ath_some_i64(team + 1000)}, /* no such team */
+                 {c, "C1", "c", ath_some_i32(3), {0, false}}};
+    ASSERT_RC(ath_repo_update_many(heroes, h, 3), ATH_EFOREIGNKEY);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_HERO(s, b, "B|b|2|-");
+    ASSERT_HERO(s, c, "C|c|3|-");
+    conf_end();
+}
+
+static void test_many_delete_many_big_batch(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static int64_t ids[BIG];
+    add_big(s, heroes, ids);
+    static ath_value keys[BIG];
+    size_t n = 0;
+    for (int i = 0; i < BIG; i += 2)
+        keys[n++] = ath_v_i64(ids[i]);
+    keys[n++] = ath_v_i64(ids[BIG - 1] + 1000); /* not there: not counted */
+    keys[n++] = ath_v_null();                   /* matches nothing, as IN (NULL) */
+    int64_t deleted = 0;
+    ASSERT_RC(ath_repo_delete_many(heroes, keys, n, &deleted), ATH_OK);
+    ASSERT_I64(deleted, BIG / 2);
+    ASSERT_I64(sql_count(s, "hero"), BIG / 2);
+    ASSERT_HERO(s, ids[0], "(no row)");
+    ASSERT_HERO(s, ids[1], "h-00001|s|1|-");
+    conf_end();
+}
+
+static void test_many_delete_many_refuses_a_key_of_the_wrong_kind(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    ath_value keys[2] = {ath_v_i64(a), ath_v_text("1")};
+    int64_t deleted = 7;
+    ASSERT_RC(ath_repo_delete_many(heroes, keys, 2, &deleted), ATH_EINVAL);
+    ASSERT_I64(deleted, 0);
+    ASSERT_I64(sql_count(s, "hero"), 1);
+    conf_end();
+}
+
+/* A text key: the array's text form quotes and escapes every key. */
+typedef struct Code {
+    char *code;
+    char *label;
+} Code;
+static const ath_field code_fields[] = {
+    ATH_FIELD(Code, code, text, .flags = ATH_PK, .max_length = 32),
+    ATH_FIELD(Code, label, text),
+};
+static const ath_model Code_model = ATH_MODEL_OF(Code, "many_code", code_fields);
+
+static void test_many_delete_many_text_keys_that_need_escaping(void)
+{
+    ath_session *s = conf_begin();
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_RC(ath_drop_all(conf->engine, ATH_MODELS(&Code_model)), ATH_OK);
+    ASSERT_RC(ath_create_all(conf->engine, ATH_MODELS(&Code_model)), ATH_OK);
+    ath_repo *codes = conf_repo(s, &Code_model);
+    static const char *const keys_text[] = {"plain",   "with \"quote\"", "back\\slash", "a,b",
+                                            "{brace}", "NULL",           " spaced ",    "keep"};
+    enum { N = sizeof keys_text / sizeof *keys_text };
+    Code rows[N];
+    for (size_t i = 0; i < N; i++)
+        rows[i] = (Code){(char *)keys_text[i], "x"};
+    ASSERT_RC(ath_repo_add_many(codes, rows, N), ATH_OK);
+    ath_value keys[N - 1];
+    for (size_t i = 0; i < N - 1; i++)
+        keys[i] = ath_v_text(keys_text[i]);
+    int64_t deleted = 0;
+    ASSERT_RC(ath_repo_delete_many(codes, keys, N - 1, &deleted), ATH_OK);
+    ASSERT_I64(deleted, N - 1);
+    ath_list *left = conf_list(codes, ATH_NO_FILTERS);
+    ASSERT_NAMES(left, Code, code, "keep");
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_RC(ath_drop_all(conf->engine, ATH_MODELS(&Code_model)), ATH_OK);
+    conf_end();
+}
+
+const test_case many_tests[] = {
+    {"test_many_update_many_across_chunks", test_many_update_many_across_chunks},
+    {"test_many_update_many_missing_key_is_enotfound",
+     test_many_update_many_missing_key_is_enotfound},
+    {"test_many_update_many_key_twice_last_wins", test_many_update_many_key_twice_last_wins},
+    {"test_many_update_many_constraint_names_the_error",
+     test_many_update_many_constraint_names_the_error},
+    {"test_many_delete_many_big_batch", test_many_delete_many_big_batch},
+    {"test_many_delete_many_refuses_a_key_of_the_wrong_kind",
+     test_many_delete_many_refuses_a_key_of_the_wrong_kind},
+    {"test_many_delete_many_text_keys_that_need_escaping",
+     test_many_delete_many_text_keys_that_need_escaping},
+    {NULL, NULL},
+};
+
+TEST_SUITE(many)
+{
+    conf_add_group("repo-many", many_tests, true);
+}
