@@ -11,26 +11,11 @@
 #include "arena.h"
 #include "engine.h"
 #include "error.h"
+#include "load.h"
 #include "repo.h"
 #include "utf8.h"
 
-#define LOAD_DEPTH_MAX 16 /* segments of one load path */
-/* Parameters left for the mixins' scopes and the ordering when a level is chunked. */
-#define LOAD_PARAM_RESERVE 64
-
-/* One relation to load: the relation of `from`, below node `parent` (-1: the root model). */
-typedef struct load_node {
-    const ath_rel *rel;
-    const ath_mapping *from, *to;
-    int parent;
-} load_node;
-
-typedef struct load_tree {
-    load_node *nodes;
-    size_t n;
-} load_tree;
-
-static int parse_paths(ath_repo *r, const char *const *load, size_t nload, load_tree *t)
+int load_parse_paths(ath_repo *r, const char *const *load, size_t nload, load_tree *t)
 {
     size_t cap = 0;
     for (size_t i = 0; i < nload; i++) {
@@ -393,7 +378,7 @@ int ath_repo_list_load(ath_repo *r, ath_list **out, const ath_filter *filters, s
         return ath_null_arg(__func__, "load");
     load_tree t = {0};
     ath_list *l = NULL;
-    int rc = parse_paths(r, load, nload, &t);
+    int rc = load_parse_paths(r, load, nload, &t);
     if (rc == ATH_OK)
         rc = repo_list(r, &l, filters, nfilters);
     if (rc == ATH_OK)
@@ -483,7 +468,7 @@ int ath_repo_get_load(ath_repo *r, void *out, const ath_value *key, size_t nkey,
     ath_arena_init(&arena);
     int rc = repo_check_key(r, key, "get_load");
     if (rc == ATH_OK)
-        rc = parse_paths(r, load, nload, &t);
+        rc = load_parse_paths(r, load, nload, &t);
     if (rc == ATH_OK)
         rc = repo_get_key(r, out, key);
     if (rc == ATH_OK) {

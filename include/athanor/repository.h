@@ -324,6 +324,19 @@ ATH_API int ath_repo_list_load(ath_repo *repo, ath_list **out, const ath_filter 
 ATH_API int ath_repo_get_load(ath_repo *repo, void *out, const ath_value *key, size_t nkey,
                               const char *const *load, size_t nload);
 
+/**
+ * Inserts `obj` with the related objects its relation members hold along `paths` (as for
+ * loading: `ATH_NAMES("books", "books.tags", "publisher")`), in the session's transaction: a
+ * many-to-one target that `obj` points at is inserted first when its key is unset (else taken
+ * as stored) and its key copied into obj's foreign key; then obj; then each one-to-many child
+ * array, every child given obj's key in its foreign key (one ath_repo_add_many per array),
+ * recursively. Keys and server defaults are written back into every object, as by
+ * ath_repo_add (the same ownership rule for strings, per object). On failure the objects
+ * inserted so far stay in the transaction: roll it back. ATH_EINVAL names an unknown relation.
+ */
+ATH_API int ath_repo_add_graph(ath_repo *repo, void *obj, const char *const *paths,
+                               size_t npaths);
+
 /* --- lists -------------------------------------------------------------------------------------
  */
 

@@ -414,6 +414,57 @@ static void test_unknown_relation_in_a_path_is_einval(void)
     rel_end();
 }
 
+/* --- writes -------------------------------------------------------------------------------- */
+
+static void test_add_graph_fills_the_foreign_keys_of_children_and_targets(void)
+{
+    ath_session *s = rel_begin();
+    RelTag tags1[] = {{.label = "a"}, {.label = "b"}};
+    RelTag tags2[] = {{.label = "c"}};
+    RelPublisher pub = {.name = "New House"};
+    RelBook books[] = {
+        {.title = "first", .tags = tags1, .ntags = 2, .publisher = &pub},
+        {.title = "second", .tags = tags2, .ntags = 1},
+    };
+    RelAuthor a = {.name = "Grace", .books = books, .books_count = 2};
+    ath_repo *authors = conf_repo(s, &RelAuthor_model);
+    ASSERT_RC(ath_repo_add_graph(authors, &a, ATH_NAMES("books.tags", "books.publisher")), ATH_OK);
+    CU_ASSERT(a.id > 0);
+    ASSERT_I64(books[0].author_id, a.id);
+    ASSERT_I64(books[1].author_id, a.id);
+    CU_ASSERT(books[0].id > 0 && books[1].id > books[0].id);
+    CU_ASSERT(pub.id > 0);
+    CU_ASSERT(books[0].publisher_id.set);
+    ASSERT_I64(books[0].publisher_id.value, pub.id);
+    CU_ASSERT_FALSE(books[1].publisher_id.set);
+    ASSERT_I64(tags1[0].book_id, books[0].id);
+    ASSERT_I64(tags1[1].book_id, books[0].id);
+    ASSERT_I64(tags2[0].book_id, books[1].id);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    /* read back through the other path */
+    ath_value bid = ath_v_i64(books[0].id);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM rel_tag WHERE book_id = ?", &bid, 1), 2);
+    ASSERT_I64(sql_count(s, "rel_book"), 2);
+    ASSERT_I64(sql_count(s, "rel_publisher"), 1);
+    ath_list *list = NULL;
+    ASSERT_RC(ath_repo_list_load(authors, &list, ATH_NO_FILTERS, ATH_NAMES("books.tags")), ATH_OK);
+    conf_keep(list);
+    RelAuthor *got = ath_list_items(list);
+    CU_ASSERT_FATAL(got && got->books_count == 2 && got->books[0].ntags == 2);
+    ASSERT_STR(got->books[0].tags[1].label, "b");
+    /* a target whose key is set is taken as stored: only its key is copied */
+    RelBook again = {.title = "third", .publisher = &pub};
+    ath_value aid = ath_v_i64(a.id);
+    again.author_id = a.id;
+    ASSERT_RC(ath_repo_add_graph(conf_repo(s, &RelBook_model), &again, ATH_NAMES("publisher")),
+              ATH_OK);
+    ASSERT_I64(again.publisher_id.value, pub.id);
+    ASSERT_I64(sql_count(s, "rel_publisher"), 1);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM rel_book WHERE author_id = ?", &aid, 1), 3);
+    ASSERT_RC(ath_repo_add_graph(authors, &a, ATH_NAMES("bookz")), ATH_EINVAL);
+    rel_end();
+}
+
 /* --- mixins on related rows ----------------------------------------------------------------- */
 
 static void test_soft_deleted_child_is_not_loaded(void)
@@ -648,6 +699,8 @@ const test_case relations_tests[] = {
     {"test_self_reference_loads_a_category_tree", test_self_reference_loads_a_category_tree},
     {"test_get_load_owns_the_whole_graph", test_get_load_owns_the_whole_graph},
     {"test_unknown_relation_in_a_path_is_einval", test_unknown_relation_in_a_path_is_einval},
+    {"test_add_graph_fills_the_foreign_keys_of_children_and_targets",
+     test_add_graph_fills_the_foreign_keys_of_children_and_targets},
     {"test_soft_deleted_child_is_not_loaded", test_soft_deleted_child_is_not_loaded},
     {"test_tenant_scope_applies_to_children", test_tenant_scope_applies_to_children},
     {"test_create_all_emits_the_relations_on_delete",

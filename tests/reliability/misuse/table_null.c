@@ -441,6 +441,14 @@ static void repo_iter_free(void)
 {
     NOOP(ath_repo_iter_free(NULL));
 }
+static void repo_add_graph(void)
+{
+    Item obj = {0};
+    const char *const path[] = {"x"};
+    NULL_ARG(ath_repo_add_graph(NULL, &obj, path, 1), "repo");
+    NULL_ARG(ath_repo_add_graph(M_R, NULL, path, 1), "obj");
+    NULL_ARG(ath_repo_add_graph(M_R, &obj, NULL, 1), "paths");
+}
 static void repo_list_load(void)
 {
     ath_list *l = (ath_list *)1;
@@ -1064,6 +1072,7 @@ const misuse_entry null_table[] = {
     E(repo_get),
     E(repo_get_load),
     E(repo_list_load),
+    E(repo_add_graph),
     E(repo_get_one),
     E(repo_get_one_or_none),
     E(repo_get_opts),

@@ -1,0 +1,100 @@
+/*
+ * Adding an object with its related objects in one call: the many-to-one targets it points at
+ * are inserted first (when their key is unset) and their keys copied into its foreign keys; then
+ * the object; then its one-to-many children, each given the object's key in its foreign key.
+ */
+#include "alloc.h"
+#include "error.h"
+#include "load.h"
+#include "repo.h"
+
+static int graph_add(ath_repo *r, const load_tree *t, int parent, char *objs, size_t n);
+
+/* True when obj's primary key is unset (a row not inserted yet). */
+static bool key_unset(const ath_mapping *m, const void *obj)
+{
+    for (size_t i = 0; i < m->npk; i++)
+        if (!ath_col_unset(&m->cols[m->pk[i]], obj))
+            return false;
+    return true;
+}
+
+static int add_targets(ath_repo *r, const load_tree *t, int k, char *objs, size_t n)
+{
+    const load_node *node = &t->nodes[k];
+    const ath_col *local = &node->from->cols[node->rel->local];
+    const ath_col *remote = ath_mapping_find(node->to, node->rel->remote);
+    size_t size = node->from->model->struct_size;
+    ath_repo *tr = NULL;
+    int rc = ath_repo_open(&tr, r->session, node->to->model);
+    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+        char *obj = objs + i * size, *p;
+        memcpy(&p, obj + node->rel->offset, sizeof p);
+        if (!p)
+            continue;
+        if (key_unset(node->to, p))
+            rc = graph_add(tr, t, k, p, 1);
+        if (rc == ATH_OK) {
+            ath_value v = ath_col_get(remote, p);
+            rc = ath_col_set(local, obj, &v, NULL);
+        }
+    }
+    ath_repo_free(tr);
+    return rc;
+}
+
+static int add_children(ath_repo *r, const load_tree *t, int k, char *objs, size_t n)
+{
+    const load_node *node = &t->nodes[k];
+    const ath_col *local = &node->from->cols[node->rel->local];
+    const ath_col *remote = ath_mapping_find(node->to, node->rel->remote);
+    size_t size = node->from->model->struct_size, csize = node->to->model->struct_size;
+    ath_repo *tr = NULL;
+    int rc = ath_repo_open(&tr, r->session, node->to->model);
+    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+        char *obj = objs + i * size, *arr;
+        size_t count;
+        memcpy(&arr, obj + node->rel->offset, sizeof arr);
+        memcpy(&count, obj + node->rel->count_offset, sizeof count);
+        if (!arr || !count)
+            continue;
+        ath_value v = ath_col_get(local, obj);
+        for (size_t j = 0; rc == ATH_OK && j < count; j++)
+            rc = ath_col_set(remote, arr + j * csize, &v, NULL);
+        if (rc == ATH_OK)
+            rc = graph_add(tr, t, k, arr, count);
+    }
+    ath_repo_free(tr);
+    return rc;
+}
+
+/* Inserts the n objects at objs (of r's model) with the relations of t below `parent`. */
+static int graph_add(ath_repo *r, const load_tree *t, int parent, char *objs, size_t n)
+{
+    int rc = ATH_OK;
+    for (size_t k = 0; rc == ATH_OK && k < t->n; k++)
+        if (t->nodes[k].parent == parent && t->nodes[k].rel->rel->kind == ATH_REL_MANY_TO_ONE)
+            rc = add_targets(r, t, (int)k, objs, n);
+    if (rc == ATH_OK)
+        rc = n == 1 ? repo_add(r, objs) : ath_repo_add_many(r, objs, n);
+    for (size_t k = 0; rc == ATH_OK && k < t->n; k++)
+        if (t->nodes[k].parent == parent && t->nodes[k].rel->rel->kind == ATH_REL_ONE_TO_MANY)
+            rc = add_children(r, t, (int)k, objs, n);
+    return rc;
+}
+
+int ath_repo_add_graph(ath_repo *r, void *obj, const char *const *paths, size_t npaths)
+{
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (!obj)
+        return ath_null_arg(__func__, "obj");
+    if (npaths && !paths)
+        return ath_null_arg(__func__, "paths");
+    load_tree t = {0};
+    int rc = load_parse_paths(r, paths, npaths, &t);
+    if (rc == ATH_OK)
+        rc = graph_add(r, &t, -1, obj, 1);
+    ath_free(t.nodes);
+    return repo_finish(r, rc, true);
+}
