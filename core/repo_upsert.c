@@ -200,7 +200,8 @@ static int upsert_rows(ath_repo *r, const upsert_plan *p, ath_conn *conn, char *
 }
 
 static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_t nmatch,
-                         bool upsert, bool *created, void **snap);
+                         const ath_col *const *fields, size_t nfields, bool upsert, bool *created,
+                         void **snap);
 static void **snapshot_strings(ath_repo *r, const void *obj);
 static void free_hook_strings(ath_repo *r, void *obj, void **snap);
 
@@ -226,7 +227,7 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
                 return ath_fail(ATH_ENOMEM, "upsert");
             memcpy(copy, objs + i * size, size);
             void **snap = snapshot_strings(r, copy);
-            rc = snap ? get_or_upsert(r, copy, names, p.nmatch, true, &created, snap)
+            rc = snap ? get_or_upsert(r, copy, names, p.nmatch, NULL, 0, true, &created, snap)
                       : ath_fail(ATH_ENOMEM, "upsert");
             if (rc == ATH_OK)
                 for (size_t k = 0; k < r->m->npk; k++) {
@@ -412,7 +413,8 @@ static int update_from(ath_repo *r, const upsert_plan *p, const ath_col *const *
 }
 
 static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_t nmatch,
-                         bool upsert, bool *created, void **snap)
+                         const ath_col *const *fields, size_t nfields, bool upsert, bool *created,
+                         void **snap)
 {
     upsert_plan p;
     if (!match || nmatch == 0)
@@ -425,7 +427,7 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
         if ((rc = find_match(r, &p, obj, row, 0)) < 0)
             break;
         if (rc == 1) {
-            rc = upsert ? update_from(r, &p, NULL, 0, obj, row, NULL, snap) : ATH_OK;
+            rc = upsert ? update_from(r, &p, fields, nfields, obj, row, NULL, snap) : ATH_OK;
             if (!upsert) { /* obj becomes the stored row */
                 free_hook_strings(r, obj, snap);
                 memcpy(obj, row, r->m->model->struct_size);
@@ -456,23 +458,50 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
     return rc;
 }
 
-int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
-                           bool upsert, bool *created)
+/* ath_repo_get_or_upsert and ath_repo_get_or_upsert_fields; `fn` names the one called. */
+static int get_or_upsert_call(const char *fn, ath_repo *r, void *obj,
+                              const char *const *match_fields, size_t nmatch,
+                              const char *const *fields, size_t nfields, bool upsert, bool *created)
 {
     if (!r)
-        return ath_null_arg(__func__, "repo");
+        return ath_null_arg(fn, "repo");
     if (!obj)
-        return ath_null_arg(__func__, "obj");
+        return ath_null_arg(fn, "obj");
     if (nmatch && !match_fields)
-        return ath_null_arg(__func__, "match_fields");
+        return ath_null_arg(fn, "match_fields");
+    if (nfields && !fields)
+        return ath_null_arg(fn, "fields");
     bool made = false;
-    void **snap = snapshot_strings(r, obj);
-    int rc = snap ? get_or_upsert(r, obj, match_fields, nmatch, upsert, &made, snap)
-                  : ath_fail(ATH_ENOMEM, "get_or_upsert");
+    const ath_col **cols = NULL;
+    void **snap = NULL;
+    int rc = ATH_OK;
+    if ((nfields && !(cols = ath_malloc(nfields * sizeof *cols))) ||
+        !(snap = snapshot_strings(r, obj)))
+        rc = ath_fail(ATH_ENOMEM, "get_or_upsert");
+    if (rc == ATH_OK && nfields)
+        rc = repo_columns(r, fields, nfields, true, "get_or_upsert fields", cols);
+    if (rc == ATH_OK)
+        rc = get_or_upsert(r, obj, match_fields, nmatch, nfields ? cols : NULL, nfields, upsert,
+                           &made, snap);
     ath_free(snap);
+    ath_free(cols);
     if (created)
         *created = made;
     return repo_finish(r, rc, true);
+}
+
+int ath_repo_get_or_upsert(ath_repo *r, void *obj, const char *const *match_fields, size_t nmatch,
+                           bool upsert, bool *created)
+{
+    return get_or_upsert_call(__func__, r, obj, match_fields, nmatch, NULL, 0, upsert, created);
+}
+
+int ath_repo_get_or_upsert_fields(ath_repo *r, void *obj, const char *const *match_fields,
+                                  size_t nmatch, const char *const *fields, size_t nfields,
+                                  bool upsert, bool *created)
+{
+    return get_or_upsert_call(__func__, r, obj, match_fields, nmatch, fields, nfields, upsert,
+                              created);
 }
 
 /* ath_repo_get_and_update and ath_repo_get_and_update_opts; `fn` names the one called. */

@@ -168,6 +168,20 @@ ATH_API int ath_repo_get_or_upsert(ath_repo *repo, void *obj, const char *const 
                                    size_t nmatch, bool upsert, bool *created);
 
 /**
+ * As ath_repo_get_or_upsert, but when the row exists and `upsert` is true only the named
+ * `fields` (nfields of them) are written, and only those whose value differs from the stored
+ * one: columns the caller did not name keep their stored values, so members left unset in obj
+ * do not become NULL. A missing row is still created from the whole of obj. nfields 0 means
+ * every non-key, non-match column (ath_repo_get_or_upsert). ATH_EINVAL names an unknown, key
+ * or insert-only (immutable) field. obj ends up holding the stored row (*created says which
+ * branch ran); as for ath_repo_get_or_upsert every string member is then a copy obj owns.
+ */
+ATH_API int ath_repo_get_or_upsert_fields(ath_repo *repo, void *obj,
+                                          const char *const *match_fields, size_t nmatch,
+                                          const char *const *fields, size_t nfields, bool upsert,
+                                          bool *created);
+
+/**
  * Finds the row whose match_fields equal obj's (ATH_ENOTFOUND when none) and sets `fields`
  * (all other non-key, non-mixin, non-insert-only columns when NULL) from obj when they differ;
  * *updated says whether it wrote. obj ends up holding the stored row.
@@ -478,6 +492,13 @@ ATH_API void ath_list_free(ath_list *list);
                                            size_t nm, bool upsert, bool *created)                  \
     {                                                                                              \
         return ath_repo_get_or_upsert((ath_repo *)repo, obj, match, nm, upsert, created);          \
+    }                                                                                              \
+    static inline int Name##_get_or_upsert_fields(Name *repo, Type *obj, const char *const *match, \
+                                                  size_t nm, const char *const *fields, size_t nf, \
+                                                  bool upsert, bool *created)                      \
+    {                                                                                              \
+        return ath_repo_get_or_upsert_fields((ath_repo *)repo, obj, match, nm, fields, nf, upsert, \
+                                             created);                                             \
     }                                                                                              \
     static inline int Name##_get_and_update(Name *repo, Type *obj, const char *const *match,       \
                                             size_t nm, const char *const *fields, size_t nf,       \

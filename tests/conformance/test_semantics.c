@@ -394,6 +394,63 @@ static void test_search_ignore_case_is_ilike_on_postgresql_and_lower_elsewhere(v
     ath_engine_dispose(e);
 }
 
+/* --- get_or_upsert with a fields list --------------------------------------------------- */
+
+static void test_get_or_upsert_fields_writes_only_the_named_columns_of_an_existing_row(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t id = add_hero(heroes, "Rusty-Man", "Tommy Sharp", 48, 0);
+    Hero h = {.name = "Rusty-Man", .secret_name = "not written", .age = {49, true}}, before = h;
+    bool created = true;
+    ASSERT_RC(ath_repo_get_or_upsert_fields(heroes, &h, ATH_NAMES("name"), ATH_NAMES("age"), true,
+                                            &created),
+              ATH_OK);
+    CU_ASSERT_FALSE(created);
+    ASSERT_I64(h.id, id);
+    ASSERT_STR(h.secret_name, "Tommy Sharp"); /* obj holds the stored row */
+    CU_ASSERT(h.age.set && h.age.value == 49);
+    FREE_OWNED(&Hero_model, &h, &before);
+    ASSERT_HERO(s, id, "Rusty-Man|Tommy Sharp|49|-");
+    /* a member left unset and not named keeps its stored value (not NULL) */
+    Hero u = {.name = "Rusty-Man", .secret_name = "Tony Stark"}, ubefore = u;
+    ASSERT_RC(ath_repo_get_or_upsert_fields(heroes, &u, ATH_NAMES("name"), ATH_NAMES("secret_name"),
+                                            true, &created),
+              ATH_OK);
+    FREE_OWNED(&Hero_model, &u, &ubefore);
+    ASSERT_HERO(s, id, "Rusty-Man|Tony Stark|49|-");
+    /* without a fields list every other column is written, the unset age included */
+    Hero all = {.name = "Rusty-Man", .secret_name = "Tony Stark"}, abefore = all;
+    ASSERT_RC(ath_repo_get_or_upsert(heroes, &all, ATH_NAMES("name"), true, &created), ATH_OK);
+    FREE_OWNED(&Hero_model, &all, &abefore);
+    ASSERT_HERO(s, id, "Rusty-Man|Tony Stark|-|-");
+    conf_end();
+}
+
+static void test_get_or_upsert_fields_creates_a_missing_row_from_the_whole_object(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    Hero h = {.name = "Deadpond", .secret_name = "Dive Wilson", .age = {33, true}}, before = h;
+    bool created = false;
+    ASSERT_RC(ath_repo_get_or_upsert_fields(heroes, &h, ATH_NAMES("name"), ATH_NAMES("age"), true,
+                                            &created),
+              ATH_OK);
+    CU_ASSERT_TRUE(created);
+    int64_t id = h.id;
+    FREE_OWNED(&Hero_model, &h, &before);
+    ASSERT_HERO(s, id, "Deadpond|Dive Wilson|33|-");
+    ASSERT_RC(ath_repo_get_or_upsert_fields(heroes, &h, ATH_NAMES("name"), ATH_NAMES("id"), true,
+                                            &created),
+              ATH_EINVAL);
+    ASSERT_ERR_HAS("id");
+    ASSERT_RC(ath_repo_get_or_upsert_fields(heroes, &h, ATH_NAMES("name"), ATH_NAMES("nope"), true,
+                                            &created),
+              ATH_EINVAL);
+    ASSERT_ERR_HAS("nope");
+    conf_end();
+}
+
 static const test_case semantics_tests[] = {
     {"test_order_nulls_first_puts_null_before_values_in_both_directions",
      test_order_nulls_first_puts_null_before_values_in_both_directions},
@@ -419,6 +476,10 @@ static const test_case semantics_tests[] = {
      test_lock_options_refused_where_no_rows_are_read},
     {"test_search_ignore_case_is_ilike_on_postgresql_and_lower_elsewhere",
      test_search_ignore_case_is_ilike_on_postgresql_and_lower_elsewhere},
+    {"test_get_or_upsert_fields_writes_only_the_named_columns_of_an_existing_row",
+     test_get_or_upsert_fields_writes_only_the_named_columns_of_an_existing_row},
+    {"test_get_or_upsert_fields_creates_a_missing_row_from_the_whole_object",
+     test_get_or_upsert_fields_creates_a_missing_row_from_the_whole_object},
     {NULL, NULL},
 };
 

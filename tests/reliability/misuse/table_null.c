@@ -376,6 +376,18 @@ static void repo_get_opts(void)
     NULL_ARG(ath_repo_get_opts(M_R, NULL, &key, 1, ATH_OPT_FOR_UPDATE), "out");
     NULL_ARG(ath_repo_get_opts(M_R, &out, NULL, 1, ATH_OPT_FOR_UPDATE), "key");
 }
+static void repo_get_or_upsert_fields(void)
+{
+    bool created;
+    NULL_ARG(ath_repo_get_or_upsert_fields(NULL, &M_ITEM, name_field, 1, NULL, 0, true, &created),
+             "repo");
+    NULL_ARG(ath_repo_get_or_upsert_fields(M_R, NULL, name_field, 1, NULL, 0, true, &created),
+             "obj");
+    NULL_ARG(ath_repo_get_or_upsert_fields(M_R, &M_ITEM, NULL, 1, NULL, 0, true, &created),
+             "match_fields");
+    NULL_ARG(ath_repo_get_or_upsert_fields(M_R, &M_ITEM, name_field, 1, NULL, 1, true, &created),
+             "fields");
+}
 static void repo_get_and_update_opts(void)
 {
     bool updated;
@@ -1063,6 +1075,7 @@ const misuse_entry null_table[] = {
     E(repo_upsert),
     E(repo_upsert_many),
     E(repo_get_or_upsert),
+    E(repo_get_or_upsert_fields),
     E(repo_get_and_update),
     E(repo_get_and_update_opts),
     E(repo_delete),
