@@ -188,7 +188,7 @@ int cli_plain_model(cli_plain *p, const ath_model *model)
 
 static const cli_command *const commands[] = {
     &cli_cmd_create_all, &cli_cmd_drop_all, &cli_cmd_sql,     &cli_cmd_dump,
-    &cli_cmd_load,
+    &cli_cmd_load,       &cli_cmd_inspect,  &cli_cmd_migrate,
 };
 
 static void overview(const cli *c, FILE *out)

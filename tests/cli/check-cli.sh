@@ -2,7 +2,8 @@
 # Drives the command line (the herodb example's `db`, built on ath_cli_main, and the athanor
 # tool) against every URL of ATHANOR_TEST_URLS (default: a SQLite file): exit codes and output
 # of create-all, sql, load (good and bad input, nothing loaded on failure), dump (JSON, CSV,
-# gzip; dump -> load -> dump gives the same bytes), drop-all, usage errors and --help.
+# gzip; dump -> load -> dump gives the same bytes), drop-all, inspect, migrate (check, autogen,
+# up, current, history/status, down), usage errors and --help.
 set -uo pipefail
 BUILD=${1:?usage: check-cli.sh BUILD_DIR}
 export ATHANOR_DRIVER_PATH=${ATHANOR_DRIVER_PATH:-$BUILD/lib/athanor}
@@ -27,7 +28,7 @@ has() { # FILE TEXT
 
 # --- no database needed ----------------------------------------------------------------------
 expect 0 "help" "$APP" db help && has "$WORK/out" "create-all"
-for cmd in create-all drop-all sql dump load; do
+for cmd in create-all drop-all sql dump load inspect migrate; do
     expect 0 "$cmd --help" "$APP" db "$cmd" --help && has "$WORK/out" "usage: herodb db $cmd"
 done
 expect 2 "unknown command" "$APP" db frobnicate && has "$WORK/err" "unknown command 'frobnicate'"
@@ -94,6 +95,23 @@ for url in ${ATHANOR_TEST_URLS:-sqlite:///$WORK/cli.db}; do
     expect 0 "$tag load without key" "$APP" db load --table hero "$WORK/nokey.jsonl"
     expect 0 "$tag dump after" "$APP" db dump --table hero && has "$WORK/out" '{"id":4,"name":"Nobody"'
     expect 0 "$tag drop-all at the end" "$APP" db drop-all
+    # migrations: check finds the drift, autogen writes it, the tool applies and undoes it
+    mig="$WORK/mig-$n"; mkdir -p "$mig"
+    expect 4 "$tag migrate check (drift)" "$APP" db migrate check && has "$WORK/out" "add table hero"
+    expect 0 "$tag migrate autogen" "$APP" db migrate --dir "$mig" autogen initial && has "$WORK/out" "add table team"
+    checks=$((checks + 1)); [ -s "$mig/0001_initial.up.sql" ] && [ -s "$mig/0001_initial.down.sql" ] || fail "$tag: autogen wrote no 0001_initial files"
+    expect 0 "$tag migrate current (base)" "$TOOL" migrate --dir "$mig" current && has "$WORK/out" "base"
+    expect 4 "$tag migrate status --check (pending)" "$TOOL" migrate --dir "$mig" status --check && has "$WORK/out" "0001 initial"
+    expect 0 "$tag migrate up" "$TOOL" migrate --dir "$mig" up && has "$WORK/err" "applied 1 migration"
+    expect 0 "$tag migrate check (clean)" "$APP" db migrate check && has "$WORK/err" "matches the models"
+    expect 0 "$tag migrate current" "$TOOL" migrate --dir "$mig" current && has "$WORK/out" "0001"
+    expect 0 "$tag migrate history" "$TOOL" migrate --dir "$mig" history && has "$WORK/out" "applied"
+    expect 0 "$tag inspect hero" "$TOOL" inspect "$url" hero && has "$WORK/out" "table hero"
+    has "$WORK/out" "primary key (id)"; has "$WORK/out" "foreign key"; has "$WORK/out" "-> team (id)"
+    expect 1 "$tag inspect unknown table" "$TOOL" inspect "$url" villain && has "$WORK/err" "no table villain"
+    expect 0 "$tag migrate down" "$TOOL" migrate --dir "$mig" down && has "$WORK/err" "undid 1 migration"
+    expect 0 "$tag migrate current after down" "$TOOL" migrate --dir "$mig" current && has "$WORK/out" "base"
+    expect 2 "$tag migrate unknown command" "$TOOL" migrate --dir "$mig" frob && has "$WORK/err" "unknown migrate command 'frob'"
 done
 echo "SUMMARY tests=$checks failed_tests=$fails databases=$n"
 [ "$fails" = 0 ] && [ "$n" -gt 0 ]
