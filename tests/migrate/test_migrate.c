@@ -237,10 +237,15 @@ static void test_chain_must_be_one_line(void)
 
 /* --- two migrators at once ------------------------------------------------------------------- */
 
+/* Where slow_up says it runs (and so holds the lock), when a test listens. */
+static int running_fd = -1;
+
 /* The data step: slow, and it counts itself in mt_other. */
 static int slow_up(ath_session *s, void *user)
 {
     (void)user;
+    if (running_fd >= 0 && write(running_fd, "x", 1) != 1)
+        return ATH_EINVAL;
     struct timespec ts = {0, 400 * 1000 * 1000};
     nanosleep(&ts, NULL);
     return ath_session_execute(s, "INSERT INTO mt_other (id) VALUES (1)", NULL, 0, NULL);
@@ -323,9 +328,13 @@ static void test_lock_timeout_names_the_lock(void)
     ath_migrator_options_init(&o);
     o.lock_timeout = 0.2;
     ath_migrator *m = NULL;
+    int fds[2];
+    CU_ASSERT_FATAL(pipe(fds) == 0);
     fflush(NULL);
     pid_t kid = fork();
     if (kid == 0) {
+        close(fds[0]);
+        running_fd = fds[1];
         ath_engine *e = NULL;
         int rc = ath_engine_create(&e, mt_url);
         if (rc == ATH_OK)
@@ -333,8 +342,10 @@ static void test_lock_timeout_names_the_lock(void)
         ath_engine_dispose(e);
         _exit(rc == ATH_OK ? 0 : 1);
     }
-    struct timespec ts = {0, 150 * 1000 * 1000};
-    nanosleep(&ts, NULL);
+    close(fds[1]);
+    char got = 0; /* the child is in its data step: it holds the lock */
+    CU_ASSERT(read(fds[0], &got, 1) == 1);
+    close(fds[0]);
     ASSERT_RC(ath_migrator_open(&m, mt_engine, race_chain, 2, &o), ATH_OK);
     int rc = ath_migrate_upgrade(m, NULL, NULL);
     int status = -1;
