@@ -331,6 +331,25 @@ static void test_limit_and_filters_apply_to_the_parents(void)
     rel_end();
 }
 
+static void test_exists_filters_across_a_relation_declared_foreign_key(void)
+{
+    ath_session *s = rel_begin();
+    library l = seed(s);
+    ath_repo *authors = conf_repo(s, &RelAuthor_model);
+    ath_filter child = ath_where("title", ATH_EQ, ath_v_text("Bob one"));
+    ath_list *list = NULL;
+    /* rel_book.author_id has no `.references`: the many-to-one relation made it a foreign key */
+    ASSERT_RC(ath_repo_list_load(authors, &list, ATH_FILTERS(ath_exists(&RelBook_model, &child, 1)),
+                                 ATH_NAMES("books")),
+              ATH_OK);
+    conf_keep(list);
+    CU_ASSERT_FATAL(ath_list_count(list) == 1);
+    RelAuthor *a = ath_list_items(list);
+    ASSERT_I64(a->id, l.bob);
+    ASSERT_I64(a->books_count, 1);
+    rel_end();
+}
+
 static void test_empty_list_loads_nothing(void)
 {
     ath_session *s = rel_begin();
@@ -695,6 +714,8 @@ const test_case relations_tests[] = {
      test_one_to_many_loads_children_in_key_order_and_empty_as_null},
     {"test_nested_paths_load_three_levels", test_nested_paths_load_three_levels},
     {"test_limit_and_filters_apply_to_the_parents", test_limit_and_filters_apply_to_the_parents},
+    {"test_exists_filters_across_a_relation_declared_foreign_key",
+     test_exists_filters_across_a_relation_declared_foreign_key},
     {"test_empty_list_loads_nothing", test_empty_list_loads_nothing},
     {"test_self_reference_loads_a_category_tree", test_self_reference_loads_a_category_tree},
     {"test_get_load_owns_the_whole_graph", test_get_load_owns_the_whole_graph},
