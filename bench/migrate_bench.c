@@ -52,8 +52,8 @@ int main(int argc, char **argv)
     double t0 = now();
     int rc = ath_schema_compare(&d, e, ptrs, 50);
     double t1 = now();
-    printf("%s empty db: rc %d, %zu ops, %.1f ms\n", ath_engine_dialect(e), rc, ath_schema_diff_count(d),
-           (t1 - t0) * 1000);
+    printf("%s empty db: rc %d, %zu ops, %.1f ms\n", ath_engine_dialect(e), rc,
+           ath_schema_diff_count(d), (t1 - t0) * 1000);
     ath_schema_diff_free(d);
     ath_create_all(e, ptrs, 50);
     t0 = now();
