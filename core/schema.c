@@ -10,6 +10,7 @@
 #include "mixins.h"
 #include "session.h"
 #include "sql_ddl.h"
+#include "inspect_int.h"
 
 /* True when mapping a has a foreign key into b's table. */
 static bool references(const ath_mapping *a, const ath_mapping *b)
@@ -24,7 +25,8 @@ static bool references(const ath_mapping *a, const ath_mapping *b)
 }
 
 /* Mappings of `models` ordered so that referenced tables come first. */
-static int ordered(ath_engine *e, const ath_model *const *models, size_t n, const ath_mapping **out)
+int ath_schema_order(ath_engine *e, const ath_model *const *models, size_t n,
+                     const ath_mapping **out)
 {
     const ath_mapping **maps = ath_calloc(n ? n : 1, sizeof *maps);
     bool *placed = ath_calloc(n ? n : 1, sizeof *placed);
@@ -85,7 +87,7 @@ static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bo
     const ath_mapping **order = ath_calloc(n ? n : 1, sizeof *order);
     if (!order)
         return ath_fail(ATH_ENOMEM, "building DDL");
-    int rc = ordered(e, models, n, order);
+    int rc = ath_schema_order(e, models, n, order);
     const ath_dialect *d = ath_engine_driver(e)->dialect;
     for (size_t k = 0; rc == ATH_OK && k < n; k++) {
         ath_buf_adds(out, k ? ";\n" : "");

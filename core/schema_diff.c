@@ -694,10 +694,13 @@ static int compare(ath_schema_diff **out, ath_engine *e, const ath_model *const 
     if (rc == ATH_OK)
         rc = ath_inspect(&cat, s, NULL);
     ath_session_close(s);
+    const ath_mapping **order = ath_calloc(n ? n : 1, sizeof *order);
+    if (rc == ATH_OK && !order)
+        rc = ath_fail(ATH_ENOMEM, "comparing the schema");
+    if (rc == ATH_OK) /* referenced tables first, as create_all makes them */
+        rc = ath_schema_order(e, models, n, order);
     for (size_t i = 0; rc == ATH_OK && i < n; i++) {
-        const ath_mapping *m = NULL;
-        if ((rc = ath_engine_mapping(e, models[i], &m)) != ATH_OK)
-            break;
+        const ath_mapping *m = order[i];
         const ath_catalog_table *t = ath_catalog_find(cat, m->model->table);
         if (t) {
             compare_table(&c, m, t);
@@ -738,6 +741,7 @@ static int compare(ath_schema_diff **out, ath_engine *e, const ath_model *const 
         ath_buf_free(&down);
         ath_buf_free(&desc);
     }
+    ath_free(order);
     ath_catalog_free(cat);
     if (rc == ATH_OK) { /* the scripts: up in order, down in reverse */
         ath_buf up, down;

@@ -34,6 +34,13 @@ ATH_MODEL(Hero1, "mt_hero", HERO1_FIELDS);
     F(power, opt_i32)
 ATH_MODEL(Hero2, "mt_hero", HERO2_FIELDS);
 
+#define PARENT_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(name, text, .max_length = 40)
+ATH_MODEL(Parent, "mt_team", PARENT_FIELDS);
+#define CHILD_FIELDS(F)                                                                            \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC)                                                      \
+    F(team_id, opt_i64, .references = "mt_team.id", .on_delete = ATH_FK_CASCADE)
+ATH_MODEL(Child, "mt_member", CHILD_FIELDS);
+
 /* A fresh directory for one test's migration files. */
 static void scratch_dir(char *out, size_t size, const char *what)
 {
@@ -357,7 +364,30 @@ static void test_lock_timeout_names_the_lock(void)
     ath_migrator_free(m);
 }
 
+static void test_autogenerate_creates_referenced_tables_first(void)
+{
+    ath_schema_diff *df = NULL;
+    ASSERT_RC(ath_schema_compare(&df, mt_engine, ATH_MODELS(&Child_model, &Parent_model)), ATH_OK);
+    ASSERT_I64(ath_schema_diff_count(df), 2);
+    ASSERT_STR(ath_schema_diff_at(df, 0)->table, "mt_team");
+    ASSERT_STR(ath_schema_diff_at(df, 1)->table, "mt_member");
+    ath_migration one = {.revision = "0001",
+                         .name = "teams and members",
+                         .up_sql = ath_schema_diff_sql(df, true),
+                         .down_sql = ath_schema_diff_sql(df, false)};
+    ath_migrator *m = NULL;
+    ASSERT_RC(ath_migrator_open(&m, mt_engine, &one, 1, NULL), ATH_OK);
+    ASSERT_RC(ath_migrate_upgrade(m, NULL, NULL), ATH_OK);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Child_model, &Parent_model)),
+              ATH_OK);
+    ASSERT_RC(ath_migrate_downgrade(m, "base", NULL), ATH_OK); /* members dropped first */
+    ath_migrator_free(m);
+    ath_schema_diff_free(df);
+}
+
 const test_case migrate_tests[] = {
+    {"autogenerate_creates_referenced_tables_first",
+     test_autogenerate_creates_referenced_tables_first},
     {"autogenerate_upgrade_downgrade_round_trip", test_autogenerate_upgrade_downgrade_round_trip},
     {"changed_checksum_is_refused_naming_the_migration",
      test_changed_checksum_is_refused_naming_the_migration},
