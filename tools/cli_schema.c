@@ -162,6 +162,42 @@ static int migrate_autogen(cli *c, ath_engine *engine, ath_migrator *m, const ch
     return rc == ATH_OK ? ATH_CLI_OK : cli_fail(c, rc);
 }
 
+/* `migrate new NAME`: empty up and down files for the next revision, to write by hand. */
+static int migrate_new(cli *c, ath_migrator *m, const char *dir, const char *name, const char *rev)
+{
+    char next[32], stem[200];
+    if (!rev) {
+        snprintf(next, sizeof next, "%04zu", ath_migrator_count(m) + 1);
+        rev = next;
+    }
+    size_t k = 0;
+    for (const char *p = name; *p && k + 1 < sizeof stem; p++) {
+        char ch = *p == ' ' ? '_' : *p;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-')) {
+            fprintf(stderr, "%s: migrate new: name \"%s\": letters, digits, spaces, '_', '-'\n",
+                    c->prog, name);
+            return ATH_CLI_USAGE;
+        }
+        stem[k++] = ch;
+    }
+    stem[k] = '\0';
+    for (int down = 0; down < 2; down++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s_%s.%s.sql", dir, rev, stem, down ? "down" : "up");
+        FILE *f = fopen(path, "wx");
+        if (!f) {
+            fprintf(stderr, "%s: cannot create %s\n", c->prog, path);
+            return ATH_CLI_FAILED;
+        }
+        fprintf(f, "-- %s %s: %s\n-- statements end with ';' at the end of a line\n", rev, name,
+                down ? "downgrade (undo the upgrade)" : "upgrade");
+        fclose(f);
+        printf("%s\n", path);
+    }
+    return ATH_CLI_OK;
+}
+
 static int migrate_history(cli *c, ath_migrator *m, bool check)
 {
     const ath_migration_record *h = NULL;
@@ -229,8 +265,9 @@ static int run_migrate(cli *c, const cli_command *cmd, int argc, char **argv)
     const char *arg = optind < argc ? argv[optind++] : NULL;
     if (optind < argc)
         return cli_usage_error(c, cmd, "unexpected argument '%s'", argv[optind]);
-    static const char *const subs[] = {"upgrade", "up",     "downgrade", "down",  "current",
-                                       "history", "status", "stamp",     "check", "autogen"};
+    static const char *const subs[] = {"upgrade", "up",      "downgrade", "down",
+                                       "current", "history", "status",    "stamp",
+                                       "check",   "autogen", "new"};
     bool known = false;
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         known |= strcmp(sub, subs[i]) == 0;
@@ -244,7 +281,7 @@ static int run_migrate(cli *c, const cli_command *cmd, int argc, char **argv)
                 c->prog, cmd->name, sub);
         return ATH_CLI_USAGE;
     }
-    if ((!strcmp(sub, "stamp") || !strcmp(sub, "autogen")) && !arg)
+    if ((!strcmp(sub, "stamp") || !strcmp(sub, "autogen") || !strcmp(sub, "new")) && !arg)
         return cli_usage_error(c, cmd, "migrate %s needs an argument", sub);
     ath_engine *engine = NULL;
     int code = cli_engine(c, cmd, &engine);
@@ -261,6 +298,8 @@ static int run_migrate(cli *c, const cli_command *cmd, int argc, char **argv)
         code = migrate_check(c, engine);
     else if (!strcmp(sub, "autogen"))
         code = migrate_autogen(c, engine, m, dir, arg, rev);
+    else if (!strcmp(sub, "new"))
+        code = migrate_new(c, m, dir, arg, rev);
     else if (!strcmp(sub, "history") || !strcmp(sub, "status"))
         code = migrate_history(c, m, check);
     else if (!strcmp(sub, "current")) {
@@ -298,10 +337,11 @@ const cli_command cli_cmd_migrate = {
     "  check                   compare the program's models with the database (exit 4 on\n"
     "                          differences, each printed)\n"
     "  autogen NAME            write the differences as the next migration (--rev REV to\n"
-    "                          choose its revision; default: the next four-digit number)\n\n"
+    "                          choose its revision; default: the next four-digit number)\n"
+    "  new NAME                write empty up/down files for the next revision (--rev REV)\n\n"
     "  -u, --url URL   database (default $DATABASE_URL)\n"
     "  -d, --dir DIR   migrations directory (default ./migrations)\n"
-    "  -r, --rev REV   revision of the migration autogen writes\n"
+    "  -r, --rev REV   revision of the migration autogen or new writes\n"
     "  -c, --check     history/status: exit 4 when a migration is pending or changed\n"
     "  -q, --quiet     no summary line on stderr\n"
     "  -h, --help      this text",

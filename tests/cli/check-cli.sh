@@ -111,6 +111,10 @@ for url in ${ATHANOR_TEST_URLS:-sqlite:///$WORK/cli.db}; do
     expect 1 "$tag inspect unknown table" "$TOOL" inspect "$url" villain && has "$WORK/err" "no table villain"
     expect 0 "$tag migrate down" "$TOOL" migrate --dir "$mig" down && has "$WORK/err" "undid 1 migration"
     expect 0 "$tag migrate current after down" "$TOOL" migrate --dir "$mig" current && has "$WORK/out" "base"
+    expect 0 "$tag migrate new" "$TOOL" migrate --dir "$mig" new "seed data" && has "$WORK/out" "0002_seed_data.up.sql"
+    expect 0 "$tag migrate up (hand-written, comments only)" "$TOOL" migrate --dir "$mig" up && has "$WORK/err" "applied 2 migrations"
+    expect 0 "$tag migrate current after new" "$TOOL" migrate --dir "$mig" current && has "$WORK/out" "0002"
+    expect 0 "$tag migrate down to base" "$TOOL" migrate --dir "$mig" down base && has "$WORK/err" "undid 2 migrations"
     expect 2 "$tag migrate unknown command" "$TOOL" migrate --dir "$mig" frob && has "$WORK/err" "unknown migrate command 'frob'"
 done
 echo "SUMMARY tests=$checks failed_tests=$fails databases=$n"
