@@ -36,6 +36,7 @@ typedef struct upsert_plan {
     const ath_col *match[MATCH_MAX];
     size_t nmatch;
     bool match_is_key;
+    bool native; /* the key or a unique column/constraint: ON CONFLICT has a target */
     const repo_mask *omitted; /* columns left to the database (unset autoincrement key) */
     size_t per_row;           /* parameters per row */
 } upsert_plan;

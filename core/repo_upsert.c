@@ -10,8 +10,7 @@
 #include "sql_build.h"
 #include "utf8.h"
 
-static int plan_upsert(ath_repo *r, const char *const *names, size_t n, bool need_unique,
-                       upsert_plan *p)
+static int plan_upsert(ath_repo *r, const char *const *names, size_t n, upsert_plan *p)
 {
     memset(p, 0, sizeof *p);
     if (n > MATCH_MAX)
@@ -29,12 +28,9 @@ static int plan_upsert(ath_repo *r, const char *const *names, size_t n, bool nee
     for (size_t i = 0; i < p->nmatch; i++)
         keys += p->match[i]->pk;
     p->match_is_key = keys == r->m->npk && p->nmatch == r->m->npk;
-    if (need_unique && !p->match_is_key &&
-        !ath_mapping_unique_on(r->m, (const ath_col *const *)p->match, p->nmatch))
-        return ath_fail(ATH_EINVAL,
-                        "upsert matches on %s%s, which is neither the primary key nor a unique "
-                        "column or constraint of %s",
-                        p->match[0]->name, p->nmatch > 1 ? " and more" : "", r->m->model->table);
+    /* ON CONFLICT / ON DUPLICATE KEY need a unique index on exactly the match columns */
+    p->native =
+        p->match_is_key || ath_mapping_unique_on(r->m, (const ath_col *const *)p->match, p->nmatch);
     return ATH_OK;
 }
 
@@ -205,45 +201,69 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
 static void **snapshot_strings(ath_repo *r, const void *obj);
 static void free_hook_strings(ath_repo *r, void *obj, void **snap);
 
+/*
+ * Upserts objs[0..n) by looking first, one object at a time: for match columns without a
+ * unique index (no ON CONFLICT target), and for mixins whose scopes and guards cannot ride on
+ * ON CONFLICT. The whole call runs under a savepoint: when any object fails (ATH_EMULTIPLE
+ * when its match finds several rows, a constraint, a guard) nothing of the call is kept and
+ * the session's transaction stays usable. Only keys are written back into the objects.
+ */
+static int upsert_by_lookup(ath_repo *r, const upsert_plan *p, char *objs, size_t n)
+{
+    size_t size = r->m->model->struct_size;
+    const char *names[MATCH_MAX];
+    for (size_t i = 0; i < p->nmatch; i++)
+        names[i] = p->match[i]->name;
+    ath_savepoint sp;
+    int rc = ath_session_savepoint(r->session, &sp);
+    if (rc != ATH_OK)
+        return rc;
+    void *copy = ath_malloc(size); /* keep the caller's strings: only keys come back */
+    if (!copy)
+        rc = ath_fail(ATH_ENOMEM, "upsert");
+    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+        bool created;
+        memcpy(copy, objs + i * size, size);
+        void **snap = snapshot_strings(r, copy);
+        rc = snap ? get_or_upsert(r, copy, names, p->nmatch, NULL, 0, true, &created, snap)
+                  : ath_fail(ATH_ENOMEM, "upsert");
+        if (rc == ATH_OK)
+            for (size_t k = 0; k < r->m->npk; k++) {
+                const ath_col *c = &r->m->cols[r->m->pk[k]];
+                ath_value v = ath_col_get(c, copy);
+                ath_col_set(c, objs + i * size, &v, NULL);
+            }
+        if (rc == ATH_OK)
+            ath_model_free_strings(r->m->model, copy); /* the stored row's strings */
+        else
+            free_hook_strings(r, copy, snap); /* what hooks set before the failure */
+        if (rc != ATH_OK && n > 1)
+            ath_error_set_message("object %zu of %zu: %s", i + 1, n, ath_error_last()->message);
+        ath_free(snap);
+    }
+    ath_free(copy);
+    if (rc == ATH_OK)
+        return ath_session_release(r->session, sp);
+    ath_error_saved saved; /* undo this call's writes; the error stays the caller's */
+    ath_error_save(&saved);
+    if (ath_session_rollback_to(r->session, sp) == ATH_OK)
+        ath_session_release(r->session, sp);
+    ath_error_restore(&saved);
+    return rc;
+}
+
 /* Upserts objs[0..n) in chunks of rows sharing the same unset-key pattern. */
 static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *match, size_t nmatch)
 {
     upsert_plan p;
     ath_conn *conn;
     size_t size = r->m->model->struct_size;
-    int rc = plan_upsert(r, match, nmatch, true, &p);
+    int rc = plan_upsert(r, match, nmatch, &p);
     if (rc == ATH_OK)
         rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
     r->prechecked = rc == ATH_OK;
-    if (rc == ATH_OK && (mixins_scoped(r) || mixins_guarded(r))) {
-        /* scopes and guards cannot ride on ON CONFLICT everywhere: look, then write */
-        const char *names[MATCH_MAX];
-        for (size_t i = 0; i < p.nmatch; i++)
-            names[i] = p.match[i]->name;
-        for (size_t i = 0; rc == ATH_OK && i < n; i++) {
-            bool created;
-            void *copy = ath_malloc(size); /* keep the caller's strings: only keys come back */
-            if (!copy)
-                return ath_fail(ATH_ENOMEM, "upsert");
-            memcpy(copy, objs + i * size, size);
-            void **snap = snapshot_strings(r, copy);
-            rc = snap ? get_or_upsert(r, copy, names, p.nmatch, NULL, 0, true, &created, snap)
-                      : ath_fail(ATH_ENOMEM, "upsert");
-            if (rc == ATH_OK)
-                for (size_t k = 0; k < r->m->npk; k++) {
-                    const ath_col *c = &r->m->cols[r->m->pk[k]];
-                    ath_value v = ath_col_get(c, copy);
-                    ath_col_set(c, objs + i * size, &v, NULL);
-                }
-            if (rc == ATH_OK)
-                ath_model_free_strings(r->m->model, copy); /* the stored row's strings */
-            else
-                free_hook_strings(r, copy, snap); /* what hooks set before the failure */
-            ath_free(snap);
-            ath_free(copy);
-        }
-        return rc;
-    }
+    if (rc == ATH_OK && (!p.native || mixins_scoped(r) || mixins_guarded(r)))
+        return upsert_by_lookup(r, &p, objs, n);
     if (rc == ATH_OK && r->m->nmixins)
         rc = mixins_before_insert_batch(r, objs, n);
     for (size_t i = 0; rc == ATH_OK && r->m->nmixins && i < n; i++)
@@ -419,7 +439,7 @@ static int get_or_upsert(ath_repo *r, void *obj, const char *const *match, size_
     upsert_plan p;
     if (!match || nmatch == 0)
         return ath_fail(ATH_EINVAL, "get_or_upsert needs match fields");
-    int rc = plan_upsert(r, match, nmatch, false, &p);
+    int rc = plan_upsert(r, match, nmatch, &p);
     void *row = rc == ATH_OK ? ath_calloc(1, r->m->model->struct_size) : NULL;
     if (rc == ATH_OK && !row)
         rc = ath_fail(ATH_ENOMEM, "get_or_upsert");
@@ -521,7 +541,7 @@ static int get_and_update(const char *fn, ath_repo *r, void *obj, const char *co
     bool changed = false;
     if (!obj || !match_fields || nmatch == 0)
         return ath_fail(ATH_EINVAL, "get_and_update needs an object and match fields");
-    int rc = plan_upsert(r, match_fields, nmatch, false, &p);
+    int rc = plan_upsert(r, match_fields, nmatch, &p);
     const ath_col **cols = NULL;
     void *row = NULL;
     void **snap = NULL;

@@ -136,11 +136,16 @@ ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
 
 /**
  * Inserts `obj`, or updates the row that has the same `match_fields` values (the primary key
- * when match_fields is NULL), in one statement (ON CONFLICT / ON DUPLICATE KEY). The stored
+ * when match_fields is NULL). When the match fields are the primary key, a unique column or a
+ * unique constraint on exactly those columns, this is one statement (ON CONFLICT / ON
+ * DUPLICATE KEY). On any other columns (no unique index to conflict on) the repository looks
+ * first and then updates the one matching row or inserts, all inside a savepoint: when more than
+ * one row matches it is ATH_EMULTIPLE (as get_one) and nothing is written; a NULL match value
+ * matches NULL. Without a unique constraint nothing stops two sessions that upsert the same new
+ * values at once from both inserting: declare the constraint, or serialise the writers. The stored
  * key (and, for one object, server defaults the row got) are written back into obj; its other
  * members are left as they were. Unset columns with a server default are left alone by the
- * update branch; insert-only columns too. The match fields must be the primary key or one
- * unique column: anything else is ATH_EINVAL naming the field.
+ * update branch; insert-only columns too.
  * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
  * or written through (ath_model_free_owned frees exactly Athanor's).
  */
@@ -148,7 +153,10 @@ ATH_API int ath_repo_upsert(ath_repo *repo, void *obj, const char *const *match_
                             size_t nmatch);
 
 /**
- * As ath_repo_upsert for `n` objects, one statement per chunk; keys are written back.
+ * As ath_repo_upsert for `n` objects, one statement per chunk; keys are written back. On
+ * non-unique match fields the objects are looked up and written one at a time inside one
+ * savepoint: if any fails (ATH_EMULTIPLE names the object, "object 2 of 5: …") none of this
+ * call's writes remain and the session's transaction stays usable.
  * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
  * or written through (ath_model_free_owned frees exactly Athanor's).
  */
@@ -156,8 +164,9 @@ ATH_API int ath_repo_upsert_many(ath_repo *repo, void *objs, size_t n,
                                  const char *const *match_fields, size_t nmatch);
 
 /**
- * Finds the row whose match_fields equal obj's; creates it from obj when there is none
- * (*created = true). When it exists and `upsert` is true, the other columns are updated from
+ * Finds the row whose match_fields (any columns; they need not be unique) equal obj's; creates
+ * it from obj when there is none (*created = true). ATH_EMULTIPLE when more than one row
+ * matches. When it exists and `upsert` is true, the other columns are updated from
  * obj. Either way obj ends up holding the stored row. A concurrent insert of the same key is
  * handled with a savepoint.
  * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
@@ -182,7 +191,8 @@ ATH_API int ath_repo_get_or_upsert_fields(ath_repo *repo, void *obj,
                                           bool *created);
 
 /**
- * Finds the row whose match_fields equal obj's (ATH_ENOTFOUND when none) and sets `fields`
+ * Finds the row whose match_fields (any columns) equal obj's (ATH_ENOTFOUND when none,
+ * ATH_EMULTIPLE when more than one) and sets `fields`
  * (all other non-key, non-mixin, non-insert-only columns when NULL) from obj when they differ;
  * *updated says whether it wrote. obj ends up holding the stored row.
  * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept

@@ -451,6 +451,113 @@ static void test_get_or_upsert_fields_creates_a_missing_row_from_the_whole_objec
     conf_end();
 }
 
+/* --- matching on columns that are neither the key nor unique ------------------------------- */
+
+static void test_upsert_on_a_non_unique_column_updates_the_match_or_inserts(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t id = add_hero(heroes, "Rusty-Man", "Tommy Sharp", 48, 0);
+    Hero up = {.name = "Rusty-Man", .secret_name = "Tony Stark", .age = {50, true}};
+    ASSERT_RC(ath_repo_upsert(heroes, &up, ATH_NAMES("name")), ATH_OK);
+    ASSERT_I64(up.id, id);
+    ASSERT_HERO(s, id, "Rusty-Man|Tony Stark|50|-");
+    Hero objs[2] = {{.name = "Rusty-Man", .secret_name = "Tommy", .age = {51, true}},
+                    {.name = "Deadpond", .secret_name = "Dive Wilson"}};
+    ASSERT_RC(ath_repo_upsert_many(heroes, objs, 2, ATH_NAMES("name")), ATH_OK);
+    ASSERT_I64(objs[0].id, id);
+    CU_ASSERT(objs[1].id > 0 && objs[1].id != id);
+    ASSERT_HERO(s, id, "Rusty-Man|Tommy|51|-");
+    ASSERT_HERO(s, objs[1].id, "Deadpond|Dive Wilson|-|-");
+    ASSERT_I64(sql_count(s, "hero"), 2);
+    conf_end();
+}
+
+static void
+test_upsert_many_on_a_non_unique_column_matching_two_rows_is_emultiple_and_writes_nothing(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    add_hero(heroes, "Twin", "one", 1, 0);
+    add_hero(heroes, "Twin", "two", 2, 0);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    Hero objs[2] = {{.name = "Newcomer", .secret_name = "x"}, {.name = "Twin", .secret_name = "y"}};
+    ASSERT_RC(ath_repo_upsert_many(heroes, objs, 2, ATH_NAMES("name")), ATH_EMULTIPLE);
+    ASSERT_ERR_HAS("object 2 of 2");
+    /* the newcomer inserted before the failure was undone; the transaction still works */
+    ASSERT_I64(sql_count(s, "hero"), 2);
+    Hero one = {.name = "Twin", .secret_name = "z"};
+    ASSERT_RC(ath_repo_upsert(heroes, &one, ATH_NAMES("name")), ATH_EMULTIPLE);
+    ASSERT_RC(ath_repo_upsert(heroes, &one, ATH_NAMES("name", "secret_name")), ATH_OK);
+    ASSERT_I64(sql_count(s, "hero"), 3);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    conf_end();
+}
+
+static void test_get_or_upsert_and_get_and_update_on_a_non_unique_column_refuse_two_matches(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    add_hero(heroes, "Twin", "one", 1, 0);
+    add_hero(heroes, "Twin", "two", 2, 0);
+    Hero h = {.name = "Twin", .secret_name = "q"};
+    bool flag = true;
+    ASSERT_RC(ath_repo_get_or_upsert(heroes, &h, ATH_NAMES("name"), true, &flag), ATH_EMULTIPLE);
+    ASSERT_RC(ath_repo_get_and_update(heroes, &h, ATH_NAMES("name"), NULL, 0, &flag),
+              ATH_EMULTIPLE);
+    ASSERT_I64(sql_count(s, "hero"), 2);
+    conf_end();
+}
+
+typedef struct upsert_seen {
+    bool native;
+} upsert_seen;
+
+static void remember_upsert(void *ctx, const ath_event *e)
+{
+    upsert_seen *seen = ctx;
+    if (e->kind == ATH_EVENT_BEFORE_EXECUTE && e->sql &&
+        (strstr(e->sql, "ON CONFLICT") || strstr(e->sql, "ON DUPLICATE KEY")))
+        seen->native = true;
+}
+
+static void test_upsert_on_a_unique_column_keeps_the_single_native_statement(void)
+{
+    conf_begin();
+    conf_end();
+    upsert_seen seen = {false};
+    ath_engine_options opts;
+    ath_engine_options_init(&opts);
+    opts.on_event = remember_upsert;
+    opts.event_ctx = &seen;
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, conf->url, &opts), ATH_OK);
+    const ath_model *models[] = {&Team_model, &Hero_model};
+    ath_session *s = NULL;
+    ath_repo *teams = NULL, *heroes = NULL;
+    int rc = ath_create_all(e, models, 2);
+    if (rc == ATH_OK)
+        rc = ath_session_open(&s, e);
+    if (rc == ATH_OK)
+        rc = ath_repo_open(&teams, s, &Team_model);
+    if (rc == ATH_OK)
+        rc = ath_repo_open(&heroes, s, &Hero_model);
+    Team t = {.name = "Avengers"};
+    if (rc == ATH_OK)
+        rc = ath_repo_upsert(teams, &t, ATH_NAMES("name"));
+    ASSERT_RC(rc, ATH_OK);
+    CU_ASSERT_TRUE(seen.native); /* unique column: ON CONFLICT / ON DUPLICATE KEY */
+    seen.native = false;
+    Hero h = {.name = "Rusty-Man", .secret_name = "Tommy Sharp"};
+    ASSERT_RC(ath_repo_upsert(heroes, &h, ATH_NAMES("name")), ATH_OK);
+    CU_ASSERT_FALSE(seen.native); /* not unique: looked up, then inserted */
+    ath_repo_free(teams);
+    ath_repo_free(heroes);
+    ath_session_rollback(s);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
 static const test_case semantics_tests[] = {
     {"test_order_nulls_first_puts_null_before_values_in_both_directions",
      test_order_nulls_first_puts_null_before_values_in_both_directions},
@@ -480,6 +587,14 @@ static const test_case semantics_tests[] = {
      test_get_or_upsert_fields_writes_only_the_named_columns_of_an_existing_row},
     {"test_get_or_upsert_fields_creates_a_missing_row_from_the_whole_object",
      test_get_or_upsert_fields_creates_a_missing_row_from_the_whole_object},
+    {"test_upsert_on_a_non_unique_column_updates_the_match_or_inserts",
+     test_upsert_on_a_non_unique_column_updates_the_match_or_inserts},
+    {"test_upsert_many_on_a_non_unique_column_matching_two_rows_is_emultiple_and_writes_nothing",
+     test_upsert_many_on_a_non_unique_column_matching_two_rows_is_emultiple_and_writes_nothing},
+    {"test_get_or_upsert_and_get_and_update_on_a_non_unique_column_refuse_two_matches",
+     test_get_or_upsert_and_get_and_update_on_a_non_unique_column_refuse_two_matches},
+    {"test_upsert_on_a_unique_column_keeps_the_single_native_statement",
+     test_upsert_on_a_unique_column_keeps_the_single_native_statement},
     {NULL, NULL},
 };
 
