@@ -183,6 +183,14 @@ static void test_autogenerate_upgrade_downgrade_round_trip(void)
     free(cur);
     ASSERT_RC(ath_migrate_stamp(m, "base"), ATH_OK);
     ath_migrator_free(m);
+    static const char *const files[] = {"0001_create_hero.up.sql", "0001_create_hero.down.sql",
+                                        "0002_hero_v2.up.sql", "0002_hero_v2.down.sql"};
+    for (size_t i = 0; i < 4; i++) { /* leave no scratch behind */
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        CU_ASSERT(remove(path) == 0);
+    }
+    CU_ASSERT(rmdir(dir) == 0);
 }
 
 static void test_changed_checksum_is_refused_naming_the_migration(void)
