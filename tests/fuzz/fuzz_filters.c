@@ -25,6 +25,7 @@ typedef struct gen {
     fz_reader r;
     int nodes;
     bool paging; /* a limit, offset or cursor was generated at the top level */
+    bool locking; /* an options filter asked for a locking read (count refuses those) */
 } gen;
 
 static ath_value gen_value(gen *g)
@@ -200,8 +201,12 @@ static ath_filter gen_filter(gen *g, int depth, bool top)
         }
         return ath_after(fz_string(&g->r, 32));
     }
-    case 16:
-        return ath_options(fz_u8(&g->r));
+    case 16: {
+        unsigned opts = fz_u8(&g->r);
+        unsigned lock = ATH_OPT_FOR_UPDATE | ATH_OPT_NOWAIT | ATH_OPT_SKIP_LOCKED;
+        g->locking |= top && (opts & lock) != 0;
+        return ath_options(opts);
+    }
     default:
         f = ath__filter((ath_filter_kind)(17 + (k >> 5))); /* not a kind at all */
         return f;
@@ -345,6 +350,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      rows);
         int64_t c = -1;
         int crc = ath_repo_count(repo, &c, filters, n);
+        if (g.locking) { /* a locking read lists; a count with the same options is refused */
+            FZ_CHECK(crc == ATH_EINVAL, "count with locking options gave %s", ath_code_name(crc));
+            goto done;
+        }
         FZ_CHECK(crc == ATH_OK, "list succeeded, count with the same filters: %s",
                  ath_code_name(crc));
         if (!g.paging)
@@ -353,6 +362,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FZ_CHECK(total == c, "list_and_count total %lld, count %lld", (long long)total,
                      (long long)c);
     }
+done:
     ath_list_free(list);
     ath_repo_free(repo);
     ath_session_close(s); /* rolls back whatever a delete or update did */

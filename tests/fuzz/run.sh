@@ -37,8 +37,10 @@ for t in $TARGETS; do
     "$B/bin/$t" -max_total_time="$SECONDS_EACH" -print_final_stats=1 -timeout=10 \
         -rss_limit_mb=4096 -artifact_prefix="$B/artifacts/$t-" \
         "$B/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
-    execs=$(grep -h 'stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2}')
-    cov=$(grep -hoE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+    execs=$(grep -h 'stat::number_of_executed_units' "$log" | tail -1 | awk '{print $2}' || true)
+    # (|| true: a target that crashes at once prints no coverage line, and set -e must not
+    # end the script before it reports the failure)
+    cov=$(grep -hoE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
     if [ $rc -eq 0 ]; then
         summary+=("PASS  $t  ${execs:-?} executions in ${SECONDS_EACH}s, coverage ${cov:-?}")
     else
