@@ -606,7 +606,40 @@ ATH_END_DECLS
 #define ATH_UNIQUE_ON(...) ATH__CXX_INDEX(true, __VA_ARGS__)
 #define ATH_INDEX_ON(...)  ATH__CXX_INDEX(false, __VA_ARGS__)
 
+/* relations of plain structs (the macro-declared R() lists are C only) */
+#undef ATH__CHECK_SIZE_T
+#define ATH__CHECK_SIZE_T(S, m)                                                                    \
+    (0 * sizeof(char[std::is_same<decltype(((S *)0)->m), size_t>::value ? 1 : -1]))
+#undef ATH__M2O_I
+#define ATH__M2O_I(S, m, target_model, fk_column, ...)                                             \
+    ::ath_cxx::build(::ath_cxx::relation_base(#m, ATH_REL_MANY_TO_ONE, &(target_model),            \
+                                              offsetof(S, m) + ATH__CHECK_PTR(S, m), 0),           \
+                     [](ath_relation &r_) {                                                        \
+                         r_.local = (fk_column);                                                   \
+                         ATH__CXX_SET(r_, __VA_ARGS__)                                             \
+                     })
+#undef ATH__O2M_I
+#define ATH__O2M_I(S, m, count_m, target_model, fk_column, ...)                                    \
+    ::ath_cxx::build(::ath_cxx::relation_base(#m, ATH_REL_ONE_TO_MANY, &(target_model),            \
+                                              offsetof(S, m) + ATH__CHECK_PTR(S, m),               \
+                                              offsetof(S, count_m) + ATH__CHECK_SIZE_T(S, count_m)), \
+                     [](ath_relation &r_) {                                                        \
+                         r_.remote = (fk_column);                                                  \
+                         ATH__CXX_SET(r_, __VA_ARGS__)                                             \
+                     })
+
 namespace ath_cxx {
+inline ath_relation relation_base(const char *name, ath_rel_kind kind, const ath_model *target,
+                                  size_t offset, size_t count_offset)
+{
+    ath_relation r = ath_relation();
+    r.name = name;
+    r.kind = kind;
+    r.target = target;
+    r.offset = offset;
+    r.count_offset = count_offset;
+    return r;
+}
 inline ath_field field_base(const char *member, size_t offset, size_t size, size_t align,
                             ath_type type, unsigned kind_flags)
 {

@@ -539,4 +539,11 @@ ATH_API void ath_list_free(ath_list *list);
 
 ATH_END_DECLS
 
+/* --- C++: the same macro (see cxx.h) --- */
+#ifdef __cplusplus
+#include "cxx.h"
+#undef ATH_NAMES
+#define ATH_NAMES(...) ATH__CXX_ARRAY(const char *, __VA_ARGS__)
+#endif /* __cplusplus */
+
 #endif

@@ -2,7 +2,8 @@
  * The public macros from C++17 (-Wall -Wextra -Wpedantic -Werror): a plain struct mapped with
  * ATH_FIELD (options, client defaults), a macro-declared model (ATH_MODEL), mixins attached both
  * ways (ATH_MODEL_WITH, ATH_ATTACH/ATH_BIND), ATH_FILTERS / ATH_VALUES / ATH_MODELS, and
- * ATH_REPOSITORY — each written, read back and counted on every URL of ATHANOR_TEST_URLS
+ * ATH_REPOSITORY, relations (ATH_MANY_TO_ONE / ATH_ONE_TO_MANY / ATH_NAMES) and ATH_UNIQUE_ON —
+ * each written, read back and counted on every URL of ATHANOR_TEST_URLS
  * (default sqlite:///:memory:).
  */
 #include <CUnit/Basic.h>
@@ -75,6 +76,37 @@ static const ath_mixin_use bad_memo_mixins[] = {
 static const ath_model BadMemo_model =
     ATH_MODEL_OF(BadMemo, "cxx_bad_memo", bad_memo_fields, ATH_MIXINS(bad_memo_mixins));
 
+/* relations of plain structs: a crew has members, a member belongs to a crew */
+struct Member;
+struct Crew {
+    int64_t id;
+    char *name;
+    Member *members;
+    size_t members_count;
+};
+struct Member {
+    int64_t id;
+    char *name;
+    ath_opt_i64 crew_id;
+    Crew *crew;
+};
+extern const ath_model Crew_model, Member_model;
+static const ath_field crew_fields[] = {ATH_FIELD(Crew, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+                                        ATH_FIELD(Crew, name, text)};
+static const ath_relation crew_relations[] = {
+    ATH_ONE_TO_MANY(Crew, members, members_count, Member_model, "crew_id")};
+const ath_model Crew_model =
+    ATH_MODEL_OF(Crew, "cxx_crew", crew_fields, ATH_RELATIONS(crew_relations));
+static const ath_field member_fields[] = {
+    ATH_FIELD(Member, id, i64, .flags = ATH_PK | ATH_AUTOINC), ATH_FIELD(Member, name, text),
+    ATH_FIELD(Member, crew_id, opt_i64)};
+static const ath_relation member_relations[] = {
+    ATH_MANY_TO_ONE(Member, crew, Crew_model, "crew_id", .on_delete = ATH_FK_CASCADE)};
+static const ath_table_index member_indexes[] = {ATH_UNIQUE_ON("crew_id", "name")};
+const ath_model Member_model = ATH_MODEL_OF(Member, "cxx_member", member_fields,
+                                            ATH_RELATIONS(member_relations),
+                                            ATH_INDEXES(member_indexes));
+
 static std::vector<std::string> urls;
 
 #define CHECK_OK(call)                                                                             \
@@ -110,6 +142,12 @@ static void test_descriptors_match_the_c_macros()
     CU_ASSERT_EQUAL(ath_model_validate(&Part_model), ATH_OK);
     CU_ASSERT_EQUAL(ath_model_validate(&Note_model), ATH_OK);
     CU_ASSERT_EQUAL(ath_model_validate(&Memo_model), ATH_OK);
+    CU_ASSERT_EQUAL(Member_model.nrelations, 1u);
+    CU_ASSERT_EQUAL(member_relations[0].on_delete, ATH_FK_CASCADE);
+    CU_ASSERT_EQUAL(crew_relations[0].count_offset, offsetof(Crew, members_count));
+    CU_ASSERT_EQUAL(member_indexes[0].ncolumns, 2u);
+    CU_ASSERT_EQUAL(ath_model_validate(&Crew_model), ATH_OK);
+    CU_ASSERT_EQUAL(ath_model_validate(&Member_model), ATH_OK);
     CU_ASSERT_EQUAL(ath_model_validate(&BadMemo_model), ATH_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(std::strstr(ath_error_last()->message, "an array"));
 }
@@ -119,9 +157,10 @@ static void round_trip(const std::string &url)
     ath_engine *engine = nullptr;
     ath_session *session = nullptr;
     CHECK_OK(ath_engine_create(&engine, url.c_str()));
-    ath_drop_all(engine, ATH_MODELS(&Gadget_model, &Part_model, &Note_model, &Memo_model));
+    ath_drop_all(engine, ATH_MODELS(&Gadget_model, &Part_model, &Note_model, &Memo_model,
+                                    &Crew_model, &Member_model));
     CHECK_OK(ath_create_all(engine, ATH_MODELS(&Gadget_model, &Part_model, &Note_model,
-                                               &Memo_model)));
+                                               &Memo_model, &Crew_model, &Member_model)));
     CHECK_OK(ath_session_open(&session, engine));
 
     GadgetRepository *gadgets = nullptr;
@@ -176,12 +215,34 @@ static void round_trip(const std::string &url)
     CHECK_OK(ath_repo_count(memos, &count, ATH_FILTERS(ath_where("body", ATH_EQ,
                                                                  ath_v_text("bound members")))));
     CU_ASSERT_EQUAL(count, 1);
+    /* relations: a crew and its members, loaded in one list */
+    ath_repo *crews = nullptr, *members = nullptr;
+    CHECK_OK(ath_repo_open(&crews, session, &Crew_model));
+    CHECK_OK(ath_repo_open(&members, session, &Member_model));
+    std::string crew_name = "Nostromo", m1 = "Ripley", m2 = "Dallas";
+    Crew crew = {0, &crew_name[0], nullptr, 0};
+    CHECK_OK(ath_repo_add(crews, &crew));
+    Member a1 = {0, &m1[0], ath_some_i64(crew.id), nullptr};
+    Member a2 = {0, &m2[0], ath_some_i64(crew.id), nullptr};
+    CHECK_OK(ath_repo_add(members, &a1));
+    CHECK_OK(ath_repo_add(members, &a2));
+    ath_list *loaded = nullptr;
+    CHECK_OK(ath_repo_list_load(crews, &loaded, ATH_NO_FILTERS, ATH_NAMES("members.crew")));
+    CU_ASSERT_EQUAL_FATAL(ath_list_count(loaded), 1u);
+    const Crew *c = static_cast<const Crew *>(ath_list_at(loaded, 0));
+    CU_ASSERT_EQUAL_FATAL(c->members_count, 2u);
+    CU_ASSERT_STRING_EQUAL(c->members[0].name, "Ripley");
+    CU_ASSERT_PTR_NOT_NULL(c->members[1].crew);
+    ath_list_free(loaded);
+    ath_repo_free(crews);
+    ath_repo_free(members);
     CHECK_OK(ath_session_commit(session));
     ath_repo_free(parts);
     ath_repo_free(notes);
     ath_repo_free(memos);
     ath_session_close(session);
-    ath_drop_all(engine, ATH_MODELS(&Gadget_model, &Part_model, &Note_model, &Memo_model));
+    ath_drop_all(engine, ATH_MODELS(&Gadget_model, &Part_model, &Note_model, &Memo_model,
+                                    &Crew_model, &Member_model));
     ath_engine_dispose(engine);
 }
 
