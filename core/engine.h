@@ -15,6 +15,10 @@ void ath_engine_ref(ath_engine *engine);
 void ath_engine_unref(ath_engine *engine);
 /** True once ath_engine_dispose ran (the memory may live on for the sessions still open). */
 bool ath_engine_disposed(const ath_engine *engine);
+/** The argument checks of the functions over an engine and a models array (create_all,
+ *  drop_all, compare…): ATH_OK, or ATH_EINVAL naming `fn` and the argument. */
+int ath_engine_check_models(const char *fn, ath_engine *e, const ath_model *const *models,
+                            size_t n);
 
 const ath_driver *ath_engine_driver(const ath_engine *engine);
 const ath_connect_params *ath_engine_connect_params(const ath_engine *engine);

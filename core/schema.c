@@ -103,8 +103,8 @@ static int build_all(ath_engine *e, const ath_model *const *models, size_t n, bo
     return rc;
 }
 
-/* The argument checks of the three public functions. */
-static int check_models(const char *fn, ath_engine *e, const ath_model *const *models, size_t n)
+int ath_engine_check_models(const char *fn, ath_engine *e, const ath_model *const *models,
+                            size_t n)
 {
     if (!e)
         return ath_null_arg(fn, "engine");
@@ -137,7 +137,7 @@ static int run_all(ath_engine *e, const ath_model *const *models, size_t n, bool
 
 int ath_create_all(ath_engine *engine, const ath_model *const *models, size_t n)
 {
-    int rc = check_models(__func__, engine, models, n);
+    int rc = ath_engine_check_models(__func__, engine, models, n);
     if (rc != ATH_OK)
         return rc;
     return run_all(engine, models, n, true);
@@ -145,7 +145,7 @@ int ath_create_all(ath_engine *engine, const ath_model *const *models, size_t n)
 
 int ath_drop_all(ath_engine *engine, const ath_model *const *models, size_t n)
 {
-    int rc = check_models(__func__, engine, models, n);
+    int rc = ath_engine_check_models(__func__, engine, models, n);
     if (rc != ATH_OK)
         return rc;
     return run_all(engine, models, n, false);
@@ -156,7 +156,7 @@ int ath_create_all_sql(char **out, ath_engine *engine, const ath_model *const *m
     if (!out)
         return ath_null_arg(__func__, "out");
     *out = NULL;
-    int rc = check_models(__func__, engine, models, n);
+    int rc = ath_engine_check_models(__func__, engine, models, n);
     if (rc != ATH_OK)
         return rc;
     ath_buf ddl;

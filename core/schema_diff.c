@@ -662,20 +662,6 @@ static void compare_table(ctx *c, const ath_mapping *m, const ath_catalog_table 
     ath_buf_free(&why);
 }
 
-static int check_args(const char *fn, ath_engine *e, const ath_model *const *models, size_t n)
-{
-    if (!e)
-        return ath_null_arg(fn, "engine");
-    if (n && !models)
-        return ath_null_arg(fn, "models");
-    for (size_t i = 0; i < n; i++)
-        if (!models[i])
-            return ath_fail(ATH_EINVAL, "%s: models[%zu] is NULL", fn, i);
-    if (ath_engine_disposed(e))
-        return ath_fail(ATH_EINVAL, "%s: the engine was disposed", fn);
-    return ATH_OK;
-}
-
 static int compare(ath_schema_diff **out, ath_engine *e, const ath_model *const *models, size_t n,
                    bool drops)
 {
@@ -775,7 +761,7 @@ int ath_schema_compare(ath_schema_diff **out, ath_engine *engine, const ath_mode
     if (!out)
         return ath_null_arg(__func__, "out");
     *out = NULL;
-    int rc = check_args(__func__, engine, models, n);
+    int rc = ath_engine_check_models(__func__, engine, models, n);
     return rc == ATH_OK ? compare(out, engine, models, n, true) : rc;
 }
 
@@ -784,7 +770,7 @@ int ath_create_all_check(ath_schema_diff **out, ath_engine *engine, const ath_mo
 {
     if (out)
         *out = NULL;
-    int rc = check_args(__func__, engine, models, n);
+    int rc = ath_engine_check_models(__func__, engine, models, n);
     ath_schema_diff *df = NULL;
     if (rc == ATH_OK)
         rc = compare(&df, engine, models, n, false);
