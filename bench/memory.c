@@ -12,31 +12,9 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "procmem.h"
 
 /* A "VmXXX:  1234 kB" field of /proc/self/status, in bytes; -1 when absent. */
-static long long status_field(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, n) == 0 && line[n] == ':')
-            v = atoll(line + n + 1) * 1024;
-    if (f)
-        fclose(f);
-    return v;
-}
-
-static int reset_peak(void)
-{
-    FILE *f = fopen("/proc/self/clear_refs", "w");
-    if (!f)
-        return -1;
-    int ok = fputs("5", f) >= 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 int bench_memory_child(const char *side, const char *method, const char *rows_text, const char *url)
 {
     bench_target t;
@@ -71,8 +49,8 @@ int bench_memory_child(const char *side, const char *method, const char *rows_te
     bench_work w;
     memset(&w, 0, sizeof w);
     malloc_trim(0);
-    long long start = status_field("VmRSS");
-    if (reset_peak() != 0) {
+    long long start = bench_status_field("VmRSS");
+    if (bench_reset_peak() != 0) {
         perror("/proc/self/clear_refs");
         goto done;
     }
@@ -86,7 +64,7 @@ int bench_memory_child(const char *side, const char *method, const char *rows_te
             if (strcmp(m->op, "list") == 0 && strcmp(m->method, method) == 0)
                 rc = m->fn(raw, &w);
     }
-    long long peak = status_field("VmHWM");
+    long long peak = bench_status_field("VmHWM");
     if (rc == 0 && start > 0 && peak > 0) {
         printf("%lld %lld\n", peak - start, (long long)w.rows);
         status = 0;

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "procmem.h"
 
 typedef struct stream_item {
     int64_t id;
@@ -37,29 +38,6 @@ static const ath_field stream_fields[] = {
     ATH_FIELD(stream_item, created, timestamp),
 };
 static const ath_model stream_model = ATH_MODEL_OF(stream_item, "bench_stream", stream_fields);
-
-static long long status_field(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, n) == 0 && line[n] == ':')
-            v = atoll(line + n + 1) * 1024;
-    if (f)
-        fclose(f);
-    return v;
-}
-
-static int reset_peak(void)
-{
-    FILE *f = fopen("/proc/self/clear_refs", "w");
-    if (!f)
-        return -1;
-    int ok = fputs("5", f) >= 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
 
 static double now(void)
 {
@@ -145,8 +123,8 @@ static int child(const char *method, const char *url)
     if (open_conn(&c, url) != 0)
         return 1;
     malloc_trim(0);
-    long long start = status_field("VmRSS");
-    if (reset_peak() != 0) {
+    long long start = bench_status_field("VmRSS");
+    if (bench_reset_peak() != 0) {
         perror("/proc/self/clear_refs");
         return 1;
     }
@@ -173,7 +151,7 @@ static int child(const char *method, const char *url)
         ath_repo_iter_free(it);
     }
     double secs = now() - t0;
-    long long peak = status_field("VmHWM");
+    long long peak = bench_status_field("VmHWM");
     if (rc != ATH_OK)
         return fail(method);
     printf("%lld %lld %.3f %llu\n", peak - start, rows, secs, (unsigned long long)check);
