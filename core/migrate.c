@@ -690,6 +690,30 @@ static int create_version_table(ath_migrator *m, ath_session *s, bool single_tx)
 }
 
 /* Runs `steps` migrations from chain index `from` (up: from, from+1…; down: from, from-1…). */
+
+/*
+ * Runs one migration up or down: in a savepoint of the run's transaction where DDL is
+ * transactional (single_tx: a failure goes back to the savepoint and the migrations before it
+ * are committed), or committed on its own. Returns run_one's code.
+ */
+static int step_one(ath_migrator *m, ath_session *s, const ath_migration *mig, bool up,
+                    bool single_tx)
+{
+    ath_savepoint sp = 0;
+    int rc = single_tx ? ath_session_savepoint(s, &sp) : ATH_OK;
+    if (rc == ATH_OK)
+        rc = run_one(m, s, mig, up);
+    if (rc == ATH_OK)
+        return single_tx ? ath_session_release(s, sp) : ath_session_commit(s);
+    if (single_tx) {
+        ath_error_saved saved;
+        ath_error_save(&saved);
+        ath_session_rollback_to(s, sp);
+        ath_session_commit(s); /* keep the migrations before it */
+        ath_error_restore(&saved);
+    }
+    return rc;
+}
 static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *count)
 {
     if (count)
@@ -737,20 +761,7 @@ static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *
             rc = ath_session_commit(s);
     } else if (rc == ATH_OK && up) {
         for (size_t k = cur; rc == ATH_OK && (long)k <= target; k++) {
-            ath_savepoint sp = 0;
-            if (single_tx)
-                rc = ath_session_savepoint(s, &sp);
-            if (rc == ATH_OK)
-                rc = run_one(m, s, &m->chain[k], true);
-            if (rc == ATH_OK)
-                rc = single_tx ? ath_session_release(s, sp) : ath_session_commit(s);
-            else if (single_tx) {
-                ath_error_saved saved;
-                ath_error_save(&saved);
-                ath_session_rollback_to(s, sp);
-                ath_session_commit(s); /* keep the migrations before it */
-                ath_error_restore(&saved);
-            }
+            rc = step_one(m, s, &m->chain[k], true, single_tx);
             if (rc == ATH_OK && count)
                 (*count)++;
         }
@@ -758,20 +769,7 @@ static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *
             rc = ath_session_commit(s);
     } else if (rc == ATH_OK) {
         for (long k = (long)cur - 1; rc == ATH_OK && k > target; k--) {
-            ath_savepoint sp = 0;
-            if (single_tx)
-                rc = ath_session_savepoint(s, &sp);
-            if (rc == ATH_OK)
-                rc = run_one(m, s, &m->chain[k], false);
-            if (rc == ATH_OK)
-                rc = single_tx ? ath_session_release(s, sp) : ath_session_commit(s);
-            else if (single_tx) {
-                ath_error_saved saved;
-                ath_error_save(&saved);
-                ath_session_rollback_to(s, sp);
-                ath_session_commit(s);
-                ath_error_restore(&saved);
-            }
+            rc = step_one(m, s, &m->chain[k], false, single_tx);
             if (rc == ATH_OK && count)
                 (*count)++;
         }
