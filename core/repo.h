@@ -201,8 +201,11 @@ int repo_list_into(ath_repo *r, const ath_filter *filters, size_t nfilters, cons
  *  with update_from, a model without mixins, and columns to set. */
 bool repo_update_set_based(const ath_repo *r);
 /** update_many set-based, chunk by chunk under a savepoint; a chunk that does not update
- *  exactly its rows is undone and run object by object (the per-object path's errors). */
-int repo_update_many_set(ath_repo *r, char *objs, size_t n);
+ *  exactly its rows is undone and run object by object (the per-object path's errors).
+ *  `cols` (ncols, checked by repo_columns, duplicates allowed) limits the written columns to
+ *  those named (update_many_fields); NULL writes every non-key, non-immutable column. */
+int repo_update_many_set(ath_repo *r, char *objs, size_t n, const ath_col *const *cols,
+                         size_t ncols);
 /** True when delete_many can pass its keys as one array (dialect any_array, one-column key of
  *  an integer, text or UUID type). */
 bool repo_delete_by_array(const ath_repo *r);

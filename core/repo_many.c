@@ -25,10 +25,22 @@ bool repo_update_set_based(const ath_repo *r)
            (says(d->update_from, "values") || says(d->update_from, "join"));
 }
 
-/* The columns an update_many row writes: every non-key, non-immutable one. */
-static size_t set_columns(const ath_repo *r, const ath_col **out)
+/* The columns an update_many row writes: the named ones (each once) when `cols` is given,
+ * else every non-key, non-immutable one. */
+static size_t set_columns(const ath_repo *r, const ath_col *const *cols, size_t ncols,
+                          const ath_col **out)
 {
     size_t n = 0;
+    if (cols) {
+        for (size_t i = 0; i < ncols; i++) {
+            bool seen = false;
+            for (size_t k = 0; k < n && !seen; k++)
+                seen = out[k] == cols[i];
+            if (!seen)
+                out[n++] = cols[i];
+        }
+        return n;
+    }
     for (size_t i = 0; i < r->m->ncols; i++) {
         const ath_col *c = &r->m->cols[i];
         if (!c->pk && !(c->flags & ATH_IMMUTABLE))
@@ -144,16 +156,17 @@ static int update_chunk(ath_repo *r, const ath_col *const *set, size_t nset, cha
     return repo_run(r, r->sql.data, true, r->vals, rows * per_row, NULL, changed);
 }
 
-int repo_update_many_set(ath_repo *r, char *objs, size_t n)
+int repo_update_many_set(ath_repo *r, char *objs, size_t n, const ath_col *const *cols,
+                         size_t ncols)
 {
     ath_conn *conn;
     int rc = repo_conn(r, true, &conn);
     if (rc != ATH_OK)
         return rc;
-    const ath_col **set = ath_malloc(r->m->ncols * sizeof *set);
+    const ath_col **set = ath_malloc((r->m->ncols + ncols) * sizeof *set);
     if (!set)
         return ath_fail(ATH_ENOMEM, "update_many");
-    size_t nset = set_columns(r, set);
+    size_t nset = set_columns(r, cols, ncols, set);
     size_t chunk = repo_chunk_rows(conn, r->m->npk + nset), size = r->m->model->struct_size;
     if (r->m->npk > 1 && chunk > REPO_MULTI_MATCH_ROWS)
         chunk = REPO_MULTI_MATCH_ROWS;
@@ -161,7 +174,7 @@ int repo_update_many_set(ath_repo *r, char *objs, size_t n)
         size_t rows = n - done < chunk ? n - done : chunk;
         char *first = objs + done * size;
         if (rows < 2) {
-            rc = repo_update_object(r, first, NULL, 0);
+            rc = repo_update_object(r, first, cols, ncols);
             continue;
         }
         /* under a savepoint: a chunk that does not update exactly its rows (a missing key, a
@@ -183,7 +196,7 @@ int repo_update_many_set(ath_repo *r, char *objs, size_t n)
         if ((rc = ath_session_rollback_to(r->session, sp)) == ATH_OK)
             rc = ath_session_release(r->session, sp);
         for (size_t i = 0; rc == ATH_OK && i < rows; i++)
-            rc = repo_update_object(r, first + i * size, NULL, 0);
+            rc = repo_update_object(r, first + i * size, cols, ncols);
     }
     ath_free(set);
     return rc;

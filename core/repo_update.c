@@ -199,9 +199,32 @@ int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
         return ath_null_arg(__func__, "objs");
     int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
     if (rc == ATH_OK && n > 1 && repo_update_set_based(r))
-        return repo_finish(r, repo_update_many_set(r, objs, n), true);
+        return repo_finish(r, repo_update_many_set(r, objs, n, NULL, 0), true);
     for (size_t i = 0; rc == ATH_OK && i < n; i++)
         rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
+    return repo_finish(r, rc, true);
+}
+
+int ath_repo_update_many_fields(ath_repo *r, void *objs, size_t n, const char *const *fields,
+                                size_t nfields)
+{
+    if (!r)
+        return ath_null_arg(__func__, "repo");
+    if (n && !objs)
+        return ath_null_arg(__func__, "objs");
+    if (nfields && !fields)
+        return ath_null_arg(__func__, "fields");
+    const ath_col **cols = ath_malloc((nfields ? nfields : 1) * sizeof *cols);
+    int rc = cols ? repo_columns(r, fields, nfields, true, "update_many_fields", cols)
+                  : ath_fail(ATH_ENOMEM, "update_many_fields");
+    if (rc == ATH_OK) /* a bad name or a bad object anywhere: nothing is sent */
+        rc = repo_check_objects(r, objs, n);
+    if (rc == ATH_OK && n > 1 && nfields && repo_update_set_based(r))
+        rc = repo_update_many_set(r, objs, n, cols, nfields);
+    else
+        for (size_t i = 0; rc == ATH_OK && i < n; i++)
+            rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, cols, nfields);
+    ath_free(cols);
     return repo_finish(r, rc, true);
 }
 

@@ -135,6 +135,22 @@ ATH_API int ath_repo_update_where(ath_repo *repo, int64_t *updated, const char *
 ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
 
 /**
+ * Updates only the named columns (`fields`, nfields field names, as ath_repo_update_fields) of
+ * each of the `n` objects' rows, by primary key, in the session's transaction; the other columns
+ * keep the values the database holds. Each object behaves as ath_repo_update_fields on it: mixin
+ * roles still go (audit updated_at), a version guard fails that object with ATH_ESTALE, a missing
+ * row is ATH_ENOTFOUND. Set-based on PostgreSQL and MariaDB for models without mixins (one UPDATE
+ * per chunk, as ath_repo_update_many), one prepared statement per object otherwise.
+ * ATH_EINVAL names an unknown field, a primary-key or an immutable one; then nothing is sent.
+ * A name given twice is written once. An empty list (nfields 0) writes no column but still
+ * fails with ATH_ENOTFOUND for an object whose row is missing (mixin roles are written).
+ * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
+ * or written through (ath_model_free_owned frees exactly Athanor's).
+ */
+ATH_API int ath_repo_update_many_fields(ath_repo *repo, void *objs, size_t n,
+                                        const char *const *fields, size_t nfields);
+
+/**
  * Inserts `obj`, or updates the row that has the same `match_fields` values (the primary key
  * when match_fields is NULL). When the match fields are the primary key, a unique column or a
  * unique constraint on exactly those columns, this is one statement (ON CONFLICT / ON
@@ -488,6 +504,11 @@ ATH_API void ath_list_free(ath_list *list);
     static inline int Name##_update_many(Name *repo, Type *objs, size_t n)                         \
     {                                                                                              \
         return ath_repo_update_many((ath_repo *)repo, objs, n);                                    \
+    }                                                                                              \
+    static inline int Name##_update_many_fields(Name *repo, Type *objs, size_t n,                  \
+                                                const char *const *fields, size_t nf)              \
+    {                                                                                              \
+        return ath_repo_update_many_fields((ath_repo *)repo, objs, n, fields, nf);                 \
     }                                                                                              \
     static inline int Name##_upsert(Name *repo, Type *obj, const char *const *match, size_t nm)    \
     {                                                                                              \

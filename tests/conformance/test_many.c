@@ -2,7 +2,8 @@
  * repo-many: update_many and delete_many on batches big enough to take the set-based paths
  * (PostgreSQL: UPDATE … FROM (VALUES …) and key = ANY(array); MariaDB: UPDATE … JOIN) across
  * several chunks, with the per-object path's results and error codes: a missing key, a key given
- * twice, a constraint refusing one object, keys the array's text form must escape.
+ * twice, a constraint refusing one object, keys the array's text form must escape. And the
+ * partial form, update_many_fields: only the named columns are written, on the same paths.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,134 @@ static void test_many_delete_many_text_keys_that_need_escaping(void)
     conf_end();
 }
 
+/* --- update_many_fields ------------------------------------------------------------------------
+ */
+
+static void test_many_update_many_fields_writes_only_named_columns(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static int64_t ids[BIG];
+    static char names[BIG][16];
+    add_big(s, heroes, ids);
+    Hero *h = renamed(ids, BIG, names); /* secret_name "new secret" in every object */
+    h[7].age = (ath_opt_i32){0, false}; /* NULL written too: age is named */
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, BIG, ATH_NAMES("name", "age")), ATH_OK);
+    free(h);
+    int64_t expect_sum = 0;
+    for (int i = 0; i < BIG; i++)
+        expect_sum += i == 7 ? 0 : i % 50 + 1;
+    ASSERT_I64(sql_i64(s, "SELECT SUM(age) FROM hero", NULL, 0), expect_sum);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM hero WHERE secret_name = 's'", NULL, 0), BIG);
+    ASSERT_HERO(s, ids[0], "u-00000|s|1|-");
+    ASSERT_HERO(s, ids[7], "u-00007|s|-|-");
+    ASSERT_HERO(s, ids[BIG - 1], "u-02499|s|50|-");
+    conf_end();
+}
+
+static void test_many_update_many_fields_unnamed_columns_keep_database_values(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t team = add_team(conf_repo(s, &Team_model), "Avengers", NULL);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    int64_t c = add_hero(heroes, "C", "c", 3, 0);
+    /* the rows change behind the objects (another writer): the new values must survive */
+    ath_value t = ath_v_i64(team);
+    CU_ASSERT(sql_exec(s, "UPDATE hero SET secret_name = 'db', team_id = ?", &t, 1) >= 0);
+    Hero h[3] = {{a, "A1", "stale", ath_some_i32(10), {0, false}},
+                 {b, "B1", "stale", ath_some_i32(20), {0, false}},
+                 {c, "C1", "stale", ath_some_i32(30), {0, false}}};
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, 3, ATH_NAMES("name")), ATH_OK);
+    char expect[64];
+    snprintf(expect, sizeof expect, "A1|db|1|%lld", (long long)team);
+    ASSERT_HERO(s, a, expect);
+    snprintf(expect, sizeof expect, "B1|db|2|%lld", (long long)team);
+    ASSERT_HERO(s, b, expect);
+    snprintf(expect, sizeof expect, "C1|db|3|%lld", (long long)team);
+    ASSERT_HERO(s, c, expect);
+    conf_end();
+}
+
+static void test_many_update_many_fields_unknown_field_changes_nothing(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    Hero h[2] = {{a, "A1", "x", ath_some_i32(10), {0, false}},
+                 {b, "B1", "x", ath_some_i32(20), {0, false}}};
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, 2, ATH_NAMES("name", "nickname")), ATH_EINVAL);
+    ASSERT_ERR_HAS("nickname");
+    ASSERT_HERO(s, a, "A|a|1|-");
+    ASSERT_HERO(s, b, "B|b|2|-");
+    conf_end();
+}
+
+static void test_many_update_many_fields_refuses_the_key(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    Hero h[2] = {{a, "A1", "x", ath_some_i32(10), {0, false}},
+                 {b, "B1", "x", ath_some_i32(20), {0, false}}};
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, 2, ATH_NAMES("name", "id")), ATH_EINVAL);
+    ASSERT_ERR_HAS("primary key");
+    ASSERT_HERO(s, a, "A|a|1|-");
+    ASSERT_HERO(s, b, "B|b|2|-");
+    conf_end();
+}
+
+static void test_many_update_many_fields_empty_list_writes_nothing(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    Hero h[2] = {{a, "A1", "x", ath_some_i32(10), {0, false}},
+                 {b, "B1", "x", ath_some_i32(20), {0, false}}};
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, 2, NULL, 0), ATH_OK);
+    ASSERT_HERO(s, a, "A|a|1|-");
+    ASSERT_HERO(s, b, "B|b|2|-");
+    h[1].id = b + 1000; /* no such row: still reported */
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, 2, NULL, 0), ATH_ENOTFOUND);
+    ASSERT_ERR_HAS("no hero row with that primary key");
+    conf_end();
+}
+
+static void test_many_update_many_fields_name_twice_written_once(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    int64_t a = add_hero(heroes, "A", "a", 1, 0);
+    int64_t b = add_hero(heroes, "B", "b", 2, 0);
+    Hero h[2] = {{a, "A1", "x", ath_some_i32(10), {0, false}},
+                 {b, "B1", "x", ath_some_i32(20), {0, false}}};
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, 2, ATH_NAMES("age", "name", "age")), ATH_OK);
+    ASSERT_HERO(s, a, "A1|a|10|-");
+    ASSERT_HERO(s, b, "B1|b|20|-");
+    conf_end();
+}
+
+static void test_many_update_many_fields_missing_key_is_enotfound(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static int64_t ids[BIG];
+    static char names[BIG][16];
+    add_big(s, heroes, ids);
+    ids[1500] = ids[BIG - 1] + 1000; /* not there: in the second chunk */
+    Hero *h = renamed(ids, BIG, names);
+    ASSERT_RC(ath_repo_update_many_fields(heroes, h, BIG, ATH_NAMES("name")), ATH_ENOTFOUND);
+    ASSERT_ERR_HAS("no hero row with that primary key");
+    free(h);
+    ASSERT_HERO(s, ids[1499], "u-01499|s|59|-");
+    ASSERT_HERO(s, ids[1501], "h-01501|s|61|-");
+    conf_end();
+}
+
 const test_case many_tests[] = {
     {"test_many_update_many_across_chunks", test_many_update_many_across_chunks},
     {"test_many_update_many_missing_key_is_enotfound",
@@ -202,6 +331,19 @@ const test_case many_tests[] = {
     {"test_many_update_many_key_twice_last_wins", test_many_update_many_key_twice_last_wins},
     {"test_many_update_many_constraint_names_the_error",
      test_many_update_many_constraint_names_the_error},
+    {"test_many_update_many_fields_writes_only_named_columns",
+     test_many_update_many_fields_writes_only_named_columns},
+    {"test_many_update_many_fields_unnamed_columns_keep_database_values",
+     test_many_update_many_fields_unnamed_columns_keep_database_values},
+    {"test_many_update_many_fields_unknown_field_changes_nothing",
+     test_many_update_many_fields_unknown_field_changes_nothing},
+    {"test_many_update_many_fields_refuses_the_key", test_many_update_many_fields_refuses_the_key},
+    {"test_many_update_many_fields_empty_list_writes_nothing",
+     test_many_update_many_fields_empty_list_writes_nothing},
+    {"test_many_update_many_fields_name_twice_written_once",
+     test_many_update_many_fields_name_twice_written_once},
+    {"test_many_update_many_fields_missing_key_is_enotfound",
+     test_many_update_many_fields_missing_key_is_enotfound},
     {"test_many_delete_many_big_batch", test_many_delete_many_big_batch},
     {"test_many_delete_many_refuses_a_key_of_the_wrong_kind",
      test_many_delete_many_refuses_a_key_of_the_wrong_kind},

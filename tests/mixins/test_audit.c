@@ -233,6 +233,26 @@ static void update_many_touches(const aud_style *st)
     mx_end();
 }
 
+static void update_many_fields_touches(const aud_style *st)
+{
+    ath_session *s = mx_begin();
+    ath_repo *r = mx_repo(s, st->model);
+    size_t size = st->model->struct_size;
+    char *objs = mx_keep_mem(calloc(2, size));
+    void *a = add_row(s, r, st, "a"), *b = add_row(s, r, st, "b");
+    times ta = stored(s, st, ID(a)), tb = stored(s, st, ID(b));
+    memcpy(objs, a, size);
+    memcpy(objs + size, b, size);
+    MX_AT(objs, st->name, const char *) = "a2";
+    MX_AT(objs + size, st->name, const char *) = "b2";
+    ASSERT_RC(ath_repo_update_many_fields(r, objs, 2, ATH_NAMES("name")), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_timestamp now = ath_timestamp_now();
+    check_touched(s, st, ID(a), ta, now, "a2"); /* updated_at written though not named */
+    check_touched(s, st, ID(b), tb, now, "b2");
+    mx_end();
+}
+
 /* get_and_update with a partial object (match field and new name; times unset). */
 static void get_and_update_touches(const aud_style *st)
 {
@@ -392,6 +412,7 @@ BOTH(insert_keeps_given_times)
 BOTH(update_touches)
 BOTH(update_fields_touches)
 BOTH(update_many_touches)
+BOTH(update_many_fields_touches)
 BOTH(get_and_update_touches)
 BOTH(get_and_update_fields_touches)
 BOTH(upsert_update_branch_touches)
@@ -479,6 +500,7 @@ const test_case audit_tests[] = {
     ENTRIES(update_touches),
     ENTRIES(update_fields_touches),
     ENTRIES(update_many_touches),
+    ENTRIES(update_many_fields_touches),
     ENTRIES(get_and_update_touches),
     ENTRIES(get_and_update_fields_touches),
     ENTRIES(upsert_update_branch_touches),

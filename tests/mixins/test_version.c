@@ -191,6 +191,45 @@ static void stale_update_many_changes_nothing(const ver_style *st)
     mx_end();
 }
 
+/* update_many_fields keeps the per-object version check: fresh objects' versions go up (in the
+ * objects and the rows), a stale one in a batch fails with ATH_ESTALE and, the batch rolled
+ * back, the rows keep the stored names and versions. */
+static void stale_update_many_fields_fails_that_object(const ver_style *st)
+{
+    ath_session *s = mx_begin();
+    ath_repo *r = mx_repo(s, st->model);
+    char buf[64];
+    void *a = add_row(s, r, st, "a"), *b = add_row(s, r, st, "b");
+    void *stale_b = load(r, st, ID(b));
+    NAME(b) = "b-fresh";
+    ASSERT_RC(ath_repo_update(r, b), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+
+    size_t size = st->model->struct_size;
+    char *objs = mx_keep_mem(calloc(2, size));
+    memcpy(objs, a, size);
+    memcpy(objs + size, b, size);
+    MX_AT(objs, st->name, const char *) = "a-1";
+    MX_AT(objs + size, st->name, const char *) = "b-1";
+    ASSERT_RC(ath_repo_update_many_fields(r, objs, 2, ATH_NAMES("name")), ATH_OK);
+    ASSERT_I64(MX_AT(objs, st->version, int64_t), 2);
+    ASSERT_I64(MX_AT(objs + size, st->version, int64_t), 3);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_STR(stored(s, st, ID(a), buf, sizeof buf), "a-1|2");
+    ASSERT_STR(stored(s, st, ID(b), buf, sizeof buf), "b-1|3");
+
+    memcpy(objs + size, stale_b, size); /* objs[0] is a at its current version 2 */
+    MX_AT(objs, st->name, const char *) = "a-batch";
+    MX_AT(objs + size, st->name, const char *) = "b-batch";
+    ASSERT_RC(ath_repo_update_many_fields(r, objs, 2, ATH_NAMES("name")), ATH_ESTALE);
+    ASSERT_ERR_HAS("stale version");
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ASSERT_STR(stored(s, st, ID(a), buf, sizeof buf), "a-1|2");
+    ASSERT_STR(stored(s, st, ID(b), buf, sizeof buf), "b-1|3");
+    ath_model_free_fields(st->model, stale_b);
+    mx_end();
+}
+
 /* The session stays usable after ATH_ESTALE (no database error): the next write works. */
 static void stale_leaves_session_usable(const ver_style *st)
 {
@@ -310,6 +349,7 @@ BOTH(updates_increment)
 BOTH(stale_update_fails)
 BOTH(stale_update_fields_fails)
 BOTH(stale_update_many_changes_nothing)
+BOTH(stale_update_many_fields_fails_that_object)
 BOTH(stale_leaves_session_usable)
 BOTH(delete_object_checks_version)
 BOTH(delete_by_key_ignores_version)
@@ -322,6 +362,7 @@ const test_case version_tests[] = {
     ENTRIES(stale_update_fails),
     ENTRIES(stale_update_fields_fails),
     ENTRIES(stale_update_many_changes_nothing),
+    ENTRIES(stale_update_many_fields_fails_that_object),
     ENTRIES(stale_leaves_session_usable),
     ENTRIES(delete_object_checks_version),
     ENTRIES(delete_by_key_ignores_version),

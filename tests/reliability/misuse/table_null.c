@@ -294,6 +294,12 @@ static void repo_update_where(void)
     NULL_ARG(ath_repo_update_where(M_R, &n, name_field, NULL, 1, NULL, 0), "values");
     NULL_ARG(ath_repo_update_where(M_R, &n, name_field, v, 1, NULL, 1), "filters");
 }
+static void repo_update_many_fields(void)
+{
+    NULL_ARG(ath_repo_update_many_fields(NULL, M_ITEMS, 2, name_field, 1), "repo");
+    NULL_ARG(ath_repo_update_many_fields(M_R, NULL, 2, name_field, 1), "objs");
+    NULL_ARG(ath_repo_update_many_fields(M_R, M_ITEMS, 2, NULL, 1), "fields");
+}
 static void repo_update_many(void)
 {
     NULL_ARG(ath_repo_update_many(NULL, M_ITEMS, 2), "repo");
@@ -1072,6 +1078,7 @@ const misuse_entry null_table[] = {
     E(repo_update_fields),
     E(repo_update_where),
     E(repo_update_many),
+    E(repo_update_many_fields),
     E(repo_upsert),
     E(repo_upsert_many),
     E(repo_get_or_upsert),
