@@ -164,6 +164,14 @@ static int op_update_many(ath_side *s, bench_work *w)
     return finish(s, rc);
 }
 
+/* The partial form: qty and price of each row (name and created keep the stored values). */
+static int op_update_many_fields(ath_side *s, bench_work *w)
+{
+    int rc = ath_repo_update_many_fields(s->repo, w->items, w->nitems, ATH_NAMES("qty", "price"));
+    w->rows = rc == ATH_OK ? (int64_t)w->nitems : 0;
+    return finish(s, rc);
+}
+
 static int op_upsert_many(ath_side *s, bench_work *w)
 {
     int rc = ath_repo_upsert_many(s->repo, w->items, w->nitems, NULL, 0);
@@ -222,6 +230,7 @@ const ath_side_method ath_side_methods[] = {
     {"get", op_get},
     {"list", op_list},
     {"update_many", op_update_many},
+    {"update_many_fields", op_update_many_fields},
     {"upsert_many", op_upsert_many},
     {"delete_many", op_delete_many},
     {"count", op_count},

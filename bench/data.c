@@ -145,7 +145,7 @@ size_t bench_work_for(const char *op, const bench_data *d, bench_item *scratch, 
         src = d->add, n = d->z.add;
     else if (strcmp(op, "add_many") == 0)
         src = d->add_many, n = d->z.add_many;
-    else if (strcmp(op, "update_many") == 0)
+    else if (strcmp(op, "update_many") == 0 || strcmp(op, "update_many_fields") == 0)
         src = d->update, n = d->z.update;
     else if (strcmp(op, "upsert_many") == 0)
         src = d->upsert, n = d->z.upsert;

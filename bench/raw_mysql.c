@@ -27,6 +27,7 @@ enum {
     M_GET,
     M_LIST,
     M_UPDATE,
+    M_UPDATE_FIELDS,
     M_UPSERT,
     M_UPSERT_CHUNK,
     M_DELETE,
@@ -131,6 +132,9 @@ static MYSQL_STMT *stmt(raw_conn *c, int which)
         break;
     case M_UPDATE:
         sql = "UPDATE bench_item SET name = ?, qty = ?, price = ?, created = ? WHERE id = ?";
+        break;
+    case M_UPDATE_FIELDS:
+        sql = "UPDATE bench_item SET qty = ?, price = ? WHERE id = ?";
         break;
     case M_UPSERT:
         sql = "INSERT INTO bench_item (" COLS ") VALUES (?, ?, ?, ?, ?)" UPSERT_TAIL;
@@ -625,6 +629,57 @@ static int update_array(raw_conn *c, bench_work *w)
     return array_rows(c, w, M_UPDATE, 4);
 }
 
+/* update_many_fields: qty and price of each row, one prepared statement per row. */
+static int update_fields_stmt(raw_conn *c, bench_work *w)
+{
+    MYSQL_STMT *st = stmt(c, M_UPDATE_FIELDS);
+    if (!st || exec(c, "BEGIN") < 0)
+        return -1;
+    MYSQL_BIND b[3];
+    for (size_t i = 0; i < w->nitems; i++) {
+        memset(b, 0, sizeof b);
+        b[0].buffer_type = MYSQL_TYPE_LONG;
+        b[0].buffer = (void *)&w->items[i].qty;
+        b[1].buffer_type = MYSQL_TYPE_DOUBLE;
+        b[1].buffer = (void *)&w->items[i].price;
+        bind_i64(&b[2], &w->items[i].id);
+        if (run_stmt(c, st, b, "update fields") < 0)
+            return -1;
+        w->rows += (int64_t)mysql_stmt_affected_rows(st);
+    }
+    return exec(c, "COMMIT");
+}
+
+/* update_many_fields with array binding: ARRAY rows of (qty, price, id) per execute. */
+static int update_fields_array(raw_conn *c, bench_work *w)
+{
+    MYSQL_STMT *st = stmt(c, M_UPDATE_FIELDS);
+    arrays a;
+    MYSQL_BIND all[5], b[3];
+    size_t most = w->nitems < ARRAY ? w->nitems : ARRAY;
+    if (!st || arrays_alloc(&a, most ? most : 1) < 0)
+        return -1;
+    int rc = exec(c, "BEGIN");
+    for (size_t done = 0; rc == 0 && done < w->nitems; done += ARRAY) {
+        unsigned int rows = (unsigned int)(w->nitems - done < ARRAY ? w->nitems - done : ARRAY);
+        bind_arrays(all, &a, w->items + done, rows, 4); /* name, qty, price, created, id */
+        b[0] = all[1];
+        b[1] = all[2];
+        b[2] = all[4];
+        if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &rows))
+            rc = stmt_fail(c, st, "array size");
+        if (rc == 0)
+            rc = run_stmt(c, st, b, "array execute");
+        if (rc == 0)
+            w->rows += (int64_t)mysql_stmt_affected_rows(st);
+    }
+    unsigned int none = 0;
+    mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &none);
+    arrays_free(&a);
+    w->no_keys = true;
+    return rc == 0 ? exec(c, "COMMIT") : -1;
+}
+
 static int upsert_values(raw_conn *c, bench_work *w)
 {
     return chunked(c, w, M_UPSERT_CHUNK, true, "INSERT INTO bench_item (" COLS ") VALUES",
@@ -759,6 +814,8 @@ static const raw_method methods[] = {
     {"list", "text", list_text},
     {"update_many", "stmt", update_stmt},
     {"update_many", "array", update_array},
+    {"update_many_fields", "stmt", update_fields_stmt},
+    {"update_many_fields", "array", update_fields_array},
     {"upsert_many", "values", upsert_values},
     {"upsert_many", "array", upsert_array},
     {"delete_many", "in", delete_in},

@@ -42,6 +42,8 @@ enum {
     P_LIST,
     P_UPDATE,
     P_UPDATE_CHUNK,
+    P_UPDATE_FIELDS,
+    P_UPDATE_FIELDS_CHUNK,
     P_UPSERT,
     P_UPSERT_CHUNK,
     P_DELETE_ANY,
@@ -51,9 +53,10 @@ enum {
     P__COUNT
 };
 
-static const char *const names[P__COUNT] = {
-    "ins_ret",   "ins", "ins_chunk", "ins_chunk_ret", "get",    "list",  "upd",
-    "upd_chunk", "ups", "ups_chunk", "del_any",       "del_in", "count", "page"};
+static const char *const names[P__COUNT] = {"ins_ret", "ins",         "ins_chunk", "ins_chunk_ret",
+                                            "get",     "list",        "upd",       "upd_chunk",
+                                            "upd_f",   "upd_f_chunk", "ups",       "ups_chunk",
+                                            "del_any", "del_in",      "count",     "page"};
 
 static int fail(raw_conn *c, const char *what, const PGresult *r)
 {
@@ -161,6 +164,14 @@ static void p_fields(params *p, const bench_item *it)
     p_i64(p, it->created - PG_EPOCH);
 }
 
+/* update_many_fields' row: id, qty, price. */
+static void p_partial(params *p, const bench_item *it)
+{
+    p_i64(p, it->id);
+    p_i32(p, it->qty);
+    p_i64(p, (int64_t)double_bits(it->price));
+}
+
 /* --- statements ---------------------------------------------------------------------------- */
 
 /* "head VALUES ($1::t, …), …" for rows × the types in `types` (a cast on the first row only). */
@@ -190,6 +201,10 @@ static char *values_sql(const char *head, const char *const *types, int per_row,
 
 static const char *const field_casts[] = {"varchar", "int4", "float8", "timestamptz"};
 static const char *const row_casts[] = {"int8", "varchar", "int4", "float8", "timestamptz"};
+/* update_many_fields: qty and price of each row by id, as UPDATE … FROM (VALUES …). */
+static const char *const fields_row_casts[] = {"int8", "int4", "float8"};
+#define UPDATE_FIELDS_HEAD "UPDATE bench_item AS t SET qty = v.qty, price = v.price FROM (VALUES"
+#define UPDATE_FIELDS_TAIL ") AS v (id, qty, price) WHERE t.id = v.id"
 static const Oid fields_types[] = {VARCHAR, INT4, FLOAT8, TIMESTAMPTZ};
 static const Oid row_types[] = {INT8, VARCHAR, INT4, FLOAT8, TIMESTAMPTZ};
 
@@ -239,6 +254,18 @@ static int prepare(raw_conn *c, int which)
                                  row_casts, 5, CHUNK,
                                  ") AS v (id, name, qty, price, created) WHERE t.id = v.id");
         nparams = 5 * CHUNK;
+        break;
+    case P_UPDATE_FIELDS: {
+        static const Oid three[] = {INT8, INT4, FLOAT8};
+        sql = "UPDATE bench_item SET qty = $2, price = $3 WHERE id = $1";
+        nparams = 3;
+        types = three;
+        break;
+    }
+    case P_UPDATE_FIELDS_CHUNK:
+        sql = owned =
+            values_sql(UPDATE_FIELDS_HEAD, fields_row_casts, 3, CHUNK, UPDATE_FIELDS_TAIL);
+        nparams = 3 * CHUNK;
         break;
     case P_UPSERT:
         sql = "INSERT INTO bench_item (" COLS ") VALUES ($1, $2, $3, $4, $5)" UPSERT_TAIL;
@@ -625,7 +652,8 @@ static int add_copy_text(raw_conn *c, bench_work *w)
     return exec(c, "COMMIT");
 }
 
-/* Pipeline mode: statement `which` once per item, a sync every PIPELINE statements. */
+/* Pipeline mode: statement `which` once per item ([id,] fields; P_UPDATE_FIELDS: id, qty,
+ * price), a sync every PIPELINE statements. */
 static int pipeline_rows(raw_conn *c, bench_work *w, int which, bool with_id, int64_t *changed)
 {
     params *p = malloc(sizeof *p);
@@ -639,9 +667,13 @@ static int pipeline_rows(raw_conn *c, bench_work *w, int which, bool with_id, in
         for (size_t i = 0; rc == 0 && i < rows; i++) {
             const bench_item *it = &w->items[done + i];
             p->n = 0;
-            if (with_id)
-                p_i64(p, it->id);
-            p_fields(p, it);
+            if (which == P_UPDATE_FIELDS) {
+                p_partial(p, it);
+            } else {
+                if (with_id)
+                    p_i64(p, it->id);
+                p_fields(p, it);
+            }
             if (!PQsendQueryPrepared(c->pg, names[which], p->n, p->values, p->lengths, p->formats,
                                      1))
                 rc = fail(c, "pipeline send", NULL);
@@ -821,6 +853,56 @@ static int update_values(raw_conn *c, bench_work *w)
                         ") AS v (id, name, qty, price, created) WHERE t.id = v.id");
 }
 
+/* update_many_fields: qty and price of each row, one prepared statement per row. */
+static int update_fields_stmt(raw_conn *c, bench_work *w)
+{
+    params *p = malloc(sizeof *p);
+    if (!p || prepare(c, P_UPDATE_FIELDS) < 0 || exec(c, "BEGIN") < 0) {
+        free(p);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < w->nitems; i++) {
+        p->n = 0;
+        p_partial(p, &w->items[i]);
+        PGresult *r = run(c, P_UPDATE_FIELDS, p, 1);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdTuples(r), "1") == 0)
+            w->rows++;
+        rc = command(c, r, PGRES_COMMAND_OK, "update fields");
+    }
+    free(p);
+    return rc == 0 ? exec(c, "COMMIT") : -1;
+}
+
+static int update_fields_pipeline(raw_conn *c, bench_work *w)
+{
+    return pipeline_rows(c, w, P_UPDATE_FIELDS, true, &w->rows);
+}
+
+/* update_many_fields: CHUNK rows of (id, qty, price) per UPDATE … FROM (VALUES …). */
+static int update_fields_values(raw_conn *c, bench_work *w)
+{
+    params *p = malloc(sizeof *p);
+    if (!p || prepare(c, P_UPDATE_FIELDS_CHUNK) < 0 || exec(c, "BEGIN") < 0) {
+        free(p);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t done = 0; rc == 0 && done < w->nitems; done += CHUNK) {
+        int rows = (int)(w->nitems - done < CHUNK ? w->nitems - done : CHUNK);
+        p->n = 0;
+        for (int i = 0; i < rows; i++)
+            p_partial(p, &w->items[done + (size_t)i]);
+        PGresult *r = run_rows(c, P_UPDATE_FIELDS_CHUNK, p, rows, UPDATE_FIELDS_HEAD,
+                               fields_row_casts, 3, UPDATE_FIELDS_TAIL);
+        if (PQresultStatus(r) == PGRES_COMMAND_OK)
+            w->rows += strtoll(PQcmdTuples(r), NULL, 10);
+        rc = command(c, r, PGRES_COMMAND_OK, "multi-row update fields");
+    }
+    free(p);
+    return rc == 0 ? exec(c, "COMMIT") : -1;
+}
+
 static int upsert_values(raw_conn *c, bench_work *w)
 {
     return chunked_rows(c, w, P_UPSERT_CHUNK, "INSERT INTO bench_item (" COLS ") VALUES",
@@ -970,6 +1052,9 @@ static const raw_method methods[] = {
     {"update_many", "stmt", update_stmt},
     {"update_many", "pipeline", update_pipeline},
     {"update_many", "values", update_values},
+    {"update_many_fields", "stmt", update_fields_stmt},
+    {"update_many_fields", "pipeline", update_fields_pipeline},
+    {"update_many_fields", "values", update_fields_values},
     {"upsert_many", "values", upsert_values},
     {"upsert_many", "pipeline", upsert_pipeline},
     {"upsert_many", "copy_merge", upsert_copy},

@@ -21,6 +21,7 @@ enum {
     S_GET,
     S_LIST,
     S_UPDATE,
+    S_UPDATE_FIELDS,
     S_UPSERT,
     S_UPSERT_CHUNK,
     S_DELETE,
@@ -155,6 +156,9 @@ static sqlite3_stmt *stmt(raw_conn *c, int which)
         break;
     case S_UPDATE:
         sql = "UPDATE bench_item SET name = ?, qty = ?, price = ?, created = ? WHERE id = ?";
+        break;
+    case S_UPDATE_FIELDS:
+        sql = "UPDATE bench_item SET qty = ?, price = ? WHERE id = ?";
         break;
     case S_UPSERT:
         sql = "INSERT INTO bench_item (" COLS ") VALUES (?, ?, ?, ?, ?)" UPSERT_TAIL;
@@ -433,6 +437,23 @@ static int update_stmt(raw_conn *c, bench_work *w)
     return write_each(c, w, S_UPDATE, 5, "update");
 }
 
+/* update_many_fields: qty and price of each row, one reused statement. */
+static int update_fields_stmt(raw_conn *c, bench_work *w)
+{
+    sqlite3_stmt *st = stmt(c, S_UPDATE_FIELDS);
+    if (!st || exec(c, "BEGIN IMMEDIATE") < 0)
+        return -1;
+    for (size_t i = 0; i < w->nitems; i++) {
+        sqlite3_bind_int(st, 1, w->items[i].qty);
+        sqlite3_bind_double(st, 2, w->items[i].price);
+        sqlite3_bind_int64(st, 3, w->items[i].id);
+        if (step_done(c, st, "update fields") < 0)
+            return -1;
+        w->rows += sqlite3_changes(c->db);
+    }
+    return exec(c, "COMMIT");
+}
+
 static int upsert_stmt(raw_conn *c, bench_work *w)
 {
     return write_each(c, w, S_UPSERT, 1, "upsert");
@@ -538,6 +559,7 @@ static const raw_method methods[] = {
     {"get", "stmt", get_stmt},
     {"list", "stmt", list_stmt},
     {"update_many", "stmt", update_stmt},
+    {"update_many_fields", "stmt", update_fields_stmt},
     {"upsert_many", "stmt", upsert_stmt},
     {"upsert_many", "values", upsert_values},
     {"delete_many", "stmt", delete_stmt},

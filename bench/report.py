@@ -10,8 +10,8 @@ import os
 import sys
 
 BACKENDS = ["sqlite-memory", "sqlite-file", "postgresql", "mariadb"]
-OPS = ["add", "add_many", "get", "list", "update_many", "upsert_many", "delete_many", "count",
-       "page"]
+OPS = ["add", "add_many", "get", "list", "update_many", "update_many_fields", "upsert_many",
+       "delete_many", "count", "page"]
 # Athanor/raw targets from issue 8 (other operations are measured, without a target)
 TARGETS = {
     "sqlite-memory": {"add_many": 0.90, "get": 0.80, "list": 0.85},

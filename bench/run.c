@@ -15,9 +15,9 @@ typedef struct op_def {
 static const op_def ops[] = {
     {"add", "rows", false, true},        {"add_many", "rows", false, true},
     {"get", "rows", true, false},        {"list", "rows", true, false},
-    {"update_many", "rows", true, true}, {"upsert_many", "rows", true, true},
-    {"delete_many", "rows", true, true}, {"count", "calls", true, false},
-    {"page", "calls", true, false},
+    {"update_many", "rows", true, true}, {"update_many_fields", "rows", true, true},
+    {"upsert_many", "rows", true, true}, {"delete_many", "rows", true, true},
+    {"count", "calls", true, false},     {"page", "calls", true, false},
 };
 #define NOPS (sizeof ops / sizeof *ops)
 
@@ -314,7 +314,7 @@ static int run_op(const op_def *op, runner *rs, int nr, const bench_data *d, ben
     }
     if (ath && best)
         res->ratio = paired_ratio(ath, best);
-    printf("  %-12s %7zu %-5s", op->name, n, op->unit);
+    printf("  %-18s %7zu %-5s", op->name, n, op->unit);
     print_rate(res->ath);
     if (res->raw_method) {
         print_rate(res->raw);
@@ -377,7 +377,7 @@ int bench_run(const bench_target *t, const bench_options *o)
     db_ctx mine = {.kind = t->kind, .ath = ath};
     db_ctx theirs = {.kind = t->kind, .rb = rb, .raw = raw};
     csv = bench_open_csv(o->out_dir, "ops.csv", BENCH_OPS_CSV_HEADER);
-    printf("  %-12s %7s %-5s %10s %10s  %5s  %s\n", "operation", "n", "unit", "athanor/s", "raw/s",
+    printf("  %-18s %7s %-5s %10s %10s  %5s  %s\n", "operation", "n", "unit", "athanor/s", "raw/s",
            "ratio", "raw method (other raw methods)");
     const char *list_method = NULL;
     status = 0;

@@ -205,6 +205,48 @@ int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
     return repo_finish(r, rc, true);
 }
 
+/* update_many_fields object by object for a model without mixins: one `UPDATE t SET <cols> WHERE
+ * <key>` text for the whole call, run once per object (the reused prepared statement). */
+static int update_fields_each(ath_repo *r, char *objs, size_t n, const ath_col *const *cols,
+                              size_t ncols)
+{
+    const ath_mapping *m = r->m;
+    const ath_col **set = ath_malloc(ncols * sizeof *set);
+    ath_buf sql;
+    ath_buf_init(&sql);
+    ath_stmt_ref ref = {0};
+    size_t nset = 0;
+    int rc = set ? ATH_OK : ath_fail(ATH_ENOMEM, "update_many_fields");
+    for (size_t i = 0; rc == ATH_OK && i < ncols; i++)
+        if (!listed(set, nset, cols[i]))
+            set[nset++] = cols[i];
+    if (rc == ATH_OK) {
+        ath_sql_update_head(&sql, r->d, m, set, nset);
+        for (size_t k = 0; k < m->npk; k++) {
+            ath_buf_adds(&sql, k ? " AND " : " WHERE ");
+            ath_sql_ident(&sql, r->d, m->cols[m->pk[k]].name);
+            ath_buf_adds(&sql, " = ?");
+        }
+        rc = sql.oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, nset + m->npk);
+    }
+    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+        void *obj = objs + i * m->model->struct_size;
+        for (size_t c = 0; rc == ATH_OK && c < nset; c++)
+            rc = ath_col_checked(m, set[c], obj, &r->vals[c]);
+        if (rc != ATH_OK)
+            break;
+        repo_key_values(r, obj, r->vals + nset);
+        int64_t changed = 0;
+        rc = repo_run_ref(r, sql.data, &ref, true, r->vals, nset + m->npk, NULL, &changed);
+        if (rc == ATH_OK && changed == 0)
+            rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
+                          m->model->table);
+    }
+    ath_buf_free(&sql);
+    ath_free(set);
+    return rc;
+}
+
 int ath_repo_update_many_fields(ath_repo *r, void *objs, size_t n, const char *const *fields,
                                 size_t nfields)
 {
@@ -221,6 +263,8 @@ int ath_repo_update_many_fields(ath_repo *r, void *objs, size_t n, const char *c
         rc = repo_check_objects(r, objs, n);
     if (rc == ATH_OK && n > 1 && nfields && repo_update_set_based(r))
         rc = repo_update_many_set(r, objs, n, cols, nfields);
+    else if (rc == ATH_OK && nfields && r->m->nmixins == 0)
+        rc = update_fields_each(r, objs, n, cols, nfields);
     else
         for (size_t i = 0; rc == ATH_OK && i < n; i++)
             rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, cols, nfields);
