@@ -156,6 +156,8 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
         return field_fail(m, f,
                           "a client default needs a kind that can be unset (opt_*): a plain "
                           "scalar member always holds a value");
+    if (f->onupdate && (flags & (ATH_PK | ATH_IMMUTABLE)))
+        return field_fail(m, f, "onupdate on a key or immutable field: it is never updated");
     c->model = m;
     c->field = f;
     c->name = ath_field_column(f);

@@ -36,7 +36,7 @@ typedef struct upsert_plan {
     const ath_col *match[MATCH_MAX];
     size_t nmatch;
     bool match_is_key;
-    bool native; /* the key or a unique column/constraint: ON CONFLICT has a target */
+    bool native;              /* the key or a unique column/constraint: ON CONFLICT has a target */
     const repo_mask *omitted; /* columns left to the database (unset autoincrement key) */
     size_t per_row;           /* parameters per row */
 } upsert_plan;
@@ -69,8 +69,9 @@ struct ath_repo {
     chunk_sql chunk; /* the last multi-row insert text */
     insert_sql inserts[INSERT_CACHE];
     size_t ninserts;
-    bool prechecked; /* a *_many call already checked every object against the text policy */
-    ath_value *vals; /* scratch parameters */
+    bool prechecked;   /* a *_many call already checked every object against the text policy */
+    bool onupdate_ran; /* the caller already ran the fields' onupdate functions on the objects */
+    ath_value *vals;   /* scratch parameters */
     size_t nvals;
     ath_buf sql;        /* scratch statement text */
     size_t mask_words;  /* words of every column set of this model: ncols / 64 + 1 */
@@ -123,6 +124,12 @@ size_t repo_chunk_rows(const ath_conn *conn, size_t cols);
  * ATH_ENOTFOUND when no row matches, ATH_ESTALE when a guard stopped it.
  */
 int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
+/** Whether some field of r's model has an onupdate function. */
+bool repo_has_onupdate(const ath_repo *r);
+/** Runs every field's onupdate function on obj and stores each value into its member. */
+int repo_onupdate(ath_repo *r, void *obj);
+/** repo_onupdate on objs[0..n), then marks them done (r->onupdate_ran) for the update paths. */
+int repo_onupdate_all(ath_repo *r, char *objs, size_t n);
 
 /** get_one_or_none without auto_commit and custom messages. */
 int repo_get_one(ath_repo *r, void *out, bool *found, const ath_filter *filters, size_t nfilters);

@@ -39,6 +39,14 @@ static size_t set_columns(const ath_repo *r, const ath_col *const *cols, size_t 
             if (!seen)
                 out[n++] = cols[i];
         }
+        for (size_t i = 0; i < r->m->ncols; i++) { /* .onupdate columns, even when not named */
+            const ath_col *c = &r->m->cols[i];
+            bool seen = !c->field || !c->field->onupdate;
+            for (size_t k = 0; k < n && !seen; k++)
+                seen = out[k] == c;
+            if (!seen)
+                out[n++] = c;
+        }
         return n;
     }
     for (size_t i = 0; i < r->m->ncols; i++) {

@@ -118,8 +118,50 @@ static int update_plain(ath_repo *r, void *obj)
                               r->m->model->table);
 }
 
+bool repo_has_onupdate(const ath_repo *r)
+{
+    for (size_t i = 0; i < r->m->ncols; i++)
+        if (r->m->cols[i].field && r->m->cols[i].field->onupdate)
+            return true;
+    return false;
+}
+
+int repo_onupdate(ath_repo *r, void *obj)
+{
+    for (size_t i = 0; i < r->m->ncols; i++) {
+        const ath_col *c = &r->m->cols[i];
+        if (!c->field || !c->field->onupdate)
+            continue;
+        ath_value v = ath_v_null();
+        int rc = c->field->onupdate(&v, obj);
+        if (rc > 0 || (rc == ATH_OK && ath_col_accepts(c, &v, "onupdate") != ATH_OK))
+            rc = rc > 0 ? ath_fail(ATH_EINVAL, "onupdate of %s.%s returned %d", r->m->model->table,
+                                   c->name, rc)
+                        : ATH_EINVAL;
+        if (rc == ATH_OK)
+            rc = ath_col_set(c, obj, &v, NULL);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    return ATH_OK;
+}
+
+int repo_onupdate_all(ath_repo *r, char *objs, size_t n)
+{
+    int rc = ATH_OK;
+    for (size_t i = 0; rc == ATH_OK && i < n; i++)
+        rc = repo_onupdate(r, objs + i * r->m->model->struct_size);
+    r->onupdate_ran = rc == ATH_OK;
+    return rc;
+}
+
 int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_t n)
 {
+    if (!r->onupdate_ran) {
+        int rc = repo_onupdate(r, obj);
+        if (rc != ATH_OK)
+            return rc;
+    }
     if (!cols && r->m->nmixins == 0)
         return update_plain(r, obj);
     ath_filter guards[GUARDS_MAX];
@@ -143,6 +185,10 @@ int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_
             for (size_t i = 0; i < n; i++)
                 if (!listed(set, nset, cols[i]))
                     set[nset++] = cols[i];
+            for (size_t i = 0; i < ncols; i++) /* written even when not named */
+                if (r->m->cols[i].field && r->m->cols[i].field->onupdate &&
+                    !listed(set, nset, &r->m->cols[i]))
+                    set[nset++] = &r->m->cols[i];
         } else {
             for (size_t i = 0; i < ncols; i++)
                 if (!r->m->cols[i].pk && !(r->m->cols[i].flags & ATH_IMMUTABLE))
@@ -198,10 +244,14 @@ int ath_repo_update_many(ath_repo *r, void *objs, size_t n)
     if (n && !objs)
         return ath_null_arg(__func__, "objs");
     int rc = repo_check_objects(r, objs, n); /* a bad object anywhere: nothing is sent */
+    if (rc == ATH_OK && repo_has_onupdate(r))
+        rc = repo_onupdate_all(r, objs, n);
     if (rc == ATH_OK && n > 1 && repo_update_set_based(r))
-        return repo_finish(r, repo_update_many_set(r, objs, n, NULL, 0), true);
-    for (size_t i = 0; rc == ATH_OK && i < n; i++)
-        rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
+        rc = repo_update_many_set(r, objs, n, NULL, 0);
+    else
+        for (size_t i = 0; rc == ATH_OK && i < n; i++)
+            rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, NULL, 0);
+    r->onupdate_ran = false;
     return repo_finish(r, rc, true);
 }
 
@@ -211,7 +261,7 @@ static int update_fields_each(ath_repo *r, char *objs, size_t n, const ath_col *
                               size_t ncols)
 {
     const ath_mapping *m = r->m;
-    const ath_col **set = ath_malloc(ncols * sizeof *set);
+    const ath_col **set = ath_malloc((ncols + m->ncols) * sizeof *set);
     ath_buf sql;
     ath_buf_init(&sql);
     ath_stmt_ref ref = {0};
@@ -220,6 +270,9 @@ static int update_fields_each(ath_repo *r, char *objs, size_t n, const ath_col *
     for (size_t i = 0; rc == ATH_OK && i < ncols; i++)
         if (!listed(set, nset, cols[i]))
             set[nset++] = cols[i];
+    for (size_t i = 0; rc == ATH_OK && i < m->ncols; i++) /* .onupdate ones, even unnamed */
+        if (m->cols[i].field && m->cols[i].field->onupdate && !listed(set, nset, &m->cols[i]))
+            set[nset++] = &m->cols[i];
     if (rc == ATH_OK) {
         ath_sql_update_head(&sql, r->d, m, set, nset);
         for (size_t k = 0; k < m->npk; k++) {
@@ -261,6 +314,8 @@ int ath_repo_update_many_fields(ath_repo *r, void *objs, size_t n, const char *c
                   : ath_fail(ATH_ENOMEM, "update_many_fields");
     if (rc == ATH_OK) /* a bad name or a bad object anywhere: nothing is sent */
         rc = repo_check_objects(r, objs, n);
+    if (rc == ATH_OK && repo_has_onupdate(r))
+        rc = repo_onupdate_all(r, objs, n);
     if (rc == ATH_OK && n > 1 && nfields && repo_update_set_based(r))
         rc = repo_update_many_set(r, objs, n, cols, nfields);
     else if (rc == ATH_OK && nfields && r->m->nmixins == 0)
@@ -268,6 +323,7 @@ int ath_repo_update_many_fields(ath_repo *r, void *objs, size_t n, const char *c
     else
         for (size_t i = 0; rc == ATH_OK && i < n; i++)
             rc = repo_update_object(r, (char *)objs + i * r->m->model->struct_size, cols, nfields);
+    r->onupdate_ran = false;
     ath_free(cols);
     return repo_finish(r, rc, true);
 }

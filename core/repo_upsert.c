@@ -310,8 +310,11 @@ int ath_repo_upsert(ath_repo *r, void *obj, const char *const *match_fields, siz
         return ath_null_arg(__func__, "obj");
     if (nmatch && !match_fields)
         return ath_null_arg(__func__, "match_fields");
-    int rc = upsert_all(r, obj, 1, match_fields, nmatch);
+    int rc = repo_has_onupdate(r) ? repo_onupdate_all(r, obj, 1) : ATH_OK;
+    if (rc == ATH_OK)
+        rc = upsert_all(r, obj, 1, match_fields, nmatch);
     r->prechecked = false;
+    r->onupdate_ran = false;
     return repo_finish(r, rc, true);
 }
 
@@ -324,8 +327,11 @@ int ath_repo_upsert_many(ath_repo *r, void *objs, size_t n, const char *const *m
         return ath_null_arg(__func__, "objs");
     if (nmatch && !match_fields)
         return ath_null_arg(__func__, "match_fields");
-    int rc = n ? upsert_all(r, objs, n, match_fields, nmatch) : ATH_OK;
+    int rc = n && repo_has_onupdate(r) ? repo_onupdate_all(r, objs, n) : ATH_OK;
+    if (rc == ATH_OK && n)
+        rc = upsert_all(r, objs, n, match_fields, nmatch);
     r->prechecked = false;
+    r->onupdate_ran = false;
     return repo_finish(r, rc, true);
 }
 

@@ -33,7 +33,8 @@
  * opt_numeric, opt_json (same C type as the plain kind; NULL pointer = SQL NULL).
  * Field options, as designated initialisers after the kind: `.flags`, `.column` (a column name
  * other than the member's), `.max_length`, `.server_default` (SQL text), `.default_value`
- * (client-side, see ATH_DEFAULT_*), `.references` ("team.id"), `.on_delete`, `.check` (SQL).
+ * (client-side, see ATH_DEFAULT_*), `.references` ("team.id"), `.on_delete`, `.check` (SQL),
+ * `.onupdate` (a function giving the value written on every update, see ath_onupdate_fn).
  * Unique constraints and indexes over several columns: ATH_INDEXES() with ATH_UNIQUE_ON() and
  * ATH_INDEX_ON() entries, as an option after the field list of either style.
  */
@@ -78,6 +79,25 @@ typedef enum ath_fk_action {
 /** `offset` of fields declared with ATH_MODEL: computed from sizes and alignments. */
 #define ATH_OFFSET_AUTO ((size_t)-1)
 
+/**
+ * A field's `.onupdate` function (SQLAlchemy's `onupdate`): fills *out with the value the column
+ * gets on every update of the row -- ath_repo_update, ath_repo_update_fields and
+ * ath_repo_update_many_fields (the column is written even when it is not named),
+ * ath_repo_update_many, the update of ath_repo_upsert /
+ * ath_repo_upsert_many and of ath_repo_get_and_update / ath_repo_get_or_upsert. It is called once
+ * per object and write, before the statement (and before the mixins' before_update hooks), with
+ * the object as the caller gave it; the value is stored into the object's member (converted as a
+ * loaded value; text and blobs are fresh copies the object owns, see ath_model_free_owned), so
+ * after the call the caller's struct holds what was written. Not called by ath_repo_add /
+ * add_many (an insert writes the member as it is), nor by ath_repo_update_where (no object).
+ * Upsert runs it before it knows which branch a row takes, so a row the upsert inserts is
+ * written with the value too (as the audit mixin's updated_at). Return ATH_OK, or a negative
+ * ath_code (with ath_error_set) to refuse the write: the update fails with that code and nothing of
+ * that object is written. Not allowed on a key or ATH_IMMUTABLE field (the repository refuses
+ * to open, ATH_EINVAL). Example: a clock, `*out = ath_v_timestamp(ath_timestamp_now())`.
+ */
+typedef int (*ath_onupdate_fn)(ath_value *out, const void *obj);
+
 /** One column. Build with ATH_FIELD() or the ATH_MODEL() field list, not by hand. */
 typedef struct ath_field {
     const char *member;         /**< C member name (and the column name unless `column` is set) */
@@ -96,6 +116,7 @@ typedef struct ath_field {
     const char *references;     /**< foreign key target, "table.column" */
     ath_fk_action on_delete;    /**< foreign key action */
     const char *check;          /**< CHECK constraint expression (SQL), named ck_<table>_<col> */
+    ath_onupdate_fn onupdate;   /**< value written on every update (see ath_onupdate_fn), or NULL */
     int ath_reserved_;          /**< keep last; lets the macros end every initialiser list */
 } ath_field;
 

@@ -145,7 +145,27 @@ static const ath_field wide_fields[] = {
 };
 const ath_model Wide_model = ATH_MODEL_OF(Wide, "wide", wide_fields);
 
-const ath_model *const conf_models[] = {&Team_model,     &Hero_model, &Membership_model,
-                                        &AllTypes_model, &Task_model, &Event_model,
-                                        &Wide_model};
+int64_t revision_clock;
+bool revision_refuse;
+
+static int revision_next(ath_value *out, const void *obj)
+{
+    (void)obj;
+    if (revision_refuse)
+        return ath_error_set(ATH_EINVAL, "revision refused");
+    *out = ath_v_i64(++revision_clock);
+    return ATH_OK;
+}
+
+static const ath_field revision_fields[] = {
+    ATH_FIELD(Revision, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(Revision, name, text, .flags = ATH_UNIQUE, .max_length = 40),
+    ATH_FIELD(Revision, note, opt_text),
+    ATH_FIELD(Revision, rev, i64, .onupdate = revision_next),
+};
+const ath_model Revision_model = ATH_MODEL_OF(Revision, "revision", revision_fields);
+
+const ath_model *const conf_models[] = {&Team_model,     &Hero_model,    &Membership_model,
+                                        &AllTypes_model, &Task_model,    &Event_model,
+                                        &Wide_model,     &Revision_model};
 const size_t conf_nmodels = sizeof conf_models / sizeof conf_models[0];

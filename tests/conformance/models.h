@@ -175,6 +175,20 @@ typedef struct Wide {
 extern const ath_model Wide_model;
 
 /* Every model of the suite, referenced tables first, for ath_create_all and ath_drop_all. */
+/*
+ * revision: `rev` has an onupdate function (revision_next): every update writes the next value
+ * of the process-wide counter revision_clock; revision_refuse makes it fail with ATH_EINVAL.
+ */
+typedef struct Revision {
+    int64_t id;
+    char *name;
+    char *note;
+    int64_t rev;
+} Revision;
+extern const ath_model Revision_model;
+extern int64_t revision_clock;
+extern bool revision_refuse;
+
 extern const ath_model *const conf_models[];
 extern const size_t conf_nmodels;
 #define CONF_MODELS conf_models, conf_nmodels
