@@ -117,6 +117,18 @@ static int apply_option(ath_engine_options *o, const char *key, const char *valu
         return parse_bool(key, value, &o->echo);
     if (strcmp(key, "hide_parameters") == 0)
         return parse_bool(key, value, &o->hide_parameters);
+    if (strcmp(key, "replica_policy") == 0) {
+        if (strcmp(value, "round_robin") == 0)
+            o->replica_policy = ATH_REPLICA_ROUND_ROBIN;
+        else if (strcmp(value, "random") == 0)
+            o->replica_policy = ATH_REPLICA_RANDOM;
+        else
+            return ath_fail(ATH_EURL, "URL option replica_policy=%s: expected round_robin or random",
+                            value);
+        return ATH_OK;
+    }
+    if (strcmp(key, "replica_max_lag") == 0)
+        return parse_seconds(key, value, 0, &o->replica_max_lag);
     if (strncmp(key, "pool_", 5) == 0)
         return ath_fail(ATH_EURL,
                         "unknown pool option '%s' (known: pool_size, max_overflow, pool_timeout, "
@@ -130,6 +142,11 @@ static int check_options(const ath_engine_options *o)
     if (o->pool_size < 1 || o->max_overflow < 0 || !(o->pool_timeout >= 0))
         return ath_fail(ATH_EINVAL, "engine options: pool_size must be >= 1, max_overflow >= 0 "
                                     "and pool_timeout >= 0");
+    if (o->replica_policy != ATH_REPLICA_ROUND_ROBIN && o->replica_policy != ATH_REPLICA_RANDOM)
+        return ath_fail(ATH_EINVAL, "engine options: replica_policy %d is not an "
+                                    "ath_replica_policy", (int)o->replica_policy);
+    if (!(o->replica_max_lag <= 0) && !isfinite(o->replica_max_lag))
+        return ath_fail(ATH_EINVAL, "engine options: replica_max_lag must be a finite number");
     return ATH_OK;
 }
 

@@ -65,6 +65,8 @@ static int iter_start(ath_repo_iter *it, const ath_filter *filters, size_t nfilt
                 memcpy(r->vals + q.nparams, extra, nextra * sizeof *extra);
             rc = keep_params(it, r->vals, q.nparams + nextra);
         }
+        if (rc == ATH_OK && (q.options & ATH_OPT_PRIMARY))
+            rc = ath_session_ensure_primary(r->session);
         if (rc == ATH_OK)
             rc = ath_session_execute(r->session, sql.data, it->params, q.nparams + nextra,
                                      &it->result);

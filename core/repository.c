@@ -409,6 +409,8 @@ static int run_select(ath_repo *r, ath_query *q, const char *head, int64_t force
     }
     bool write = false;
     int rc = lock_clause(r, lock, &write);
+    if (rc == ATH_OK && (q->options & ATH_OPT_PRIMARY))
+        rc = ath_session_ensure_primary(r->session);
     if (rc != ATH_OK)
         return rc;
     if (r->sql.oom)

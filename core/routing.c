@@ -1,11 +1,14 @@
 /* Read replicas: engines of their own (one pool each, the primary's options) that sessions of
- * the primary read from; round-robin with fall-over, the primary as the last resort. */
+ * the primary read from; round-robin or random with fall-over, a replica lagging more than
+ * replica_max_lag skipped (PostgreSQL), the primary as the last resort. */
 #include "routing.h"
 
 #include <ctype.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "engine.h"
@@ -14,7 +17,8 @@
 struct ath_routing {
     ath_engine *replicas[ATH_MAX_REPLICAS];
     atomic_size_t count; /* slots below it are set and never change */
-    atomic_size_t next;  /* round-robin position */
+    atomic_size_t next;  /* round-robin position; the random policy's sequence number */
+    uint64_t seed;       /* the random policy's: set once, when the list is made */
     atomic_flag adding;  /* one ath_engine_add_replica at a time */
 };
 
@@ -35,6 +39,10 @@ int ath_engine_add_replica(ath_engine *engine, const char *url)
         atomic_init(&fresh->count, 0);
         atomic_init(&fresh->next, 0);
         atomic_flag_clear(&fresh->adding);
+        struct timespec ts;
+        timespec_get(&ts, TIME_UTC);
+        fresh->seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
+                      (uint64_t)(uintptr_t)fresh;
         if (atomic_compare_exchange_strong(slot, &rt, fresh))
             rt = fresh;
         else
@@ -45,6 +53,13 @@ int ath_engine_add_replica(ath_engine *engine, const char *url)
     if (rc != ATH_OK)
         return rc;
     const char *mine = ath_engine_dialect(engine), *theirs = ath_engine_dialect(replica);
+    if (ath_engine_opts(engine)->replica_max_lag > 0 && mine && strcmp(mine, "postgresql") != 0) {
+        ath_engine_dispose(replica);
+        return ath_fail(ATH_EINVAL,
+                        "ath_engine_add_replica: replica_max_lag needs a server that reports "
+                        "replica lag (PostgreSQL); the %s driver does not",
+                        mine);
+    }
     if (!mine || !theirs || strcmp(mine, theirs) != 0) {
         ath_engine_dispose(replica);
         return ath_fail(ATH_EINVAL,
@@ -78,17 +93,81 @@ size_t ath_engine_replica_count(const ath_engine *engine)
     return rt ? atomic_load(&rt->count) : 0;
 }
 
+/* A well-mixed 64-bit function of a sequence number (Steele, Lea, Flood: SplitMix64). */
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15u;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
+    return x ^ (x >> 31);
+}
+
+/* PostgreSQL: how far a standby's replay is behind, in seconds: 0 when it has replayed all the
+ * WAL it received (an idle primary sends no commits, so the age of the last replayed one says
+ * nothing then) or is not in recovery; else the age of the last transaction it replayed. */
+static const char LAG_SQL[] =
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0::float8 "
+    "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0::float8 "
+    "ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8, 0) END";
+
+static int replica_lag(ath_conn *conn, double *lag)
+{
+    ath_stmt *st = NULL;
+    int rc = ath_conn_prepare(conn, LAG_SQL, &st);
+    if (rc == ATH_OK)
+        rc = ath_stmt_execute(st, NULL, 0);
+    if (rc == ATH_OK) {
+        rc = ath_stmt_step(st);
+        if (rc > 0) {
+            ath_value v;
+            rc = ath_stmt_column(st, 0, ATH_T_DOUBLE, &v);
+            if (rc == ATH_OK)
+                *lag = v.type == ATH_T_DOUBLE ? v.u.f64 : 0;
+            while (rc == ATH_OK && ath_stmt_step(st) > 0)
+                ;
+        } else if (rc == 0) {
+            rc = ath_fail(ATH_ESQL, "the replica lag query returned no row");
+        }
+    }
+    ath_stmt_release(st);
+    return rc;
+}
+
 int ath_routing_checkout(ath_engine *primary, ath_conn **conn, ath_pool **pool)
 {
     ath_routing *rt = atomic_load(ath_engine_routing_slot(primary));
     size_t n = rt ? atomic_load(&rt->count) : 0;
     if (n == 0)
         return 1;
+    const ath_engine_options *o = ath_engine_opts(primary);
     size_t first = atomic_fetch_add(&rt->next, 1);
+    if (o->replica_policy == ATH_REPLICA_RANDOM)
+        first = (size_t)(splitmix64(rt->seed + (uint64_t)first) % n);
     for (size_t i = 0; i < n; i++) {
         ath_engine *replica = rt->replicas[(first + i) % n];
         ath_pool *p = ath_engine_pool(replica);
         if (ath_pool_checkout(p, conn) == ATH_OK) {
+            double lag = 0;
+            if (!(o->replica_max_lag > 0))
+                ;
+            else if (replica_lag(*conn, &lag) != ATH_OK) {
+                (*conn)->broken = true; /* state unknown: do not pool it */
+                ath_pool_checkin(p, *conn);
+                *conn = NULL;
+                ath_engine_log(primary, ATH_LOG_WARN,
+                               "replica %zu of %zu: reading its lag failed (%s): %s",
+                               (first + i) % n + 1, n, ath_code_name(ath_error_last()->code),
+                               ath_error_last()->message);
+                continue;
+            } else if (lag > o->replica_max_lag) {
+                ath_pool_checkin(p, *conn);
+                *conn = NULL;
+                ath_engine_log(primary, ATH_LOG_WARN,
+                               "replica %zu of %zu skipped: %.3f s behind the primary "
+                               "(replica_max_lag %g s)",
+                               (first + i) % n + 1, n, lag, o->replica_max_lag);
+                continue;
+            }
             *pool = p;
             return ATH_OK;
         }

@@ -198,6 +198,13 @@ int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)
     return ensure_at(s, write, write, conn);
 }
 
+int ath_session_ensure_primary(ath_session *s)
+{
+    if (ath_engine_replica_count(s->engine) == 0 || (s->conn && !s->on_replica && !s->closed))
+        return ATH_OK;
+    return ensure_at(s, false, true, NULL);
+}
+
 int ath_session_set_route(ath_session *s, ath_route route)
 {
     if (!s)

@@ -18,6 +18,9 @@ bool ath_session_closed(const ath_session *session);
  * write-transaction form when `write`), refusing when the transaction has failed.
  */
 int ath_session_ensure(ath_session *session, bool write, ath_conn **conn);
+/** ATH_OPT_PRIMARY: with replicas, moves the session's transaction to the primary (opening it
+ *  there as a read transaction when none is open); without, does nothing. */
+int ath_session_ensure_primary(ath_session *session);
 
 /** Prepares `sql` on the session's connection, opening the transaction first. */
 int ath_session_prepare(ath_session *session, const char *sql, bool write, ath_stmt **out);

@@ -68,6 +68,12 @@ typedef struct ath_event {
  */
 typedef void (*ath_event_fn)(void *ctx, const ath_event *event);
 
+/** How a session picks the read replica for a transaction (ath_engine_add_replica, routing.h). */
+typedef enum ath_replica_policy {
+    ATH_REPLICA_ROUND_ROBIN = 0, /**< the next replica in turn (one counter per engine): default */
+    ATH_REPLICA_RANDOM = 1       /**< a replica chosen at random, uniformly, per transaction */
+} ath_replica_policy;
+
 /** Engine options. Start from ath_engine_options_init(); values in the URL query override. */
 typedef struct ath_engine_options {
     size_t struct_size;  /**< set by ath_engine_options_init() */
@@ -83,6 +89,14 @@ typedef struct ath_engine_options {
     bool hide_parameters; /**< echo shows how many parameters, not their values (default false) */
     ath_event_fn on_event; /**< engine events (connect, checkout/checkin, execute, error), or NULL */
     void *event_ctx;       /**< passed to `on_event` */
+    /** Read replicas (routing.h): which replica a read transaction starts on (URL option
+     *  `replica_policy=round_robin|random`; default ATH_REPLICA_ROUND_ROBIN). */
+    ath_replica_policy replica_policy;
+    /** Read replicas: the most a replica may lag behind the primary, in seconds, checked when a
+     *  session takes a replica connection; a replica lagging more is skipped for another
+     *  replica or the primary. PostgreSQL only (ATH_EINVAL elsewhere). <= 0: no limit (the
+     *  default). URL option `replica_max_lag`. */
+    double replica_max_lag;
 } ath_engine_options;
 
 /** Fills `opts` with the defaults; NULL is a no-op. */

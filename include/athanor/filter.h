@@ -94,12 +94,20 @@ typedef enum ath_op {
  * a writer elsewhere makes the locking read wait up to the URL's busy_timeout, then ATH_ERETRY.
  * In a transaction that is already open (as a read transaction) the option adds nothing; the
  * transaction's first write takes the lock.
+ *
+ * ATH_OPT_PRIMARY (every read: get, get_one, get_one_or_none, list, list_and_count, count,
+ * exists, iterators, the load functions) is the per-call "read from the primary" of read/write
+ * routing (routing.h): on an engine with read replicas the read runs on the primary — a
+ * transaction begun on a replica is committed there first — and, as after a write, the session
+ * stays on the primary until it commits or rolls back, so it reads what it wrote and what was
+ * committed on the primary before. Without replicas it changes nothing.
  */
 enum {
     ATH_OPT_INCLUDE_DELETED = 1u << 0, /**< soft-deleted rows are read and counted too */
     ATH_OPT_FOR_UPDATE = 1u << 1,      /**< lock the rows read (SELECT … FOR UPDATE) */
     ATH_OPT_NOWAIT = 1u << 2,          /**< … FOR UPDATE NOWAIT: ATH_ERETRY when locked */
-    ATH_OPT_SKIP_LOCKED = 1u << 3      /**< … FOR UPDATE SKIP LOCKED: locked rows left out */
+    ATH_OPT_SKIP_LOCKED = 1u << 3,     /**< … FOR UPDATE SKIP LOCKED: locked rows left out */
+    ATH_OPT_PRIMARY = 1u << 4          /**< read on the primary, not a replica (routing.h) */
 };
 
 /** A filter. Build with the ath_* constructors below. */

@@ -19,7 +19,9 @@ ATH_BEGIN_DECLS
  * Adds a read replica to `engine` (the primary): `url` opens a pool of its own, with the
  * primary's engine options (pool size, pre-ping, recycle, echo, log, events) and pool rules per
  * member; the URL's own pool_* options apply on top. The replica must use the primary's driver
- * (a postgresql:// primary takes postgresql:// replicas). Replicas are tried round-robin.
+ * (a postgresql:// primary takes postgresql:// replicas). Replicas are tried in the order of the
+ * primary's `replica_policy` (round-robin or random, engine.h), skipping one that lags more than
+ * its `replica_max_lag` (PostgreSQL only: with it set on another driver, ATH_EINVAL here).
  *
  * Call it before sessions run on the engine (adding one while other threads open sessions is
  * safe, but which session sees it first is not defined). Replicas live until the engine is
@@ -37,11 +39,12 @@ ATH_API size_t ath_engine_replica_count(const ath_engine *engine);
 /** Where a session sends the statements of a transaction. */
 typedef enum ath_route {
     /** The default: a transaction that starts with a read runs on a replica (the next in
-     *  round-robin order that connects; the primary when none does); the first write — or a
+     *  replica_policy order that connects; the primary when none does); the first write — or a
      *  locking read (FOR UPDATE/FOR SHARE), an explicit ath_session_begin(), a savepoint —
      *  moves the session to the primary, where it stays until commit or rollback. */
     ATH_ROUTE_AUTO = 0,
-    /** Everything on the primary ("read your writes" across transactions). */
+    /** Everything on the primary ("read your writes" across transactions). For one repository
+     *  read, the call option ATH_OPT_PRIMARY (filter.h) does the same. */
     ATH_ROUTE_PRIMARY = 1
 } ath_route;
 
