@@ -43,6 +43,22 @@ static const ath_table_index part_indexes[] = {ATH_UNIQUE_ON("id", "code"), ATH_
 #define PART_FIELDS_IX(F) PART_FIELDS(F)
 ATH_MODEL(PartIx, "cxx_part_ix", PART_FIELDS_IX, ATH_INDEXES(part_indexes));
 
+/* a field with an onupdate function, in both model styles */
+static int next_rev(ath_value *out, const void *)
+{
+    *out = ath_v_i64(42);
+    return ATH_OK;
+}
+struct Sheet {
+    int64_t id;
+    int64_t rev;
+};
+static const ath_field sheet_fields[] = {ATH_FIELD(Sheet, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+                                         ATH_FIELD(Sheet, rev, i64, .onupdate = next_rev)};
+static const ath_model Sheet_model = ATH_MODEL_OF(Sheet, "cxx_sheet", sheet_fields);
+#define PAGE_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(rev, i64, .onupdate = next_rev)
+ATH_MODEL(Page, "cxx_page", PAGE_FIELDS);
+
 #define NOTE_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(title, text)
 #define NOTE_MIXINS(M) M(AUDIT)
 ATH_MODEL_WITH(Note, "cxx_note", NOTE_FIELDS, NOTE_MIXINS);
@@ -128,6 +144,11 @@ static void test_descriptors_match_the_c_macros()
     CU_ASSERT_EQUAL(gadget_fields[2].kind_flags, ATH_NULLABLE);
     CU_ASSERT_EQUAL(gadget_fields[2].default_value.type, ATH_T_I32);
     CU_ASSERT_STRING_EQUAL(gadget_fields[3].column, "weight_kg");
+    CU_ASSERT(sheet_fields[1].onupdate == next_rev);
+    CU_ASSERT(Page_model.fields[1].onupdate == next_rev);
+    CU_ASSERT(Page_model.fields[0].onupdate == nullptr);
+    CU_ASSERT_EQUAL(ath_model_validate(&Sheet_model), ATH_OK);
+    CU_ASSERT_EQUAL(ath_model_validate(&Page_model), ATH_OK);
     CU_ASSERT_EQUAL(Part_model.nfields, 3u);
     CU_ASSERT_EQUAL(Part_model.struct_size, sizeof(Part));
     CU_ASSERT_EQUAL(PartIx_model.nindexes, 2u);

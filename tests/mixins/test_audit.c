@@ -71,7 +71,35 @@ static const ath_mixin_use aud_iu_mixins[] = {
 static const ath_model AudIu_model =
     ATH_MODEL_OF(AudIu, "mx_audit_iu", aud_iu_fields, ATH_MIXINS(aud_iu_mixins));
 
-const ath_model *const audit_models[] = {&AudM_model, &AudP_model, &AudIx_model, &AudIu_model};
+/* Audit next to a field with an `.onupdate` function (a counter): both are written. */
+typedef struct AudOu {
+    int64_t id;
+    char *name;
+    int64_t rev;
+    ath_timestamp created;
+    ath_timestamp modified;
+} AudOu;
+static int64_t aud_ou_clock;
+static int aud_ou_next(ath_value *out, const void *obj)
+{
+    (void)obj;
+    *out = ath_v_i64(++aud_ou_clock);
+    return ATH_OK;
+}
+static const ath_field aud_ou_fields[] = {
+    ATH_FIELD(AudOu, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(AudOu, name, text),
+    ATH_FIELD(AudOu, rev, i64, .onupdate = aud_ou_next),
+};
+static const ath_mixin_use aud_ou_mixins[] = {
+    ATH_ATTACH(ath_audit, NULL, ATH_BIND(AudOu, "created_at", created),
+               ATH_BIND(AudOu, "updated_at", modified)),
+};
+static const ath_model AudOu_model =
+    ATH_MODEL_OF(AudOu, "mx_audit_ou", aud_ou_fields, ATH_MIXINS(aud_ou_mixins));
+
+const ath_model *const audit_models[] = {&AudM_model, &AudP_model, &AudIx_model, &AudIu_model,
+                                         &AudOu_model};
 const size_t audit_nmodels = sizeof audit_models / sizeof audit_models[0];
 
 /* --- styles
@@ -494,6 +522,36 @@ static void test_audit_role_on_a_field(void)
     mx_end();
 }
 
+static void test_audit_with_onupdate_field_writes_both(void)
+{
+    ath_session *s = mx_begin();
+    ath_repo *r = mx_repo(s, &AudOu_model);
+    AudOu o = {0, "first", 0, 0, 0};
+    ASSERT_RC(ath_repo_add(r, &o), ATH_OK);
+    ASSERT_I64(o.rev, 0); /* not on insert */
+    ath_timestamp updated0 = o.modified;
+    int64_t clock = aud_ou_clock;
+    o.name = "second";
+    ASSERT_RC(ath_repo_update_fields(r, &o, name_field, 1), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_value k = ath_v_i64(o.id);
+    ASSERT_I64(o.rev, clock + 1);
+    ASSERT_I64(sql_i64(s, "SELECT rev FROM mx_audit_ou WHERE id = ?", &k, 1), clock + 1);
+    CU_ASSERT(o.modified > updated0); /* the mixin still stamps updated_at */
+    ASSERT_I64(sql_ts(s, "SELECT updated_at FROM mx_audit_ou WHERE id = ?", &k, 1), o.modified);
+    AudOu many[2] = {o, o};
+    many[1].id = 0;
+    many[1].name = "other";
+    ASSERT_RC(ath_repo_add(r, &many[1]), ATH_OK);
+    ASSERT_RC(ath_repo_update_many(r, many, 2), ATH_OK); /* per object: mixins */
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_I64(aud_ou_clock, clock + 3);
+    ASSERT_I64(sql_i64(s, "SELECT rev FROM mx_audit_ou WHERE id = ?", &k, 1), many[0].rev);
+    ASSERT_I64(many[0].rev, clock + 2);
+    ASSERT_I64(many[1].rev, clock + 3);
+    mx_end();
+}
+
 const test_case audit_tests[] = {
     ENTRIES(insert_sets_both),
     ENTRIES(insert_keeps_given_times),
@@ -512,7 +570,11 @@ const test_case audit_tests[] = {
     {"audit_index_updated_at_on_a_field", test_audit_index_updated_at_on_a_field},
     {"audit_no_index_without_config", test_audit_no_index_without_config},
     {"audit_role_on_a_field", test_audit_role_on_a_field},
+    {"audit_with_onupdate_field_writes_both", test_audit_with_onupdate_field_writes_both},
     {NULL, NULL},
 };
 
-TEST_SUITE(audit) { mx_add_group("audit", audit_tests, audit_models, audit_nmodels); }
+TEST_SUITE(audit)
+{
+    mx_add_group("audit", audit_tests, audit_models, audit_nmodels);
+}
