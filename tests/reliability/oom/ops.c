@@ -330,6 +330,13 @@ static int run_update_many(oom_env *env)
     return ath_repo_update_many(env->repo, ath_list_items(l), ath_list_count(l));
 }
 
+static int run_update_many_fields(oom_env *env)
+{
+    static const char *const fields[] = {"qty"};
+    ath_list *l = *(ath_list **)env->state;
+    return ath_repo_update_many_fields(env->repo, ath_list_items(l), ath_list_count(l), fields, 1);
+}
+
 static void finish_all_items(oom_env *env, bool ok)
 {
     (void)ok;
@@ -642,6 +649,8 @@ const oom_op oom_ops[] = {
     {"update_fields", ITEM, prepare_item_2, run_update_fields, finish_prepared_item, false},
     {"update_where", ITEM, NULL, run_update_where, NULL, false},
     {"update_many", ITEM, prepare_all_items, run_update_many, finish_all_items, false},
+    {"update_many_fields", ITEM, prepare_all_items, run_update_many_fields, finish_all_items,
+     false},
     {"upsert (existing row)", ITEM, prepare_upsert_old, run_upsert, free_state, false},
     {"upsert (new row)", ITEM, prepare_new_item, run_upsert, free_state, false},
     {"upsert_many", ITEM, prepare_upsert_many, run_upsert_many, free_state, false},
