@@ -128,6 +128,24 @@ static void test_onupdate_written_on_upsert_update_branch(void)
     conf_end();
 }
 
+static void test_onupdate_written_on_upsert_matching_a_non_unique_column(void)
+{
+    /* the look-then-write path: the update of the row found gets the value */
+    ath_session *s = conf_begin();
+    ath_repo *r = conf_repo(s, &Revision_model);
+    Revision first = {0, "a", "tag", 0};
+    ASSERT_RC(ath_repo_add(r, &first), ATH_OK);
+    Revision x = {0, "b", "tag", 0};
+    int64_t clock = revision_clock;
+    ASSERT_RC(ath_repo_upsert(r, &x, ATH_NAMES("note")), ATH_OK);
+    ASSERT_I64(sql_count(s, "revision"), 1);
+    ASSERT_I64(x.id, first.id);
+    ASSERT_I64(x.rev, clock + 1);
+    ASSERT_I64(revision_clock, clock + 1);
+    ASSERT_I64(stored_rev(s, first.id), clock + 1);
+    conf_end();
+}
+
 static void test_onupdate_upsert_insert_branch_is_written_with_the_value(void)
 {
     /* documented: upsert runs the function before it knows the branch */
@@ -235,6 +253,8 @@ const test_case onupdate_tests[] = {
      test_onupdate_written_on_update_many_fields_not_naming_it},
     {"test_onupdate_written_on_upsert_update_branch",
      test_onupdate_written_on_upsert_update_branch},
+    {"test_onupdate_written_on_upsert_matching_a_non_unique_column",
+     test_onupdate_written_on_upsert_matching_a_non_unique_column},
     {"test_onupdate_upsert_insert_branch_is_written_with_the_value",
      test_onupdate_upsert_insert_branch_is_written_with_the_value},
     {"test_onupdate_written_on_get_and_update_and_read_back",
