@@ -88,7 +88,11 @@ start_postgresql() {
     local psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U "$admin")
     _pg_as_owner "${psql[@]}" -d postgres \
         -c "CREATE ROLE $user LOGIN PASSWORD '$password'" >&2 </dev/null &&
-        _pg_as_owner "${psql[@]}" -d postgres -c "CREATE DATABASE $db OWNER $user" >&2 </dev/null || {
+        _pg_as_owner "${psql[@]}" -d postgres -c "CREATE DATABASE $db OWNER $user" >&2 </dev/null &&
+        # the routing suite pauses a standby's replay to make it lag (replica_max_lag); a
+        # standby made by pg_basebackup copies this grant
+        _pg_as_owner "${psql[@]}" -d "$db" -c "GRANT EXECUTE ON FUNCTION pg_wal_replay_pause(),
+            pg_wal_replay_resume() TO $user" >&2 </dev/null || {
         log "postgresql: could not create the test user and database"
         return 1
     }
