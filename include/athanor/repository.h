@@ -137,13 +137,14 @@ ATH_API int ath_repo_update_many(ath_repo *repo, void *objs, size_t n);
 /**
  * Updates only the named columns (`fields`, nfields field names, as ath_repo_update_fields) of
  * each of the `n` objects' rows, by primary key, in the session's transaction; the other columns
- * keep the values the database holds. Each object behaves as ath_repo_update_fields on it: mixin
- * roles still go (audit updated_at), a version guard fails that object with ATH_ESTALE, a missing
+ * keep the values the database holds. Each object behaves as ath_repo_update_fields on it:
+ * `.onupdate` columns and mixin roles still go (audit updated_at), a version guard fails that object with ATH_ESTALE, a missing
  * row is ATH_ENOTFOUND. Set-based on PostgreSQL and MariaDB for models without mixins (one UPDATE
  * per chunk, as ath_repo_update_many), one prepared statement per object otherwise.
  * ATH_EINVAL names an unknown field, a primary-key or an immutable one; then nothing is sent.
- * A name given twice is written once. An empty list (nfields 0) writes no column but still
- * fails with ATH_ENOTFOUND for an object whose row is missing (mixin roles are written).
+ * A name given twice is written once. An empty list (nfields 0) writes no named column (only
+ * `.onupdate` columns and mixin roles) but still fails with ATH_ENOTFOUND for an object whose
+ * row is missing.
  * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
  * or written through (ath_model_free_owned frees exactly Athanor's).
  */
