@@ -115,6 +115,8 @@ static int apply_option(ath_engine_options *o, const char *key, const char *valu
         return parse_bool(key, value, &o->pool_pre_ping);
     if (strcmp(key, "echo") == 0)
         return parse_bool(key, value, &o->echo);
+    if (strcmp(key, "in_array_min") == 0)
+        return parse_int(key, value, -1, &o->in_array_min);
     if (strcmp(key, "hide_parameters") == 0)
         return parse_bool(key, value, &o->hide_parameters);
     if (strcmp(key, "replica_policy") == 0) {

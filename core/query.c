@@ -22,6 +22,7 @@ void ath_query_init(ath_query *q, const ath_mapping *m, const ath_dialect *d,
     q->resolve = resolve;
     q->resolve_ctx = resolve_ctx;
     q->limit = -1;
+    q->array_min = ATH_IN_ARRAY_MIN;
     ath_buf_init(&q->where);
     ath_buf_init(&q->order);
     ath_arena_init(&q->scratch);
@@ -208,6 +209,110 @@ static int where_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char 
     return ath_query_param(q, pattern);
 }
 
+/* --- one array parameter for a list of values (PostgreSQL's = ANY) --------------------------- */
+
+bool ath_query_array_col(const ath_dialect *d, const ath_col *c)
+{
+    if (!ATH_DIALECT_HAS(d, any_array))
+        return false;
+    ath_type t = c->type;
+    return t == ATH_T_I64 || t == ATH_T_I32 || t == ATH_T_TEXT || t == ATH_T_UUID;
+}
+
+/* Appends value v of column c to the array's text form: {1,2} or {"a","b\"c"}. */
+static int array_element(ath_buf *b, const ath_col *c, const ath_value *v, const char *what)
+{
+    char text[40];
+    switch (v->type) {
+    case ATH_T_NULL:
+        ath_buf_adds(b, "NULL");
+        return ATH_OK;
+    case ATH_T_I32:
+        ath_buf_addf(b, "%" PRId32, v->u.i32);
+        return ATH_OK;
+    case ATH_T_I64:
+        ath_buf_addf(b, "%" PRId64, v->u.i64);
+        return ATH_OK;
+    case ATH_T_UUID:
+        if (ath_uuid_format(&v->u.uuid, text, sizeof text) < 0)
+            return ath_fail(ATH_EINVAL, "%s: a value of %s cannot be written", what, c->name);
+        ath_buf_adds(b, text);
+        return ATH_OK;
+    case ATH_T_TEXT: {
+        const char *p = v->u.s.ptr ? v->u.s.ptr : "";
+        ath_buf_addc(b, '"');
+        for (size_t i = 0; i < v->u.s.len; i++) {
+            if (p[i] == '"' || p[i] == '\\')
+                ath_buf_addc(b, '\\');
+            ath_buf_addc(b, p[i]);
+        }
+        ath_buf_addc(b, '"');
+        return ATH_OK;
+    }
+    default:
+        return ath_fail(ATH_EINVAL, "%s: a %s value of %s cannot be an array element", what,
+                        ath_type_name(v->type), c->name);
+    }
+}
+
+int ath_query_array_text(ath_buf *array, const ath_col *c, const ath_value *v, size_t n,
+                         const char *what)
+{
+    int rc = ATH_OK;
+    ath_buf_addc(array, '{');
+    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
+        if ((rc = ath_col_accepts(c, &v[i], what)) != ATH_OK)
+            break;
+        if ((rc = ath_text_check(&v[i], "a value given to %s", what)) != ATH_OK)
+            break;
+        ath_buf_adds(array, i ? "," : "");
+        rc = array_element(array, c, &v[i], what);
+    }
+    ath_buf_addc(array, '}');
+    if (rc == ATH_OK && array->oom)
+        rc = ath_fail(ATH_ENOMEM, "building an array of values");
+    return rc;
+}
+
+void ath_query_any_sql(ath_buf *b, const ath_dialect *d, const char *qual, const ath_col *c)
+{
+    ath_sql_column(b, d, qual, c->name);
+    const char *fmt = d->any_array, *hole = strstr(fmt, "%s"); /* the element type's place */
+    if (hole) {
+        const char *t = d->type_names[c->type];
+        ath_buf_add(b, fmt, (size_t)(hole - fmt));
+        ath_buf_adds(b, t ? t : "TEXT");
+        ath_buf_adds(b, hole + 2);
+    } else {
+        ath_buf_adds(b, fmt);
+    }
+}
+
+/* `col = ANY(one array)`, NOT (…) for not-in (the planner reads it as col <> ALL(…)): NULL
+ * elements and a NULL column give the same three-valued result as the IN list. */
+static int in_array_sql(ath_query *q, ath_buf *b, const char *qual, const ath_col *c,
+                        const ath_filter *f, bool negate)
+{
+    ath_buf array;
+    ath_buf_init(&array);
+    int rc = ath_query_array_text(&array, c, f->values, f->nvalues, "a collection filter");
+    char *text = NULL;
+    if (rc == ATH_OK && !(text = ath_arena_alloc(&q->scratch, array.len + 1, 0)))
+        rc = ath_fail(ATH_ENOMEM, "building a collection filter");
+    if (rc == ATH_OK) {
+        memcpy(text, array.data, array.len);
+        text[array.len] = '\0';
+    }
+    size_t len = array.len;
+    ath_buf_free(&array);
+    if (rc != ATH_OK)
+        return rc;
+    ath_buf_adds(b, negate ? "(NOT (" : "(");
+    ath_query_any_sql(b, q->d, qual, c);
+    ath_buf_adds(b, negate ? "))" : ")");
+    return ath_query_param(q, ath_v_textn(ATH_T_TEXT, text, len));
+}
+
 static int in_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qual,
                   const ath_filter *f)
 {
@@ -222,6 +327,8 @@ static int in_sql(ath_query *q, ath_buf *b, const ath_mapping *m, const char *qu
     }
     if (!f->values)
         return ath_fail(ATH_EINVAL, "collection filter on %s has no values", c->name);
+    if (f->nvalues >= q->array_min && ath_query_array_col(q->d, c))
+        return in_array_sql(q, b, qual, c, f, negate);
     ath_buf_addc(b, '(');
     ath_sql_column(b, q->d, qual, c->name);
     ath_buf_adds(b, negate ? " NOT IN (" : " IN (");

@@ -43,6 +43,8 @@ typedef struct ath_query {
     unsigned options;  /* ATH_OPT_* */
     bool allow_lock; /* the caller reads rows: the locking options (ATH_OPT_FOR_UPDATE…) apply */
     int aliases;     /* EXISTS subquery aliases used */
+    /* collection filters of this many values use the dialect's any_array */
+    size_t array_min;
 } ath_query;
 
 void ath_query_init(ath_query *q, const ath_mapping *m, const ath_dialect *d,
@@ -94,5 +96,24 @@ void ath_query_order_expr(const ath_query *q, ath_buf *b, size_t i);
 
 /** Adds a bound parameter. */
 int ath_query_param(ath_query *q, ath_value v);
+
+/* --- one array parameter for a list of values --- */
+
+/** The default of ath_engine_options.in_array_min (q->array_min): from this many values on, a
+ *  collection filter on a column ath_query_array_col accepts is compiled as `col = ANY(one
+ *  array parameter)` instead of `col IN (?, ?, …)`. Chosen by bench/in_bench.c
+ *  (bench/results/in_filter-2026-12-07.txt): the array is slower below ~50 values, even at
+ *  50, faster above (2.5-3x at 1000). */
+#define ATH_IN_ARRAY_MIN 50
+
+/** True when values compared with column c can be bound as one array: the dialect has
+ *  any_array (PostgreSQL) and c is an integer, text or UUID column. */
+bool ath_query_array_col(const ath_dialect *d, const ath_col *c);
+/** Appends the array text form of the n values ("{1,2}", "{\"a\",\"b\"}", NULL elements as
+ *  NULL) to `array`, each after the value-kind rule (`what` names the caller in messages). */
+int ath_query_array_text(ath_buf *array, const ath_col *c, const ath_value *v, size_t n,
+                         const char *what);
+/** Appends `qual.col` and the dialect's any_array for c's type (` = ANY(CAST(? AS BIGINT[]))`). */
+void ath_query_any_sql(ath_buf *b, const ath_dialect *d, const char *qual, const ath_col *c);
 
 #endif

@@ -214,77 +214,18 @@ int repo_update_many_set(ath_repo *r, char *objs, size_t n, const ath_col *const
 
 bool repo_delete_by_array(const ath_repo *r)
 {
-    if (r->m->npk != 1 || !ATH_DIALECT_HAS(r->d, any_array))
-        return false;
-    ath_type t = r->m->cols[r->m->pk[0]].type;
-    return t == ATH_T_I64 || t == ATH_T_I32 || t == ATH_T_TEXT || t == ATH_T_UUID;
-}
-
-/* Appends key `v` of column c to the array's text form: {1,2} or {"a","b\"c"}. */
-static int array_element(ath_buf *b, const ath_col *c, const ath_value *v)
-{
-    char text[40];
-    switch (v->type) {
-    case ATH_T_NULL:
-        ath_buf_adds(b, "NULL");
-        return ATH_OK;
-    case ATH_T_I32:
-        ath_buf_addf(b, "%" PRId32, v->u.i32);
-        return ATH_OK;
-    case ATH_T_I64:
-        ath_buf_addf(b, "%" PRId64, v->u.i64);
-        return ATH_OK;
-    case ATH_T_UUID:
-        if (ath_uuid_format(&v->u.uuid, text, sizeof text) < 0)
-            return ath_fail(ATH_EINVAL, "delete_many: a key of %s cannot be written", c->name);
-        ath_buf_adds(b, text);
-        return ATH_OK;
-    case ATH_T_TEXT: {
-        const char *p = v->u.s.ptr ? v->u.s.ptr : "";
-        ath_buf_addc(b, '"');
-        for (size_t i = 0; i < v->u.s.len; i++) {
-            if (p[i] == '"' || p[i] == '\\')
-                ath_buf_addc(b, '\\');
-            ath_buf_addc(b, p[i]);
-        }
-        ath_buf_addc(b, '"');
-        return ATH_OK;
-    }
-    default:
-        return ath_fail(ATH_EINVAL, "delete_many: a %s key of %s cannot be an array element",
-                        ath_type_name(v->type), c->name);
-    }
+    return r->m->npk == 1 && ath_query_array_col(r->d, &r->m->cols[r->m->pk[0]]);
 }
 
 int repo_query_key_array(ath_repo *r, ath_query *q, const ath_value *keys, size_t n, ath_buf *array)
 {
     const ath_col *c = &r->m->cols[r->m->pk[0]];
-    int rc = ATH_OK;
     ath_buf_clear(array);
-    ath_buf_addc(array, '{');
-    for (size_t i = 0; rc == ATH_OK && i < n; i++) {
-        if ((rc = ath_col_accepts(c, &keys[i], "delete_many")) != ATH_OK)
-            break;
-        if ((rc = ath_text_check(&keys[i], "a key given to delete_many")) != ATH_OK)
-            break;
-        ath_buf_adds(array, i ? "," : "");
-        rc = array_element(array, c, &keys[i]);
-    }
-    ath_buf_addc(array, '}');
+    int rc = ath_query_array_text(array, c, keys, n, "delete_many");
     if (rc != ATH_OK)
         return rc;
-    if (array->oom)
-        return ath_fail(ATH_ENOMEM, "building a key array");
     ath_buf_adds(&q->where, q->where.len ? " AND (" : "(");
-    ath_sql_column(&q->where, r->d, r->m->model->table, c->name);
-    const char *fmt = r->d->any_array, *hole = strstr(fmt, "%s"); /* the element type's place */
-    if (hole) {
-        ath_buf_add(&q->where, fmt, (size_t)(hole - fmt));
-        ath_buf_adds(&q->where, cast_type(r, c));
-        ath_buf_adds(&q->where, hole + 2);
-    } else {
-        ath_buf_adds(&q->where, fmt);
-    }
+    ath_query_any_sql(&q->where, r->d, r->m->model->table, c);
     ath_buf_addc(&q->where, ')');
     if (q->where.oom)
         return ath_fail(ATH_ENOMEM, "building a query");

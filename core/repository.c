@@ -209,6 +209,8 @@ int repo_finish(ath_repo *r, int rc, bool write)
 void repo_query_init(ath_repo *r, ath_query *q)
 {
     ath_query_init(q, r->m, r->d, mapping_resolver, r->engine);
+    int min = ath_engine_opts(r->engine)->in_array_min;
+    q->array_min = min < 0 ? SIZE_MAX : min == 0 ? ATH_IN_ARRAY_MIN : (size_t)min;
 }
 
 void repo_key_values(const ath_repo *r, const void *obj, ath_value *vals)

@@ -97,6 +97,12 @@ typedef struct ath_engine_options {
      *  replica or the primary. PostgreSQL only (ATH_EINVAL elsewhere). <= 0: no limit (the
      *  default). URL option `replica_max_lag`. */
     double replica_max_lag;
+    /** PostgreSQL: a collection filter (ath_collection, ath_not_in_collection) of at least
+     *  this many values on an integer, text or UUID column is sent as `col = ANY(?)` with one
+     *  array parameter instead of `col IN (?, ?, …)`; 0 (default): the measured threshold, 50
+     *  (docs/repositories.md, "Filters"); -1: never. Other backends always write the IN list.
+     *  URL: in_array_min=N */
+    int in_array_min;
 } ath_engine_options;
 
 /** Fills `opts` with the defaults; NULL is a no-op. */
@@ -105,7 +111,7 @@ ATH_API void ath_engine_options_init(ath_engine_options *opts);
 /**
  * Creates an engine for `url` ("sqlite:///app.db", "postgresql://u:p@h/db?pool_size=8").
  * The pool options (pool_size, max_overflow, pool_timeout, pool_pre_ping, pool_recycle, echo,
- * hide_parameters)
+ * hide_parameters, in_array_min)
  * are taken from the query; everything else in it goes to the driver. The driver is loaded now;
  * no connection is opened until the first session needs one.
  *

@@ -283,6 +283,196 @@ static ath_repo *seeded_events(void)
     conf_assert_names(conf_list(events, ATH_FILTERS(__VA_ARGS__)), offsetof(Event, title),         \
                       (expected), false, __FILE__, __LINE__)
 
+/* More values than any backend binds in one statement (PostgreSQL and MariaDB 65535, SQLite
+ * 32766): integers that match no hero, with two real ages among them. */
+enum { HUGE_LIST = 70000 };
+
+static ath_value *huge_age_list(void)
+{
+    ath_value *v = calloc(HUGE_LIST, sizeof *v);
+    CU_ASSERT_FATAL(v != NULL);
+    for (size_t i = 0; i < HUGE_LIST; i++)
+        v[i] = ath_v_i32((int32_t)i + 1000);
+    v[HUGE_LIST / 3] = ath_v_i32(48);
+    v[HUGE_LIST / 2] = ath_v_i32(16);
+    return v;
+}
+
+/* MySQL/MariaDB bind at most 65535 parameters and have no array parameter: a longer list is
+ * the server's error (docs/filters.md), the other backends return the rows. */
+static bool refuses_huge_list(ath_repo *heroes, const ath_filter *f)
+{
+    if (strcmp(conf->be->dialect, "mysql") != 0)
+        return false;
+    ath_list *l = NULL;
+    ASSERT_RC(ath_repo_list(heroes, &l, f, 1), ATH_ESQL);
+    CU_ASSERT_PTR_NULL(l);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ath_error_last()->message, "too many placeholders"));
+    return true;
+}
+
+static void test_filter_collection_longer_than_parameter_limit_returns_exact_rows(void)
+{
+    ath_repo *heroes = seeded();
+    ath_value *v = huge_age_list();
+    ath_filter f = ath_collection("age", v, HUGE_LIST);
+    if (!refuses_huge_list(heroes, &f)) {
+        EXPECT_HEROES("Rusty-Man|Spider-Boy", f);
+        int64_t n = -1;
+        ASSERT_RC(ath_repo_count(heroes, &n, &f, 1), ATH_OK);
+        CU_ASSERT_EQUAL(n, 2);
+    }
+    free(v);
+    conf_end();
+}
+
+static void test_filter_not_in_collection_longer_than_parameter_limit(void)
+{
+    ath_repo *heroes = seeded();
+    ath_value *v = huge_age_list();
+    ath_filter f = ath_not_in_collection("age", v, HUGE_LIST);
+    /* NOT IN leaves out the two ages and, as SQL does, the hero whose age is NULL (Deadpond) */
+    if (!refuses_huge_list(heroes, &f))
+        EXPECT_HEROES("Black Lion|Captain North|Tarantula|Dr. Weird|50% Off|500 Club|a_b|axb", f);
+    free(v);
+    conf_end();
+}
+
+/* 120 values (above ath_engine_options.in_array_min's default, so the array form on
+ * PostgreSQL): fillers that match nothing, with `real` among them. */
+static void test_filter_collection_of_text_int_and_uuid_values_above_threshold(void)
+{
+    enum { N = 120 };
+    ath_session *s = conf_begin();
+    seed_heroes(s);
+    ath_repo *heroes = conf_repo(s, &Hero_model), *all = conf_repo(s, &AllTypes_model);
+    AllTypes rows[3];
+    for (unsigned i = 0; i < 3; i++) {
+        fill_all_types(&rows[i], 500 + i);
+        ASSERT_RC(ath_repo_add(all, &rows[i]), ATH_OK);
+    }
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+
+    static char fill[N][24];
+    ath_value names[N], ids[N], uuids[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(fill[i], sizeof fill[i], "nobody \"%zu\" \\ ,{}", i); /* quotes, braces, commas */
+        names[i] = ath_v_text(fill[i]);
+        ids[i] = ath_v_i64(-(int64_t)i - 1);
+        uuids[i] = ath_v_uuid(conf_uuid(9000u + (unsigned)i));
+    }
+    names[7] = ath_v_text("Dr. Weird");
+    names[N - 1] = ath_v_text("50% Off");
+    EXPECT_HEROES("Dr. Weird|50% Off", ath_collection("name", names, N));
+    EXPECT_HEROES("Deadpond|Spider-Boy|Rusty-Man|Black Lion|Captain North|Tarantula|500 Club|a_b|"
+                  "axb",
+                  ath_not_in_collection("name", names, N));
+
+    Hero *one = NULL;
+    ath_list *l = conf_list(heroes, ATH_FILTERS(ath_where("name", ATH_EQ, ath_v_text("axb"))));
+    CU_ASSERT_FATAL(ath_list_count(l) == 1);
+    one = ath_list_at(l, 0);
+    ids[N / 2] = ath_v_i64(one->id);
+    EXPECT_HEROES("axb", ath_collection("id", ids, N));
+
+    uuids[3] = ath_v_uuid(rows[0].id);
+    uuids[N - 2] = ath_v_uuid(rows[2].id);
+    int64_t n = -1;
+    ASSERT_RC(ath_repo_count(all, &n, ATH_FILTERS(ath_collection("id", uuids, N))), ATH_OK);
+    CU_ASSERT_EQUAL(n, 2);
+    ASSERT_RC(ath_repo_count(all, &n, ATH_FILTERS(ath_not_in_collection("id", uuids, N))), ATH_OK);
+    CU_ASSERT_EQUAL(n, 1);
+    conf_end();
+}
+
+/* The last SELECT an engine logged (echo with a log sink). */
+typedef struct sql_log {
+    char text[8192];
+} sql_log;
+
+static void collect_sql(void *ctx, ath_log_level level, const char *message)
+{
+    sql_log *log = ctx;
+    if (level == ATH_LOG_SQL && strstr(message, "SELECT"))
+        snprintf(log->text, sizeof log->text, "%s", message);
+}
+
+/* On an engine logging its statements (in_array_min as given, 0 the default), adds three heroes
+ * (ages 48, 16, none) and lists those whose age is [not] among the first n of `v`, then rolls
+ * back; returns the number of rows, the list's statement in *log. */
+static size_t list_logged(int in_array_min, const ath_value *v, size_t n, bool negate, sql_log *log)
+{
+    log->text[0] = '\0';
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.echo = true;
+    o.hide_parameters = true;
+    o.log = collect_sql;
+    o.log_ctx = log;
+    o.in_array_min = in_array_min;
+    ath_engine *e = NULL;
+    ath_session *s = NULL;
+    ath_repo *r = NULL;
+    ath_list *l = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, conf->url, &o), ATH_OK);
+    if (conf->be->memory) /* a database of its own */
+        ASSERT_RC(ath_create_all(e, ATH_MODELS(&Team_model, &Hero_model)), ATH_OK);
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ASSERT_RC(ath_repo_open(&r, s, &Hero_model), ATH_OK);
+    /* three heroes: ages 48, 16 and none */
+    static const int ages[] = {48, 16, -1};
+    for (size_t i = 0; i < 3; i++) {
+        Hero h = {0, (char *)"logged", (char *)"hero", {0, false}, {0, false}};
+        if (ages[i] >= 0)
+            h.age = ath_some_i32(ages[i]);
+        ASSERT_RC(ath_repo_add(r, &h), ATH_OK);
+    }
+    ath_filter f = negate ? ath_not_in_collection("age", v, n) : ath_collection("age", v, n);
+    ASSERT_RC(ath_repo_list(r, &l, &f, 1), ATH_OK);
+    size_t rows = ath_list_count(l);
+    ath_list_free(l);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    ath_repo_free(r);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+    return rows;
+}
+
+static void test_filter_collection_uses_one_array_parameter_above_threshold_on_postgresql(void)
+{
+    conf_begin(); /* empty tables */
+    conf_end();
+    enum { N = 200 };
+    ath_value v[N];
+    for (size_t i = 0; i < N; i++)
+        v[i] = ath_v_i32((int32_t)i + 1000);
+    v[0] = ath_v_i32(48);
+    bool pg = strcmp(conf->be->dialect, "postgresql") == 0;
+    sql_log log;
+    /* below the default threshold (50): the IN list everywhere */
+    CU_ASSERT_EQUAL(list_logged(0, v, 49, false, &log), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(log.text, "age` IN (?") ? log.text
+                                                          : strstr(log.text, "age\" IN (?"));
+    CU_ASSERT_PTR_NULL(strstr(log.text, "ANY("));
+    /* from the threshold on: one array parameter on PostgreSQL, the IN list elsewhere */
+    CU_ASSERT_EQUAL(list_logged(0, v, 50, false, &log), 1);
+    if (pg) {
+        CU_ASSERT_PTR_NOT_NULL(strstr(log.text, "\"age\" = ANY(CAST(? AS INTEGER[]))"));
+        CU_ASSERT_PTR_NULL(strstr(log.text, " IN ("));
+    } else {
+        CU_ASSERT_PTR_NULL(strstr(log.text, "ANY("));
+    }
+    CU_ASSERT_EQUAL(list_logged(0, v, N, true, &log), 1); /* NOT IN: 16 (not 48, not NULL) */
+    if (pg)
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(log.text, "(NOT (\"hero\".\"age\" = ANY(CAST(? AS INTEGER[]))))"));
+    /* in_array_min = -1: never; 3: from three values */
+    CU_ASSERT_EQUAL(list_logged(-1, v, N, false, &log), 1);
+    CU_ASSERT_PTR_NULL(strstr(log.text, "ANY("));
+    CU_ASSERT_EQUAL(list_logged(3, v, 3, false, &log), 1);
+    CU_ASSERT_EQUAL(strstr(log.text, "ANY(") != NULL, pg);
+}
+
 static void test_filter_before_after_is_exclusive(void)
 {
     ath_repo *events = seeded_events();
@@ -439,6 +629,14 @@ const test_case filters_tests[] = {
     {"test_filter_empty_not_in_collection_matches_everything",
      test_filter_empty_not_in_collection_matches_everything},
     {"test_filter_large_collection", test_filter_large_collection},
+    {"test_filter_collection_longer_than_parameter_limit_returns_exact_rows",
+     test_filter_collection_longer_than_parameter_limit_returns_exact_rows},
+    {"test_filter_not_in_collection_longer_than_parameter_limit",
+     test_filter_not_in_collection_longer_than_parameter_limit},
+    {"test_filter_collection_of_text_int_and_uuid_values_above_threshold",
+     test_filter_collection_of_text_int_and_uuid_values_above_threshold},
+    {"test_filter_collection_uses_one_array_parameter_above_threshold_on_postgresql",
+     test_filter_collection_uses_one_array_parameter_above_threshold_on_postgresql},
     {"test_filter_before_after_is_exclusive", test_filter_before_after_is_exclusive},
     {"test_filter_on_before_after_is_inclusive", test_filter_on_before_after_is_inclusive},
     {"test_filter_before_after_with_one_bound", test_filter_before_after_with_one_bound},
