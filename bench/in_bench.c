@@ -1,8 +1,8 @@
 /*
- * athanor_in_bench — ath_repo_list with a collection filter of 1, 10, 20, 50, 100, 200, 1000 and
- * 10000 values, each size in both forms in the same run: `id IN (?, ?, …)` (in_array_min=-1)
- * and `id = ANY(?)` with one array parameter (in_array_min=1; PostgreSQL only, elsewhere both
- * sides write the IN list).
+ * athanor_in_bench — ath_repo_list with a collection filter of 1, 10, 20, 50, 100, 200, 300, 500,
+ * 1000 and 10000 values, each size in both forms in the same run: `id IN (?, ?, …)`
+ * (in_array_min=-1) and `id = ANY(?)` with one array parameter (in_array_min=1; PostgreSQL only,
+ * elsewhere both sides write the IN list).
  *
  *   athanor_in_bench [--rows N] [--reps R] URL
  *
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
     side list_form, array_form;
     if (open_side(&list_form, url, -1) || open_side(&array_form, url, 1) || fill(&list_form, rows))
         return 1;
-    static const size_t sizes[] = {1, 10, 20, 50, 100, 200, 1000, 10000};
+    static const size_t sizes[] = {1, 10, 20, 50, 100, 200, 300, 500, 1000, 10000};
     ath_value *ids = calloc(10000, sizeof *ids);
     double *t_list = calloc(100000, sizeof *t_list), *t_array = calloc(100000, sizeof *t_array);
     if (!ids || !t_list || !t_array)

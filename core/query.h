@@ -102,9 +102,9 @@ int ath_query_param(ath_query *q, ath_value v);
 /** The default of ath_engine_options.in_array_min (q->array_min): from this many values on, a
  *  collection filter on a column ath_query_array_col accepts is compiled as `col = ANY(one
  *  array parameter)` instead of `col IN (?, ?, …)`. Chosen by bench/in_bench.c
- *  (bench/results/in_filter-2026-12-07.txt): the array is slower below ~50 values, even at
- *  50, faster above (2.5-3x at 1000). */
-#define ATH_IN_ARRAY_MIN 50
+ *  (bench/results/in_filter-2026-12-07.txt): the list is ~15 % faster up to 20 values, the
+ *  two are within noise at 50, the array is ahead at 100-200 and 3-10x faster from 300 on. */
+#define ATH_IN_ARRAY_MIN 100
 
 /** True when values compared with column c can be bound as one array: the dialect has
  *  any_array (PostgreSQL) and c is an integer, text or UUID column. */

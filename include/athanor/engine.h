@@ -99,7 +99,7 @@ typedef struct ath_engine_options {
     double replica_max_lag;
     /** PostgreSQL: a collection filter (ath_collection, ath_not_in_collection) of at least
      *  this many values on an integer, text or UUID column is sent as `col = ANY(?)` with one
-     *  array parameter instead of `col IN (?, ?, …)`; 0 (default): the measured threshold, 50
+     *  array parameter instead of `col IN (?, ?, …)`; 0 (default): the measured threshold, 100
      *  (docs/repositories.md, "Filters"); -1: never. Other backends always write the IN list.
      *  URL: in_array_min=N */
     int in_array_min;

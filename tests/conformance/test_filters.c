@@ -449,13 +449,13 @@ static void test_filter_collection_uses_one_array_parameter_above_threshold_on_p
     v[0] = ath_v_i32(48);
     bool pg = strcmp(conf->be->dialect, "postgresql") == 0;
     sql_log log;
-    /* below the default threshold (50): the IN list everywhere */
-    CU_ASSERT_EQUAL(list_logged(0, v, 49, false, &log), 1);
+    /* below the default threshold (100): the IN list everywhere */
+    CU_ASSERT_EQUAL(list_logged(0, v, 99, false, &log), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(log.text, "age` IN (?") ? log.text
                                                           : strstr(log.text, "age\" IN (?"));
     CU_ASSERT_PTR_NULL(strstr(log.text, "ANY("));
     /* from the threshold on: one array parameter on PostgreSQL, the IN list elsewhere */
-    CU_ASSERT_EQUAL(list_logged(0, v, 50, false, &log), 1);
+    CU_ASSERT_EQUAL(list_logged(0, v, 100, false, &log), 1);
     if (pg) {
         CU_ASSERT_PTR_NOT_NULL(strstr(log.text, "\"age\" = ANY(CAST(? AS INTEGER[]))"));
         CU_ASSERT_PTR_NULL(strstr(log.text, " IN ("));
