@@ -794,25 +794,38 @@ static int list_single_row(raw_conn *c, bench_work *w)
     return rc == 0 ? exec(c, "COMMIT") : -1;
 }
 
-static int update_stmt(raw_conn *c, bench_work *w)
+/* p_fields with the key first: update_many's row (id, name, qty, price, created). */
+static void p_keyed(params *p, const bench_item *it)
+{
+    p_i64(p, it->id);
+    p_fields(p, it);
+}
+
+/* One prepared UPDATE `which` per row in one transaction; `fill` binds a row's parameters. */
+static int update_rows_stmt(raw_conn *c, bench_work *w, int which,
+                            void (*fill)(params *, const bench_item *), const char *what)
 {
     params *p = malloc(sizeof *p);
-    if (!p || prepare(c, P_UPDATE) < 0 || exec(c, "BEGIN") < 0) {
+    if (!p || prepare(c, which) < 0 || exec(c, "BEGIN") < 0) {
         free(p);
         return -1;
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < w->nitems; i++) {
         p->n = 0;
-        p_i64(p, w->items[i].id);
-        p_fields(p, &w->items[i]);
-        PGresult *r = run(c, P_UPDATE, p, 1);
+        fill(p, &w->items[i]);
+        PGresult *r = run(c, which, p, 1);
         if (PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdTuples(r), "1") == 0)
             w->rows++;
-        rc = command(c, r, PGRES_COMMAND_OK, "update");
+        rc = command(c, r, PGRES_COMMAND_OK, what);
     }
     free(p);
     return rc == 0 ? exec(c, "COMMIT") : -1;
+}
+
+static int update_stmt(raw_conn *c, bench_work *w)
+{
+    return update_rows_stmt(c, w, P_UPDATE, p_keyed, "update");
 }
 
 static int update_pipeline(raw_conn *c, bench_work *w)
@@ -856,22 +869,7 @@ static int update_values(raw_conn *c, bench_work *w)
 /* update_many_fields: qty and price of each row, one prepared statement per row. */
 static int update_fields_stmt(raw_conn *c, bench_work *w)
 {
-    params *p = malloc(sizeof *p);
-    if (!p || prepare(c, P_UPDATE_FIELDS) < 0 || exec(c, "BEGIN") < 0) {
-        free(p);
-        return -1;
-    }
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < w->nitems; i++) {
-        p->n = 0;
-        p_partial(p, &w->items[i]);
-        PGresult *r = run(c, P_UPDATE_FIELDS, p, 1);
-        if (PQresultStatus(r) == PGRES_COMMAND_OK && strcmp(PQcmdTuples(r), "1") == 0)
-            w->rows++;
-        rc = command(c, r, PGRES_COMMAND_OK, "update fields");
-    }
-    free(p);
-    return rc == 0 ? exec(c, "COMMIT") : -1;
+    return update_rows_stmt(c, w, P_UPDATE_FIELDS, p_partial, "update fields");
 }
 
 static int update_fields_pipeline(raw_conn *c, bench_work *w)
