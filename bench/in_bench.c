@@ -79,7 +79,7 @@ static int fill(side *s, size_t rows)
         ath_create_all(s->engine, ATH_MODELS(&in_model)) != ATH_OK)
         return fail("creating bench_in");
     in_item *items = calloc(rows, sizeof *items);
-    char(*names)[24] = calloc(rows, sizeof *names);
+    char(*names)[32] = calloc(rows, sizeof *names);
     if (!items || !names)
         return fail("allocating");
     for (size_t i = 0; i < rows; i++) {
