@@ -25,6 +25,15 @@ bool repo_update_set_based(const ath_repo *r)
            (says(d->update_from, "values") || says(d->update_from, "join"));
 }
 
+/* Appends c to out[0..*n) unless it is there already. */
+static void add_once(const ath_col **out, size_t *n, const ath_col *c)
+{
+    for (size_t k = 0; k < *n; k++)
+        if (out[k] == c)
+            return;
+    out[(*n)++] = c;
+}
+
 /* The columns an update_many row writes: the named ones (each once) when `cols` is given,
  * else every non-key, non-immutable one. */
 static size_t set_columns(const ath_repo *r, const ath_col *const *cols, size_t ncols,
@@ -32,21 +41,11 @@ static size_t set_columns(const ath_repo *r, const ath_col *const *cols, size_t 
 {
     size_t n = 0;
     if (cols) {
-        for (size_t i = 0; i < ncols; i++) {
-            bool seen = false;
-            for (size_t k = 0; k < n && !seen; k++)
-                seen = out[k] == cols[i];
-            if (!seen)
-                out[n++] = cols[i];
-        }
-        for (size_t i = 0; i < r->m->ncols; i++) { /* .onupdate columns, even when not named */
-            const ath_col *c = &r->m->cols[i];
-            bool seen = !c->field || !c->field->onupdate;
-            for (size_t k = 0; k < n && !seen; k++)
-                seen = out[k] == c;
-            if (!seen)
-                out[n++] = c;
-        }
+        for (size_t i = 0; i < ncols; i++)
+            add_once(out, &n, cols[i]);
+        for (size_t i = 0; i < r->m->ncols; i++) /* .onupdate columns, even when not named */
+            if (r->m->cols[i].field && r->m->cols[i].field->onupdate)
+                add_once(out, &n, &r->m->cols[i]);
         return n;
     }
     for (size_t i = 0; i < r->m->ncols; i++) {
