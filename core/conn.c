@@ -126,10 +126,11 @@ static uint64_t hash_text(const char *s)
     return h;
 }
 
-/* Records a failure of `conn`: a lost connection is never used again. */
+/* Records a failure of `conn`: a lost connection is never used again, nor one whose operation
+ * was cancelled half-way (its protocol state is unknown). */
 static int conn_failed(ath_conn *conn, int rc, const char *sql)
 {
-    if (rc == ATH_ECONNLOST)
+    if (rc == ATH_ECONNLOST || rc == ATH_ECANCELED)
         conn->broken = conn->lost = true;
     if (sql && !ath_error_last()->sql)
         ath_error_set_sql(sql);

@@ -129,6 +129,15 @@ static int apply_option(ath_engine_options *o, const char *key, const char *valu
                             value);
         return ATH_OK;
     }
+    if (strcmp(key, "io") == 0) {
+        if (strcmp(value, "blocking") == 0)
+            o->nonblocking = false;
+        else if (strcmp(value, "nonblocking") == 0)
+            o->nonblocking = true;
+        else
+            return ath_fail(ATH_EURL, "URL option io=%s: expected blocking or nonblocking", value);
+        return ATH_OK;
+    }
     if (strcmp(key, "replica_max_lag") == 0)
         return parse_seconds(key, value, 0, &o->replica_max_lag);
     if (strncmp(key, "pool_", 5) == 0)
@@ -220,6 +229,9 @@ int ath_engine_create_opts(ath_engine **out, const char *url_text, const ath_eng
         .noptions = nopts,
         .keys = engine->keys,
         .values = engine->values,
+        .flags = engine->opts.nonblocking && ATH_DRIVER_IS_NONBLOCKING(engine->driver)
+                     ? ATH_CONNECT_NONBLOCKING
+                     : 0u,
     };
     if ((rc = ath_driver_check_params(engine->driver, &engine->params)) != ATH_OK)
         goto done;
@@ -339,6 +351,15 @@ void ath_engine_pool_status(ath_engine *engine, ath_pool_status *out)
 const ath_driver *ath_engine_driver(const ath_engine *engine)
 {
     return engine->driver;
+}
+
+bool ath_engine_nonblocking(const ath_engine *engine)
+{
+    if (!engine) {
+        ath_null_arg(__func__, "engine");
+        return false;
+    }
+    return (engine->params.flags & ATH_CONNECT_NONBLOCKING) != 0;
 }
 
 const ath_connect_params *ath_engine_connect_params(const ath_engine *engine)

@@ -2,6 +2,7 @@
 #include "calendar.h"
 #include "sql_ddl.h"
 #include "loader.h"
+#include "io_wait.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -62,6 +63,7 @@ const ath_driver_host ath_host = {
     .civil_from_days = ath_civil_from_days,
     .hex_value = ath_hex_value,
     .constraint_name = ath_sql_constraint_name,
+    .wait = ath_io_wait,
 };
 
 const ath_driver_host *ath_driver_host_default(void)

@@ -126,7 +126,7 @@ int ath_session_note_error(ath_session *s, int rc)
 {
     if (rc < 0 && rc != ATH_EINVAL && s->in_tx)
         s->failed = true;
-    if (rc == ATH_ECONNLOST)
+    if (rc == ATH_ECONNLOST || rc == ATH_ECANCELED)
         s->failed = true; /* the transaction is gone with the connection */
     return rc;
 }

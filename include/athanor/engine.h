@@ -103,6 +103,12 @@ typedef struct ath_engine_options {
      *  (docs/repositories.md, "Filters"); -1: never. Other backends always write the IN list.
      *  URL: in_array_min=N */
     int in_array_min;
+    /** Talk to the server without blocking (URL option `io=nonblocking`; default `io=blocking`):
+     *  the driver keeps its client in non-blocking mode and waits for the socket through the
+     *  core, so async operations (async.h) never block the event loop's thread; blocking calls
+     *  then wait with poll(). Drivers without a non-blocking path (SQLite) ignore it: their
+     *  async operations run on worker threads. ath_engine_nonblocking() says which applies. */
+    bool nonblocking;
 } ath_engine_options;
 
 /** Fills `opts` with the defaults; NULL is a no-op. */
@@ -111,7 +117,7 @@ ATH_API void ath_engine_options_init(ath_engine_options *opts);
 /**
  * Creates an engine for `url` ("sqlite:///app.db", "postgresql://u:p@h/db?pool_size=8").
  * The pool options (pool_size, max_overflow, pool_timeout, pool_pre_ping, pool_recycle, echo,
- * hide_parameters, in_array_min)
+ * hide_parameters, in_array_min, io)
  * are taken from the query; everything else in it goes to the driver. The driver is loaded now;
  * no connection is opened until the first session needs one.
  *
@@ -139,6 +145,10 @@ ATH_API void ath_engine_dispose(ath_engine *engine);
 /** The dialect name of the engine's driver ("sqlite", "postgresql", "mysql"); NULL for a NULL
  *  engine. */
 ATH_API const char *ath_engine_dialect(const ath_engine *engine);
+
+/** True when the engine's connections talk to the server without blocking (io=nonblocking and
+ *  a driver with a non-blocking path: PostgreSQL, MariaDB); false otherwise and for NULL. */
+ATH_API bool ath_engine_nonblocking(const ath_engine *engine);
 
 /** The URL with the password hidden, snprintf-style (see ath_url_render). */
 ATH_API int ath_engine_render_url(const ath_engine *engine, char *buf, size_t size);

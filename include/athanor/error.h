@@ -39,7 +39,8 @@ ATH_BEGIN_DECLS
     X(ATH_EINVAL, -18, "invalid argument or state")                                                \
     X(ATH_ENOMEM, -19, "out of memory")                                                            \
     X(ATH_ESQL, -20, "the database rejected the statement")                                        \
-    X(ATH_EIO, -21, "input/output error (disk full, read-only file, …)")
+    X(ATH_EIO, -21, "input/output error (disk full, read-only file, …)")                        \
+    X(ATH_ECANCELED, -22, "the operation was cancelled")
 
 /* The codes are 0, -1, -2 … in list order (the core checks it at compile time), so the lowest
  * one follows from the number of entries: adding a code means adding one line above. */

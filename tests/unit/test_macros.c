@@ -306,6 +306,19 @@ static void test_error_and_driver_macros_expand(void)
     CU_ASSERT_TRUE(ATH_DIALECT_HAS(&d, json_check));
     d.struct_size = (uint32_t)offsetof(ath_dialect, length_check); /* an older driver's */
     CU_ASSERT_FALSE(ATH_DIALECT_HAS(&d, json_check));
+    ath_driver drv;
+    memset(&drv, 0, sizeof drv);
+    drv.struct_size = sizeof drv;
+    drv.flags = ATH_DRIVER_NONBLOCKING;
+    CU_ASSERT_TRUE(ATH_DRIVER_IS_NONBLOCKING(&drv));
+    drv.struct_size = (uint32_t)offsetof(ath_driver, flags); /* built before the flags */
+    CU_ASSERT_FALSE(ATH_DRIVER_IS_NONBLOCKING(&drv));
+    ath_driver_host host = *ath_driver_host_default();
+    CU_ASSERT_TRUE(ATH_HOST_HAS(&host, wait));
+    host.struct_size = (uint32_t)offsetof(ath_driver_host, wait); /* an older core's */
+    CU_ASSERT_FALSE(ATH_HOST_HAS(&host, wait));
+    CU_ASSERT_NOT_EQUAL(ATH_WAIT_READ, ATH_WAIT_WRITE);
+    CU_ASSERT_EQUAL(ATH_CONNECT_NONBLOCKING, 1u);
     CU_ASSERT_EQUAL(macro_format(buf, sizeof buf, "%d-%s", 11, "x"), 4);
     CU_ASSERT_STRING_EQUAL(buf, "11-x");
     CU_ASSERT_STRING_EQUAL(ath_type_name(ATH_T_JSON), "json");

@@ -187,7 +187,19 @@ typedef struct ath_connect_params {
     size_t noptions;      /**< query options left after the engine took its own */
     const char *const *keys;
     const char *const *values;
+    /* Members below exist when host->struct_size covers ath_driver_host.wait (ATH_HOST_HAS). */
+    /** ATH_CONNECT_NONBLOCKING (set only for a driver with ATH_DRIVER_NONBLOCKING whose engine
+     *  asked for it, URL option io=nonblocking): put the client in its non-blocking mode and
+     *  wait for the socket only through host->wait(), never inside the client library. */
+    uint32_t flags;
 } ath_connect_params;
+
+/** ath_connect_params.flags: talk to the server without blocking; wait through host->wait. */
+#define ATH_CONNECT_NONBLOCKING 0x1u
+
+/** host->wait() events: the socket is readable / writable. */
+#define ATH_WAIT_READ 0x1u
+#define ATH_WAIT_WRITE 0x2u
 
 /** The core's services for a driver, valid for the whole life of the process. */
 typedef struct ath_driver_host {
@@ -221,7 +233,25 @@ typedef struct ath_driver_host {
      *  reports the same name. */
     void (*constraint_name)(char *out, size_t size, const char *prefix, const char *table,
                             const char *column, const char *suffix);
+
+    /* Members below are valid when struct_size covers them (ATH_HOST_HAS): core 0.4 and later. */
+
+    /**
+     * Waits until `fd` is ready for `events` (ATH_WAIT_READ | ATH_WAIT_WRITE) or `timeout_ms`
+     * passes (< 0: no limit). Returns the ready events (> 0), 0 on time-out, or ATH_ECANCELED
+     * when the operation this wait belongs to was cancelled (the driver returns ATH_ECANCELED;
+     * the core then discards the connection, as after ATH_ECONNLOST). A connection opened with
+     * ATH_CONNECT_NONBLOCKING waits only through this function: called from an async operation
+     * (include/athanor/async.h) it suspends that operation and lets the event loop run; called
+     * anywhere else it is poll(). Records no error on time-out; the driver words its own.
+     */
+    int (*wait)(int fd, unsigned events, int64_t timeout_ms);
 } ath_driver_host;
+
+/** True when the host table `h` has member `m` (a driver built against a newer header may be
+ *  loaded by an older core). */
+#define ATH_HOST_HAS(h, m)                                                                         \
+    ((h)->struct_size >= offsetof(ath_driver_host, m) + sizeof((h)->m) && (h)->m != NULL)
 
 /* Opaque to the core: a driver's connection and prepared statement. */
 typedef struct ath_dconn ath_dconn;
@@ -330,7 +360,24 @@ typedef struct ath_driver {
      */
     int (*bulk_insert)(ath_dconn *conn, const char *table, const char *const *columns, size_t ncols,
                        const ath_value *values, size_t nrows);
+
+    /** ATH_DRIVER_* capability bits (0 when absent). */
+    uint32_t flags;
 } ath_driver;
+
+/**
+ * ath_driver.flags: with ATH_CONNECT_NONBLOCKING in its connect parameters, the driver keeps
+ * the client in non-blocking mode and waits for its socket only through host->wait(), in
+ * connect() and every later call, so that an async operation on an event loop never blocks
+ * the loop's thread. A driver without it still works under the async API: its calls run on
+ * a worker thread instead (docs/async.md).
+ */
+#define ATH_DRIVER_NONBLOCKING 0x1u
+
+/** True when the driver descriptor `d` has a non-blocking path. */
+#define ATH_DRIVER_IS_NONBLOCKING(d)                                                               \
+    ((d)->struct_size >= offsetof(ath_driver, flags) + sizeof(uint32_t) &&                         \
+     ((d)->flags & ATH_DRIVER_NONBLOCKING) != 0)
 
 /** Type of a driver's entry function, `athanor_<name>_driver`. */
 typedef const ath_driver *(*ath_driver_entry_fn)(void);

@@ -72,6 +72,10 @@ static void engine_dialect(void)
 {
     NEUTRAL(ath_engine_dialect(NULL) == NULL, "engine");
 }
+static void engine_nonblocking(void)
+{
+    NEUTRAL(!ath_engine_nonblocking(NULL), "engine");
+}
 static void engine_render_url(void)
 {
     char buf[64];
@@ -1041,6 +1045,7 @@ const misuse_entry null_table[] = {
     E(engine_create_opts),
     E(engine_dispose),
     E(engine_dialect),
+    E(engine_nonblocking),
     E(engine_render_url),
     E(engine_pool_status),
     E(error_last),
