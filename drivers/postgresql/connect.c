@@ -330,7 +330,7 @@ static int setup_session(ath_dconn *conn)
     /* text-format timestamps are parsed as ISO 8601; only an unusual server config differs */
     const char *datestyle = PQparameterStatus(conn->pg, "DateStyle");
     if (!datestyle || strncmp(datestyle, "ISO", 3) != 0) {
-        PGresult *r = PQexec(conn->pg, "SET DateStyle = ISO");
+        PGresult *r = pg_exec_sql(conn, "SET DateStyle = ISO");
         int rc =
             PQresultStatus(r) == PGRES_COMMAND_OK ? ATH_OK : pg_fail(conn, r, "setting DateStyle");
         PQclear(r);
@@ -338,6 +338,17 @@ static int setup_session(ath_dconn *conn)
             return rc;
     }
     return ATH_OK;
+}
+
+/* libpq's connect_timeout in ms (0: none), read as libpq does: whole seconds, at least 2. */
+static int64_t connect_timeout_ms(const pg_params *kw)
+{
+    const char *v = params_get(kw, "connect_timeout");
+    char *end = NULL;
+    long s = v ? strtol(v, &end, 10) : 0;
+    if (!v || end == v || s <= 0)
+        return 0;
+    return (int64_t)(s < 2 ? 2 : s) * 1000;
 }
 
 int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driver_host *host,
@@ -357,15 +368,21 @@ int pg_connect(ath_dconn **out, const ath_connect_params *params, const ath_driv
     memset(conn, 0, sizeof *conn);
     conn->host = host;
     conn->unnamed = kw.unnamed;
+    /* ath_connect_params.flags exists only for a core whose host table has wait() */
+    conn->nb = ATH_HOST_HAS(host, wait) && (params->flags & ATH_CONNECT_NONBLOCKING);
     /* expand_dbname = 0: a database name is only a name, never parsed as a connection string */
-    conn->pg = PQconnectdbParams(kw.keys, kw.values, 0);
+    conn->pg = conn->nb ? PQconnectStartParams(kw.keys, kw.values, 0)
+                        : PQconnectdbParams(kw.keys, kw.values, 0);
     if (!conn->pg) {
         rc = host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL connection");
         goto done;
     }
-    if (PQstatus(conn->pg) != CONNECTION_OK) {
+    const char *why = NULL;
+    if (conn->nb && (rc = pg_nb_connect(conn, connect_timeout_ms(&kw), &why)) == ATH_ECANCELED)
+        goto done;
+    if (PQstatus(conn->pg) != CONNECTION_OK || rc != ATH_OK) {
         char msg[1024];
-        clean_message(msg, sizeof msg, PQerrorMessage(conn->pg), params->password);
+        clean_message(msg, sizeof msg, why ? why : PQerrorMessage(conn->pg), params->password);
         const char *hosts = params_get(&kw, "host");
         rc = host->fail(ATH_ECONNECT, NULL, 0, NULL,
                         "cannot connect to PostgreSQL at %s (database %s, user %s): %s",
@@ -407,12 +424,12 @@ static int simple(ath_dconn *conn, const char *sql, const char *doing)
     if (conn->lost)
         return pg_fail_lost(conn);
     pg_take_wire(conn);
-    PGresult *r = PQexec(conn->pg, sql);
+    PGresult *r = pg_exec_sql(conn, sql);
     int rc = ATH_OK;
     if (pg_is_copy(r)) { /* PQexec stops at a COPY: end it, read what follows */
-        pg_end_copy(conn->pg, r);
+        pg_end_copy(conn, r);
         PGresult *rest;
-        while ((rest = pg_get_result(conn->pg)))
+        while ((rest = pg_get_result(conn)))
             PQclear(rest);
         rc = conn->host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL,
                               "COPY … FROM STDIN / TO STDOUT is not supported through exec");

@@ -75,7 +75,7 @@ static int column_types(ath_dconn *conn, const char *cols, const char *table, si
 {
     char sql[4096];
     snprintf(sql, sizeof sql, "SELECT %s FROM \"%s\" LIMIT 0", cols, table);
-    PGresult *res = PQexec(conn->pg, sql);
+    PGresult *res = pg_exec_sql(conn, sql);
     int rc = ATH_OK;
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         rc = pg_fail(conn, res, "reading the column types for COPY");
@@ -176,7 +176,7 @@ int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *column
 
     char sql[4096];
     snprintf(sql, sizeof sql, "COPY \"%s\" (%s) FROM STDIN (FORMAT binary)", table, cols);
-    PGresult *res = PQexec(conn->pg, sql);
+    PGresult *res = pg_exec_sql(conn, sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         rc = pg_fail(conn, res, "starting COPY");
         PQclear(res);
@@ -187,13 +187,15 @@ int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *column
     int ok = 1;
     for (size_t off = 0; ok == 1 && off < b.len; off += 1 << 20) {
         size_t n = b.len - off < (size_t)1 << 20 ? b.len - off : (size_t)1 << 20;
-        ok = PQputCopyData(conn->pg, (const char *)b.data + off, (int)n);
+        const char *chunk = (const char *)b.data + off;
+        ok = conn->nb ? pg_nb_put_copy(conn, chunk, (int)n, NULL)
+                      : PQputCopyData(conn->pg, chunk, (int)n);
     }
     host->free(b.data);
     if (ok == 1)
-        ok = PQputCopyEnd(conn->pg, NULL);
+        ok = conn->nb ? pg_nb_put_copy(conn, NULL, 0, NULL) : PQputCopyEnd(conn->pg, NULL);
     rc = ATH_OK;
-    while ((res = PQgetResult(conn->pg))) {
+    while ((res = pg_result(conn))) {
         if (rc == ATH_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
             rc = pg_fail(conn, res, "copying rows");
         PQclear(res);

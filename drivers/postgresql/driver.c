@@ -111,6 +111,7 @@ static const ath_driver driver = {
     .reset = pg_reset,
     .check = pg_check,
     .bulk_insert = pg_bulk_insert,
+    .flags = ATH_DRIVER_NONBLOCKING, /* io=nonblocking: nb.c */
 };
 
 ATH_API const ath_driver *athanor_postgresql_driver(void);

@@ -50,6 +50,8 @@ static void trimmed(char *buf, size_t size, const char *text)
 
 int pg_fail_lost(ath_dconn *conn)
 {
+    if (conn->nb_failed == ATH_ECANCELED)
+        return pg_nb_cancelled(conn);
     char msg[512];
     trimmed(msg, sizeof msg, PQerrorMessage(conn->pg));
     return conn->host->fail(ATH_ECONNLOST, NULL, 0, NULL,
@@ -59,6 +61,8 @@ int pg_fail_lost(ath_dconn *conn)
 
 int pg_fail(ath_dconn *conn, const PGresult *res, const char *doing)
 {
+    if (conn->nb_failed) /* a wait gave up: no result says more than that */
+        return pg_fail_lost(conn);
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *constraint = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;

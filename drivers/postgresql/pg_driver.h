@@ -56,6 +56,10 @@ struct ath_dconn {
     bool unnamed; /* prepared_statements=unnamed: every execution parses its SQL again in the
                      unnamed statement (Parse+Bind+Execute+Sync), nothing named outlives a
                      Sync: what a transaction-mode pooler (pgbouncer) needs */
+    bool nb;        /* io=nonblocking (ATH_CONNECT_NONBLOCKING): libpq in non-blocking mode, every
+                       wait through host->wait() (nb.c) */
+    int nb_failed;  /* ATH_ECANCELED or ATH_ECONNLOST when a wait of the non-blocking path gave
+                       up (lost is then set too): nothing touches the socket again */
 };
 
 /* A conversion buffer for one result column: its text form when the value is not already text. */
@@ -96,6 +100,8 @@ struct ath_dstmt {
     PGresult **queue; /* results read ahead when another command needed the connection */
     size_t qhead, qlen, qcap;
     bool overflow; /* rows were lost reading ahead (out of memory): the next step says so */
+    bool cut;      /* the non-blocking path gave the connection up before the last result:
+                      the next step says so, never a silent end */
     int64_t changes;
     pg_colbuf *cols;
 };
@@ -103,6 +109,43 @@ struct ath_dstmt {
 /* copy.c */
 int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *columns, size_t ncols,
                    const ath_value *values, size_t nrows);
+
+/* nb.c: the non-blocking twins of libpq's blocking calls, for conn->nb. Each waits only
+ * through host->wait(); a cancelled wait (ATH_ECANCELED) or a lost connection sets
+ * conn->nb_failed and conn->lost, records the error, and the connection is not touched again. */
+/** PQconnectPoll until connected (then PQsetnonblocking), failed or `timeout_ms` (<= 0: no
+ *  limit, restarted per host as libpq's connect_timeout) passed. ATH_OK; ATH_ECONNECT, not
+ *  recorded, with *why NULL (PQerrorMessage says why) or the reason; ATH_ECANCELED recorded. */
+int pg_nb_connect(ath_dconn *conn, int64_t timeout_ms, const char **why);
+/** Sends what libpq holds (PQflush), reading meanwhile. ATH_OK or the failure, recorded. */
+int pg_nb_flush(ath_dconn *conn);
+/** PQgetResult once it cannot block; NULL at the end or when conn->nb_failed. */
+PGresult *pg_nb_get_result(ath_dconn *conn);
+/** PQexec's twin: PQsendQuery, flush, the last result or the first COPY one; NULL when not
+ *  sent (PQerrorMessage) or when conn->nb_failed. */
+PGresult *pg_nb_exec(ath_dconn *conn, const char *sql);
+/** PQputCopyData (data != NULL) or PQputCopyEnd(end_error), flushed: 1 or -1. */
+int pg_nb_put_copy(ath_dconn *conn, const char *data, int len, const char *end_error);
+/** PQgetCopyData's twin: > 0 a row in *buf, -1 the end, -2 an error (or conn->nb_failed). */
+int pg_nb_get_copy(ath_dconn *conn, char **buf);
+/** Records ATH_ECANCELED: "cancelled while waiting for the server". */
+int pg_nb_cancelled(ath_dconn *conn);
+
+/* One call site per libpq call, whichever path the connection takes: the blocking call itself,
+ * or its twin above. */
+static inline PGresult *pg_result(ath_dconn *conn)
+{
+    return conn->nb ? pg_nb_get_result(conn) : PQgetResult(conn->pg);
+}
+static inline PGresult *pg_exec_sql(ath_dconn *conn, const char *sql)
+{
+    return conn->nb ? pg_nb_exec(conn, sql) : PQexec(conn->pg, sql);
+}
+/** After a PQsend*: blocking libpq has flushed already; the non-blocking path flushes here. */
+static inline int pg_flush(ath_dconn *conn)
+{
+    return conn->nb ? pg_nb_flush(conn) : ATH_OK;
+}
 
 /* connect.c */
 /** The driver's own URL option (not a libpq keyword), with its accepted values. */
@@ -130,9 +173,9 @@ void pg_take_wire(ath_dconn *conn);
 /** True for a COPY result; pg_end_copy() ends that COPY (refusing its input, discarding its
  *  output) so the connection stays usable. */
 bool pg_is_copy(const PGresult *r);
-void pg_end_copy(PGconn *pg, const PGresult *r);
+void pg_end_copy(ath_dconn *conn, const PGresult *r);
 /** PQgetResult, ending any COPY a statement started, so the connection stays usable. */
-PGresult *pg_get_result(PGconn *pg);
+PGresult *pg_get_result(ath_dconn *conn);
 /** Sends the DEALLOCATEs of finalized statements when no transaction is open. */
 void pg_flush_deallocations(ath_dconn *conn);
 

@@ -41,21 +41,27 @@ void pg_flush_deallocations(ath_dconn *conn)
 {
     if (!conn->dealloc_len || conn->lost || PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
         return;
-    PQclear(PQexec(conn->pg, conn->dealloc));
+    PQclear(pg_exec_sql(conn, conn->dealloc));
     conn->dealloc_len = 0;
     conn->dealloc[0] = '\0';
 }
 
 /* --- the results of one execution ---------------------------------------------------------- */
 
-void pg_end_copy(PGconn *pg, const PGresult *r)
+void pg_end_copy(ath_dconn *conn, const PGresult *r)
 {
+    static const char refusal[] = "Athanor does not stream COPY data through execute";
+    PGconn *pg = conn->pg;
     ExecStatusType status = PQresultStatus(r);
-    if (status == PGRES_COPY_IN || status == PGRES_COPY_BOTH)
-        PQputCopyEnd(pg, "Athanor does not stream COPY data through execute");
-    if (status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_BOTH) {
+        if (conn->nb)
+            pg_nb_put_copy(conn, NULL, 0, refusal);
+        else
+            PQputCopyEnd(pg, refusal);
+    }
+    if ((status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) && !conn->nb_failed) {
         char *buf = NULL;
-        while (PQgetCopyData(pg, &buf, 0) > 0) {
+        while ((conn->nb ? pg_nb_get_copy(conn, &buf) : PQgetCopyData(pg, &buf, 0)) > 0) {
             PQfreemem(buf);
             buf = NULL;
         }
@@ -68,11 +74,11 @@ bool pg_is_copy(const PGresult *r)
     return status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH;
 }
 
-PGresult *pg_get_result(PGconn *pg)
+PGresult *pg_get_result(ath_dconn *conn)
 {
-    PGresult *r = PQgetResult(pg);
+    PGresult *r = pg_result(conn);
     if (r && pg_is_copy(r))
-        pg_end_copy(pg, r);
+        pg_end_copy(conn, r);
     return r;
 }
 
@@ -98,12 +104,13 @@ void pg_take_wire(ath_dconn *conn)
     conn->wire = NULL;
     /* another command needs the connection: keep this statement's remaining rows in memory */
     PGresult *r;
-    while ((r = pg_get_result(conn->pg))) {
+    while ((r = pg_get_result(conn))) {
         if (queue_push(st, r) != ATH_OK) {
             PQclear(r);
             st->overflow = true;
         }
     }
+    st->cut = conn->nb_failed != 0; /* its remaining rows never came */
 }
 
 /* The next result of `st`'s execution: read ahead, or from the connection; NULL at the end. */
@@ -117,9 +124,11 @@ static PGresult *next_result(ath_dstmt *st)
     }
     if (st->conn->wire != st)
         return NULL;
-    PGresult *r = pg_get_result(st->conn->pg);
-    if (!r)
+    PGresult *r = pg_get_result(st->conn);
+    if (!r) {
         st->conn->wire = NULL;
+        st->cut = st->conn->nb_failed != 0;
+    }
     return r;
 }
 
@@ -134,7 +143,7 @@ static void discard_results(ath_dstmt *st)
     st->qhead = st->qlen = 0;
     if (st->conn->wire == st) {
         PGresult *r;
-        while ((r = pg_get_result(st->conn->pg)))
+        while ((r = pg_get_result(st->conn)))
             PQclear(r);
         st->conn->wire = NULL;
     }
@@ -198,6 +207,10 @@ static int advance(ath_dstmt *st)
         PGresult *r = next_result(st);
         if (!r) {
             st->rows_open = false;
+            if (st->cut) { /* not the end: the non-blocking path gave the connection up */
+                st->cut = false;
+                return pg_fail_lost(st->conn);
+            }
             if (st->overflow) {
                 st->overflow = false;
                 return st->conn->host->fail(ATH_ENOMEM, NULL, 0, NULL,
@@ -299,12 +312,15 @@ static int prepare_and_describe(ath_dstmt *st, const char *sql, bool describe, b
         rc = pg_fail(conn, NULL, "preparing");
         goto done;
     }
+    if ((rc = pg_flush(conn)) != ATH_OK)
+        goto done;
     /* Parse's result, Describe's (aborted if Parse failed), each followed by NULL; then Sync */
     int seen = 0, nulls = 0;
     for (;;) {
-        PGresult *r = PQgetResult(pg);
+        PGresult *r = pg_result(conn);
         if (!r) {
-            if (PQstatus(pg) == CONNECTION_BAD || ++nulls > 1) { /* no Sync will come */
+            if (conn->nb_failed || PQstatus(pg) == CONNECTION_BAD || ++nulls > 1) {
+                /* no Sync will come */
                 rc = rc != ATH_OK ? rc : pg_fail(conn, NULL, "preparing");
                 break;
             }
@@ -328,7 +344,8 @@ static int prepare_and_describe(ath_dstmt *st, const char *sql, bool describe, b
         seen++;
     }
 done:
-    if (PQpipelineStatus(pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(pg) && rc == ATH_OK)
+    if (!conn->nb_failed && PQpipelineStatus(pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(pg) &&
+        rc == ATH_OK)
         rc = pg_fail(conn, NULL, "preparing");
     if (rc == ATH_OK && describe && !st->desc)
         rc = pg_fail(conn, NULL, "describing a statement");
@@ -470,9 +487,12 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     /* rows arrive one PGresult each, so memory stays bounded however many the caller reads */
     if (st->stream && (st->ncols > 0 || !st->described))
         PQsetSingleRowMode(conn->pg);
+    int rc = pg_flush(conn);
+    if (rc != ATH_OK)
+        return rc;
     conn->wire = st;
     st->rows_open = true;
-    int rc = advance(st);
+    rc = advance(st);
     if (rc < 0)
         return rc;
     st->primed = rc == 1;
