@@ -387,6 +387,74 @@ static void test_connect_timeout_is_honoured(void)
     close(lfd);
 }
 
+/* n rows (i, 'row i' padded to 200 characters) for COPY: several MB, more than a socket buffer */
+static ath_value *copy_rows(size_t n, char (**texts)[201])
+{
+    ath_value *v = malloc(n * 2 * sizeof *v);
+    *texts = malloc(n * sizeof **texts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*texts);
+    for (size_t i = 0; i < n; i++) {
+        snprintf((*texts)[i], sizeof(*texts)[i], "row %-195zu", i);
+        v[2 * i] = ath_v_i64((int64_t)i);
+        v[2 * i + 1] = ath_v_text((*texts)[i]);
+    }
+    return v;
+}
+
+static void test_copy_goes_through_host_wait_and_can_be_cancelled(void)
+{
+    enum { N = 30000 };
+    char(*texts)[201] = NULL;
+    ath_value *rows = copy_rows(N, &texts);
+    const char *cols[] = {"id", "label"};
+    reset_wait();
+    ath_dconn *c = NULL;
+    ASSERT_RC(nb_connect(&c), ATH_OK);
+    CU_ASSERT_EQUAL(drv->exec(c, "CREATE TEMP TABLE nb_copy (id BIGINT, label TEXT)"), ATH_OK);
+    reset_wait();
+    ASSERT_RC(drv->bulk_insert(c, "nb_copy", cols, 2, rows, N), ATH_OK);
+    CU_ASSERT(w.calls > 0);
+    CU_ASSERT(w.events_or & ATH_WAIT_WRITE); /* 6 MB do not fit the socket at once */
+    int needed = w.calls;
+    CU_ASSERT_EQUAL(one_i64(c, "SELECT count(*) FROM nb_copy"), N);
+    CU_ASSERT_EQUAL(one_i64(c, "SELECT sum(id) FROM nb_copy"), (int64_t)N * (N - 1) / 2);
+    drv->close(c);
+
+    /* cancelled while sending the rows: ATH_ECANCELED at once, the connection left alone */
+    reset_wait();
+    ASSERT_RC(nb_connect(&c), ATH_OK);
+    CU_ASSERT_EQUAL(drv->exec(c, "CREATE TEMP TABLE nb_copy (id BIGINT, label TEXT)"), ATH_OK);
+    reset_wait();
+    w.cancel_at = needed > 2 ? needed / 2 : 1;
+    ASSERT_RC(drv->bulk_insert(c, "nb_copy", cols, 2, rows, N), ATH_ECANCELED);
+    CU_ASSERT_STRING_EQUAL(last_message, "cancelled while waiting for the server");
+    CU_ASSERT_EQUAL(drv->ping(c), ATH_ECANCELED);
+    drv->close(c);
+    free(rows);
+    free(texts);
+}
+
+static void test_copy_through_a_statement_is_refused_without_blocking(void)
+{
+    reset_wait();
+    ath_dconn *c = NULL;
+    ASSERT_RC(nb_connect(&c), ATH_OK);
+    CU_ASSERT_EQUAL(drv->exec(c, "CREATE TEMP TABLE nb_copy_t (v INTEGER)"), ATH_OK);
+    CU_ASSERT_EQUAL(drv->exec(c, "COPY nb_copy_t FROM STDIN"), ATH_EUNSUPPORTED);
+    ath_dstmt *out =
+        prepare(c, "COPY (SELECT i FROM generate_series(1, 100000) AS g (i)) TO STDOUT", 0);
+    CU_ASSERT_EQUAL(drv->execute(out, NULL, 0), ATH_EUNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(last_message, "COPY"));
+    ath_dstmt *in = prepare(c, "COPY nb_copy_t FROM STDIN", 0);
+    CU_ASSERT_EQUAL(drv->execute(in, NULL, 0), ATH_EUNSUPPORTED);
+    CU_ASSERT_EQUAL(drv->ping(c), ATH_OK);
+    CU_ASSERT_EQUAL(one_i64(c, "SELECT count(*) FROM nb_copy_t"), 0);
+    drv->finalize(out);
+    drv->finalize(in);
+    drv->close(c);
+}
+
 static void test_engine_with_io_nonblocking_is_nonblocking(void)
 {
     ath_engine *e = pg_engine(strstr(pg_url, "io=") ? NULL : "io=nonblocking");
@@ -424,6 +492,10 @@ TEST_SUITE(nonblocking)
         {"an unreachable server is ATH_ECONNECT as when blocking",
          test_unreachable_server_is_econnect_as_when_blocking},
         {"connect_timeout is honoured", test_connect_timeout_is_honoured},
+        {"COPY goes through host->wait and can be cancelled",
+         test_copy_goes_through_host_wait_and_can_be_cancelled},
+        {"COPY through a statement is refused without blocking",
+         test_copy_through_a_statement_is_refused_without_blocking},
         {"an engine with io=nonblocking is non-blocking",
          test_engine_with_io_nonblocking_is_nonblocking},
         {NULL, NULL},
