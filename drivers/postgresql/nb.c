@@ -41,10 +41,16 @@ static int wait_socket(ath_dconn *conn, unsigned events, int64_t timeout_ms)
     return ready < 0 ? give_up(conn, ready) : ready;
 }
 
-/* libpq read what the socket had, or the connection is lost. */
+/* libpq read what the socket had, or the connection is lost. TLS (and GSS encryption) decrypt
+ * whole records of up to 16 kB, but libpq takes per read only its free buffer space (at least
+ * 8 kB): the rest of a record would wait inside the library where no poll() sees it, and the
+ * wait for more input would never end (libpq's own waits look there; host->wait cannot). A
+ * second read takes that rest; it never waits. */
 static int consume(ath_dconn *conn)
 {
-    return PQconsumeInput(conn->pg) ? ATH_OK : give_up(conn, ATH_ECONNLOST);
+    if (!PQconsumeInput(conn->pg) || (conn->nb_encrypted && !PQconsumeInput(conn->pg)))
+        return give_up(conn, ATH_ECONNLOST);
+    return ATH_OK;
 }
 
 int pg_nb_connect(ath_dconn *conn, int64_t timeout_ms, const char **why)
@@ -89,6 +95,7 @@ int pg_nb_connect(ath_dconn *conn, int64_t timeout_ms, const char **why)
     }
     if (PQsetnonblocking(conn->pg, 1) != 0)
         return ATH_ECONNECT;
+    conn->nb_encrypted = PQsslInUse(conn->pg) || PQgssEncInUse(conn->pg);
     return ATH_OK;
 }
 

@@ -60,6 +60,7 @@ struct ath_dconn {
                        wait through host->wait() (nb.c) */
     int nb_failed;  /* ATH_ECANCELED or ATH_ECONNLOST when a wait of the non-blocking path gave
                        up (lost is then set too): nothing touches the socket again */
+    bool nb_encrypted; /* the non-blocking path over TLS or GSS: each read is made twice (nb.c) */
 };
 
 /* A conversion buffer for one result column: its text form when the value is not already text. */
