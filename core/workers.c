@@ -30,6 +30,7 @@ struct ath_workers {
     bool stopping;
     int max_threads;
     int idle;           /* threads waiting on `wake` */
+    int busy;           /* threads inside a run() */
     pthread_t *threads; /* max_threads slots, the first `nthreads` started */
     atomic_int nthreads;
     atomic_size_t pending; /* submitted and not yet delivered */
@@ -97,11 +98,13 @@ static void *worker_main(void *arg)
             p->queue_tail = NULL;
         p->queued--;
         w->state = W_RUNNING;
+        p->busy++;
         pthread_mutex_unlock(&p->lock);
 
         w->run(w);
 
         pthread_mutex_lock(&p->lock);
+        p->busy--;
         if (push_done(p, w, W_DONE)) {
             pthread_mutex_unlock(&p->lock);
             signal_fd(p);
@@ -210,8 +213,10 @@ int ath_workers_submit(ath_workers *p, ath_work *w)
                                   "delivered");
         goto done;
     }
-    /* each idle thread takes one queued item; start another thread when they are not enough */
-    if (p->queued + 1 > (size_t)p->idle && atomic_load(&p->nthreads) < p->max_threads) {
+    /* every thread not inside a run() takes a queued item before it waits again (also one that
+     * has just finished and not yet relocked); start another only when they are not enough */
+    int free_threads = atomic_load(&p->nthreads) - p->busy;
+    if (p->queued + 1 > (size_t)free_threads && atomic_load(&p->nthreads) < p->max_threads) {
         rc = start_thread(p);
         if (rc != ATH_OK && atomic_load(&p->nthreads) > 0)
             rc = ATH_OK; /* the existing threads will get to it */

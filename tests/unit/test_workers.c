@@ -184,6 +184,15 @@ static void gate_open(gate *g)
     pthread_mutex_unlock(&g->lock);
 }
 
+/* Waits until both ops are inside run() (each counts its run before it waits at the gate). */
+static void gate_wait_both(gate *g, gated_op *a, gated_op *b)
+{
+    pthread_mutex_lock(&g->lock);
+    while (atomic_load(&a->runs) + atomic_load(&b->runs) < 2)
+        pthread_cond_wait(&g->cond, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
 static void test_the_fd_becomes_readable_when_work_finishes(void)
 {
     ath_workers *p = NULL;
@@ -403,8 +412,24 @@ static void test_threads_are_reused_and_never_exceed_the_limit(void)
         ASSERT_I64(op.result, (long)i * i);
     }
     ASSERT_I64(op.delivered, 50);
-    int threads = ath_workers_threads(p);
-    CU_ASSERT(threads >= 1 && threads <= 2);
+    /* one item at a time: the first thread, free again whenever the next arrives, took them all */
+    ASSERT_I64(ath_workers_threads(p), 1);
+    /* two at a time, each held at a gate until both run: a second thread, never a third */
+    gate g;
+    gate_init(&g);
+    for (int round = 0; round < 5; round++) {
+        gated_op a = {.work.run = gated_run, .g = &g}, b = {.work.run = gated_run, .g = &g};
+        g.started = false;
+        g.open = false;
+        ASSERT_RC(ath_workers_submit(p, &a.work), ATH_OK);
+        ASSERT_RC(ath_workers_submit(p, &b.work), ATH_OK);
+        gate_wait_both(&g, &a, &b);
+        gate_open(&g);
+        ASSERT_I64(drain_until(p, 2, gated_done, NULL), 2);
+        ASSERT_I64(a.delivered + b.delivered, 2);
+    }
+    ASSERT_I64(ath_workers_threads(p), 2);
+    gate_destroy(&g);
     ath_workers_free(p, NULL, NULL);
 }
 
