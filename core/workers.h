@@ -80,7 +80,8 @@ int ath_workers_fd(const ath_workers *p);
  * done(w, ctx) on this thread for each item finished since the last call, in completion order,
  * and for each cancelled item (so the owner can free it: done may free w). Returns the number
  * of items delivered. Never blocks on the workers (it holds the pool's lock only to take the
- * list). `done` may submit new work; an item finishing meanwhile is left for the next call.
+ * list). `done` may submit new work (an item finishing meanwhile is left for the next call) but
+ * must not free the pool.
  */
 size_t ath_workers_drain(ath_workers *p, void (*done)(ath_work *w, void *ctx), void *ctx);
 
