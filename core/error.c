@@ -96,15 +96,33 @@ int ath_null_arg(const char *fn, const char *arg)
     return ath_fail(ATH_EINVAL, "%s: %s is NULL", fn, arg);
 }
 
-/* Copies `from` into `to`, pointing to's strings at its own buffers. */
+/* Copies a terminated string of a buffer of `size` bytes. */
+static void copy_text(char *to, const char *from, size_t size)
+{
+    size_t n = strnlen(from, size - 1);
+    memcpy(to, from, n);
+    to[n] = '\0';
+}
+
+/* Copies `from` into `to`, pointing to's strings at its own buffers. Only the strings' used
+ * bytes move, not the 3 KiB of buffers: fibers swap errors on every switch (core/fiber.c). */
 static void copy_error(ath_error_saved *to, const ath_error_saved *from)
 {
     if (to == from)
         return;
-    memcpy(to, from, sizeof *to);
+    to->pub = from->pub;
+    copy_text(to->message, from->message, sizeof to->message);
     to->pub.message = to->message;
-    to->pub.sql = from->pub.sql ? to->sql : NULL;
-    to->pub.constraint = from->pub.constraint ? to->constraint : NULL;
+    to->pub.sql = NULL;
+    to->pub.constraint = NULL;
+    if (from->pub.sql) {
+        copy_text(to->sql, from->sql, sizeof to->sql);
+        to->pub.sql = to->sql;
+    }
+    if (from->pub.constraint) {
+        copy_text(to->constraint, from->constraint, sizeof to->constraint);
+        to->pub.constraint = to->constraint;
+    }
 }
 
 void ath_error_save(ath_error_saved *out)
