@@ -46,6 +46,8 @@ static int set_options(ath_dconn *conn, const my_options *o)
         bad |= mysql_optionsv(my, MYSQL_OPT_READ_TIMEOUT, &o->read_timeout);
     if (o->write_timeout)
         bad |= mysql_optionsv(my, MYSQL_OPT_WRITE_TIMEOUT, &o->write_timeout);
+    if (conn->nonblocking) /* the default stack for Connector/C's coroutine */
+        bad |= mysql_options(my, MYSQL_OPT_NONBLOCK, NULL);
     if (o->unix_socket) {
         unsigned int protocol = MYSQL_PROTOCOL_SOCKET;
         bad |= mysql_optionsv(my, MYSQL_OPT_PROTOCOL, &protocol);
@@ -88,9 +90,12 @@ static void describe_target(const ath_connect_params *p, const my_options *o, ch
 /* Runs one setup statement and discards any rows. */
 static int setup_query(ath_dconn *conn, const char *sql, const char *doing)
 {
-    if (mysql_real_query(conn->my, sql, (unsigned long)strlen(sql)) != 0)
+    int failed;
+    MY_CALL(conn, failed, mysql_real_query, conn->my, sql, (unsigned long)strlen(sql));
+    if (failed)
         return mydrv_fail_conn(conn, doing);
-    MYSQL_RES *res = mysql_store_result(conn->my);
+    MYSQL_RES *res;
+    MY_CALL(conn, res, mysql_store_result, conn->my);
     if (res)
         mysql_free_result(res);
     else if (mysql_field_count(conn->my))
@@ -103,9 +108,12 @@ static int read_server_facts(ath_dconn *conn, unsigned long *lock_mode, unsigned
 {
     static const char sql[] =
         "SELECT @@max_allowed_packet, @@innodb_autoinc_lock_mode, @@auto_increment_increment";
-    if (mysql_real_query(conn->my, sql, (unsigned long)strlen(sql)) != 0)
+    int failed;
+    MY_CALL(conn, failed, mysql_real_query, conn->my, sql, (unsigned long)strlen(sql));
+    if (failed)
         return mydrv_fail_conn(conn, "reading server settings");
-    MYSQL_RES *res = mysql_store_result(conn->my);
+    MYSQL_RES *res;
+    MY_CALL(conn, res, mysql_store_result, conn->my);
     if (!res)
         return mydrv_fail_conn(conn, "reading server settings");
     MYSQL_ROW row = mysql_fetch_row(res);
@@ -143,6 +151,8 @@ int mydrv_connect(ath_dconn **out, const ath_connect_params *params, const ath_d
     memset(conn, 0, sizeof *conn);
     conn->host = host;
     conn->buffered = o.buffered;
+    /* the flags exist only for a core whose host table has wait() */
+    conn->nonblocking = ATH_HOST_HAS(host, wait) && (params->flags & ATH_CONNECT_NONBLOCKING) != 0;
     if (!(conn->my = mysql_init(NULL))) {
         rc = host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a MySQL client handle");
         goto fail;
@@ -153,9 +163,15 @@ int mydrv_connect(ath_dconn **out, const ath_connect_params *params, const ath_d
     describe_target(params, &o, target, sizeof target);
     /* CLIENT_FOUND_ROWS: UPDATE reports the rows it matched, as PostgreSQL and SQLite do,
      * not only those whose values changed (optimistic locking counts on it) */
-    if (!mysql_real_connect(conn->my, params->host, params->username, params->password,
-                            params->database, (unsigned)params->port, o.unix_socket,
-                            CLIENT_FOUND_ROWS)) {
+    MYSQL *connected;
+    MY_CALL(conn, connected, mysql_real_connect, conn->my, params->host, params->username,
+            params->password, params->database, (unsigned)params->port, o.unix_socket,
+            CLIENT_FOUND_ROWS);
+    if (!connected && conn->abandoned) {
+        rc = conn->abandoned; /* recorded by the wait */
+        goto fail;
+    }
+    if (!connected) {
         unsigned err = mysql_errno(conn->my);
         rc =
             host->fail(err == 2008 ? ATH_ENOMEM : ATH_ECONNECT, mysql_sqlstate(conn->my), (long)err,
@@ -205,9 +221,7 @@ int mydrv_connect(ath_dconn **out, const ath_connect_params *params, const ath_d
     *out = conn;
     return ATH_OK;
 fail:
-    if (conn->my)
-        mysql_close(conn->my);
-    host->free(conn);
+    mydrv_close(conn);
     return rc;
 }
 
@@ -215,13 +229,19 @@ void mydrv_close(ath_dconn *conn)
 {
     if (!conn)
         return;
-    mysql_close(conn->my);
+    if (conn->my) {
+        int done;
+        MY_CALL(conn, done, mydrv_close_handle, conn->my);
+        (void)done;
+    }
     conn->host->free(conn);
 }
 
 int mydrv_ping(ath_dconn *conn)
 {
-    return mysql_ping(conn->my) == 0 ? ATH_OK : mydrv_fail_conn(conn, "pinging the server");
+    int failed;
+    MY_CALL(conn, failed, mysql_ping, conn->my);
+    return failed == 0 ? ATH_OK : mydrv_fail_conn(conn, "pinging the server");
 }
 
 int mydrv_exec(ath_dconn *conn, const char *sql)
@@ -232,11 +252,13 @@ int mydrv_exec(ath_dconn *conn, const char *sql)
                                 "the statement is %zu bytes, more than the server's "
                                 "max_allowed_packet of %lu bytes",
                                 len, conn->max_packet);
-    if (mysql_real_query(conn->my, sql, (unsigned long)len) != 0)
-        return mydrv_fail_conn(conn, NULL);
     int status;
+    MY_CALL(conn, status, mysql_real_query, conn->my, sql, (unsigned long)len);
+    if (status != 0)
+        return mydrv_fail_conn(conn, NULL);
     do {
-        MYSQL_RES *res = mysql_store_result(conn->my);
+        MYSQL_RES *res;
+        MY_CALL(conn, res, mysql_store_result, conn->my);
         if (res)
             mysql_free_result(res);
         else if (mysql_field_count(conn->my))
@@ -244,7 +266,8 @@ int mydrv_exec(ath_dconn *conn, const char *sql)
         my_ulonglong id = mysql_insert_id(conn->my);
         if (id)
             conn->last_id = (int64_t)id;
-    } while ((status = mysql_next_result(conn->my)) == 0);
+        MY_CALL(conn, status, mysql_next_result, conn->my);
+    } while (status == 0);
     return status > 0 ? mydrv_fail_conn(conn, NULL) : ATH_OK;
 }
 

@@ -128,6 +128,7 @@ static const ath_driver driver = {
     .last_insert_id = mydrv_last_insert_id,
     .reset = mydrv_reset,
     .check = mydrv_check,
+    .flags = ATH_DRIVER_NONBLOCKING, /* io=nonblocking: nonblocking.c */
 };
 
 ATH_API const ath_driver *athanor_mysql_driver(void);

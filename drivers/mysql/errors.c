@@ -159,7 +159,7 @@ static bool constraint_of(unsigned err, const char *msg, bool mariadb, char *out
 
 /* Maps a server or client error onto an ath_code and records it through host->fail. */
 static int fail(const ath_driver_host *host, unsigned err, const char *sqlstate, const char *msg,
-               bool mariadb, const char *doing)
+                bool mariadb, const char *doing)
 {
     char constraint[256];
     int code = map_errno(err);
@@ -173,21 +173,25 @@ static int fail(const ath_driver_host *host, unsigned err, const char *sqlstate,
 
 int mydrv_fail_conn(ath_dconn *conn, const char *doing)
 {
+    if (conn->abandoned) /* a failed non-blocking wait, recorded then; the call only unwound */
+        return conn->abandoned;
     unsigned err = mysql_errno(conn->my);
     if (!err)
         return conn->host->fail(ATH_ESQL, NULL, 0, NULL,
                                 "MySQL reported a failure without an "
                                 "error (while %s)",
                                 doing ? doing : "running a statement");
-    return fail(conn->host, err, mysql_sqlstate(conn->my), mysql_error(conn->my),
-                      conn->mariadb, doing);
+    return fail(conn->host, err, mysql_sqlstate(conn->my), mysql_error(conn->my), conn->mariadb,
+                doing);
 }
 
 int mydrv_fail_stmt(ath_dstmt *st, const char *doing)
 {
+    if (st->conn->abandoned)
+        return st->conn->abandoned;
     unsigned err = mysql_stmt_errno(st->stmt);
     if (!err)
         return mydrv_fail_conn(st->conn, doing);
-    return fail(st->conn->host, err, mysql_stmt_sqlstate(st->stmt),
-                      mysql_stmt_error(st->stmt), st->conn->mariadb, doing);
+    return fail(st->conn->host, err, mysql_stmt_sqlstate(st->stmt), mysql_stmt_error(st->stmt),
+                st->conn->mariadb, doing);
 }

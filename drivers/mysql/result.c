@@ -176,7 +176,8 @@ int mydrv_step(ath_dstmt *st)
 {
     if (!st->active || st->done)
         return 0;
-    int rc = mysql_stmt_fetch(st->stmt);
+    int rc;
+    MY_CALL(st->conn, rc, mysql_stmt_fetch, st->stmt);
     if (rc == MYSQL_DATA_TRUNCATED)
         rc = refetch_truncated(st);
     if (rc == 0) {

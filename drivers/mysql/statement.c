@@ -39,7 +39,9 @@ int mydrv_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **
         my_bool on = 1;
         mysql_stmt_attr_set(st->stmt, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
     }
-    if (mysql_stmt_prepare(st->stmt, sql, (unsigned long)len) != 0) {
+    int failed;
+    MY_CALL(conn, failed, mysql_stmt_prepare, st->stmt, sql, (unsigned long)len);
+    if (failed) {
         rc = mydrv_fail_stmt(st, NULL);
         goto fail;
     }
@@ -71,12 +73,15 @@ static void end_result(ath_dstmt *st)
 {
     if (!st->active)
         return;
-    mysql_stmt_free_result(st->stmt);
-    while (mysql_stmt_more_results(st->stmt)) {
-        if (mysql_stmt_next_result(st->stmt) != 0)
-            break;
-        mysql_stmt_free_result(st->stmt);
+    my_bool freed;
+    int next = 0;
+    MY_CALL(st->conn, freed, mysql_stmt_free_result, st->stmt);
+    while (next == 0 && mysql_stmt_more_results(st->stmt)) {
+        MY_CALL(st->conn, next, mysql_stmt_next_result, st->stmt);
+        if (next == 0)
+            MY_CALL(st->conn, freed, mysql_stmt_free_result, st->stmt);
     }
+    (void)freed;
     st->active = false;
     st->done = true;
 }
@@ -88,8 +93,11 @@ void mydrv_finalize(ath_dstmt *st)
     const ath_driver_host *host = st->conn->host;
     if (st->meta)
         mysql_free_result(st->meta);
-    if (st->stmt)
-        mysql_stmt_close(st->stmt);
+    if (st->stmt) {
+        my_bool closed;
+        MY_CALL(st->conn, closed, mysql_stmt_close, st->stmt);
+        (void)closed;
+    }
     mydrv_free_columns(st);
     host->free(st->pbind);
     host->free(st->pslot);
@@ -105,7 +113,9 @@ static int run(ath_dstmt *st)
 {
     if (st->nparams && mysql_stmt_bind_param(st->stmt, st->pbind) != 0)
         return mydrv_fail_stmt(st, "binding parameters");
-    return mysql_stmt_execute(st->stmt) == 0 ? ATH_OK : EXECUTE_FAILED;
+    int failed;
+    MY_CALL(st->conn, failed, mysql_stmt_execute, st->stmt);
+    return failed == 0 ? ATH_OK : EXECUTE_FAILED;
 }
 
 int mydrv_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
@@ -126,7 +136,9 @@ int mydrv_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     if ((rc = run(st)) == EXECUTE_FAILED &&
         mysql_stmt_errno(st->stmt) == CR_NEW_STMT_METADATA_ERR) {
         /* a table behind the statement changed shape: prepare it again, once */
-        if (mysql_stmt_prepare(st->stmt, st->sql, st->sql_len) != 0)
+        int failed;
+        MY_CALL(conn, failed, mysql_stmt_prepare, st->stmt, st->sql, st->sql_len);
+        if (failed)
             return mydrv_fail_stmt(st, "preparing a statement again after its table changed");
         if (mysql_stmt_param_count(st->stmt) != st->nparams)
             return conn->host->fail(ATH_ESQL, NULL, 0, NULL,
@@ -149,12 +161,17 @@ int mydrv_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     }
     st->active = true;
     st->done = false;
-    if (st->buffered && mysql_stmt_store_result(st->stmt) != 0) {
+    int failed = 0;
+    if (st->buffered)
+        MY_CALL(conn, failed, mysql_stmt_store_result, st->stmt);
+    if (failed) {
         /* an error after the result began (INSERT … RETURNING hitting a constraint): the
          * statement must be reset, or the next execute waits for packets that never come */
         rc = mydrv_fail_stmt(st, "reading the result");
         end_result(st);
-        mysql_stmt_reset(st->stmt);
+        my_bool reset;
+        MY_CALL(conn, reset, mysql_stmt_reset, st->stmt);
+        (void)reset;
         return rc;
     }
     if ((rc = mydrv_bind_result(st)) != ATH_OK) {

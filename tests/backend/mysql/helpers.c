@@ -120,26 +120,33 @@ static int direct_fail(int code, const char *sqlstate, long native, const char *
     return code;
 }
 
-static ath_driver_host direct_host; /* the core's, with failures caught here and plain malloc */
-
 bool mt_direct_open(mt_direct *d)
 {
+    return mt_direct_open_with(d, NULL, 0) == ATH_OK;
+}
+
+int mt_direct_open_with(mt_direct *d, int (*wait)(int fd, unsigned events, int64_t timeout_ms),
+                        uint32_t flags)
+{
     memset(d, 0, sizeof *d);
-    direct_host = *ath_driver_host_default();
-    direct_host.fail = direct_fail;
-    direct_host.malloc = malloc;
-    direct_host.realloc = realloc;
-    direct_host.free = free;
+    /* the core's, with failures caught here and plain malloc */
+    d->host = *ath_driver_host_default();
+    d->host.fail = direct_fail;
+    d->host.malloc = malloc;
+    d->host.realloc = realloc;
+    d->host.free = free;
+    if (wait)
+        d->host.wait = wait;
     ASSERT_RC(ath_url_parse(&d->url, mt_url), ATH_OK);
     if (!d->url)
-        return false;
+        return ATH_EURL;
     char scheme[128];
     snprintf(scheme, sizeof scheme, "%s%s%s", ath_url_dialect(d->url),
              ath_url_driver(d->url) ? "+" : "",
              ath_url_driver(d->url) ? ath_url_driver(d->url) : "");
     ASSERT_RC(ath_driver_find(&d->driver, scheme), ATH_OK);
     if (!d->driver)
-        return false;
+        return ATH_EUNSUPPORTED;
     ath_connect_params p = {
         .dialect = ath_url_dialect(d->url),
         .driver = ath_url_driver(d->url),
@@ -148,12 +155,14 @@ bool mt_direct_open(mt_direct *d)
         .host = ath_url_host(d->url),
         .port = ath_url_port(d->url),
         .database = ath_url_database(d->url),
+        .flags = flags,
     };
-    int rc = d->driver->connect(&d->conn, &p, &direct_host, &d->info);
-    if (rc != ATH_OK)
+    int rc = d->driver->connect(&d->conn, &p, &d->host, &d->info);
+    if (rc != ATH_OK && !wait) {
         fprintf(stderr, "\n  direct connect: %s\n", mt_direct_message);
-    CU_ASSERT_EQUAL_FATAL(rc, ATH_OK);
-    return true;
+        CU_ASSERT_EQUAL_FATAL(rc, ATH_OK);
+    }
+    return rc;
 }
 
 void mt_direct_close(mt_direct *d)

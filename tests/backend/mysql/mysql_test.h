@@ -43,9 +43,15 @@ typedef struct mt_direct {
     ath_dconn *conn;
     ath_conn_info info;
     ath_url *url;
+    ath_driver_host host; /* the connection's (it keeps a pointer: d must not move) */
 } mt_direct;
 /** Connects `d` with mt_url; false (asserted) on failure. */
 bool mt_direct_open(mt_direct *d);
+/** Connects `d` with mt_url, `flags` in the connect parameters (ATH_CONNECT_NONBLOCKING) and
+ *  the host table's wait() replaced by `wait` when non-NULL; returns the driver's code (with
+ *  `wait` NULL a failure is asserted fatally). */
+int mt_direct_open_with(mt_direct *d, int (*wait)(int fd, unsigned events, int64_t timeout_ms),
+                        uint32_t flags);
 void mt_direct_close(mt_direct *d);
 /** Prepares, executes and reads every row of `sql` (already in `?` form), returning the
  *  driver's code; the first column of the first row, if any, goes to *first. */
@@ -53,6 +59,5 @@ int mt_direct_run(mt_direct *d, const char *sql, const ath_value *params, size_t
 /** The code and message of the last failure reported through the test host table. */
 extern int mt_direct_code;
 extern char mt_direct_message[512];
-
 
 #endif
