@@ -11,13 +11,38 @@
 
 static _Thread_local struct {
     ath_io_waiter_fn fn;
+    ath_io_park_fn park;
     void *ctx;
+    bool worker;
 } waiter;
 
-void ath_io_set_waiter(ath_io_waiter_fn fn, void *ctx)
+void ath_io_set_waiter(ath_io_waiter_fn fn, ath_io_park_fn park, void *ctx)
 {
     waiter.fn = fn;
+    waiter.park = fn ? park : NULL;
     waiter.ctx = fn ? ctx : NULL;
+}
+
+bool ath_io_can_park(void)
+{
+    return waiter.park != NULL;
+}
+
+int ath_io_park(int64_t timeout_ms)
+{
+    if (!waiter.park)
+        return ath_fail(ATH_EINVAL, "park: no async operation is running on this thread");
+    return waiter.park(waiter.ctx, timeout_ms);
+}
+
+void ath_io_set_worker(bool worker)
+{
+    waiter.worker = worker;
+}
+
+bool ath_io_on_worker(void)
+{
+    return waiter.worker;
 }
 
 static int64_t now_ms(void)

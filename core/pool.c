@@ -1,5 +1,6 @@
 /* The connection pool: a mutex, a condition variable and a stack of idle connections. */
 #include "pool.h"
+#include "io_wait.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -125,6 +126,16 @@ static struct timespec deadline_after(double seconds)
 
 static int checkout(ath_pool *pool, ath_conn **out);
 
+/* Milliseconds from now until a CLOCK_MONOTONIC deadline, 0 when it has passed. */
+static int64_t ms_until(const struct timespec *deadline)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ms = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000 +
+                 (deadline->tv_nsec - now.tv_nsec) / 1000000;
+    return ms > 0 ? ms : 0;
+}
+
 int ath_pool_checkout(ath_pool *pool, ath_conn **out)
 {
     int rc = checkout(pool, out);
@@ -185,7 +196,8 @@ static int checkout(ath_pool *pool, ath_conn **out)
             pthread_mutex_unlock(&pool->lock);
             return open_counted(pool, out, false);
         }
-        if (pool->single && pool->held && pthread_equal(pool->holder, pthread_self())) {
+        if (pool->single && pool->held && pthread_equal(pool->holder, pthread_self()) &&
+            !ath_io_on_worker()) {
             /* the one connection is held by this very thread: waiting would never end */
             pthread_mutex_unlock(&pool->lock);
             return ath_fail(ATH_EINVAL,
@@ -196,8 +208,22 @@ static int checkout(ath_pool *pool, ath_conn **out)
                             "concurrent sessions)");
         }
         pool->waiting++;
-        int wrc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
-        pool->waiting--;
+        int wrc;
+        if (ath_io_can_park()) {
+            /* an async operation on the loop's thread: suspend it, never block the thread */
+            pthread_mutex_unlock(&pool->lock);
+            int prc = ath_io_park(ms_until(&deadline));
+            pthread_mutex_lock(&pool->lock);
+            pool->waiting--;
+            if (prc == ATH_ECANCELED) {
+                pthread_mutex_unlock(&pool->lock);
+                return ath_fail(ATH_ECANCELED, "cancelled while waiting for a pooled connection");
+            }
+            wrc = ms_until(&deadline) == 0 ? ETIMEDOUT : 0;
+        } else {
+            wrc = pthread_cond_timedwait(&pool->freed, &pool->lock, &deadline);
+            pool->waiting--;
+        }
         if (wrc == ETIMEDOUT && pool->nidle == 0 && pool->open >= pool->limit) {
             int size = pool->limit, out_now = pool->checked_out;
             pthread_mutex_unlock(&pool->lock);

@@ -159,3 +159,8 @@ void ath_repo_iter_free(ath_repo_iter *it)
     ath_session_unref(it->session);
     ath_free(it);
 }
+
+ath_session *ath_repo_iter_session(const ath_repo_iter *iter)
+{
+    return iter ? iter->session : NULL;
+}

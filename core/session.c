@@ -32,9 +32,11 @@ struct ath_session {
     size_t nvalues;
     int refs;    /* the caller's (until close) + one per repository not yet freed */
     bool closed; /* ath_session_close ran: the memory lives on for the repositories */
+    struct ath_async_session *async; /* the async session that owns it (core/async.c), or NULL */
 };
 
 struct ath_result {
+    ath_session *origin; /* a reference, for the result's life: its async session (core/async.c) */
     ath_session *session;
     ath_stmt *stmt; /* NULL once the session took it back */
     int64_t affected;
@@ -311,6 +313,21 @@ int ath_session_commit(ath_session *s)
     return rc;
 }
 
+void ath_session_set_async(ath_session *s, struct ath_async_session *owner)
+{
+    s->async = owner;
+}
+
+struct ath_async_session *ath_session_async(const ath_session *s)
+{
+    return s ? s->async : NULL; /* cleared by the owner before it closes the session */
+}
+
+ath_session *ath_result_session(const ath_result *result)
+{
+    return result ? result->origin : NULL;
+}
+
 void ath_session_close(ath_session *s)
 {
     if (!s || s->closed)
@@ -534,6 +551,8 @@ int ath_session_execute(ath_session *s, const char *sql, const ath_value *params
         return ath_fail(ATH_ENOMEM, "allocating a result");
     }
     r->session = st ? s : NULL; /* a result without rows has nothing to give back */
+    r->origin = s;
+    ath_session_ref(s);
     r->stmt = st;
     r->done = st == NULL;
     r->affected = s->affected;
@@ -663,6 +682,7 @@ void ath_result_free(ath_result *r)
     if (!r)
         return;
     result_finish(r);
+    ath_session_unref(r->origin);
     ath_free(r);
 }
 

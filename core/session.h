@@ -2,6 +2,7 @@
 #ifndef ATH_CORE_SESSION_H
 #define ATH_CORE_SESSION_H
 
+#include <athanor/repository.h>
 #include <athanor/session.h>
 
 #include "conn.h"
@@ -50,6 +51,16 @@ int ath_session_bulk_insert(ath_session *session, const char *table, const char 
 ath_stmt *ath_result_stmt(const ath_result *result);
 /** True when the session ended the result (commit, rollback, close) before its last row. */
 bool ath_result_detached(const ath_result *result);
+
+/** The async session owning `session` (core/async.c), NULL when none or once its close was
+ *  asked for (the loop thread clears it: a worker may be closing the session meanwhile). */
+struct ath_async_session *ath_session_async(const ath_session *session);
+void ath_session_set_async(ath_session *session, struct ath_async_session *owner);
+/** The session a raw result came from (kept alive by the result, even once it finished); NULL
+ *  for NULL. */
+ath_session *ath_result_session(const ath_result *result);
+/** The session of a streaming iterator; NULL for NULL (core/repo_iter.c). */
+ath_session *ath_repo_iter_session(const ath_repo_iter *iter);
 
 /** Marks the transaction failed after a database error `rc` (ATH_EINVAL does not count). */
 int ath_session_note_error(ath_session *session, int rc);

@@ -33,6 +33,25 @@ if [ -x "$heroes_cpp" ]; then
 elif [ "${CI:-}" = true ]; then
     echo "FAIL: heroes_cpp was not built (no C++ compiler?)"; exit 1
 fi
+# the Hero example on a libuv loop through the async API: SQLite on worker threads, PostgreSQL
+# and MariaDB with io=nonblocking on the loop's thread
+heroes_async="$BUILD/bin/heroes_async"
+if [ -x "$heroes_async" ]; then
+    for url in "sqlite:///:memory:" ${ATHANOR_TEST_URLS:-}; do
+        case "$url" in
+            sqlite:///*.db) ;;
+            sqlite*) ;;
+            *\?*) url="$url&io=nonblocking" ;;
+            *) url="$url?io=nonblocking" ;;
+        esac
+        out=$("$heroes_async" "$url") || { echo "FAIL heroes_async on ${url%%:*}: $out"; exit 1; }
+        echo "$out" | grep -q "name='Deadpond', secret_name='Dive Wilson', age=None" \
+            || { echo "FAIL heroes_async on ${url%%:*}: got '$out'"; exit 1; }
+        n=$((n + 1))
+    done
+elif [ "${CI:-}" = true ]; then
+    echo "FAIL: heroes_async was not built (libuv1-dev missing?)"; exit 1
+fi
 # the tenancy example (a custom mixin): each tenant sees only its own rows
 tenancy="$BUILD/bin/tenancy"
 if [ -x "$tenancy" ]; then

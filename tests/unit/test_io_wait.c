@@ -41,9 +41,11 @@ static int fake_waiter(void *ctx, int fd, unsigned events, int64_t timeout_ms)
 static void test_wait_goes_to_the_threads_waiter(void)
 {
     int calls = 0;
-    ath_io_set_waiter(fake_waiter, &calls);
+    ath_io_set_waiter(fake_waiter, NULL, &calls);
+    CU_ASSERT_FALSE(ath_io_can_park());
     CU_ASSERT_EQUAL(ath_io_wait(0, ATH_WAIT_READ, -1), ATH_ECANCELED);
-    ath_io_set_waiter(NULL, NULL);
+    ath_io_set_waiter(NULL, NULL, NULL);
+    CU_ASSERT_EQUAL(ath_io_park(0), ATH_EINVAL);
     CU_ASSERT_EQUAL(calls, 1);
     CU_ASSERT_EQUAL(ath_io_wait(0, ATH_WAIT_WRITE, 0) >= 0, true); /* poll() again */
 }

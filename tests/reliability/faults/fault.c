@@ -300,3 +300,15 @@ void fault_assert_rc2(int rc, int a, int b, const char *expr, const char *file, 
              rc, ath_code_name(a), ath_code_name(b), ath_error_last()->message);
     CU_assertImplementation(CU_FALSE, (unsigned)line, msg, file, "", CU_FALSE);
 }
+
+void *fault_stop_later(void *arg)
+{
+    fault_stopper *st = arg;
+    fault_sleep_ms(st->delay_ms);
+    char var[128];
+    snprintf(var, sizeof var, "%s_STOP", st->b->env);
+    char line[2048];
+    snprintf(line, sizeof line, "%s >&2", getenv(var));
+    st->status = system(line);
+    return NULL;
+}

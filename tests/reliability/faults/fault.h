@@ -82,6 +82,15 @@ int64_t fault_qty(ath_engine *engine, const char *name);
 
 /** Runs raw SQL without rows in `s`. */
 int fault_exec(ath_session *s, const char *sql);
+
+/** A thread that stops `b`'s server after `delay_ms` (pthread_create(&t, NULL, fault_stop_later,
+ *  &st)); `status` is the command's exit status (-1 until it ran). */
+typedef struct fault_stopper {
+    const fault_backend *b;
+    int delay_ms;
+    int status;
+} fault_stopper;
+void *fault_stop_later(void *stopper);
 /** First column of the first row as text into buf ("" for none); the call's code. */
 int fault_text(ath_session *s, const char *sql, char *buf, size_t size);
 

@@ -92,24 +92,6 @@ done:
         fault_server_ensure_up(b);
 }
 
-typedef struct stopper {
-    const fault_backend *b;
-    int delay_ms;
-    int status;
-} stopper;
-
-static void *stop_later(void *arg)
-{
-    stopper *st = arg;
-    fault_sleep_ms(st->delay_ms);
-    char var[128];
-    snprintf(var, sizeof var, "%s_STOP", st->b->env);
-    char line[2048];
-    snprintf(line, sizeof line, "%s >&2", getenv(var));
-    st->status = system(line);
-    return NULL;
-}
-
 static void test_stop_during_a_statement_gives_connlost(void)
 {
     const fault_backend *b = cur;
@@ -126,9 +108,9 @@ static void test_stop_during_a_statement_gives_connlost(void)
     ASSERT_RC(ath_repo_add(repo, &(FaultItem){.name = "lost-0", .qty = 0}), ATH_OK);
 
     started = false;
-    stopper st = {b, 500, -1};
+    fault_stopper st = {b, 500, -1};
     pthread_t t;
-    CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, stop_later, &st), 0);
+    CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, fault_stop_later, &st), 0);
     double t0 = fault_now();
     int rc = fault_exec(a, b->sleep_sql); /* the server stops while this runs */
     double took = fault_now() - t0;

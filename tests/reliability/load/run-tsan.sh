@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 B=${ATHANOR_TSAN_BUILD:-$ROOT/build/tsan}
 mkdir -p "$B"
 TSAN="-fsanitize=thread"
-BUILD_TARGETS="athanor_load_tests athanor_unit" build_tree "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+BUILD_TARGETS="athanor_load_tests athanor_unit athanor_async_tests" build_tree "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_C_FLAGS="$TSAN -fno-omit-frame-pointer" \
     -DCMAKE_EXE_LINKER_FLAGS="$TSAN" -DCMAKE_SHARED_LINKER_FLAGS="$TSAN" \
     -DCMAKE_MODULE_LINKER_FLAGS="$TSAN" \

@@ -7,6 +7,18 @@
 
 #include "misuse.h"
 
+#include <athanor/async.h>
+
+static void misuse_async_done(ath_async_op *op, int rc, void *user)
+{
+    (void)op;
+    (void)rc;
+    (void)user;
+    CU_FAIL("a refused async operation called back");
+}
+
+#include "table_async.h" /* the generated starters' entries */
+
 static const ath_model *const one_model[] = {&Item_model};
 static const ath_model *const null_model[] = {NULL};
 static const char *const name_field[] = {"name"};
@@ -81,6 +93,90 @@ static void engine_render_url(void)
     char buf[64];
     NULL_ARG(ath_engine_render_url(NULL, buf, sizeof buf), "engine");
     NULL_ARG(ath_engine_render_url(misuse_engine, NULL, 10), "buf");
+}
+static void async_create(void)
+{
+    ath_async *a = (ath_async *)1;
+    NULL_ARG(ath_async_create(NULL, NULL), "out");
+    ath_async_options bad = ATH_ASYNC_OPTIONS_INIT;
+    bad.worker_threads = 0;
+    REFUSED(ath_async_create(&a, &bad), ATH_EINVAL, "worker_threads");
+    CU_ASSERT_PTR_NULL(a);
+}
+static void async_free(void)
+{
+    NOOP(ath_async_free(NULL));
+}
+static void async_process(void)
+{
+    NULL_ARG(ath_async_process(NULL, 0, ATH_ASYNC_READ), "async");
+}
+static void async_timeout(void)
+{
+    NULL_ARG(ath_async_timeout(NULL), "async");
+}
+static void async_next_timeout(void)
+{
+    NEUTRAL(ath_async_next_timeout(NULL) == -1, "async");
+}
+static void async_fds(void)
+{
+    NEUTRAL(ath_async_fds(NULL, NULL, 0) == 0, "async");
+}
+static void async_pending(void)
+{
+    NEUTRAL(ath_async_pending(NULL) == 0, "async");
+}
+static void async_run(void)
+{
+    NULL_ARG(ath_async_run(NULL, 0), "async");
+}
+static void async_session_open(void)
+{
+    ath_async *a = NULL;
+    ath_async_session *s = (ath_async_session *)1;
+    CU_ASSERT_EQUAL_FATAL(ath_async_create(&a, NULL), ATH_OK);
+    NULL_ARG(ath_async_session_open(NULL, a, misuse_engine), "out");
+    NULL_ARG(ath_async_session_open(&s, NULL, misuse_engine), "async");
+    CU_ASSERT_PTR_NULL(s);
+    NULL_ARG(ath_async_session_open(&s, a, NULL), "engine");
+    ath_async_free(a);
+}
+static void async_session_session(void)
+{
+    NEUTRAL(ath_async_session_session(NULL) == NULL, "session");
+}
+static void async_session_close(void)
+{
+    ath_error_clear();
+    CU_ASSERT_EQUAL(ath_async_session_close(NULL, NULL, NULL), ATH_OK);
+    misuse_expect_noop("ath_async_session_close(NULL, NULL, NULL)", __FILE__, __LINE__);
+}
+static int misuse_call_fn(ath_session *s, void *arg)
+{
+    (void)s;
+    (void)arg;
+    return ATH_OK;
+}
+static void async_call(void)
+{
+    NULL_ARG(ath_async_call(NULL, NULL, misuse_call_fn, NULL, misuse_async_done, NULL), "session");
+}
+static void async_cancel(void)
+{
+    NULL_ARG(ath_async_cancel(NULL, 1), "async");
+}
+static void async_op_id(void)
+{
+    NEUTRAL(ath_async_op_id(NULL) == 0, "op");
+}
+static void async_op_session(void)
+{
+    NEUTRAL(ath_async_op_session(NULL) == NULL, "op");
+}
+static void async_op_name(void)
+{
+    NEUTRAL(strcmp(ath_async_op_name(NULL), "") == 0, "op");
 }
 static void engine_pool_status(void)
 {
@@ -1046,6 +1142,23 @@ const misuse_entry null_table[] = {
     E(engine_dispose),
     E(engine_dialect),
     E(engine_nonblocking),
+    E(async_create),
+    E(async_free),
+    E(async_process),
+    E(async_timeout),
+    E(async_next_timeout),
+    E(async_fds),
+    E(async_pending),
+    E(async_run),
+    E(async_session_open),
+    E(async_session_session),
+    E(async_session_close),
+    E(async_call),
+    E(async_cancel),
+    E(async_op_id),
+    E(async_op_session),
+    E(async_op_name),
+    ATH_ASYNC_MISUSE_ENTRIES
     E(engine_render_url),
     E(engine_pool_status),
     E(error_last),
