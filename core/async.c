@@ -566,8 +566,10 @@ void ath_async_free(ath_async *a)
     a->freeing = true;
     /* every operation stops: queued ones never run, waiting ones get ATH_ECANCELED */
     for (ath_async_op *op = a->all; op; op = op->all_next) {
-        if (op->run)
-            op->cancelled = true; /* a session's close still runs */
+        /* a session's close still runs; an operation handed to a worker is the workers' to
+         * cancel (ath_workers_free below) or to finish: its thread may be reading it now */
+        if (op->run && !op->on_worker)
+            op->cancelled = true;
         if (op->wait != WAIT_NONE)
             make_ready(a, op, ATH_ECANCELED);
     }
