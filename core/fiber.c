@@ -82,17 +82,24 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static ath_fiber *cache;
 static size_t cache_count;
 
+/* Tells ASan and TSan that the thread is about to leave the resumer's stack for f's. */
+static inline void tell_sanitizers_we_enter(ath_fiber *f)
+{
+#ifdef FIBER_ASAN
+    __sanitizer_start_switch_fiber(&f->caller_fake, f->stack, ATH_FIBER_STACK_SIZE);
+#endif
+#ifdef FIBER_TSAN
+    f->tsan_caller = __tsan_get_current_fiber();
+    __tsan_switch_to_fiber(f->tsan_fiber, 0);
+#endif
+    (void)f;
+}
+
 /* From the resumer into the fiber (whose `self` is set); returns when the fiber jumps back. */
 static void jump_in(ath_fiber *f)
 {
     if (!_setjmp(f->caller)) {
-#ifdef FIBER_ASAN
-        __sanitizer_start_switch_fiber(&f->caller_fake, f->stack, ATH_FIBER_STACK_SIZE);
-#endif
-#ifdef FIBER_TSAN
-        f->tsan_caller = __tsan_get_current_fiber();
-        __tsan_switch_to_fiber(f->tsan_fiber, 0);
-#endif
+        tell_sanitizers_we_enter(f);
         _longjmp(f->self, 1);
     }
 #ifdef FIBER_ASAN
@@ -152,13 +159,7 @@ static int prime(ath_fiber *f)
     makecontext(&there, trampoline, 0);
     priming = f;
     if (!_setjmp(f->caller)) {
-#ifdef FIBER_ASAN
-        __sanitizer_start_switch_fiber(&f->caller_fake, f->stack, ATH_FIBER_STACK_SIZE);
-#endif
-#ifdef FIBER_TSAN
-        f->tsan_caller = __tsan_get_current_fiber();
-        __tsan_switch_to_fiber(f->tsan_fiber, 0);
-#endif
+        tell_sanitizers_we_enter(f);
         setcontext(&there); /* comes back by _longjmp to f->caller */
     }
 #ifdef FIBER_ASAN
