@@ -490,6 +490,11 @@ int ath_mapping_build(ath_mapping **out, const ath_model *model)
     if (!model)
         return ath_fail(ATH_EINVAL, "no model given");
     const char *name = model->name ? model->name : "?";
+    if (model->version > ATH_MODEL_VERSION)
+        return ath_fail(ATH_EINVAL,
+                        "model %s: descriptor version %u is newer than this library's %d "
+                        "(the program was built against a newer athanor/model.h)",
+                        name, model->version, ATH_MODEL_VERSION);
     if (!valid_ident(model->table))
         return ath_fail(ATH_EINVAL, "model %s: table name \"%s\" is not a valid identifier", name,
                         model->table ? model->table : "(null)");

@@ -30,6 +30,11 @@ static int repo_open(const char *fn, ath_repo **out, ath_session *session, const
         return ath_null_arg(fn, "model");
     if (ath_session_closed(session))
         return ath_fail(ATH_EINVAL, "%s: the session was closed (ath_session_close)", fn);
+    if (options && options->version > ATH_REPO_OPTIONS_VERSION)
+        return ath_fail(ATH_EINVAL,
+                        "%s: ath_repo_options version %u is newer than this library's %d (the "
+                        "program was built against a newer athanor/repository.h)",
+                        fn, options->version, ATH_REPO_OPTIONS_VERSION);
     ath_repo *r = ath_calloc(1, sizeof *r);
     if (!r)
         return ath_fail(ATH_ENOMEM, "allocating a repository");

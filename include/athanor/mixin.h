@@ -215,7 +215,8 @@ typedef struct ath_mixin_use {
     } T;                                                                                           \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE) MIXINS(ATH__MX_DESCRIBE)};       \
     static const ath_mixin_use T##_mixins_[] = {MIXINS(ATH__MX_USE)};                              \
-    static const ath_model T##_model = {.table = (tbl),                                            \
+    static const ath_model T##_model = {.version = ATH_MODEL_VERSION,                              \
+                                        .table = (tbl),                                            \
                                         .name = #T,                                                \
                                         .struct_size = sizeof(T),                                  \
                                         .fields = T##_fields_,                                     \
@@ -237,6 +238,7 @@ typedef struct ath_mixin_use {
     static const ath_mixin_use T##_mixins_[] = {MIXINS(ATH__MX_USE)};                              \
     static const ath_relation T##_relations_[] = {RELS(ATH__REL_DESCRIBE)};                        \
     static const ath_model T##_model = {                                                           \
+        .version = ATH_MODEL_VERSION,                                                              \
         .table = (tbl),                                                                            \
         .name = #T,                                                                                \
         .struct_size = sizeof(T),                                                                  \

@@ -117,6 +117,7 @@ typedef struct ath_field {
     ath_fk_action on_delete;    /**< foreign key action */
     const char *check;          /**< CHECK constraint expression (SQL), named ck_<table>_<col> */
     ath_onupdate_fn onupdate;   /**< value written on every update (see ath_onupdate_fn), or NULL */
+    /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
     int ath_reserved_;          /**< keep last; lets the macros end every initialiser list */
 } ath_field;
 
@@ -133,6 +134,7 @@ typedef struct ath_table_index {
     bool unique;                /**< true: UNIQUE constraint; false: a non-unique index */
     const char *const *columns; /**< column names (not member names), in index order */
     size_t ncolumns;
+    /* Members above are valid for ATH_MODEL_VERSION 1 (the owning ath_model's version). */
 } ath_table_index;
 
 struct ath_mixin_use;
@@ -168,11 +170,23 @@ typedef struct ath_relation {
                               laid out after the fields, in list order) */
     size_t count_offset; /**< one-to-many: offsetof the size_t count member (or AUTO) */
     ath_fk_action on_delete;        /**< many-to-one: the foreign key's ON DELETE */
+    /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
     int ath_reserved_;              /**< keep last */
 } ath_relation;
 
+/**
+ * The descriptor layout version a program built against this header writes into
+ * `ath_model.version` (the model macros set it). One number covers the layouts of ath_model,
+ * ath_field, ath_relation and ath_table_index: members appended to any of them come with a new
+ * version, and the library reads them only from descriptors whose version covers them. 0 is read
+ * as 1 (a descriptor written by hand with designated initialisers); a version above the one the
+ * library knows is refused with ATH_EINVAL naming both numbers.
+ */
+#define ATH_MODEL_VERSION 1
+
 /** A table: name, struct, fields and attached mixins. */
 typedef struct ath_model {
+    unsigned version;   /**< ATH_MODEL_VERSION (set by the macros); 0 is read as 1 */
     const char *table;  /**< table name */
     const char *name;   /**< C type name, for messages */
     size_t struct_size; /**< sizeof the struct */
@@ -184,6 +198,7 @@ typedef struct ath_model {
     size_t nindexes;
     const ath_relation *relations; /**< declared relations; NULL when none (ATH_RELATIONS) */
     size_t nrelations;
+    /* Members above are valid for ATH_MODEL_VERSION 1. */
     int ath_reserved_;
 } ath_model;
 
@@ -385,7 +400,8 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
 #define ATH_MODEL_OF(...) ATH__MODEL_OF_I(__VA_ARGS__, .ath_reserved_ = 0)
 #define ATH__MODEL_OF_I(S, tbl, fieldarray, ...)                                                   \
     {                                                                                              \
-        .table = (tbl), .name = #S, .struct_size = sizeof(S), .fields = (fieldarray),              \
+        .version = ATH_MODEL_VERSION, .table = (tbl), .name = #S, .struct_size = sizeof(S),         \
+        .fields = (fieldarray),                                                                    \
         .nfields = sizeof(fieldarray) / sizeof((fieldarray)[0]), __VA_ARGS__                       \
     }
 
@@ -483,7 +499,8 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
 #define ATH_MODEL_DEFINE(...) ATH__MODEL_DEFINE_I(__VA_ARGS__, .ath_reserved_ = 0)
 #define ATH__MODEL_DEFINE_I(T, tbl, FIELDS, ...)                                                   \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
-    const ath_model T##_model = {.table = (tbl),                                                   \
+    const ath_model T##_model = {.version = ATH_MODEL_VERSION,                                     \
+                                 .table = (tbl),                                                   \
                                  .name = #T,                                                       \
                                  .struct_size = sizeof(T),                                         \
                                  .fields = T##_fields_,                                            \
@@ -496,7 +513,8 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
 #define ATH__MODEL_I(T, tbl, FIELDS, ...)                                                          \
     ATH_MODEL_STRUCT(T, FIELDS);                                                                   \
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
-    static const ath_model T##_model = {.table = (tbl),                                            \
+    static const ath_model T##_model = {.version = ATH_MODEL_VERSION,                              \
+                                        .table = (tbl),                                            \
                                         .name = #T,                                                \
                                         .struct_size = sizeof(T),                                  \
                                         .fields = T##_fields_,                                     \
@@ -519,6 +537,7 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
     static const ath_field T##_fields_[] = {FIELDS(ATH__DESCRIBE)};                                \
     static const ath_relation T##_relations_[] = {RELS(ATH__REL_DESCRIBE)};                     \
     static const ath_model T##_model = {                                                           \
+        .version = ATH_MODEL_VERSION,                                                              \
         .table = (tbl),                                                                            \
         .name = #T,                                                                                \
         .struct_size = sizeof(T),                                                                  \
@@ -689,6 +708,7 @@ inline ath_model model_base(const char *table, const char *name, size_t struct_s
                             const ath_field *fields, size_t nfields)
 {
     ath_model m = ath_model();
+    m.version = ATH_MODEL_VERSION;
     m.table = table;
     m.name = name;
     m.struct_size = struct_size;

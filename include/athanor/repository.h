@@ -57,10 +57,20 @@ typedef struct ath_error_messages {
 } ath_error_messages;
 
 /** Repository options; zero-initialise, then set what you need. */
+/** The layout version of ath_repo_options this header describes (see ATH_REPO_OPTIONS_INIT). */
+#define ATH_REPO_OPTIONS_VERSION 1
+
 typedef struct ath_repo_options {
+    /** ATH_REPO_OPTIONS_VERSION; 0 (designated initialisers that leave it out) is read as 1. A
+     *  version above the library's is refused by ath_repo_open_opts with ATH_EINVAL. */
+    unsigned version;
     bool auto_commit;                   /**< commit after each successful write */
     const ath_error_messages *messages; /**< custom error texts, or NULL */
+    /* Members above are valid for version 1. */
 } ath_repo_options;
+
+/** Initialiser for ath_repo_options: `ath_repo_options o = ATH_REPO_OPTIONS_INIT;`. */
+#define ATH_REPO_OPTIONS_INIT {.version = ATH_REPO_OPTIONS_VERSION}
 
 /**
  * Opens a repository for `model` on `session` (validating the model and its mixins once per

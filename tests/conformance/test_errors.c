@@ -222,8 +222,7 @@ static void test_repo_open_refuses_invalid_model(void)
 
 static ath_repo *auto_commit_teams(ath_session *s, const ath_error_messages *messages)
 {
-    ath_repo_options o;
-    memset(&o, 0, sizeof o);
+    ath_repo_options o = ATH_REPO_OPTIONS_INIT;
     o.auto_commit = true;
     o.messages = messages;
     return conf_repo_opts(s, &Team_model, &o);
@@ -364,6 +363,22 @@ static void test_custom_foreign_key_message_replaces_text(void)
     conf_end();
 }
 
+static void test_repo_options_of_a_newer_version_are_refused(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo_options o = ATH_REPO_OPTIONS_INIT;
+    CU_ASSERT_EQUAL(o.version, ATH_REPO_OPTIONS_VERSION);
+    o.version = ATH_REPO_OPTIONS_VERSION + 1;
+    ath_repo *r = (ath_repo *)&o; /* must be cleared */
+    ASSERT_RC(ath_repo_open_opts(&r, s, &Team_model, &o), ATH_EINVAL);
+    CU_ASSERT_PTR_NULL(r);
+    ASSERT_ERR_HAS("ath_repo_options version");
+    o.version = 0; /* left out by designated initialisers: read as version 1 */
+    ASSERT_RC(ath_repo_open_opts(&r, s, &Team_model, &o), ATH_OK);
+    ath_repo_free(r);
+    conf_end();
+}
+
 static void test_custom_check_and_not_null_messages_replace_text(void)
 {
     static const ath_error_messages msgs = {.check = "Score must not be negative",
@@ -430,6 +445,8 @@ const test_case errors_tests[] = {
      test_custom_foreign_key_message_replaces_text},
     {"test_custom_check_and_not_null_messages_replace_text",
      test_custom_check_and_not_null_messages_replace_text},
+    {"test_repo_options_of_a_newer_version_are_refused",
+     test_repo_options_of_a_newer_version_are_refused},
     {"test_default_messages_are_kept_when_not_replaced",
      test_default_messages_are_kept_when_not_replaced},
     {NULL, NULL},

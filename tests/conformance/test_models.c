@@ -152,6 +152,24 @@ static void test_model_without_fields_is_refused(void)
     ASSERT_ERR_HAS_ANY("no_fields", "Plain");
 }
 
+static void test_model_descriptor_versions_are_checked(void)
+{
+    /* the macros stamp the header's version; a hand-written descriptor leaves 0, read as 1 */
+    CU_ASSERT_EQUAL(Team_model.version, ATH_MODEL_VERSION);
+    static const ath_field f[] = {ATH_FIELD(Plain, id, i64, .flags = ATH_PK)};
+    ath_model m = ATH_MODEL_OF(Plain, "by_hand", f);
+    m.version = 0;
+    ASSERT_RC(ath_model_validate(&m), ATH_OK);
+    /* a program built against a newer header: refused, naming both versions */
+    m.version = ATH_MODEL_VERSION + 1;
+    ASSERT_RC(ath_model_validate(&m), ATH_EINVAL);
+    char newer[16];
+    snprintf(newer, sizeof newer, "%d", ATH_MODEL_VERSION + 1);
+    ASSERT_ERR_HAS("Plain");
+    ASSERT_ERR_HAS("descriptor version");
+    ASSERT_ERR_HAS(newer);
+}
+
 static void test_composite_key_model_is_valid(void)
 {
     ASSERT_RC(ath_model_validate(&Membership_model), ATH_OK);
@@ -239,6 +257,7 @@ const test_case models_tests[] = {
     {"test_model_with_member_size_not_fitting_kind_is_refused",
      test_model_with_member_size_not_fitting_kind_is_refused},
     {"test_model_without_fields_is_refused", test_model_without_fields_is_refused},
+    {"test_model_descriptor_versions_are_checked", test_model_descriptor_versions_are_checked},
     {"test_composite_key_model_is_valid", test_composite_key_model_is_valid},
     {"test_macro_model_describes_struct_members", test_macro_model_describes_struct_members},
     {"test_field_column_is_member_unless_renamed", test_field_column_is_member_unless_renamed},

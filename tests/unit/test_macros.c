@@ -221,6 +221,18 @@ static void test_model_macros_describe_their_structs(void)
     CU_ASSERT_STRING_EQUAL(MacroTwo_model.indexes[1].columns[0], "when");
     CU_ASSERT_EQUAL(MacroThree_model.fields[1].type, ATH_T_JSON);
     CU_ASSERT_EQUAL(MacroOne_fields_[0].offset, ATH_OFFSET_AUTO);
+    /* every model macro stamps the descriptor version */
+    CU_ASSERT_EQUAL(MacroOne_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroTwo_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroPlain_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroThree_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroAudited_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroPost_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroMom_model.version, ATH_MODEL_VERSION);
+    CU_ASSERT_EQUAL(MacroAunt_model.version, ATH_MODEL_VERSION);
+    const ath_repo_options o = ATH_REPO_OPTIONS_INIT;
+    CU_ASSERT_EQUAL(o.version, ATH_REPO_OPTIONS_VERSION);
+    CU_ASSERT_FALSE(o.auto_commit);
 }
 
 static void test_mixin_macros_attach_and_bind(void)

@@ -168,7 +168,13 @@ enum {
                                                    MariaDB 10.6+, MySQL 8.0+) */
 };
 
-/** What a driver reports about a connection it opened. */
+/**
+ * What a driver reports about a connection it opened. The core allocates it zeroed and passes it
+ * to connect(). Its members grow the way ath_connect_params' do: a member appended later comes
+ * with a new member of ath_driver_host, and a driver writes it only when the host's struct_size
+ * covers that host member (ATH_HOST_HAS), so an older core's smaller struct is never overrun.
+ * The three members below are valid for every core.
+ */
 typedef struct ath_conn_info {
     uint32_t caps;           /**< ATH_CAP_* bits */
     int max_params;          /**< parameter limit for this connection (0: the dialect's) */
