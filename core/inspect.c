@@ -23,7 +23,8 @@ const ath_catalog_sql *ath_catalog_sql_of(ath_engine *engine)
     const ath_dialect *d = ath_driver_dialect(ath_engine_driver(engine));
     if (!ATH_DIALECT_HAS(d, catalog))
         return NULL;
-    return d->catalog->struct_size >= sizeof(ath_catalog_sql) ? d->catalog : NULL;
+    size_t first = offsetof(ath_catalog_sql, alter_constraints) + sizeof(bool); /* 0.4's */
+    return d->catalog->struct_size >= first ? d->catalog : NULL;
 }
 
 static char *keep(ath_catalog *c, const char *s)

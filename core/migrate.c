@@ -504,22 +504,124 @@ typedef struct run_lock {
     ath_conn *conn;
 } run_lock;
 
-static int lock_query(ath_conn *c, const char *sql, const char *name, int64_t *got)
+/* Runs a catalog query of one row on `c` (outside any session) and reads its first column. */
+static int query_int(ath_conn *c, const char *sql, const char *param, const char *what,
+                     int64_t *got)
 {
     ath_stmt *st = NULL;
-    ath_value p = ath_v_text(name);
+    ath_value p = ath_v_text(param ? param : "");
     int rc = ath_conn_prepare(c, sql, &st);
     if (rc == ATH_OK)
-        rc = ath_stmt_execute(st, &p, 1);
+        rc = ath_stmt_execute(st, &p, param ? 1 : 0);
     if (rc == ATH_OK && (rc = ath_stmt_step(st)) == 1) {
         ath_value v;
         rc = ath_stmt_column(st, 0, ATH_T_I64, &v);
         *got = rc == ATH_OK && v.type == ATH_T_I64 ? v.u.i64 : 0;
     } else if (rc == 0)
-        rc = ath_fail(ATH_ESQL, "the lock query returned no row");
+        rc = ath_fail(ATH_ESQL, "the %s query returned no row", what);
     if (st)
         ath_stmt_release(st);
     return rc < 0 ? rc : ATH_OK;
+}
+
+static int lock_query(ath_conn *c, const char *sql, const char *name, int64_t *got)
+{
+    return query_int(c, sql, name, "lock", got);
+}
+
+/*
+ * SQLite's copy-and-rename drops a table: with foreign keys enforced, the DROP deletes (or
+ * cascades into) the rows that reference it. So the run holds a connection of its own with
+ * enforcement off -- switched outside the transaction, where the pragma has effect -- checks
+ * the foreign keys after each migration, and switches enforcement back on before the connection
+ * returns to the pool: the procedure of SQLite's ALTER TABLE documentation.
+ */
+typedef struct fk_switch {
+    ath_conn *conn; /* lent to the run's session; NULL when nothing was switched */
+} fk_switch;
+
+static int fk_switch_off(ath_migrator *m, ath_session *s, fk_switch *fk)
+{
+    fk->conn = NULL;
+    const ath_catalog_sql *q = ath_catalog_sql_of(m->engine);
+    if (!ATH_CATALOG_HAS(q, fk_enabled_sql) || !ATH_CATALOG_HAS(q, fk_off_sql) ||
+        !ATH_CATALOG_HAS(q, fk_on_sql))
+        return ATH_OK;
+    ath_conn *c = NULL;
+    int rc = ath_pool_checkout(ath_engine_pool(m->engine), &c);
+    if (rc != ATH_OK)
+        return rc;
+    int64_t on = 0;
+    rc = query_int(c, q->fk_enabled_sql, NULL, "foreign-key state", &on);
+    if (rc == ATH_OK && on == 1 && (rc = ath_conn_exec(c, q->fk_off_sql)) == ATH_OK) {
+        fk->conn = c;
+        ath_session_lend(s, c);
+        return ATH_OK;
+    }
+    ath_pool_checkin(ath_engine_pool(m->engine), c);
+    return rc;
+}
+
+/* After the session that borrowed it was closed: enforcement back on, the connection back. */
+static void fk_switch_on(ath_migrator *m, fk_switch *fk)
+{
+    if (!fk->conn)
+        return;
+    ath_error_saved saved;
+    ath_error_save(&saved);
+    if (ath_conn_exec(fk->conn, ath_catalog_sql_of(m->engine)->fk_on_sql) != ATH_OK)
+        fk->conn->broken = true; /* never pool a connection that does not enforce them */
+    ath_error_restore(&saved);
+    ath_pool_checkin(ath_engine_pool(m->engine), fk->conn);
+    fk->conn = NULL;
+}
+
+static void text_of(char *buf, size_t size, const ath_value *v)
+{
+    if (v->type == ATH_T_TEXT)
+        snprintf(buf, size, "%.*s", (int)(v->u.s.len < size ? v->u.s.len : size - 1),
+                 (const char *)v->u.s.ptr);
+    else
+        snprintf(buf, size, "?");
+}
+
+/* With enforcement off: a row whose foreign key points nowhere fails the migration. */
+static int fk_check(ath_migrator *m, const fk_switch *fk, const ath_migration *mg, bool up)
+{
+    const ath_catalog_sql *q = ath_catalog_sql_of(m->engine);
+    if (!fk->conn || !ATH_CATALOG_HAS(q, fk_check_sql))
+        return ATH_OK;
+    ath_stmt *st = NULL;
+    int rc = ath_conn_prepare(fk->conn, q->fk_check_sql, &st);
+    if (rc == ATH_OK)
+        rc = ath_stmt_execute(st, NULL, 0);
+    int64_t n = 0, row = 0;
+    char table[128] = "", parent[128] = "";
+    while (rc == ATH_OK && (rc = ath_stmt_step(st)) == 1) {
+        if (n++ == 0) {
+            ath_value v[3];
+            for (int i = 0; i < 3 && rc >= 0; i++)
+                rc = ath_stmt_column(st, i, i == 1 ? ATH_T_I64 : ATH_T_TEXT, &v[i]);
+            if (rc >= 0) {
+                text_of(table, sizeof table, &v[0]);
+                row = v[1].type == ATH_T_I64 ? v[1].u.i64 : 0;
+                text_of(parent, sizeof parent, &v[2]);
+            }
+            rc = rc >= 0 ? ATH_OK : rc;
+        }
+    }
+    if (st)
+        ath_stmt_release(st);
+    if (rc < 0)
+        return rc;
+    if (n == 0)
+        return ATH_OK;
+    return ath_fail(ATH_EFOREIGNKEY,
+                    "migration %s (%s) %s leaves %lld row(s) whose foreign key points nowhere, "
+                    "first: %s row %lld references %s (foreign keys are checked after each "
+                    "migration on this database); it was rolled back",
+                    mg->revision, mg->name ? mg->name : "", up ? "upgrade" : "downgrade",
+                    (long long)n, table, (long long)row, parent);
 }
 
 static int take_lock(ath_migrator *m, run_lock *lk)
@@ -697,12 +799,14 @@ static int create_version_table(ath_migrator *m, ath_session *s, bool single_tx)
  * are committed), or committed on its own. Returns run_one's code.
  */
 static int step_one(ath_migrator *m, ath_session *s, const ath_migration *mig, bool up,
-                    bool single_tx)
+                    bool single_tx, const fk_switch *fk)
 {
     ath_savepoint sp = 0;
     int rc = single_tx ? ath_session_savepoint(s, &sp) : ATH_OK;
     if (rc == ATH_OK)
         rc = run_one(m, s, mig, up);
+    if (rc == ATH_OK)
+        rc = fk_check(m, fk, mig, up);
     if (rc == ATH_OK)
         return single_tx ? ath_session_release(s, sp) : ath_session_commit(s);
     if (single_tx) {
@@ -726,7 +830,10 @@ static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *
     applied_row *rows = NULL;
     size_t nrows = 0, cur = 0;
     bool single_tx = !ath_catalog_sql_of(m->engine)->lock_sql;
+    fk_switch fk = {NULL};
     rc = ath_session_open(&s, m->engine);
+    if (rc == ATH_OK && single_tx && !stamp)
+        rc = fk_switch_off(m, s, &fk);
     if (rc == ATH_OK && single_tx) /* SQLite: the write transaction is the lock */
         rc = ath_session_ensure(s, true, NULL);
     if (rc == ATH_OK) /* the version table, created under the lock (CREATE races on PostgreSQL) */
@@ -761,7 +868,7 @@ static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *
             rc = ath_session_commit(s);
     } else if (rc == ATH_OK && up) {
         for (size_t k = cur; rc == ATH_OK && (long)k <= target; k++) {
-            rc = step_one(m, s, &m->chain[k], true, single_tx);
+            rc = step_one(m, s, &m->chain[k], true, single_tx, &fk);
             if (rc == ATH_OK && count)
                 (*count)++;
         }
@@ -769,7 +876,7 @@ static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *
             rc = ath_session_commit(s);
     } else if (rc == ATH_OK) {
         for (long k = (long)cur - 1; rc == ATH_OK && k > target; k--) {
-            rc = step_one(m, s, &m->chain[k], false, single_tx);
+            rc = step_one(m, s, &m->chain[k], false, single_tx, &fk);
             if (rc == ATH_OK && count)
                 (*count)++;
         }
@@ -778,6 +885,7 @@ static int run_steps(ath_migrator *m, long target, bool up, bool stamp, size_t *
     }
     free_applied(rows, nrows);
     ath_session_close(s); /* rolls back what is left */
+    fk_switch_on(m, &fk);
     release_lock(m, &lk);
     if (rc == ATH_OK)
         ath_engine_schema_changed(m->engine);

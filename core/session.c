@@ -18,6 +18,7 @@ struct ath_session {
     ath_conn *conn; /* held from the first statement until the transaction ends */
     ath_pool *pool; /* where conn came from: the engine's, or a replica's (core/routing.c) */
     bool on_replica;
+    bool lent;       /* conn was lent by the caller (ath_session_lend): never checked in here */
     ath_route route; /* ath_session_set_route */
     bool in_tx;
     bool failed; /* the database rejected a statement in this transaction */
@@ -117,7 +118,7 @@ static void end_transaction(ath_session *s)
     s->in_tx = false;
     s->failed = false;
     s->depth = 0;
-    if (s->conn) {
+    if (s->conn && !s->lent) {
         ath_pool_checkin(s->pool, s->conn);
         s->conn = NULL;
         s->on_replica = false;
@@ -193,6 +194,19 @@ static int ensure_at(ath_session *s, bool write, bool primary, ath_conn **conn)
     if (conn)
         *conn = s->conn;
     return ATH_OK;
+}
+
+void ath_session_lend(ath_session *s, ath_conn *conn)
+{
+    s->conn = conn;
+    s->pool = ath_engine_pool(s->engine);
+    s->on_replica = false;
+    s->lent = true;
+    unsigned gen = ath_engine_schema_gen(s->engine);
+    if (conn->schema_gen != gen) {
+        ath_conn_flush_cache(conn);
+        conn->schema_gen = gen;
+    }
 }
 
 int ath_session_ensure(ath_session *s, bool write, ath_conn **conn)

@@ -19,6 +19,13 @@ bool ath_session_closed(const ath_session *session);
  * write-transaction form when `write`), refusing when the transaction has failed.
  */
 int ath_session_ensure(ath_session *session, bool write, ath_conn **conn);
+/**
+ * Lends `conn` (checked out of the engine's pool by the caller) to a session that holds none:
+ * the session runs every transaction on it and never checks it in; the caller does, after
+ * ath_session_close. For what must happen on the connection around the session's transactions
+ * (the migrator's SQLite foreign-key switch).
+ */
+void ath_session_lend(ath_session *session, ath_conn *conn);
 /** ATH_OPT_PRIMARY: with replicas, moves the session's transaction to the primary (opening it
  *  there as a read transaction when none is open); without, does nothing. */
 int ath_session_ensure_primary(ath_session *session);

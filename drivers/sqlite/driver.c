@@ -27,6 +27,11 @@ static const ath_catalog_sql catalog = {
     .drop_index_on_table = false,
     .unique_as_index = false,
     .alter_constraints = false,
+    /* the copy-and-rename's DROP TABLE would cascade into the rows that reference the table */
+    .fk_enabled_sql = "SELECT foreign_keys FROM pragma_foreign_keys",
+    .fk_off_sql = "PRAGMA foreign_keys = OFF",
+    .fk_on_sql = "PRAGMA foreign_keys = ON",
+    .fk_check_sql = "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check",
 };
 
 static const ath_dialect dialect = {

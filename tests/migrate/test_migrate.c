@@ -41,6 +41,11 @@ ATH_MODEL(Parent, "mt_team", PARENT_FIELDS);
     F(team_id, opt_i64, .references = "mt_team.id", .on_delete = ATH_FK_CASCADE)
 ATH_MODEL(Child, "mt_member", CHILD_FIELDS);
 
+/* mt_team v2: the name may be NULL (on SQLite, a copy-and-rename of a referenced table) */
+#define PARENT2_FIELDS(F)                                                                          \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(name, opt_text, .max_length = 40)
+ATH_MODEL(Parent2, "mt_team", PARENT2_FIELDS);
+
 /* A fresh directory for one test's migration files. */
 static void scratch_dir(char *out, size_t size, const char *what)
 {
@@ -398,7 +403,82 @@ static void test_autogenerate_creates_referenced_tables_first(void)
     ath_schema_diff_free(df);
 }
 
+/* Two teams with a member each, through the repositories. */
+static void add_teams_and_members(void)
+{
+    ath_session *s = NULL;
+    ath_repo *teams = NULL, *members = NULL;
+    ASSERT_RC(ath_session_open(&s, mt_engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&teams, s, &Parent_model), ATH_OK);
+    ASSERT_RC(ath_repo_open(&members, s, &Child_model), ATH_OK);
+    for (int i = 0; i < 2; i++) {
+        Parent t = {.name = i ? "Avengers" : "Defenders"};
+        ASSERT_RC(ath_repo_add(teams, &t), ATH_OK);
+        Child c = {.team_id = ath_some_i64(t.id)};
+        ASSERT_RC(ath_repo_add(members, &c), ATH_OK);
+        ath_model_free_owned(&Parent_model, &t, NULL);
+    }
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_repo_free(members);
+    ath_repo_free(teams);
+    ath_session_close(s);
+}
+
+static void test_changing_a_referenced_table_keeps_the_referencing_rows(void)
+{
+    /* v1 */
+    ASSERT_RC(ath_create_all(mt_engine, ATH_MODELS(&Parent_model, &Child_model)), ATH_OK);
+    add_teams_and_members();
+    /* v2 of the referenced table: on SQLite a copy-and-rename, whose DROP TABLE must not
+     * delete (cascade into) the members that reference it */
+    ath_schema_diff *df = NULL;
+    ASSERT_RC(ath_create_all_check(&df, mt_engine, ATH_MODELS(&Parent2_model, &Child_model)),
+              ATH_ESTALE);
+    ath_migration two = {.revision = "0002",
+                         .name = "team name optional",
+                         .up_sql = ath_schema_diff_sql(df, true),
+                         .down_sql = ath_schema_diff_sql(df, false)};
+    ath_migrator *m = NULL;
+    ASSERT_RC(ath_migrator_open(&m, mt_engine, &two, 1, NULL), ATH_OK);
+    ASSERT_RC(ath_migrate_upgrade(m, NULL, NULL), ATH_OK);
+    ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_member WHERE team_id IS NOT NULL"), 2);
+    ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_team"), 2);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Parent2_model, &Child_model)),
+              ATH_OK);
+    ASSERT_RC(ath_migrate_downgrade(m, "base", NULL), ATH_OK);
+    ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_member WHERE team_id IS NOT NULL"), 2);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Parent_model, &Child_model)),
+              ATH_OK);
+    ath_migrator_free(m);
+    ath_schema_diff_free(df);
+
+    /* a migration that leaves members pointing nowhere fails on every backend and is undone */
+    ath_migration drop = {.revision = "0003", .name = "drop teams", .up_sql = "DROP TABLE mt_team;"};
+    ASSERT_RC(ath_migrator_open(&m, mt_engine, &drop, 1, NULL), ATH_OK);
+    CU_ASSERT_NOT_EQUAL(ath_migrate_upgrade(m, NULL, NULL), ATH_OK);
+    ASSERT_ERR_HAS("0003");
+    ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_team"), 2);
+    char *cur = (char *)"x";
+    ASSERT_RC(ath_migrate_current(m, &cur), ATH_OK);
+    CU_ASSERT_PTR_NULL(cur);
+    free(cur);
+    ath_migrator_free(m);
+
+    /* foreign keys are enforced again after the runs */
+    ath_session *s = NULL;
+    ath_repo *members = NULL;
+    ASSERT_RC(ath_session_open(&s, mt_engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&members, s, &Child_model), ATH_OK);
+    Child orphan = {.team_id = ath_some_i64(987654)};
+    ASSERT_RC(ath_repo_add(members, &orphan), ATH_EFOREIGNKEY);
+    ath_repo_free(members);
+    ath_session_close(s);
+    mt_drop_everything();
+}
+
 const test_case migrate_tests[] = {
+    {"changing_a_referenced_table_keeps_the_referencing_rows",
+     test_changing_a_referenced_table_keeps_the_referencing_rows},
     {"autogenerate_creates_referenced_tables_first",
      test_autogenerate_creates_referenced_tables_first},
     {"autogenerate_upgrade_downgrade_round_trip", test_autogenerate_upgrade_downgrade_round_trip},

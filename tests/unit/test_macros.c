@@ -329,6 +329,14 @@ static void test_error_and_driver_macros_expand(void)
     CU_ASSERT_TRUE(ATH_HOST_HAS(&host, wait));
     host.struct_size = (uint32_t)offsetof(ath_driver_host, wait); /* an older core's */
     CU_ASSERT_FALSE(ATH_HOST_HAS(&host, wait));
+    ath_catalog_sql cat;
+    memset(&cat, 0, sizeof cat);
+    cat.struct_size = sizeof cat;
+    cat.fk_check_sql = "SELECT 1";
+    CU_ASSERT_TRUE(ATH_CATALOG_HAS(&cat, fk_check_sql));
+    CU_ASSERT_FALSE(ATH_CATALOG_HAS(&cat, fk_off_sql)); /* NULL counts as absent */
+    cat.struct_size = (uint32_t)offsetof(ath_catalog_sql, fk_enabled_sql); /* a 0.4 driver's */
+    CU_ASSERT_FALSE(ATH_CATALOG_HAS(&cat, fk_check_sql));
     CU_ASSERT_NOT_EQUAL(ATH_WAIT_READ, ATH_WAIT_WRITE);
     CU_ASSERT_EQUAL(ATH_CONNECT_NONBLOCKING, 1u);
     CU_ASSERT_EQUAL(macro_format(buf, sizeof buf, "%d-%s", 11, "x"), 4);

@@ -95,7 +95,25 @@ typedef struct ath_catalog_sql {
                                        INDEX (MySQL), not DROP CONSTRAINT */
     bool alter_constraints;       /**< ALTER TABLE … ADD/DROP CONSTRAINT and DROP COLUMN work;
                                        false: those changes rebuild the table (SQLite) */
+    /* Members above are valid for every driver with a catalog. Members below are read only when
+     * struct_size covers them (ATH_CATALOG_HAS): core 0.5 and later. */
+    /** For dialects whose migrations rebuild tables (alter_constraints false) and whose
+     *  foreign keys act on DROP TABLE: no parameter, one row whose first column is 1 when the
+     *  connection enforces foreign keys (SQLite: SELECT foreign_keys FROM pragma_foreign_keys). */
+    const char *fk_enabled_sql;
+    /** Turns foreign-key enforcement off / back on; run by the migrator outside its transaction
+     *  around a run, on the connection it holds, when fk_enabled_sql said 1. */
+    const char *fk_off_sql;
+    const char *fk_on_sql;
+    /** No parameter. Rows: the table, the row's id and the referenced table of every row whose
+     *  foreign key points nowhere (SQLite: pragma_foreign_key_check); run after each migration
+     *  while enforcement is off, a row fails that migration. */
+    const char *fk_check_sql;
 } ath_catalog_sql;
+
+/** True when catalog `q` (its struct_size) has member `m` and it is set. */
+#define ATH_CATALOG_HAS(q, m)                                                                      \
+    ((q)->struct_size >= offsetof(ath_catalog_sql, m) + sizeof((q)->m) && (q)->m != NULL)
 
 /** Facts about a SQL dialect. The core never tests a dialect's name; it reads these. */
 typedef struct ath_dialect {
