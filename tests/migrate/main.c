@@ -17,7 +17,7 @@ static size_t nurls;
 
 /* Tables the tests create, children first. */
 static const char *const test_tables[] = {"mt_member",          "mt_hero", "mt_team", "mt_other",
-                                          "athanor_migrations", "mt_gone", "mt_new"};
+                                          "athanor_migrations", "mt_gone", "mt_new", "mt_score"};
 
 void mt_drop_everything(void)
 {

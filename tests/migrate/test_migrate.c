@@ -46,6 +46,14 @@ ATH_MODEL(Child, "mt_member", CHILD_FIELDS);
     F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(name, opt_text, .max_length = 40)
 ATH_MODEL(Parent2, "mt_team", PARENT2_FIELDS);
 
+/* a column's type changed: a wider integer, a longer VARCHAR */
+#define SCORE1_FIELDS(F)                                                                           \
+    F(id, i64, .flags = ATH_PK) F(points, i32) F(label, text, .max_length = 20)
+ATH_MODEL(Score1, "mt_score", SCORE1_FIELDS);
+#define SCORE2_FIELDS(F)                                                                           \
+    F(id, i64, .flags = ATH_PK) F(points, i64) F(label, text, .max_length = 60)
+ATH_MODEL(Score2, "mt_score", SCORE2_FIELDS);
+
 /* A fresh directory for one test's migration files. */
 static void scratch_dir(char *out, size_t size, const char *what)
 {
@@ -476,7 +484,59 @@ static void test_changing_a_referenced_table_keeps_the_referencing_rows(void)
     mt_drop_everything();
 }
 
+static void test_type_change_is_migrated_with_the_data(void)
+{
+    ASSERT_RC(ath_create_all(mt_engine, ATH_MODELS(&Score1_model)), ATH_OK);
+    ath_session *s = NULL;
+    ath_repo *r = NULL;
+    ASSERT_RC(ath_session_open(&s, mt_engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&r, s, &Score1_model), ATH_OK);
+    ASSERT_RC(ath_repo_add(r, &(Score1){.id = 1, .points = 2000000000, .label = "twenty chars max...."}),
+              ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_repo_free(r);
+    ath_session_close(s);
+
+    ath_schema_diff *df = NULL;
+    ASSERT_RC(ath_create_all_check(&df, mt_engine, ATH_MODELS(&Score2_model)), ATH_ESTALE);
+    CU_ASSERT_TRUE(has_kind(df, ATH_DIFF_ALTER_TYPE, "points") ||
+                   has_kind(df, ATH_DIFF_REBUILD_TABLE, NULL));
+    ath_migration two = {.revision = "0002",
+                         .name = "wider score",
+                         .up_sql = ath_schema_diff_sql(df, true),
+                         .down_sql = ath_schema_diff_sql(df, false)};
+    ath_migrator *m = NULL;
+    ASSERT_RC(ath_migrator_open(&m, mt_engine, &two, 1, NULL), ATH_OK);
+    ASSERT_RC(ath_migrate_upgrade(m, NULL, NULL), ATH_OK);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Score2_model)), ATH_OK);
+    /* v2 holds what v1 could not: a 64-bit value and a longer label */
+    ASSERT_RC(ath_session_open(&s, mt_engine), ATH_OK);
+    ASSERT_RC(ath_repo_open(&r, s, &Score2_model), ATH_OK);
+    Score2 got = {0};
+    ath_value one_key = ath_v_i64(1);
+    ASSERT_RC(ath_repo_get(r, &got, &one_key, 1), ATH_OK);
+    ASSERT_I64(got.points, 2000000000);
+    ASSERT_STR(got.label, "twenty chars max....");
+    ath_model_free_fields(&Score2_model, &got);
+    ASSERT_RC(ath_repo_add(r, &(Score2){.id = 2, .points = INT64_C(5000000000),
+                                        .label = "a label longer than twenty characters"}),
+              ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_value two_key = ath_v_i64(2);
+    ASSERT_RC(ath_repo_delete(r, &two_key, 1, NULL), ATH_OK); /* the downgrade must fit the rows */
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_repo_free(r);
+    ath_session_close(s);
+    ASSERT_RC(ath_migrate_downgrade(m, "base", NULL), ATH_OK);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Score1_model)), ATH_OK);
+    ASSERT_I64(count_sql("SELECT points FROM mt_score WHERE id = 1"), 2000000000);
+    ath_migrator_free(m);
+    ath_schema_diff_free(df);
+    mt_drop_everything();
+}
+
 const test_case migrate_tests[] = {
+    {"type_change_is_migrated_with_the_data", test_type_change_is_migrated_with_the_data},
     {"changing_a_referenced_table_keeps_the_referencing_rows",
      test_changing_a_referenced_table_keeps_the_referencing_rows},
     {"autogenerate_creates_referenced_tables_first",
