@@ -26,6 +26,7 @@ enum {
     REPO_MASK_RUN,   /* add_many/upsert_many: the current run of rows */
     REPO_MASK_NEXT,  /* ...: the next row, compared with the run */
     REPO_MASK_REST,  /* repo_read_back: the defaults to read back */
+    REPO_MASK_KEYED, /* add_many: the run's set once its keys were reserved */
     REPO_MASK__SCRATCH
 };
 
@@ -66,6 +67,8 @@ struct ath_repo {
     ath_error_messages messages;
     ath_stmt_ref get_ref; /* remembered statements of the fixed texts */
     ath_stmt_ref update_ref;
+    ath_stmt_ref reserve_ref; /* the dialect's reserve_keys */
+    bool no_reserve;          /* reserve_keys gave NULL (no sequence) or COPY declined: INSERT */
     chunk_sql chunk; /* the last multi-row insert text */
     insert_sql inserts[INSERT_CACHE];
     size_t ninserts;

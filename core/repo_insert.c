@@ -360,6 +360,80 @@ static int bulk_rows(ath_repo *r, const repo_mask *mask, char *objs, size_t rows
     return rc == ATH_EUNSUPPORTED ? 0 : rc < 0 ? rc : 1;
 }
 
+/* Writes `key` into the autoincrement key of rows [0, rows). */
+static int set_keys(ath_repo *r, char *objs, size_t rows, const int64_t *keys)
+{
+    size_t size = r->m->model->struct_size;
+    const ath_col *c = &r->m->cols[r->m->autoinc];
+    for (size_t i = 0; i < rows; i++) {
+        ath_value v = ath_v_i64(keys ? keys[i] : 0);
+        int rc = ath_col_set(c, objs + i * size, &v, NULL);
+        if (rc != ATH_OK)
+            return rc;
+    }
+    return ATH_OK;
+}
+
+/*
+ * Rows [0, rows) sharing `mask`, whose autoincrement key the database generates, through the
+ * bulk path: the dialect's reserve_keys takes `rows` keys of the column's sequence in one
+ * statement, they are written into the objects, then the rows go by bulk_rows with their keys.
+ * 1 when done, 0 when the path does not apply (no sequence, or the bulk path declined: the keys
+ * are unset again and the rows go by INSERT), or a negative code (the keys unset again).
+ */
+static int bulk_rows_keyed(ath_repo *r, const repo_mask *mask, char *objs, size_t rows)
+{
+    const ath_col *key = &r->m->cols[r->m->autoinc];
+    int64_t *keys = ath_malloc(rows * sizeof *keys);
+    if (!keys)
+        return ath_fail(ATH_ENOMEM, "reserving %zu keys", rows);
+    ath_buf table;
+    ath_buf_init(&table);
+    ath_sql_ident(&table, r->d, r->m->model->table);
+    int rc = table.oom ? ath_fail(ATH_ENOMEM, "reserving keys") : ATH_OK;
+    ath_value params[3] = {ath_v_text(table.data), ath_v_text(key->name), ath_v_i64((int64_t)rows)};
+    ath_stmt *st = NULL;
+    if (rc == ATH_OK)
+        rc = repo_run_ref(r, r->d->reserve_keys, &r->reserve_ref, true, params, 3, &st, NULL);
+    size_t got = 0;
+    bool null = false;
+    while (rc == ATH_OK && (rc = ath_session_step(r->session, st)) > 0) {
+        ath_value v;
+        if ((rc = ath_stmt_column(st, 0, ATH_T_I64, &v)) != ATH_OK)
+            break;
+        null |= v.type == ATH_T_NULL;
+        if (got < rows)
+            keys[got] = v.u.i64;
+        got++;
+    }
+    ath_stmt_release(st);
+    ath_buf_free(&table);
+    if (rc == 0 && (null || got == 0)) {
+        r->no_reserve = true; /* no sequence behind the column: INSERT … RETURNING */
+        ath_free(keys);
+        return 0;
+    }
+    if (rc == 0 && got != rows)
+        rc = ath_fail(ATH_ESQL, "reserving keys gave %zu for %zu rows", got, rows);
+    if (rc < 0) {
+        ath_free(keys);
+        return rc;
+    }
+    repo_mask *keyed = repo_mask_slot(r, REPO_MASK_KEYED);
+    repo_mask_copy(r, keyed, mask);
+    keyed[r->m->autoinc / 64] &= ~(UINT64_C(1) << (r->m->autoinc % 64));
+    int took = set_keys(r, objs, rows, keys);
+    ath_free(keys);
+    if (took == ATH_OK)
+        took = bulk_rows(r, keyed, objs, rows);
+    if (took != 1) {
+        if (took == 0)
+            r->no_reserve = true;      /* the bulk path declines this model's columns */
+        set_keys(r, objs, rows, NULL); /* unset: as a failed INSERT leaves them */
+    }
+    return took;
+}
+
 size_t repo_chunk_rows(const ath_conn *conn, size_t cols)
 {
     size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : REPO_FALLBACK_MAX_PARAMS;
@@ -402,12 +476,17 @@ int ath_repo_add_many(ath_repo *r, void *objs, size_t n)
             chunk = 1; /* DEFAULT VALUES inserts one row at a time */
         /* no key to read back: the driver's bulk path (COPY) when it has one and it applies */
         bool keys_needed = r->m->autoinc >= 0 && repo_mask_omits(mask, (size_t)r->m->autoinc);
+        /* or keys to read back, and the dialect reserves them first (a sequence) */
+        bool reserve = keys_needed && !r->no_reserve && ATH_DIALECT_HAS(r->d, reserve_keys);
         size_t done = 0;
-        if (!keys_needed && cols && run >= BULK_MIN_ROWS && ath_conn_has_bulk_insert(conn)) {
+        if ((!keys_needed || reserve) && cols && run >= BULK_MIN_ROWS &&
+            ath_conn_has_bulk_insert(conn)) {
             int took = 1;
             for (; rc == ATH_OK && took == 1 && done < run; done += BULK_CHUNK_ROWS) {
                 size_t rows = run - done < BULK_CHUNK_ROWS ? run - done : BULK_CHUNK_ROWS;
-                took = bulk_rows(r, mask, base + (i + done) * size, rows);
+                char *at = base + (i + done) * size;
+                took =
+                    keys_needed ? bulk_rows_keyed(r, mask, at, rows) : bulk_rows(r, mask, at, rows);
                 rc = took < 0 ? took : ATH_OK;
                 if (took == 0)
                     break; /* nothing sent: the rest goes by INSERT */

@@ -106,7 +106,11 @@ ATH_API int ath_repo_add(ath_repo *repo, void *obj);
 /**
  * Inserts `n` objects from the array `objs` (model-sized items) in multi-row statements,
  * chunked under the dialect's parameter limit, in the session's transaction; generated
- * autoincrement keys are written back into every object.
+ * autoincrement keys are written back into every object. On PostgreSQL runs of 500 rows or
+ * more go by COPY binary, their generated keys taken from the column's sequence first (one
+ * statement per 50 000 rows) and written into the objects before the rows are sent
+ * (docs/postgresql.md, "Bulk inserts"). When a chunk fails, its objects' keys stay (or are set
+ * back to) unset; those of chunks before it stay written (roll the transaction back).
  * Ownership: strings written into obj are malloc'd copies obj owns; yours are never freed, kept
  * or written through (ath_model_free_owned frees exactly Athanor's).
  */

@@ -6,13 +6,14 @@
 #include <string.h>
 
 static const backend backends[] = {
-    /* dialect      memory label           concurrent tx DDL RETURNING -0.0 row locks ILIKE */
-    {"sqlite", true, "sqlite-memory", false, true, true, false, false, false},
-    {"sqlite", false, "sqlite-file", true, true, true, false, false, false},
-    {"postgresql", false, "postgresql", true, true, true, true, true, true},
+    /* dialect      memory label           concurrent tx DDL RETURNING -0.0 row locks ILIKE
+     * bulk generated keys */
+    {"sqlite", true, "sqlite-memory", false, true, true, false, false, false, false},
+    {"sqlite", false, "sqlite-file", true, true, true, false, false, false, false},
+    {"postgresql", false, "postgresql", true, true, true, true, true, true, true},
     /* MariaDB 10.5+ has INSERT … RETURNING, MySQL none: the driver decides per connection.
      * MariaDB stores -0 in a DOUBLE column as +0 (10.11: atan2(x, -1) gives +pi afterwards). */
-    {"mysql", false, "mysql", true, false, false, false, true, false},
+    {"mysql", false, "mysql", true, false, false, false, true, false, false},
 };
 
 const backend *backend_for_url(const char *url)
@@ -33,7 +34,7 @@ const backend *backend_for_url(const char *url)
     if (nunknown == 4)
         return &unknown[3];
     snprintf(names[nunknown], sizeof names[nunknown], "%s", dialect);
-    unknown[nunknown] =
-        (backend){names[nunknown], false, names[nunknown], false, false, false, true, false, false};
+    unknown[nunknown] = (backend){names[nunknown], false, names[nunknown], false, false,
+                                  false,           true,  false,           false, false};
     return &unknown[nunknown++];
 }

@@ -33,6 +33,12 @@ typedef struct backend {
     bool row_locks;
     /** Case-insensitive LIKE is written ILIKE (PostgreSQL); elsewhere LOWER(col) LIKE LOWER(?). */
     bool ilike;
+    /**
+     * add_many of rows whose autoincrement key the database generates goes through the driver's
+     * bulk path, the keys reserved first (PostgreSQL: nextval() of the identity's sequence, then
+     * COPY binary); the engine's echo then logs a "bulk insert into" line.
+     */
+    bool bulk_generated_keys;
 } backend;
 
 /**

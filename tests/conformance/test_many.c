@@ -196,6 +196,102 @@ static void test_many_delete_many_text_keys_that_need_escaping(void)
     conf_end();
 }
 
+/* --- add_many with generated keys ------------------------------------------------------------ */
+
+/* Counts the "bulk insert into" lines an engine's echo logs. */
+static void count_bulk(void *ctx, ath_log_level level, const char *message)
+{
+    if (level == ATH_LOG_SQL && strstr(message, "bulk insert into hero"))
+        ++*(int *)ctx;
+}
+
+#define KEYED 1200 /* above the bulk path's 500-row minimum */
+
+/* Heroes "k-00000"… (age i % 90, team as given for row `bad`, else none) into h and names. */
+static void keyed_heroes(Hero *h, char (*names)[16], size_t n, size_t bad, int64_t team)
+{
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "k-%05zu", i);
+        h[i] = (Hero){0, names[i], "s", ath_some_i32((int)(i % 90)), {0, false}};
+        if (i == bad)
+            h[i].team_id = ath_some_i64(team);
+    }
+}
+
+/* An engine on the suite's URL whose echo counts bulk inserts into *bulk. */
+static ath_engine *counting_engine(int *bulk)
+{
+    ath_engine_options o;
+    ath_engine_options_init(&o);
+    o.echo = true;
+    o.hide_parameters = true;
+    o.log = count_bulk;
+    o.log_ctx = bulk;
+    ath_engine *e = NULL;
+    ASSERT_RC(ath_engine_create_opts(&e, conf->url, &o), ATH_OK);
+    if (conf->be->memory) /* a database of its own */
+        ASSERT_RC(ath_create_all(e, ATH_MODELS(&Team_model, &Hero_model)), ATH_OK);
+    return e;
+}
+
+static void test_many_add_many_generated_keys_are_the_rows_keys_in_order(void)
+{
+    conf_begin(); /* empty tables, then the suite's session closed: the test has its own */
+    conf_end();
+    int bulk = 0;
+    ath_engine *e = counting_engine(&bulk);
+    ath_session *s = NULL;
+    ath_repo *heroes = NULL;
+    ASSERT_RC(ath_session_open(&s, e), ATH_OK);
+    ASSERT_RC(ath_repo_open(&heroes, s, &Hero_model), ATH_OK);
+    static Hero h[KEYED];
+    static char names[KEYED][16];
+    keyed_heroes(h, names, KEYED, KEYED, 0);
+    ASSERT_RC(ath_repo_add_many(heroes, h, KEYED), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    /* PostgreSQL took COPY (keys reserved from the sequence); the others multi-row INSERT */
+    CU_ASSERT_EQUAL(bulk, conf->be->bulk_generated_keys ? 1 : 0);
+    /* every object holds its own row's key: keys rise with the rows, and the rows read back in
+     * key order are the objects in order */
+    for (size_t i = 1; i < KEYED; i++)
+        if (h[i].id <= h[i - 1].id)
+            CU_FAIL_FATAL("keys do not rise with the rows");
+    ath_list *all = NULL;
+    ASSERT_RC(ath_repo_list(heroes, &all, ATH_FILTERS(ath_order_by("id", false))), ATH_OK);
+    CU_ASSERT_EQUAL_FATAL(ath_list_count(all), KEYED);
+    const Hero *rows = ath_list_items(all);
+    size_t same = 0;
+    for (size_t i = 0; i < KEYED; i++)
+        same += rows[i].id == h[i].id && strcmp(rows[i].name, names[i]) == 0 && rows[i].age.set &&
+                rows[i].age.value == (int)(i % 90);
+    CU_ASSERT_EQUAL(same, KEYED);
+    ath_list_free(all);
+    /* the sequence moved past the reserved keys: a later add gets a new one */
+    int64_t after = add_hero(heroes, "after", "s", 1, 0);
+    CU_ASSERT_TRUE(after > h[KEYED - 1].id);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_repo_free(heroes);
+    ath_session_close(s);
+    ath_engine_dispose(e);
+}
+
+static void test_many_add_many_generated_keys_failure_leaves_keys_unset(void)
+{
+    ath_session *s = conf_begin();
+    ath_repo *heroes = conf_repo(s, &Hero_model);
+    static Hero h[600]; /* one chunk on every backend */
+    static char names[600][16];
+    keyed_heroes(h, names, 600, 444, 987654321); /* no such team */
+    ASSERT_RC(ath_repo_add_many(heroes, h, 600), ATH_EFOREIGNKEY);
+    ASSERT_RC(ath_session_rollback(s), ATH_OK);
+    size_t unset = 0;
+    for (size_t i = 0; i < 600; i++)
+        unset += h[i].id == 0;
+    CU_ASSERT_EQUAL(unset, 600);
+    ASSERT_I64(sql_count(s, "hero"), 0);
+    conf_end();
+}
+
 /* --- update_many_fields ------------------------------------------------------------------------
  */
 
@@ -325,6 +421,10 @@ static void test_many_update_many_fields_missing_key_is_enotfound(void)
 }
 
 const test_case many_tests[] = {
+    {"test_many_add_many_generated_keys_are_the_rows_keys_in_order",
+     test_many_add_many_generated_keys_are_the_rows_keys_in_order},
+    {"test_many_add_many_generated_keys_failure_leaves_keys_unset",
+     test_many_add_many_generated_keys_failure_leaves_keys_unset},
     {"test_many_update_many_across_chunks", test_many_update_many_across_chunks},
     {"test_many_update_many_missing_key_is_enotfound",
      test_many_update_many_missing_key_is_enotfound},

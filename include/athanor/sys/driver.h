@@ -166,6 +166,13 @@ typedef struct ath_dialect {
                                    UPDATE t JOIN (SELECT ? AS k, ? AS c UNION ALL SELECT ?, ?)
                                    AS v ON t.k = v.k SET t.c = v.c (MySQL, MariaDB). NULL: one
                                    UPDATE per row, a prepared statement reused (SQLite) */
+    const char *reserve_keys; /**< how add_many takes n keys of an autoincrement column before a
+                                   bulk insert (PostgreSQL: nextval() of the column's sequence):
+                                   a statement of three parameters -- the table's quoted name
+                                   (text), the key column's name (text), n (BIGINT) -- returning
+                                   n rows of one BIGINT, the keys in the order the rows use
+                                   them, or rows of NULL when the column has no sequence. NULL:
+                                   rows whose key the database generates go by multi-row INSERT */
 } ath_dialect;
 
 /** True when dialect `d` (from a driver of any age) has member `m`. */
