@@ -267,6 +267,34 @@ static void create_index_sql(ath_buf *b, const ath_dialect *d, const ath_catalog
     ath_buf_adds(b, ";\n");
 }
 
+/* The ON DELETE rule of a model's key as the catalogs spell it; NO ACTION and RESTRICT are one
+ * (MariaDB reports RESTRICT for a key declared without a rule, PostgreSQL and SQLite NO ACTION). */
+static bool same_action(ath_fk_action want, const char *have)
+{
+    if (!have)
+        have = "NO ACTION";
+    switch (want) {
+    case ATH_FK_CASCADE:
+        return strcmp(have, "CASCADE") == 0;
+    case ATH_FK_SET_NULL:
+        return strcmp(have, "SET NULL") == 0;
+    default:
+        return strcmp(have, "NO ACTION") == 0 || strcmp(have, "RESTRICT") == 0;
+    }
+}
+
+/* True when column `col` of the model declares the catalog's one-column key `fk` as it is. */
+static bool fk_declared(const ath_col *col, const ath_catalog_fk *fk)
+{
+    const char *ref = col->field->references;
+    const char *dot = ref ? strchr(ref, '.') : NULL;
+    if (!dot || fk->ncolumns != 1 || strcmp(fk->columns[0], col->name) != 0)
+        return false;
+    return strlen(fk->ref_table) == (size_t)(dot - ref) &&
+           strncmp(fk->ref_table, ref, (size_t)(dot - ref)) == 0 &&
+           strcmp(fk->ref_columns[0], dot + 1) == 0 && same_action(col->on_delete, fk->on_delete);
+}
+
 static void drop_index_sql(ath_buf *b, const ath_dialect *d, const ath_catalog_sql *q,
                            const char *table, const char *name, bool constraint)
 {
@@ -610,6 +638,39 @@ static void compare_table(ctx *c, const ath_mapping *m, const ath_catalog_table 
                      ix->name, table);
         EMIT(ATH_DIFF_DROP_INDEX, ix->name);
     }
+    /* foreign keys the table has and the model does not declare as they are */
+    for (size_t j = 0; j < t->nforeign_keys; j++) {
+        const ath_catalog_fk *fk = &t->foreign_keys[j];
+        const ath_col *col = fk->ncolumns == 1 ? ath_mapping_find(m, fk->columns[0]) : NULL;
+        if (fk->ncolumns == 1 && !col)
+            continue; /* its column is dropped, and the key with it */
+        if (col && fk_declared(col, fk))
+            continue;
+        NOTE("drop foreign key %s", fk->name ? fk->name : fk->columns[0]);
+        if (!q->alter_constraints || !fk->name) {
+            need_rebuild = true;
+            continue;
+        }
+        alter_table(&up, d, table);
+        ath_buf_adds(&up, q->unique_as_index ? "DROP FOREIGN KEY " : "DROP CONSTRAINT ");
+        ath_sql_ident(&up, d, fk->name);
+        ath_buf_adds(&up, ";\n");
+        for (size_t k = 0; k < t->nindexes && q->unique_as_index; k++)
+            if (t->indexes[k].name && strcmp(t->indexes[k].name, fk->name) == 0 &&
+                !(col && col->field->references)) /* MySQL keeps the key's index: it goes too */
+                drop_index_sql(&up, d, q, table, fk->name, false);
+        alter_table(&down, d, table);
+        ath_buf_adds(&down, "ADD CONSTRAINT ");
+        ath_sql_ident(&down, d, fk->name);
+        ath_buf_adds(&down, " FOREIGN KEY");
+        ident_list(&down, d, fk->columns, fk->ncolumns);
+        ath_buf_adds(&down, " REFERENCES ");
+        ath_sql_ident(&down, d, fk->ref_table);
+        ident_list(&down, d, fk->ref_columns, fk->ncolumns);
+        ath_buf_addf(&down, " ON DELETE %s;\n", fk->on_delete ? fk->on_delete : "NO ACTION");
+        ath_buf_addf(&desc, "drop foreign key %s on %s", fk->name, table);
+        EMIT(ATH_DIFF_DROP_FOREIGN_KEY, fk->name);
+    }
     /* foreign keys the model declares and the table lacks */
     for (size_t i = 0; i < m->ncols; i++) {
         const ath_col *col = &m->cols[i];
@@ -623,7 +684,7 @@ static void compare_table(ctx *c, const ath_mapping *m, const ath_catalog_table 
         for (size_t j = 0; j < t->nforeign_keys && !found; j++)
             found = t->foreign_keys[j].ncolumns == 1 &&
                     strcmp(t->foreign_keys[j].columns[0], col->name) == 0 &&
-                    strcmp(t->foreign_keys[j].ref_table, reftable) == 0;
+                    fk_declared(col, &t->foreign_keys[j]);
         if (found)
             continue;
         NOTE("add foreign key %s -> %s", col->name, ref);
@@ -642,7 +703,9 @@ static void compare_table(ctx *c, const ath_mapping *m, const ath_catalog_table 
         ath_sql_ident(&up, d, reftable);
         ath_buf_adds(&up, " (");
         ath_sql_ident(&up, d, dot + 1);
-        ath_buf_adds(&up, ");\n");
+        ath_buf_addc(&up, ')');
+        ath_buf_adds(&up, ath_sql_fk_action(col->on_delete));
+        ath_buf_adds(&up, ";\n");
         alter_table(&down, d, table);
         ath_buf_adds(&down, q->unique_as_index ? "DROP FOREIGN KEY " : "DROP CONSTRAINT ");
         ath_sql_ident(&down, d, name);

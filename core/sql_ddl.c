@@ -26,7 +26,7 @@ void ath_sql_constraint_name(char *out, size_t size, const char *prefix, const c
     snprintf(out, size, "%.54s_%08lx", full, h & 0xffffffffUL);
 }
 
-static const char *fk_action(ath_fk_action a)
+const char *ath_sql_fk_action(ath_fk_action a)
 {
     switch (a) {
     case ATH_FK_CASCADE:
@@ -180,7 +180,7 @@ void ath_sql_create_table_as(ath_buf *b, const ath_dialect *d, const ath_mapping
             ath_buf_adds(b, " (");
             ath_sql_ident(b, d, dot + 1);
             ath_buf_addc(b, ')');
-            ath_buf_adds(b, fk_action(c->on_delete));
+            ath_buf_adds(b, ath_sql_fk_action(c->on_delete));
         }
         if (c->field->check) {
             ath_sql_constraint_name(name, sizeof name, "ck", table, c->name, NULL);

@@ -30,5 +30,7 @@ void ath_sql_drop_table(ath_buf *b, const ath_dialect *d, const ath_mapping *m);
 /** Constraint name "<prefix>_<table>[_<column>][_<suffix>]" trimmed to 63 characters. */
 void ath_sql_constraint_name(char *out, size_t size, const char *prefix, const char *table,
                              const char *column, const char *suffix);
+/** " ON DELETE CASCADE" / " ON DELETE SET NULL" / " ON DELETE RESTRICT", "" for NO ACTION. */
+const char *ath_sql_fk_action(ath_fk_action action);
 
 #endif

@@ -171,7 +171,10 @@ typedef enum ath_diff_kind {
     ATH_DIFF_ADD_INDEX,      /**< an index or unique constraint is missing */
     ATH_DIFF_DROP_INDEX,     /**< an index or unique constraint no model declares */
     ATH_DIFF_ADD_FOREIGN_KEY,
-    ATH_DIFF_REBUILD_TABLE /**< changes ALTER TABLE cannot make (SQLite): copy-and-rename */
+    ATH_DIFF_REBUILD_TABLE, /**< changes ALTER TABLE cannot make (SQLite): copy-and-rename */
+    ATH_DIFF_DROP_FOREIGN_KEY /**< a foreign key no model declares, or declares otherwise (its
+                                   referenced table, column or ON DELETE changed: dropped here,
+                                   added again by an ATH_DIFF_ADD_FOREIGN_KEY) */
 } ath_diff_kind;
 
 /** One difference, with the SQL that makes the database match the model and back. */

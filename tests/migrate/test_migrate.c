@@ -54,6 +54,14 @@ ATH_MODEL(Score1, "mt_score", SCORE1_FIELDS);
     F(id, i64, .flags = ATH_PK) F(points, i64) F(label, text, .max_length = 60)
 ATH_MODEL(Score2, "mt_score", SCORE2_FIELDS);
 
+/* mt_member v2: ON DELETE SET NULL instead of CASCADE; v3: no foreign key at all */
+#define CHILD2_FIELDS(F)                                                                           \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC)                                                      \
+    F(team_id, opt_i64, .references = "mt_team.id", .on_delete = ATH_FK_SET_NULL)
+ATH_MODEL(Child2, "mt_member", CHILD2_FIELDS);
+#define CHILD3_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(team_id, opt_i64)
+ATH_MODEL(Child3, "mt_member", CHILD3_FIELDS);
+
 /* A fresh directory for one test's migration files. */
 static void scratch_dir(char *out, size_t size, const char *what)
 {
@@ -535,7 +543,68 @@ static void test_type_change_is_migrated_with_the_data(void)
     mt_drop_everything();
 }
 
+/* Autogenerates the migration from the database to `models` and applies it. */
+static ath_migrator *migrate_to(ath_schema_diff **df, const char *rev, const ath_model *child)
+{
+    ath_migrator *m = NULL;
+    CU_ASSERT_EQUAL(ath_create_all_check(df, mt_engine, ATH_MODELS(&Parent_model, child)),
+                    ATH_ESTALE);
+    ath_migration mg = {.revision = rev,
+                        .name = "member key",
+                        .up_sql = ath_schema_diff_sql(*df, true),
+                        .down_sql = ath_schema_diff_sql(*df, false)};
+    ASSERT_RC(ath_migrator_open(&m, mt_engine, &mg, 1, NULL), ATH_OK);
+    ASSERT_RC(ath_migrate_upgrade(m, NULL, NULL), ATH_OK);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Parent_model, child)), ATH_OK);
+    return m;
+}
+
+static void test_foreign_key_drift_is_migrated(void)
+{
+    ASSERT_RC(ath_create_all(mt_engine, ATH_MODELS(&Parent_model, &Child_model)), ATH_OK);
+    add_teams_and_members();
+    /* CASCADE -> SET NULL: the key is dropped and added again with the new rule */
+    ath_schema_diff *df = NULL;
+    ath_migrator *m = migrate_to(&df, "0002", &Child2_model);
+    CU_ASSERT_TRUE((has_kind(df, ATH_DIFF_DROP_FOREIGN_KEY, NULL) &&
+                    has_kind(df, ATH_DIFF_ADD_FOREIGN_KEY, NULL)) ||
+                   has_kind(df, ATH_DIFF_REBUILD_TABLE, NULL));
+    ath_session *s = NULL;
+    ASSERT_RC(ath_session_open(&s, mt_engine), ATH_OK);
+    ASSERT_RC(ath_session_execute(s, "DELETE FROM mt_team WHERE name = 'Avengers'", NULL, 0, NULL),
+              ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_member"), 2); /* kept, its key set to NULL */
+    ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_member WHERE team_id IS NULL"), 1);
+    ASSERT_RC(ath_migrate_downgrade(m, "base", NULL), ATH_OK);
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Parent_model, &Child_model)),
+              ATH_OK);
+    ath_migrator_free(m);
+    ath_schema_diff_free(df);
+    /* no key at all: dropped, so a member may name a team that does not exist */
+    df = NULL;
+    m = migrate_to(&df, "0003", &Child3_model);
+    CU_ASSERT_TRUE(has_kind(df, ATH_DIFF_DROP_FOREIGN_KEY, NULL) ||
+                   has_kind(df, ATH_DIFF_REBUILD_TABLE, NULL));
+    ASSERT_RC(ath_session_open(&s, mt_engine), ATH_OK);
+    ASSERT_RC(ath_session_execute(s, "INSERT INTO mt_member (team_id) VALUES (987654)", NULL, 0,
+                                  NULL),
+              ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_RC(ath_session_execute(s, "DELETE FROM mt_member WHERE team_id = 987654", NULL, 0, NULL),
+              ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_session_close(s);
+    ASSERT_RC(ath_migrate_downgrade(m, "base", NULL), ATH_OK); /* the key is back */
+    ASSERT_RC(ath_create_all_check(NULL, mt_engine, ATH_MODELS(&Parent_model, &Child_model)),
+              ATH_OK);
+    ath_migrator_free(m);
+    ath_schema_diff_free(df);
+    mt_drop_everything();
+}
+
 const test_case migrate_tests[] = {
+    {"foreign_key_drift_is_migrated", test_foreign_key_drift_is_migrated},
     {"type_change_is_migrated_with_the_data", test_type_change_is_migrated_with_the_data},
     {"changing_a_referenced_table_keeps_the_referencing_rows",
      test_changing_a_referenced_table_keeps_the_referencing_rows},
