@@ -198,31 +198,77 @@ static int order_rows(const ath_mapping *to, const ath_list *tl, const size_t *r
     return ATH_OK;
 }
 
-/* Selects the target rows whose `remote` column is among keys, chunked, into tl. */
-static int select_related(ath_repo *r, const load_node *node, const ath_value *keys, size_t nkeys,
-                          ath_list *tl, ath_arena *arena)
+/* The groups of the rows loaded through a link: for each row, the index of its parent's key. */
+typedef struct through_rows {
+    const ath_value *keys;
+    size_t nk;
+    size_t *group; /* malloc'd, one per row */
+    size_t n, cap;
+} through_rows;
+
+static int through_row(void *ctx, const ath_value *parent)
 {
-    ath_repo *tr = NULL;
+    through_rows *t = ctx;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        size_t *g = ath_realloc(t->group, cap * sizeof *g);
+        if (!g)
+            return ath_fail(ATH_ENOMEM, "loading related rows");
+        t->group = g;
+        t->cap = cap;
+    }
+    ath_value v = *parent;
+    if (v.type == ATH_T_I32)
+        v = ath_v_i64(v.u.i32);
+    t->group[t->n++] = v.type == ATH_T_NULL ? t->nk : find_key(t->keys, t->nk, &v);
+    return ATH_OK;
+}
+
+/* Selects the target rows whose `remote` column (many-to-many: whose link's `through_local`
+ * column) is among keys, chunked under the parameter limit unless the keys go as one array
+ * (PostgreSQL's `= ANY(?)`), into tl; for a many-to-many, tr->group gets each row's group. */
+static int select_related(ath_repo *r, const load_node *node, const ath_value *keys, size_t nkeys,
+                          ath_list *tl, ath_arena *arena, through_rows *through)
+{
+    const ath_relation *rel = node->rel->rel;
+    bool m2m = rel->kind == ATH_REL_MANY_TO_MANY;
+    ath_repo *tr = NULL, *lr = NULL;
     ath_conn *conn = NULL;
     int rc = repo_conn(r, false, &conn);
     if (rc == ATH_OK)
         rc = ath_repo_open(&tr, r->session, node->to->model);
-    if (rc != ATH_OK)
+    if (rc == ATH_OK && m2m)
+        rc = ath_repo_open(&lr, r->session, rel->through);
+    if (rc != ATH_OK) {
+        ath_repo_free(tr);
         return rc;
+    }
+    const char *incol = m2m ? node->rel->through_local : node->rel->remote;
+    const ath_col *inc = ath_mapping_find(m2m ? lr->m : node->to, incol);
     size_t limit = conn->max_params > 0 ? (size_t)conn->max_params : REPO_FALLBACK_MAX_PARAMS;
     size_t chunk = limit > 2 * LOAD_PARAM_RESERVE ? limit - LOAD_PARAM_RESERVE : limit / 2;
-    ath_filter f[1 + ATH_ORDER_MAX];
-    size_t nf = 1;
-    /* a one-to-many's array is in key order: a composite key orders in SQL; a single-column one
-     * is ordered in memory (order_rows), where the database's order is usually right already */
-    if (node->rel->rel->kind == ATH_REL_ONE_TO_MANY && node->to->npk > 1)
+    if (inc && repo_array_form(m2m ? lr : tr, inc, nkeys))
+        chunk = nkeys; /* one array parameter, whatever the count */
+    ath_filter f[1 + ATH_ORDER_MAX], in;
+    size_t nf = m2m ? 0 : 1;
+    /* an array is in key order: a composite key orders in SQL; a single-column one is ordered
+     * in memory (order_rows), where the database's order is usually right already */
+    if (ATH_REL_IS_ARRAY(rel->kind) && node->to->npk > 1)
         for (size_t k = 0; k < node->to->npk && k < ATH_ORDER_MAX; k++)
             f[nf++] = ath_order_by(node->to->cols[node->to->pk[k]].name, false);
     for (size_t at = 0; rc == ATH_OK && at < nkeys; at += chunk) {
         size_t n = nkeys - at < chunk ? nkeys - at : chunk;
-        f[0] = ath_collection(node->rel->remote, keys + at, n);
-        rc = repo_list_into(tr, f, nf, "load", tl, arena);
+        in = ath_collection(incol, keys + at, n);
+        if (m2m)
+            rc = repo_list_through(tr, lr, node->rel->through_local, node->rel->through_remote,
+                                   node->rel->remote, &in, 1, f, nf, through_row, through, tl,
+                                   arena);
+        else {
+            f[0] = in;
+            rc = repo_list_into(tr, f, nf, "load", tl, arena);
+        }
     }
+    ath_repo_free(lr);
     ath_repo_free(tr);
     return rc;
 }
@@ -237,7 +283,8 @@ static int load_node_rows(ath_repo *r, const load_node *node, char **parents, si
     const ath_rel *rel = node->rel;
     const ath_col *lc = &node->from->cols[rel->local];
     const ath_col *rcol = ath_mapping_find(node->to, rel->remote);
-    bool many = rel->rel->kind == ATH_REL_ONE_TO_MANY;
+    bool many = ATH_REL_IS_ARRAY(rel->rel->kind), m2m = rel->rel->kind == ATH_REL_MANY_TO_MANY;
+    through_rows through = {0};
     size_t size = node->to->model->struct_size;
     parent_key *pk = ath_malloc((n ? n : 1) * sizeof *pk);
     ath_value *keys = ath_malloc((n ? n : 1) * sizeof *keys);
@@ -266,7 +313,9 @@ static int load_node_rows(ath_repo *r, const load_node *node, char **parents, si
     }
     if ((rc = ath_list_create(&tl, size)) != ATH_OK)
         goto done;
-    if ((rc = select_related(r, node, keys, nk, tl, arena)) != ATH_OK)
+    through.keys = keys;
+    through.nk = nk;
+    if ((rc = select_related(r, node, keys, nk, tl, arena, &through)) != ATH_OK)
         goto done;
     if (tl->count == 0)
         goto done;
@@ -280,8 +329,12 @@ static int load_node_rows(ath_repo *r, const load_node *node, char **parents, si
         goto done;
     }
     for (size_t i = 0; i < tl->count; i++) {
-        ath_value v = key_of(rcol, ath_list_at(tl, i));
-        row_group[i] = find_key(keys, nk, &v);
+        if (m2m) {
+            row_group[i] = through.group[i];
+        } else {
+            ath_value v = key_of(rcol, ath_list_at(tl, i));
+            row_group[i] = find_key(keys, nk, &v);
+        }
         if (row_group[i] < nk)
             counts[row_group[i]]++;
     }
@@ -330,6 +383,7 @@ done:
     ath_free(row_group);
     ath_free(order);
     ath_free(arrays);
+    ath_free(through.group);
     return rc;
 }
 
@@ -426,7 +480,7 @@ static void own_object(ath_engine *e, const ath_mapping *m, char *obj, bool stri
     }
     for (size_t k = 0; k < m->nrels; k++) {
         const ath_rel *rel = &m->rels[k];
-        bool many = rel->rel->kind == ATH_REL_ONE_TO_MANY;
+        bool many = ATH_REL_IS_ARRAY(rel->rel->kind);
         const ath_mapping *tm = NULL;
         char *p, *copy = NULL;
         size_t n = 1;

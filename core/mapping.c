@@ -689,7 +689,8 @@ static void free_relations(const ath_model *model, void *obj, int depth)
     for (size_t i = 0; i < model->nfields; i++)
         ath_next_offset(&model->fields[i], &end);
     for (size_t i = 0; model->relations && i < model->nrelations; i++) {
-        const ath_relation *rel = &model->relations[i];
+        ath_relation scratch;
+        const ath_relation *rel = ath_model_relation(model, i, &scratch);
         const ath_model *t = rel->target;
         size_t off, coff;
         ath_rel_offsets(model, end, i, &off, &coff);
@@ -698,7 +699,7 @@ static void free_relations(const ath_model *model, void *obj, int depth)
         if (!p || !t || depth > 64)
             continue;
         size_t n = 1;
-        if (rel->kind == ATH_REL_ONE_TO_MANY) {
+        if (ATH_REL_IS_ARRAY(rel->kind)) {
             memcpy(&n, (char *)obj + coff, sizeof n);
             memset((char *)obj + coff, 0, sizeof n);
         }

@@ -35,14 +35,19 @@ typedef struct ath_col {
 
 /** A declared relation, resolved (core/relation.c). */
 typedef struct ath_rel {
-    const ath_relation *rel;
+    const ath_relation *rel; /* &decl */
+    ath_relation decl;       /* the declaration, read at the model's version */
     size_t offset;       /* the pointer member */
-    size_t count_offset; /* one-to-many: the size_t count member */
-    int local;           /* column index here: many-to-one the foreign key, one-to-many the
-                            referenced column */
-    const char *remote;  /* column name on the target */
+    size_t count_offset; /* one-to-many, many-to-many: the size_t count member */
+    int local;           /* column index here: many-to-one the foreign key, one-to-many and
+                            many-to-many the referenced column */
+    const char *remote;  /* column name on the target (many-to-many: the referenced one) */
+    const char *through_local, *through_remote; /* many-to-many: the link's column names */
     char *fk_text;       /* many-to-one: "table.column" (owned) */
 } ath_rel;
+
+/** True for the kinds whose member is an array with a count (one-to-many, many-to-many). */
+#define ATH_REL_IS_ARRAY(kind) ((kind) == ATH_REL_ONE_TO_MANY || (kind) == ATH_REL_MANY_TO_MANY)
 
 struct ath_mapping;
 
@@ -76,6 +81,10 @@ typedef struct ath_mapping {
 int ath_mapping_build(ath_mapping **out, const ath_model *model);
 void ath_mapping_free(ath_mapping *m);
 
+/** Relation i of `model`, read after the model's descriptor version: a version-1 array (0 reads
+ *  as 1) has the version-1 stride and no many-to-many members, so it is copied into *scratch
+ *  with those NULL; a current one is returned in place. */
+const ath_relation *ath_model_relation(const ath_model *model, size_t i, ath_relation *scratch);
 /** Resolves the model's relations into m->rels (core/relation.c); the message names the model
  *  and the relation. */
 int ath_mapping_relations(ath_mapping *m);

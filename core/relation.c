@@ -6,15 +6,41 @@
 #include "error.h"
 #include "mapping.h"
 
+/* The layout of ath_relation in ATH_MODEL_VERSION 1 (the stride of a version-1 array). */
+typedef struct relation_v1 {
+    const char *name;
+    ath_rel_kind kind;
+    const struct ath_model *target;
+    const char *local;
+    const char *remote;
+    size_t offset;
+    size_t count_offset;
+    ath_fk_action on_delete;
+    int ath_reserved_;
+} relation_v1;
+_Static_assert(offsetof(relation_v1, on_delete) == offsetof(ath_relation, on_delete),
+               "version-1 members keep their offsets");
+
+const ath_relation *ath_model_relation(const ath_model *model, size_t i, ath_relation *scratch)
+{
+    if (model->version >= 2)
+        return &model->relations[i];
+    const relation_v1 *v1 = (const relation_v1 *)(const void *)model->relations + i;
+    memset(scratch, 0, sizeof *scratch);
+    memcpy(scratch, v1, offsetof(relation_v1, ath_reserved_));
+    return scratch;
+}
+
 size_t ath_rel_offsets(const ath_model *model, size_t end, size_t i, size_t *off, size_t *count_off)
 {
     *off = *count_off = 0;
     for (size_t k = 0; k <= i && k < model->nrelations; k++) {
-        const ath_relation *r = &model->relations[k];
+        ath_relation scratch;
+        const ath_relation *r = ath_model_relation(model, k, &scratch);
         ath_field ptr = {.offset = r->offset, .size = sizeof(void *), .align = _Alignof(void *)};
         *off = ath_next_offset(&ptr, &end);
         *count_off = 0;
-        if (r->kind == ATH_REL_ONE_TO_MANY) {
+        if (ATH_REL_IS_ARRAY(r->kind)) {
             ath_field cnt = {
                 .offset = r->count_offset, .size = sizeof(size_t), .align = _Alignof(size_t)};
             *count_off = ath_next_offset(&cnt, &end);
@@ -59,38 +85,95 @@ static bool same_kind(ath_type a, ath_type b)
     return a == b || (ia && ib);
 }
 
-static int resolve(ath_mapping *m, const ath_relation *r, ath_rel *out)
+/* A many-to-many relation: this model's `local` and the target's `remote` (each defaulting to the
+ * one-column primary key) paired by the link model's through_local / through_remote columns. */
+static int resolve_through(ath_mapping *m, const ath_relation *r, ath_rel *out)
+{
+    const ath_model *model = m->model, *t = r->target, *link = r->through;
+    if (r->on_delete != ATH_FK_NO_ACTION)
+        return rel_fail(model, r,
+                        "ON DELETE belongs to the link model's foreign keys: declare it there",
+                        NULL);
+    if (!link || !link->table || !link->fields)
+        return rel_fail(model, r, "a many-to-many relation needs its link model (`.through`)",
+                        NULL);
+    if (!r->through_local || !r->through_remote)
+        return rel_fail(model, r,
+                        "a many-to-many relation needs the link's two columns (`.through_local`, "
+                        "`.through_remote`)",
+                        NULL);
+    const ath_col *local = r->local ? ath_mapping_find(m, r->local)
+                                    : m->npk == 1 ? &m->cols[m->pk[0]] : NULL;
+    if (!local)
+        return rel_fail(model, r,
+                        r->local ? "no such column here:"
+                                 : "this model has no one-column primary key; name `.local`",
+                        r->local);
+    const ath_field *remote = r->remote ? model_column(t, r->remote) : model_single_key(t);
+    if (!remote)
+        return rel_fail(model, r,
+                        r->remote ? "no such column in the target:"
+                                  : "the target has no one-column primary key; name `.remote`",
+                        r->remote);
+    const ath_field *ll = model_column(link, r->through_local);
+    const ath_field *lr = model_column(link, r->through_remote);
+    if (!ll || !lr)
+        return rel_fail(model, r, "no such column in the link model:",
+                        ll ? r->through_remote : r->through_local);
+    if (strcmp(r->through_local, r->through_remote) == 0)
+        return rel_fail(model, r, "the link's two columns are the same column:", r->through_local);
+    if (!same_kind(local->type, ll->type) || !same_kind(remote->type, lr->type))
+        return rel_fail(model, r, "a link column's type differs from the column it references",
+                        NULL);
+    out->local = local->index;
+    out->remote = ath_field_column(remote);
+    out->through_local = ath_field_column(ll);
+    out->through_remote = ath_field_column(lr);
+    return ATH_OK;
+}
+
+static int resolve(ath_mapping *m, size_t index, ath_rel *out)
 {
     const ath_model *model = m->model;
+    ath_relation scratch;
+    out->decl = *ath_model_relation(model, index, &scratch);
+    out->rel = &out->decl;
+    const ath_relation *r = out->rel;
     const ath_model *t = r->target;
-    out->rel = r;
     if (!r->name || !*r->name)
         return rel_fail(model, r, "no name", NULL);
     for (const ath_rel *o = m->rels; o < out; o++)
         if (strcmp(o->rel->name, r->name) == 0)
             return rel_fail(model, r, "declared twice", NULL);
-    if (r->kind != ATH_REL_MANY_TO_ONE && r->kind != ATH_REL_ONE_TO_MANY)
-        return rel_fail(model, r, "unknown kind (ATH_REL_MANY_TO_ONE or ATH_REL_ONE_TO_MANY)",
+    if (r->kind != ATH_REL_MANY_TO_ONE && !ATH_REL_IS_ARRAY(r->kind))
+        return rel_fail(model, r,
+                        "unknown kind (ATH_REL_MANY_TO_ONE, ATH_REL_ONE_TO_MANY or "
+                        "ATH_REL_MANY_TO_MANY)",
                         NULL);
     if (!t || !t->table || !t->fields)
         return rel_fail(model, r, "no target model", NULL);
     if ((r->offset == ATH_OFFSET_AUTO ||
-         (r->kind == ATH_REL_ONE_TO_MANY && r->count_offset == ATH_OFFSET_AUTO)) &&
+         (ATH_REL_IS_ARRAY(r->kind) && r->count_offset == ATH_OFFSET_AUTO)) &&
         model->fields[0].offset != ATH_OFFSET_AUTO)
         return rel_fail(model, r,
                         "a plain struct's relation needs member offsets (ATH_MANY_TO_ONE, "
-                        "ATH_ONE_TO_MANY)",
+                        "ATH_ONE_TO_MANY, ATH_MANY_TO_MANY)",
                         NULL);
     size_t end = 0, coff;
     for (size_t i = 0; i < model->nfields; i++)
         ath_next_offset(&model->fields[i], &end);
-    ath_rel_offsets(model, end, (size_t)(r - model->relations), &out->offset, &coff);
+    ath_rel_offsets(model, end, index, &out->offset, &coff);
     out->count_offset = coff;
     if (out->offset + sizeof(void *) > model->struct_size ||
-        (r->kind == ATH_REL_ONE_TO_MANY && coff + sizeof(size_t) > model->struct_size))
+        (ATH_REL_IS_ARRAY(r->kind) && coff + sizeof(size_t) > model->struct_size))
         return rel_fail(model, r, "member lies outside the struct", NULL);
     const ath_col *local;
     const ath_field *remote;
+    if (r->kind == ATH_REL_MANY_TO_MANY)
+        return resolve_through(m, r, out);
+    if (r->through || r->through_local || r->through_remote)
+        return rel_fail(model, r, "`.through` and its columns belong to a many-to-many relation",
+                        NULL);
     if (r->kind == ATH_REL_MANY_TO_ONE) {
         if (!r->local)
             return rel_fail(model, r, "a many-to-one relation needs its foreign-key column", NULL);
@@ -163,7 +246,7 @@ int ath_mapping_relations(ath_mapping *m)
     if (!(m->rels = ath_calloc(model->nrelations, sizeof *m->rels)))
         return ath_fail(ATH_ENOMEM, "laying out model %s", model->name ? model->name : "?");
     for (size_t i = 0; i < model->nrelations; i++) {
-        int rc = resolve(m, &model->relations[i], &m->rels[i]);
+        int rc = resolve(m, i, &m->rels[i]);
         m->nrels = i + 1; /* owned fk_text so far */
         if (rc != ATH_OK)
             return rc;

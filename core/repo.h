@@ -207,6 +207,18 @@ int repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfi
  *  this model), their strings into `arena`; `what` names the operation in messages. */
 int repo_list_into(ath_repo *r, const ath_filter *filters, size_t nfilters, const char *what,
                    ath_list *l, ath_arena *arena);
+/** True when a collection filter of n values compared with column c is sent as one array
+ *  parameter (`= ANY(?)`: the dialect has it, c's type fits, n reaches in_array_min). */
+bool repo_array_form(const ath_repo *r, const ath_col *c, size_t n);
+/** Loading through a link model: rows of r's model joined with the rows of `link` that the
+ *  link filters (and its scopes) keep, `link.link_remote = r.remote`, filtered by `filters` (and
+ *  r's scopes); each row appended to l (strings into arena), then its link's `link_local` value
+ *  (valid during the call) handed to on_row. One statement. */
+int repo_list_through(ath_repo *r, ath_repo *link, const char *link_local,
+                      const char *link_remote, const char *remote, const ath_filter *link_filters,
+                      size_t nlink, const ath_filter *filters, size_t nfilters,
+                      int (*on_row)(void *ctx, const ath_value *parent), void *ctx, ath_list *l,
+                      ath_arena *arena);
 /** True when update_many can write a chunk of rows with one UPDATE (repo_many.c): a dialect
  *  with update_from, a model without mixins, and columns to set. */
 bool repo_update_set_based(const ath_repo *r);

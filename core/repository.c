@@ -546,6 +546,109 @@ int repo_list_into(ath_repo *r, const ath_filter *filters, size_t nfilters, cons
     return rc;
 }
 
+bool repo_array_form(const ath_repo *r, const ath_col *c, size_t n)
+{
+    int min = ath_engine_opts(r->engine)->in_array_min;
+    size_t at = min < 0 ? SIZE_MAX : min == 0 ? ATH_IN_ARRAY_MIN : (size_t)min;
+    return n >= at && ath_query_array_col(r->d, c);
+}
+
+int repo_list_through(ath_repo *r, ath_repo *link, const char *link_local,
+                      const char *link_remote, const char *remote, const ath_filter *link_filters,
+                      size_t nlink, const ath_filter *filters, size_t nfilters,
+                      int (*on_row)(void *ctx, const ath_value *parent), void *ctx, ath_list *l,
+                      ath_arena *arena)
+{
+    const ath_col *lc = ath_mapping_find(link->m, link_local);
+    if (!lc || !ath_mapping_find(link->m, link_remote) || !ath_mapping_find(r->m, remote))
+        return ath_fail(ATH_EINVAL, "loading through %s: a column is missing",
+                        link->m->model->table);
+    ath_query lq, q;
+    repo_query_init(link, &lq);
+    repo_query_init(r, &q);
+    int rc = ath_query_compile(&lq, link_filters, nlink, "load", false);
+    if (rc == ATH_OK)
+        rc = mixins_scope(link, lq.options, &lq);
+    if (rc == ATH_OK)
+        rc = ath_query_compile(&q, filters, nfilters, "load", true);
+    if (rc == ATH_OK)
+        rc = mixins_scope(r, q.options, &q);
+    ath_stmt *st = NULL;
+    if (rc == ATH_OK) {
+        /* SELECT <columns>, ath_l.ath__p FROM t JOIN (SELECT <link_local> AS ath__p,
+         * <link_remote> AS ath__t FROM link WHERE …) ath_l ON ath_l.ath__t = t.<remote> WHERE …:
+         * the link's conditions stay inside the derived table, where they name its columns */
+        const ath_dialect *d = r->d;
+        ath_buf *b = &r->sql;
+        ath_buf_clear(b);
+        ath_buf_adds(b, "SELECT ");
+        for (size_t i = 0; i < r->m->ncols; i++) {
+            ath_buf_adds(b, i ? ", " : "");
+            ath_sql_column(b, d, r->m->model->table, r->m->cols[i].name);
+        }
+        ath_buf_adds(b, ", ");
+        ath_sql_column(b, d, "ath_l", "ath__p");
+        ath_buf_adds(b, " FROM ");
+        ath_sql_ident(b, d, r->m->model->table);
+        ath_buf_adds(b, " JOIN (SELECT ");
+        ath_sql_column(b, d, link->m->model->table, link_local);
+        ath_buf_adds(b, " AS ");
+        ath_sql_ident(b, d, "ath__p");
+        ath_buf_adds(b, ", ");
+        ath_sql_column(b, d, link->m->model->table, link_remote);
+        ath_buf_adds(b, " AS ");
+        ath_sql_ident(b, d, "ath__t");
+        ath_buf_adds(b, " FROM ");
+        ath_sql_ident(b, d, link->m->model->table);
+        ath_query_sql_where(&lq, b);
+        ath_buf_adds(b, ") ");
+        ath_sql_ident(b, d, "ath_l");
+        ath_buf_adds(b, " ON ");
+        ath_sql_column(b, d, "ath_l", "ath__t");
+        ath_buf_adds(b, " = ");
+        ath_sql_column(b, d, r->m->model->table, remote);
+        ath_query_sql_where(&q, b);
+        ath_value extra[2];
+        size_t nextra = 0;
+        ath_query_sql_order_limit(&q, b, extra, &nextra);
+        if (b->oom)
+            rc = ath_fail(ATH_ENOMEM, "building a query");
+        size_t n = lq.nparams + q.nparams + nextra;
+        if (rc == ATH_OK)
+            rc = repo_reserve(r, n);
+        if (rc == ATH_OK) {
+            if (lq.nparams)
+                memcpy(r->vals, lq.params, lq.nparams * sizeof *r->vals);
+            if (q.nparams)
+                memcpy(r->vals + lq.nparams, q.params, q.nparams * sizeof *r->vals);
+            if (nextra)
+                memcpy(r->vals + lq.nparams + q.nparams, extra, nextra * sizeof *extra);
+            rc = repo_run(r, b->data, false, r->vals, n, &st, NULL);
+        }
+    }
+    while (rc == ATH_OK && (rc = ath_session_step(r->session, st)) > 0) {
+        void *obj = ath_list_push(l);
+        ath_value parent;
+        if (!obj) {
+            rc = ath_fail(ATH_ENOMEM, "growing a list of %zu rows", l->count);
+            break;
+        }
+        if ((rc = ath_row_read(st, 0, r->m, obj, arena)) != ATH_OK)
+            break;
+        if (r->m->nmixins && (rc = mixins_after_load(r, obj)) != ATH_OK)
+            break;
+        if ((rc = ath_stmt_column(st, (int)r->m->ncols, lc->type, &parent)) != ATH_OK)
+            break;
+        if ((rc = on_row(ctx, &parent)) != ATH_OK)
+            break;
+        rc = ATH_OK;
+    }
+    ath_stmt_release(st);
+    ath_query_free(&lq);
+    ath_query_free(&q);
+    return rc;
+}
+
 int repo_list(ath_repo *r, ath_list **out, const ath_filter *filters, size_t nfilters)
 {
     ath_query q;

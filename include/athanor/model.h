@@ -143,7 +143,9 @@ struct ath_model;
 /** What a relation holds (docs/relationships.md). */
 typedef enum ath_rel_kind {
     ATH_REL_MANY_TO_ONE = 1, /**< a foreign key of this model -> one object of the target */
-    ATH_REL_ONE_TO_MANY      /**< the target's foreign key into this model -> an array + count */
+    ATH_REL_ONE_TO_MANY,     /**< the target's foreign key into this model -> an array + count */
+    ATH_REL_MANY_TO_MANY     /**< rows of a link model pairing this model's and the target's
+                                  keys -> an array + count */
 } ath_rel_kind;
 
 /**
@@ -158,19 +160,28 @@ typedef enum ath_rel_kind {
  * array at `offset` and a `size_t` count at `count_offset`. The foreign key itself belongs to
  * the target (a field `.references` or a many-to-one relation there), so `on_delete` must be
  * left ATH_FK_NO_ACTION here.
+ * Many-to-many: `through` is the link model; its column `through_local` references this model's
+ * `local` (NULL: this model's one-column primary key) and its column `through_remote` the
+ * target's `remote` (NULL: the target's one-column primary key); the members are as for
+ * one-to-many. The link model declares its own foreign keys (fields' `.references` or
+ * many-to-one relations) and their ON DELETE; `on_delete` stays ATH_FK_NO_ACTION here.
  * A relation's members are written only by loading (ath_repo_list_load, ath_repo_get_load).
  */
 typedef struct ath_relation {
     const char *name;               /**< the relation's name, used in load paths ("books") */
-    ath_rel_kind kind;              /**< ATH_REL_MANY_TO_ONE or ATH_REL_ONE_TO_MANY */
+    ath_rel_kind kind; /**< ATH_REL_MANY_TO_ONE, ATH_REL_ONE_TO_MANY or ATH_REL_MANY_TO_MANY */
     const struct ath_model *target; /**< the related model (may be this model: a tree) */
     const char *local;              /**< column of this model (see above) */
     const char *remote;             /**< column of the target (see above) */
     size_t offset;       /**< offsetof the pointer member, or ATH_OFFSET_AUTO (macro models:
                               laid out after the fields, in list order) */
-    size_t count_offset; /**< one-to-many: offsetof the size_t count member (or AUTO) */
+    size_t count_offset; /**< arrays: offsetof the size_t count member (or AUTO) */
     ath_fk_action on_delete;        /**< many-to-one: the foreign key's ON DELETE */
     /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
+    const struct ath_model *through; /**< many-to-many: the link model */
+    const char *through_local;       /**< many-to-many: the link's column referencing this model */
+    const char *through_remote;      /**< many-to-many: the link's column referencing the target */
+    /* Members above are valid for ATH_MODEL_VERSION 2. */
     int ath_reserved_;              /**< keep last */
 } ath_relation;
 
@@ -181,8 +192,10 @@ typedef struct ath_relation {
  * version, and the library reads them only from descriptors whose version covers them. 0 is read
  * as 1 (a descriptor written by hand with designated initialisers); a version above the one the
  * library knows is refused with ATH_EINVAL naming both numbers.
+ * Version 2 appended ath_relation's `through`, `through_local`, `through_remote` (many-to-many);
+ * a version-1 relation array is read with the version-1 stride, those members as NULL.
  */
-#define ATH_MODEL_VERSION 1
+#define ATH_MODEL_VERSION 2
 
 /** A table: name, struct, fields and attached mixins. */
 typedef struct ath_model {
@@ -440,18 +453,37 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
         .count_offset = offsetof(S, count_m) + ATH__CHECK_SIZE_T(S, count_m), __VA_ARGS__          \
     }
 
+/**
+ * A many-to-many relation of plain struct S through the link model `link_model`: member `m` (a
+ * `Target *`) and `count_m` (a `size_t`) get the objects of `target_model` paired with S's key
+ * by the link rows, whose column `link_local` references S and `link_remote` the target;
+ * options (`.local`, `.remote`) may follow: ATH_MANY_TO_MANY(Book, tags, ntags, Tag_model,
+ * BookTag_model, "book_id", "tag_id").
+ */
+#define ATH_MANY_TO_MANY(...) ATH__M2M_I(__VA_ARGS__, .ath_reserved_ = 0)
+#define ATH__M2M_I(S, m, count_m, target_model, link_model, link_local, link_remote, ...)        \
+    {                                                                                              \
+        .name = #m, .kind = ATH_REL_MANY_TO_MANY, .target = &(target_model),                       \
+        .through = &(link_model), .through_local = (link_local), .through_remote = (link_remote), \
+        .offset = offsetof(S, m) + ATH__CHECK_PTR(S, m),                                           \
+        .count_offset = offsetof(S, count_m) + ATH__CHECK_SIZE_T(S, count_m), __VA_ARGS__          \
+    }
+
 /*
  * Relation lists of macro-declared models: R(name, many_to_one, Target, "fk_column", options…)
  * adds `struct Target *name;`, R(name, one_to_many, Target, "fk_column", options…) adds
- * `struct Target *name; size_t name_count;` after the fields. `Target_model` must be declared
- * before (ATH_MODEL_REL declares its own, so a model may relate to itself; for a model defined
- * further down write `static const ath_model Target_model;` first).
+ * `struct Target *name; size_t name_count;` after the fields, and
+ * R(name, many_to_many, Target, Link, "link_local", "link_remote", options…) the same members
+ * for the targets paired by the rows of `Link_model`. `Target_model` (and `Link_model`) must be
+ * declared before (ATH_MODEL_REL declares its own, so a model may relate to itself; for a model
+ * defined further down write `static const ath_model Target_model;` first).
  */
 #define ATH__REL_MEMBERS(rn, kind, Target, ...) ATH__REL_MEMBERS_##kind(rn, Target)
 #define ATH__REL_MEMBERS_many_to_one(rn, Target) struct Target *rn;
 #define ATH__REL_MEMBERS_one_to_many(rn, Target)                                                 \
     struct Target *rn;                                                                           \
     size_t rn##_count;
+#define ATH__REL_MEMBERS_many_to_many ATH__REL_MEMBERS_one_to_many
 #define ATH__REL_DESCRIBE(...) ATH__REL_DESCRIBE_I(__VA_ARGS__, .ath_reserved_ = 0)
 #define ATH__REL_DESCRIBE_I(rn, kind, Target, fk, ...) ATH__REL_D_##kind(rn, Target, fk, __VA_ARGS__)
 #define ATH__REL_D_many_to_one(rn, Target, fk, ...)                                              \
@@ -466,6 +498,17 @@ ATH_API void ath_model_free_owned(const ath_model *model, void *obj, const void 
      .kind = ATH_REL_ONE_TO_MANY,                                                                  \
      .target = &Target##_model,                                                                    \
      .remote = (fk),                                                                               \
+     .offset = ATH_OFFSET_AUTO,                                                                    \
+     .count_offset = ATH_OFFSET_AUTO,                                                              \
+     __VA_ARGS__},
+#define ATH__REL_D_many_to_many(rn, Target, Link, ...) ATH__REL_D_M2M_I(rn, Target, Link, __VA_ARGS__)
+#define ATH__REL_D_M2M_I(rn, Target, Link, link_local, link_remote, ...)                           \
+    {.name = #rn,                                                                                \
+     .kind = ATH_REL_MANY_TO_MANY,                                                                 \
+     .target = &Target##_model,                                                                    \
+     .through = &Link##_model,                                                                     \
+     .through_local = (link_local),                                                                \
+     .through_remote = (link_remote),                                                              \
      .offset = ATH_OFFSET_AUTO,                                                                    \
      .count_offset = ATH_OFFSET_AUTO,                                                              \
      __VA_ARGS__},
@@ -665,6 +708,18 @@ ATH_END_DECLS
                                               offsetof(S, count_m) + ATH__CHECK_SIZE_T(S, count_m)), \
                      [](ath_relation &r_) {                                                        \
                          r_.remote = (fk_column);                                                  \
+                         ATH__CXX_SET(r_, __VA_ARGS__)                                             \
+                     })
+
+#undef ATH__M2M_I
+#define ATH__M2M_I(S, m, count_m, target_model, link_model, link_local, link_remote, ...)        \
+    ::ath_cxx::build(::ath_cxx::relation_base(#m, ATH_REL_MANY_TO_MANY, &(target_model),           \
+                                              offsetof(S, m) + ATH__CHECK_PTR(S, m),               \
+                                              offsetof(S, count_m) + ATH__CHECK_SIZE_T(S, count_m)), \
+                     [](ath_relation &r_) {                                                        \
+                         r_.through = &(link_model);                                               \
+                         r_.through_local = (link_local);                                          \
+                         r_.through_remote = (link_remote);                                        \
                          ATH__CXX_SET(r_, __VA_ARGS__)                                             \
                      })
 

@@ -74,6 +74,8 @@ struct RelBook {
     size_t nreviews;
     RelNote *notes;
     size_t nnotes;
+    struct RelLabel *labels; /* many-to-many through rel_book_label */
+    size_t nlabels;
 };
 
 /* The review struct with its relation member (plain structs choose their own layout). */
@@ -119,6 +121,31 @@ static const ath_mixin_use note_mixins[] = {
 static const ath_model RelNote_model =
     ATH_MODEL_OF(RelNote, "rel_note", note_fields, ATH_MIXINS(note_mixins));
 
+/* rel_label: macro-declared with soft delete and the tenant mixin, many-to-many books through
+ * the link model rel_book_label (a plain struct with a two-column key). */
+static const ath_model RelBookLabel_model;
+#define ATH_MIXIN_FIELDS_TENANT(F) F(tenant, text, .max_length = 32)
+#define ATH_MIXIN_OBJECT_TENANT    tenant_mixin
+#define LABEL_FIELDS(F)                                                                            \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC)                                                      \
+    F(name, text, .max_length = 40)
+#define LABEL_MIXINS(M) M(SOFT_DELETE) M(TENANT)
+#define LABEL_RELS(R)   R(books, many_to_many, RelBook, RelBookLabel, "label_id", "book_id")
+ATH_MODEL_WITH_REL(RelLabel, "rel_label", LABEL_FIELDS, LABEL_MIXINS, LABEL_RELS);
+
+typedef struct RelBookLabel {
+    int64_t book_id;
+    int64_t label_id;
+} RelBookLabel;
+static const ath_field book_label_fields[] = {
+    ATH_FIELD(RelBookLabel, book_id, i64, .flags = ATH_PK, .references = "rel_book.id",
+              .on_delete = ATH_FK_CASCADE),
+    ATH_FIELD(RelBookLabel, label_id, i64, .flags = ATH_PK, .references = "rel_label.id",
+              .on_delete = ATH_FK_CASCADE),
+};
+static const ath_model RelBookLabel_model =
+    ATH_MODEL_OF(RelBookLabel, "rel_book_label", book_label_fields);
+
 /* rel_book: a plain struct with every kind of relation. */
 static const ath_field book_fields[] = {
     ATH_FIELD(RelBook, id, i64, .flags = ATH_PK | ATH_AUTOINC),
@@ -133,6 +160,8 @@ static const ath_relation book_rels[] = {
     ATH_ONE_TO_MANY(RelBook, tags, ntags, RelTag_model, "book_id"),
     ATH_ONE_TO_MANY(RelBook, reviews, nreviews, RelReview_model, "book_id"),
     ATH_ONE_TO_MANY(RelBook, notes, nnotes, RelNote_model, "book_id"),
+    ATH_MANY_TO_MANY(RelBook, labels, nlabels, RelLabel_model, RelBookLabel_model, "book_id",
+                     "label_id"),
 };
 static const ath_model RelBook_model =
     ATH_MODEL_OF(RelBook, "rel_book", book_fields, ATH_RELATIONS(book_rels));
@@ -149,7 +178,8 @@ ATH_MODEL_REL(RelCategory, "rel_category", CATEGORY_FIELDS, CATEGORY_RELS);
 
 #define REL_MODELS                                                                                 \
     ATH_MODELS(&RelAuthor_model, &RelPublisher_model, &RelBook_model, &RelTag_model,               \
-               &RelReview_model, &RelNote_model, &RelCategory_model)
+               &RelReview_model, &RelNote_model, &RelCategory_model, &RelLabel_model,         \
+               &RelBookLabel_model)
 
 /* --- fixtures ------------------------------------------------------------------------------- */
 
@@ -433,6 +463,221 @@ static void test_unknown_relation_in_a_path_is_einval(void)
     rel_end();
 }
 
+/* --- validation ----------------------------------------------------------------------------- */
+
+typedef struct BadRel {
+    int64_t id;
+    int64_t team_id;
+    RelAuthor *owner;
+    RelAuthor *many;
+    size_t nmany;
+} BadRel;
+static const ath_field badrel_fields[] = {
+    ATH_FIELD(BadRel, id, i64, .flags = ATH_PK),
+    ATH_FIELD(BadRel, team_id, i64),
+};
+
+/* --- many-to-many ------------------------------------------------------------------------- */
+
+typedef struct labels {
+    int64_t x, y, z;
+} labels;
+
+static int64_t add_label(ath_repo *r, const char *name, const char *tenant)
+{
+    RelLabel lb = {.name = (char *)name, .tenant = (char *)tenant};
+    ASSERT_RC(ath_repo_add(r, &lb), ATH_OK);
+    return lb.id;
+}
+
+static void link_book(ath_repo *r, int64_t book, int64_t label)
+{
+    RelBookLabel bl = {.book_id = book, .label_id = label};
+    ASSERT_RC(ath_repo_add(r, &bl), ATH_OK);
+}
+
+/* Labels x, y (tenant acme) and z (globex); Ann one: y, x; Ann two: y; Bob one: none. */
+static labels seed_labels(ath_session *s, const library *l)
+{
+    labels lb;
+    ath_repo *r = conf_repo(s, &RelLabel_model), *links = conf_repo(s, &RelBookLabel_model);
+    lb.x = add_label(r, "x", "acme");
+    lb.y = add_label(r, "y", "acme");
+    lb.z = add_label(r, "z", "globex");
+    link_book(links, l->b1, lb.y);
+    link_book(links, l->b1, lb.x);
+    link_book(links, l->b2, lb.y);
+    return lb;
+}
+
+static void test_many_to_many_loads_through_the_link_both_ways(void)
+{
+    ath_session *s = rel_begin();
+    library l = seed(s);
+    labels lb = seed_labels(s, &l);
+    ath_list *list = NULL;
+    /* plain struct -> macro model */
+    ASSERT_RC(ath_repo_list_load(conf_repo(s, &RelBook_model), &list,
+                                 ATH_FILTERS(ath_order_by("id", false)), ATH_NAMES("labels")),
+              ATH_OK);
+    conf_keep(list);
+    CU_ASSERT_FATAL(ath_list_count(list) == 3);
+    RelBook *b = ath_list_items(list);
+    CU_ASSERT_FATAL(b[0].nlabels == 2);
+    ASSERT_STR(b[0].labels[0].name, "x"); /* in the target's key order, not the link's */
+    ASSERT_I64(b[0].labels[0].id, lb.x);
+    ASSERT_STR(b[0].labels[1].name, "y");
+    ASSERT_STR(b[0].labels[1].tenant, "acme");
+    CU_ASSERT_FATAL(b[1].nlabels == 1);
+    ASSERT_STR(b[1].labels[0].name, "y");
+    ASSERT_I64(b[2].nlabels, 0); /* no links: NULL and 0 */
+    CU_ASSERT_PTR_NULL(b[2].labels);
+    /* macro model -> plain struct, the other way through the same link */
+    ASSERT_RC(ath_repo_list_load(conf_repo(s, &RelLabel_model), &list,
+                                 ATH_FILTERS(ath_order_by("name", false)), ATH_NAMES("books")),
+              ATH_OK);
+    conf_keep(list);
+    CU_ASSERT_FATAL(ath_list_count(list) == 3);
+    RelLabel *g = ath_list_items(list);
+    CU_ASSERT_FATAL(g[0].books_count == 1);
+    ASSERT_STR(g[0].books[0].title, "Ann one");
+    CU_ASSERT_FATAL(g[1].books_count == 2);
+    ASSERT_I64(g[1].books[0].id, l.b1);
+    ASSERT_I64(g[1].books[1].id, l.b2);
+    ASSERT_STR(g[2].name, "z");
+    ASSERT_I64(g[2].books_count, 0);
+    CU_ASSERT_PTR_NULL(g[2].books);
+    rel_end();
+}
+
+static void test_many_to_many_nested_three_levels(void)
+{
+    ath_session *s = rel_begin();
+    library l = seed(s);
+    seed_labels(s, &l);
+    ath_list *list = NULL;
+    ASSERT_RC(ath_repo_list_load(conf_repo(s, &RelAuthor_model), &list,
+                                 ATH_FILTERS(ath_order_by("name", false)),
+                                 ATH_NAMES("books.labels.books")),
+              ATH_OK);
+    conf_keep(list);
+    RelAuthor *a = ath_list_items(list);
+    CU_ASSERT_FATAL(a && a[0].books_count == 2);
+    RelBook *b = a[0].books;
+    CU_ASSERT_FATAL(b[0].nlabels == 2 && b[1].nlabels == 1);
+    ASSERT_STR(b[1].labels[0].name, "y");
+    CU_ASSERT_FATAL(b[1].labels[0].books_count == 2); /* y is on both of Ann's books */
+    ASSERT_STR(b[1].labels[0].books[0].title, "Ann one");
+    ASSERT_STR(b[1].labels[0].books[1].title, "Ann two");
+    CU_ASSERT_FATAL(a[1].books_count == 1);
+    ASSERT_I64(a[1].books[0].nlabels, 0);
+    ASSERT_I64(a[2].books_count, 0);
+    rel_end();
+}
+
+static void test_many_to_many_hides_soft_deleted_and_other_tenants_targets(void)
+{
+    ath_session *s = rel_begin();
+    library l = seed(s);
+    labels lb = seed_labels(s, &l);
+    link_book(conf_repo(s, &RelBookLabel_model), l.b1, lb.z);
+    ath_value k = ath_v_i64(lb.x);
+    ASSERT_RC(ath_repo_delete(conf_repo(s, &RelLabel_model), &k, 1, NULL), ATH_OK); /* soft */
+    ath_list *list = NULL;
+    ath_repo *books = conf_repo(s, &RelBook_model);
+    ath_filter b1 = ath_where("id", ATH_EQ, ath_v_i64(l.b1));
+    ASSERT_RC(ath_repo_list_load(books, &list, &b1, 1, ATH_NAMES("labels")), ATH_OK);
+    conf_keep(list);
+    RelBook *b = ath_list_items(list);
+    CU_ASSERT_FATAL(b && b->nlabels == 2); /* y, z: x is soft-deleted */
+    ASSERT_STR(b->labels[0].name, "y");
+    ASSERT_STR(b->labels[1].name, "z");
+    ASSERT_RC(ath_session_set(s, "tenant", ath_v_text("globex")), ATH_OK);
+    ASSERT_RC(ath_repo_list_load(books, &list, &b1, 1, ATH_NAMES("labels")), ATH_OK);
+    conf_keep(list);
+    b = ath_list_items(list);
+    CU_ASSERT_FATAL(b && b->nlabels == 1); /* the tenant scope applies to the targets */
+    ASSERT_STR(b->labels[0].name, "z");
+    ASSERT_STR(b->labels[0].tenant, "globex");
+    rel_end();
+}
+
+static void test_many_to_many_get_load_owns_its_arrays(void)
+{
+    ath_session *s = rel_begin();
+    library l = seed(s);
+    seed_labels(s, &l);
+    RelBook b;
+    memset(&b, 0, sizeof b);
+    ath_value key = ath_v_i64(l.b1);
+    ASSERT_RC(ath_repo_get_load(conf_repo(s, &RelBook_model), &b, &key, 1,
+                                ATH_NAMES("labels.books")),
+              ATH_OK);
+    CU_ASSERT_FATAL(b.nlabels == 2);
+    ASSERT_STR(b.labels[1].name, "y");
+    CU_ASSERT_FATAL(b.labels[1].books_count == 2);
+    ASSERT_STR(b.labels[1].books[1].title, "Ann two");
+    ath_model_free_fields(&RelBook_model, &b); /* frees it all (ASan/valgrind check) */
+    CU_ASSERT_PTR_NULL(b.labels);
+    ASSERT_I64(b.nlabels, 0);
+    rel_end();
+}
+
+static void test_many_to_many_add_graph_inserts_targets_and_links(void)
+{
+    ath_session *s = rel_begin();
+    library l = seed(s);
+    labels lb = seed_labels(s, &l);
+    RelLabel tags[] = {{.name = "new", .tenant = "acme"}, {.id = lb.z}};
+    RelBook book = {.author_id = l.bob, .title = "Bob two", .labels = tags, .nlabels = 2};
+    ASSERT_RC(ath_repo_add_graph(conf_repo(s, &RelBook_model), &book, ATH_NAMES("labels")),
+              ATH_OK);
+    CU_ASSERT(book.id > 0);
+    CU_ASSERT(tags[0].id > lb.z); /* inserted; z taken as stored */
+    ath_value bid = ath_v_i64(book.id);
+    ASSERT_I64(sql_i64(s, "SELECT COUNT(*) FROM rel_book_label WHERE book_id = ?", &bid, 1), 2);
+    ASSERT_I64(sql_count(s, "rel_label"), 4);
+    ath_list *list = NULL;
+    ath_filter f = ath_where("id", ATH_EQ, bid);
+    ASSERT_RC(ath_repo_list_load(conf_repo(s, &RelBook_model), &list, &f, 1, ATH_NAMES("labels")),
+              ATH_OK);
+    conf_keep(list);
+    RelBook *got = ath_list_items(list);
+    CU_ASSERT_FATAL(got && got->nlabels == 2);
+    ASSERT_STR(got->labels[0].name, "z");
+    ASSERT_STR(got->labels[1].name, "new");
+    rel_end();
+}
+
+static void test_many_to_many_declarations_are_checked(void)
+{
+    static const ath_relation no_link_col[] = {
+        ATH_MANY_TO_MANY(BadRel, many, nmany, RelAuthor_model, RelBookLabel_model, "bad_id",
+                         "label_id"),
+    };
+    static const ath_model m1 =
+        ATH_MODEL_OF(BadRel, "bad_rel", badrel_fields, ATH_RELATIONS(no_link_col));
+    ASSERT_RC(ath_model_validate(&m1), ATH_EINVAL);
+    ASSERT_ERR_HAS("relation many: no such column in the link model: 'bad_id'");
+    static const ath_relation with_delete[] = {
+        ATH_MANY_TO_MANY(BadRel, many, nmany, RelAuthor_model, RelBookLabel_model, "book_id",
+                         "label_id", .on_delete = ATH_FK_CASCADE),
+    };
+    static const ath_model m2 =
+        ATH_MODEL_OF(BadRel, "bad_rel", badrel_fields, ATH_RELATIONS(with_delete));
+    ASSERT_RC(ath_model_validate(&m2), ATH_EINVAL);
+    ASSERT_ERR_HAS("ON DELETE belongs to the link model's foreign keys");
+    static const ath_relation no_link[] = {
+        {.name = "many", .kind = ATH_REL_MANY_TO_MANY, .target = &RelAuthor_model,
+         .offset = offsetof(BadRel, many), .count_offset = offsetof(BadRel, nmany)},
+    };
+    static const ath_model m3 = ATH_MODEL_OF(BadRel, "bad_rel", badrel_fields,
+                                             ATH_RELATIONS(no_link));
+    ASSERT_RC(ath_model_validate(&m3), ATH_EINVAL);
+    ASSERT_ERR_HAS("needs its link model");
+    ASSERT_RC(ath_model_validate(&RelLabel_model), ATH_OK);
+}
+
 /* --- writes -------------------------------------------------------------------------------- */
 
 static void test_add_graph_fills_the_foreign_keys_of_children_and_targets(void)
@@ -624,6 +869,10 @@ static void test_loading_sends_one_statement_per_level(void)
     ASSERT_RC(ath_repo_open(&pubs, s, &RelPublisher_model), ATH_OK);
     enum { N = 60 };
     int64_t pub = add_publisher(pubs, "P");
+    ath_repo *labels_repo = NULL, *links = NULL;
+    ASSERT_RC(ath_repo_open(&labels_repo, s, &RelLabel_model), ATH_OK);
+    ASSERT_RC(ath_repo_open(&links, s, &RelBookLabel_model), ATH_OK);
+    int64_t lab = add_label(labels_repo, "L", "acme");
     for (int i = 0; i < N; i++) {
         char name[32];
         snprintf(name, sizeof name, "author %02d", i);
@@ -632,30 +881,37 @@ static void test_loading_sends_one_statement_per_level(void)
             int64_t b = add_book(books, a, j == 0 ? pub : 0, name);
             add_tag(tags, b, "x");
             add_tag(tags, b, "y");
+            RelBookLabel bl = {.book_id = b, .label_id = lab};
+            ASSERT_RC(ath_repo_add(links, &bl), ATH_OK);
         }
     }
     ASSERT_RC(ath_session_commit(s), ATH_OK);
     selects = 0;
     ath_list *list = NULL;
     ASSERT_RC(ath_repo_list_load(authors, &list, ATH_NO_FILTERS,
-                                 ATH_NAMES("books.tags", "books.publisher")),
+                                 ATH_NAMES("books.tags", "books.publisher", "books.labels")),
               ATH_OK);
-    /* authors, books, tags, publishers: one statement each, not one per parent */
-    ASSERT_I64(selects, 4);
+    /* authors, books, tags, publishers, labels (joined with their links): one statement each,
+     * not one per parent */
+    ASSERT_I64(selects, 5);
     ASSERT_I64(ath_list_count(list), N);
-    size_t nbooks = 0, ntags = 0, npub = 0;
+    size_t nbooks = 0, ntags = 0, npub = 0, nlabels = 0;
     for (size_t i = 0; i < ath_list_count(list); i++) {
         RelAuthor *a = ath_list_at(list, i);
         nbooks += a->books_count;
         for (size_t j = 0; j < a->books_count; j++) {
             ntags += a->books[j].ntags;
             npub += a->books[j].publisher != NULL;
+            nlabels += a->books[j].nlabels;
         }
     }
     ASSERT_I64(nbooks, 3 * N);
     ASSERT_I64(ntags, 6 * N);
     ASSERT_I64(npub, N);
+    ASSERT_I64(nlabels, 3 * N);
     ath_list_free(list);
+    ath_repo_free(labels_repo);
+    ath_repo_free(links);
     ath_repo_free(authors);
     ath_repo_free(books);
     ath_repo_free(tags);
@@ -665,20 +921,6 @@ static void test_loading_sends_one_statement_per_level(void)
     ath_engine_dispose(e);
     conf_end();
 }
-
-/* --- validation ----------------------------------------------------------------------------- */
-
-typedef struct BadRel {
-    int64_t id;
-    int64_t team_id;
-    RelAuthor *owner;
-    RelAuthor *many;
-    size_t nmany;
-} BadRel;
-static const ath_field badrel_fields[] = {
-    ATH_FIELD(BadRel, id, i64, .flags = ATH_PK),
-    ATH_FIELD(BadRel, team_id, i64),
-};
 
 static void test_relation_naming_a_missing_column_is_refused(void)
 {
@@ -720,6 +962,15 @@ const test_case relations_tests[] = {
     {"test_self_reference_loads_a_category_tree", test_self_reference_loads_a_category_tree},
     {"test_get_load_owns_the_whole_graph", test_get_load_owns_the_whole_graph},
     {"test_unknown_relation_in_a_path_is_einval", test_unknown_relation_in_a_path_is_einval},
+    {"test_many_to_many_loads_through_the_link_both_ways",
+     test_many_to_many_loads_through_the_link_both_ways},
+    {"test_many_to_many_nested_three_levels", test_many_to_many_nested_three_levels},
+    {"test_many_to_many_hides_soft_deleted_and_other_tenants_targets",
+     test_many_to_many_hides_soft_deleted_and_other_tenants_targets},
+    {"test_many_to_many_get_load_owns_its_arrays", test_many_to_many_get_load_owns_its_arrays},
+    {"test_many_to_many_add_graph_inserts_targets_and_links",
+     test_many_to_many_add_graph_inserts_targets_and_links},
+    {"test_many_to_many_declarations_are_checked", test_many_to_many_declarations_are_checked},
     {"test_add_graph_fills_the_foreign_keys_of_children_and_targets",
      test_add_graph_fills_the_foreign_keys_of_children_and_targets},
     {"test_soft_deleted_child_is_not_loaded", test_soft_deleted_child_is_not_loaded},

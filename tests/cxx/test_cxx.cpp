@@ -100,13 +100,31 @@ struct Crew {
     Member *members;
     size_t members_count;
 };
+struct Badge {
+    int64_t id;
+    char *name;
+};
 struct Member {
     int64_t id;
     char *name;
     ath_opt_i64 crew_id;
     Crew *crew;
+    Badge *badges; /* many-to-many through cxx_member_badge */
+    size_t nbadges;
+};
+struct MemberBadge {
+    int64_t member_id;
+    int64_t badge_id;
 };
 extern const ath_model Crew_model, Member_model;
+static const ath_field badge_fields[] = {ATH_FIELD(Badge, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+                                         ATH_FIELD(Badge, name, text)};
+static const ath_model Badge_model = ATH_MODEL_OF(Badge, "cxx_badge", badge_fields);
+static const ath_field member_badge_fields[] = {
+    ATH_FIELD(MemberBadge, member_id, i64, .flags = ATH_PK, .references = "cxx_member.id"),
+    ATH_FIELD(MemberBadge, badge_id, i64, .flags = ATH_PK, .references = "cxx_badge.id")};
+static const ath_model MemberBadge_model =
+    ATH_MODEL_OF(MemberBadge, "cxx_member_badge", member_badge_fields);
 static const ath_field crew_fields[] = {ATH_FIELD(Crew, id, i64, .flags = ATH_PK | ATH_AUTOINC),
                                         ATH_FIELD(Crew, name, text)};
 static const ath_relation crew_relations[] = {
@@ -117,7 +135,9 @@ static const ath_field member_fields[] = {
     ATH_FIELD(Member, id, i64, .flags = ATH_PK | ATH_AUTOINC), ATH_FIELD(Member, name, text),
     ATH_FIELD(Member, crew_id, opt_i64)};
 static const ath_relation member_relations[] = {
-    ATH_MANY_TO_ONE(Member, crew, Crew_model, "crew_id", .on_delete = ATH_FK_CASCADE)};
+    ATH_MANY_TO_ONE(Member, crew, Crew_model, "crew_id", .on_delete = ATH_FK_CASCADE),
+    ATH_MANY_TO_MANY(Member, badges, nbadges, Badge_model, MemberBadge_model, "member_id",
+                     "badge_id")};
 static const ath_table_index member_indexes[] = {ATH_UNIQUE_ON("crew_id", "name")};
 const ath_model Member_model = ATH_MODEL_OF(Member, "cxx_member", member_fields,
                                             ATH_RELATIONS(member_relations),
@@ -163,7 +183,11 @@ static void test_descriptors_match_the_c_macros()
     CU_ASSERT_EQUAL(ath_model_validate(&Part_model), ATH_OK);
     CU_ASSERT_EQUAL(ath_model_validate(&Note_model), ATH_OK);
     CU_ASSERT_EQUAL(ath_model_validate(&Memo_model), ATH_OK);
-    CU_ASSERT_EQUAL(Member_model.nrelations, 1u);
+    CU_ASSERT_EQUAL(Member_model.nrelations, 2u);
+    CU_ASSERT_EQUAL(member_relations[1].kind, ATH_REL_MANY_TO_MANY);
+    CU_ASSERT_PTR_EQUAL(member_relations[1].through, &MemberBadge_model);
+    CU_ASSERT_STRING_EQUAL(member_relations[1].through_remote, "badge_id");
+    CU_ASSERT_EQUAL(member_relations[1].count_offset, offsetof(Member, nbadges));
     CU_ASSERT_EQUAL(member_relations[0].on_delete, ATH_FK_CASCADE);
     CU_ASSERT_EQUAL(crew_relations[0].count_offset, offsetof(Crew, members_count));
     CU_ASSERT_EQUAL(member_indexes[0].ncolumns, 2u);
@@ -243,8 +267,8 @@ static void round_trip(const std::string &url)
     std::string crew_name = "Nostromo", m1 = "Ripley", m2 = "Dallas";
     Crew crew = {0, &crew_name[0], nullptr, 0};
     CHECK_OK(ath_repo_add(crews, &crew));
-    Member a1 = {0, &m1[0], ath_some_i64(crew.id), nullptr};
-    Member a2 = {0, &m2[0], ath_some_i64(crew.id), nullptr};
+    Member a1 = {0, &m1[0], ath_some_i64(crew.id), nullptr, nullptr, 0};
+    Member a2 = {0, &m2[0], ath_some_i64(crew.id), nullptr, nullptr, 0};
     CHECK_OK(ath_repo_add(members, &a1));
     CHECK_OK(ath_repo_add(members, &a2));
     ath_list *loaded = nullptr;

@@ -71,7 +71,18 @@ static const ath_model MacroKid_model;
 ATH_MODEL_REL(MacroMom, "macro_mom", MACRO_MOM_FIELDS2, MACRO_MOM_RELS);
 #define MACRO_AUNT_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC)
 #define MACRO_AUNT_MIXINS(M) M(AUDIT)
-#define MACRO_AUNT_RELS(R) R(nieces, one_to_many, MacroKid, "aunt_id")
+typedef struct MacroKin { /* a link model */
+    int64_t kid_id;
+    int64_t aunt_id;
+} MacroKin;
+static const ath_field macro_kin_fields[] = {
+    ATH_FIELD(MacroKin, kid_id, i64, .flags = ATH_PK),
+    ATH_FIELD(MacroKin, aunt_id, i64, .flags = ATH_PK),
+};
+static const ath_model MacroKin_model = ATH_MODEL_OF(MacroKin, "macro_kin", macro_kin_fields);
+#define MACRO_AUNT_RELS(R)                                                                         \
+    R(nieces, one_to_many, MacroKid, "aunt_id")                                                    \
+    R(kin, many_to_many, MacroKid, MacroKin, "aunt_id", "kid_id")
 ATH_MODEL_WITH_REL(MacroAunt, "macro_aunt", MACRO_AUNT_FIELDS, MACRO_AUNT_MIXINS, MACRO_AUNT_RELS);
 struct MacroKid {
     int64_t id;
@@ -80,6 +91,8 @@ struct MacroKid {
     MacroMom *mom;
     MacroKid *siblings;
     size_t nsiblings;
+    MacroAunt *aunts;
+    size_t naunts;
 };
 static const ath_field macro_kid_fields[] = {
     ATH_FIELD(MacroKid, id, i64, .flags = ATH_PK),
@@ -89,6 +102,7 @@ static const ath_field macro_kid_fields[] = {
 static const ath_relation macro_kid_rels[] = {
     ATH_MANY_TO_ONE(MacroKid, mom, MacroMom_model, "mom_id", .on_delete = ATH_FK_CASCADE),
     ATH_ONE_TO_MANY(MacroKid, siblings, nsiblings, MacroKid_model, "mom_id", .local = "mom_id"),
+    ATH_MANY_TO_MANY(MacroKid, aunts, naunts, MacroAunt_model, MacroKin_model, "kid_id", "aunt_id"),
 };
 static const ath_model MacroKid_model =
     ATH_MODEL_OF(MacroKid, "macro_kid", macro_kid_fields, ATH_RELATIONS(macro_kid_rels));
@@ -102,7 +116,12 @@ static void test_relation_macros_describe_their_members(void)
     CU_ASSERT_EQUAL(MacroMom_model.relations[1].offset, ATH_OFFSET_AUTO);
     CU_ASSERT_PTR_EQUAL(MacroMom_model.relations[1].target, &MacroMom_model);
     CU_ASSERT_EQUAL(MacroMom_model.relations[1].on_delete, ATH_FK_SET_NULL);
-    CU_ASSERT_EQUAL(MacroAunt_model.nrelations, 1);
+    CU_ASSERT_EQUAL(MacroAunt_model.nrelations, 2);
+    CU_ASSERT_EQUAL(MacroAunt_model.relations[1].kind, ATH_REL_MANY_TO_MANY);
+    CU_ASSERT_PTR_EQUAL(MacroAunt_model.relations[1].through, &MacroKin_model);
+    CU_ASSERT_STRING_EQUAL(MacroAunt_model.relations[1].through_local, "aunt_id");
+    CU_ASSERT_EQUAL(MacroKid_model.relations[2].count_offset, offsetof(MacroKid, naunts));
+    CU_ASSERT_STRING_EQUAL(MacroKid_model.relations[2].through_remote, "aunt_id");
     CU_ASSERT_EQUAL(MacroAunt_model.nmixins, 1);
     CU_ASSERT_EQUAL(MacroKid_model.relations[0].offset, offsetof(MacroKid, mom));
     CU_ASSERT_EQUAL(MacroKid_model.relations[1].count_offset, offsetof(MacroKid, nsiblings));
