@@ -24,7 +24,12 @@
 #define PARK_RECHECK_MS 20
 
 enum op_state { OP_QUEUED, OP_RUNNING, OP_DONE };
-enum op_wait { WAIT_NONE, WAIT_IO, WAIT_PARK };
+enum op_wait {
+    WAIT_NONE,
+    WAIT_IO,   /* for its socket (host->wait) */
+    WAIT_PARK, /* for a pooled connection: woken by any operation's end, or its recheck timer */
+    WAIT_TURN  /* for its turn on a pipelined connection: woken only by host->resume */
+};
 
 struct ath_async_op {
     ath_async_id id;
@@ -200,6 +205,44 @@ static void finish(ath_async *a, ath_async_op *op)
     start_next(s);
 }
 
+/* The operations whose one read statement may share a pipelined PostgreSQL connection
+ * (docs/async.md, "Pipeline mode"): autocommit single-statement reads. */
+static bool pipelinable(const char *name)
+{
+    static const char *const reads[] = {"ath_repo_get",   "ath_repo_get_one",
+                                        "ath_repo_get_one_or_none", "ath_repo_list",
+                                        "ath_repo_count", "ath_repo_exists"};
+    for (size_t i = 0; i < sizeof reads / sizeof *reads; i++)
+        if (strcmp(name, reads[i]) == 0)
+            return true;
+    return false;
+}
+
+void *ath_async_host_waiter(void)
+{
+    return ath_fiber_current() ? ath_io_current() : NULL;
+}
+
+int ath_async_host_suspend(void)
+{
+    ath_async_op *op = ath_async_host_waiter();
+    if (!op)
+        return ath_fail(ATH_EINVAL, "suspend: no async operation is running on this thread");
+    if (op->cancelled)
+        return ATH_ECANCELED;
+    op->wait = WAIT_TURN;
+    op->deadline = -1;
+    ath_fiber_yield();
+    return op->ready == ATH_ECANCELED ? ATH_ECANCELED : ATH_OK;
+}
+
+void ath_async_host_resume(void *token)
+{
+    ath_async_op *op = token;
+    if (op && op->wait == WAIT_TURN)
+        make_ready(op->session->async, op, ATH_OK);
+}
+
 /* --- running an operation ------------------------------------------------------------------------ */
 
 /* The body of an operation, on its fiber or its worker thread. */
@@ -213,6 +256,14 @@ static void run_op(ath_async_op *op)
     else if (!op->run) {
         ath_session_close(op->session->session);
         rc = ATH_OK;
+    } else if (op->session->nonblocking && pipelinable(op->name)) {
+        /* the session may share a pipelined connection for this one read (session.c) */
+        ath_session_set_pipelined(op->session->session, true);
+        rc = op->run(op->session->session, op->args);
+        ath_error_saved mine;
+        ath_error_save(&mine);
+        ath_session_set_pipelined(op->session->session, false);
+        ath_error_restore(&mine);
     } else
         rc = op->run(op->session->session, op->args);
     if (op->cancelled && op->run && rc != ATH_ECANCELED)

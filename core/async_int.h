@@ -31,4 +31,10 @@ int ath_async_start_on(ath_async_id *id, ath_session *session, const char *fn, c
                        ath_async_run_fn run, const void *args, size_t size,
                        const ath_async_copy *copies, size_t ncopies, ath_async_done_fn done, void *user);
 
+/* host->waiter / suspend / resume (athanor/sys/driver.h): a driver's pipeline lets several
+ * operations take turns on one connection. */
+void *ath_async_host_waiter(void);
+int ath_async_host_suspend(void);
+void ath_async_host_resume(void *token);
+
 #endif

@@ -130,7 +130,9 @@ static uint64_t hash_text(const char *s)
  * was cancelled half-way (its protocol state is unknown). */
 static int conn_failed(ath_conn *conn, int rc, const char *sql)
 {
-    if (rc == ATH_ECONNLOST || rc == ATH_ECANCELED)
+    if (rc == ATH_ECANCELED && conn->sharers > 0)
+        conn->broken = true; /* pipelined: the others' statements go on; closed after them */
+    else if (rc == ATH_ECONNLOST || rc == ATH_ECANCELED)
         conn->broken = conn->lost = true;
     if (sql && !ath_error_last()->sql)
         ath_error_set_sql(sql);
@@ -249,6 +251,14 @@ int ath_conn_bulk_insert(ath_conn *conn, const char *table, const char *const *c
     }
     ath_buf_free(&what);
     return rc < 0 ? conn_failed(conn, rc, NULL) : ATH_OK;
+}
+
+int ath_conn_pipeline(ath_conn *conn, bool on)
+{
+    int rc = conn->driver->pipeline(conn->d, on);
+    if (rc < 0)
+        conn->broken = true;
+    return rc;
 }
 
 int ath_conn_ping(ath_conn *conn)

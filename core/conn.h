@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 
 #include <athanor/sys/driver.h>
 #include <athanor/engine.h>
@@ -45,6 +46,11 @@ struct ath_conn {
     unsigned schema_gen; /* the engine's schema generation the cache was built under */
     uint64_t serial;     /* unique per connection opened in this process */
     uint64_t epoch;      /* bumped whenever a cached statement is freed: refs go stale */
+    /* pipeline mode (core/pool.c, ath_pool_checkout_shared): sessions sharing it now, the
+     * thread whose async runtime shares it, and whether it takes no more sharers */
+    int sharers;
+    pthread_t share_thread;
+    bool retired;
 };
 
 /** Opens a connection through the engine's driver. */
@@ -58,6 +64,10 @@ int ath_conn_bulk_insert(ath_conn *conn, const char *table, const char *const *c
                          size_t ncols, const ath_value *values, size_t nrows);
 /** Finalizes every idle cached statement (after DDL: plans may refer to the old schema). */
 void ath_conn_flush_cache(ath_conn *conn);
+
+/** Puts the connection in (on) or out of (off) the driver's pipeline mode (ath_driver.pipeline;
+ *  the caller checked the driver has it). A failure marks the connection broken. */
+int ath_conn_pipeline(ath_conn *conn, bool on);
 
 /** Cheap liveness check. */
 int ath_conn_ping(ath_conn *conn);

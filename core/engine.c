@@ -52,6 +52,7 @@ void ath_engine_options_init(ath_engine_options *opts)
     opts->pool_pre_ping = false;
     opts->pool_recycle = -1.0;
     opts->echo = false;
+    opts->pipeline = true;
 }
 
 static int parse_int(const char *key, const char *text, int min, int *out)
@@ -136,6 +137,15 @@ static int apply_option(ath_engine_options *o, const char *key, const char *valu
             o->nonblocking = true;
         else
             return ath_fail(ATH_EURL, "URL option io=%s: expected blocking or nonblocking", value);
+        return ATH_OK;
+    }
+    if (strcmp(key, "pipeline") == 0) {
+        if (strcmp(value, "on") == 0)
+            o->pipeline = true;
+        else if (strcmp(value, "off") == 0)
+            o->pipeline = false;
+        else
+            return ath_fail(ATH_EURL, "URL option pipeline=%s: expected on or off", value);
         return ATH_OK;
     }
     if (strcmp(key, "replica_max_lag") == 0)
@@ -360,6 +370,12 @@ bool ath_engine_nonblocking(const ath_engine *engine)
         return false;
     }
     return (engine->params.flags & ATH_CONNECT_NONBLOCKING) != 0;
+}
+
+bool ath_engine_pipelined(const ath_engine *engine)
+{
+    return engine->opts.pipeline && (engine->params.flags & ATH_CONNECT_NONBLOCKING) != 0 &&
+           ATH_DRIVER_HAS(engine->driver, pipeline);
 }
 
 const ath_connect_params *ath_engine_connect_params(const ath_engine *engine)

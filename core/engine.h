@@ -21,6 +21,9 @@ int ath_engine_check_models(const char *fn, ath_engine *e, const ath_model *cons
                             size_t n);
 
 const ath_driver *ath_engine_driver(const ath_engine *engine);
+/** True when async reads may share pipelined connections: the pipeline option, io=nonblocking
+ *  and a driver with pipeline(). */
+bool ath_engine_pipelined(const ath_engine *engine);
 const ath_connect_params *ath_engine_connect_params(const ath_engine *engine);
 ath_pool *ath_engine_pool(const ath_engine *engine);
 /** The checked layout of `model`, built on first use and kept for the engine's life. */

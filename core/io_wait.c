@@ -35,6 +35,11 @@ int ath_io_park(int64_t timeout_ms)
     return waiter.park(waiter.ctx, timeout_ms);
 }
 
+void *ath_io_current(void)
+{
+    return waiter.fn ? waiter.ctx : NULL;
+}
+
 void ath_io_set_worker(bool worker)
 {
     waiter.worker = worker;

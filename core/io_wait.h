@@ -24,6 +24,10 @@ bool ath_io_can_park(void);
 /** Parks the running async operation (see ath_io_park_fn); ATH_EINVAL when none runs. */
 int ath_io_park(int64_t timeout_ms);
 
+/** The context of the async operation running on this thread (the runtime's operation), or
+ *  NULL when none runs. */
+void *ath_io_current(void);
+
 /** Marks this thread as an async worker (true) or not: the pool then does not refuse a wait for
  *  a single-connection database held "by this thread" (another operation holds it). */
 void ath_io_set_worker(bool worker);

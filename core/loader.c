@@ -2,6 +2,7 @@
 #include "calendar.h"
 #include "sql_ddl.h"
 #include "loader.h"
+#include "async_int.h"
 #include "io_wait.h"
 
 #include <dirent.h>
@@ -64,6 +65,9 @@ const ath_driver_host ath_host = {
     .hex_value = ath_hex_value,
     .constraint_name = ath_sql_constraint_name,
     .wait = ath_io_wait,
+    .waiter = ath_async_host_waiter,
+    .suspend = ath_async_host_suspend,
+    .resume = ath_async_host_resume,
 };
 
 const ath_driver_host *ath_driver_host_default(void)

@@ -28,7 +28,15 @@ struct ath_pool {
     bool single;      /* the database lives in one connection (SQLite :memory:) */
     bool held;        /* single: the connection is checked out ... */
     pthread_t holder; /* ... by this thread */
+    ath_conn **shared; /* checked out in pipeline mode, shared by async reads (at most limit) */
+    int nshared;
+    int shared_opening; /* checkouts under way that will add a shared connection */
 };
+
+/* A pipelined read opens (or takes from the idle list) another connection, rather than join
+ * the least shared one, while that one already has this many sharers and the pool has room
+ * below pool_size: the reads spread over the pool before they queue on one socket. */
+#define SHARE_SPREAD 1
 
 int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *config)
 {
@@ -39,7 +47,9 @@ int ath_pool_create(ath_pool **out, ath_engine *engine, const ath_pool_config *c
     pool->engine = engine;
     pool->config = *config;
     pool->limit = config->size + config->max_overflow;
-    if (!(pool->idle = ath_calloc((size_t)pool->limit, sizeof *pool->idle))) {
+    if (!(pool->idle = ath_calloc((size_t)pool->limit, sizeof *pool->idle)) ||
+        !(pool->shared = ath_calloc((size_t)pool->limit, sizeof *pool->shared))) {
+        ath_free(pool->idle);
         ath_free(pool);
         return ath_fail(ATH_ENOMEM, "allocating the pool");
     }
@@ -62,6 +72,7 @@ void ath_pool_free(ath_pool *pool)
     pthread_cond_destroy(&pool->freed);
     pthread_mutex_destroy(&pool->lock);
     ath_free(pool->idle);
+    ath_free(pool->shared);
     ath_free(pool);
 }
 
@@ -271,4 +282,113 @@ void ath_pool_get_status(ath_pool *pool, ath_pool_status *out)
     out->opened_total = pool->opened_total;
     out->closed_total = pool->closed_total;
     pthread_mutex_unlock(&pool->lock);
+}
+
+/* A connection shared by the calling thread's pipelined reads with the fewest sharers, or NULL
+ * (lock held). Connections too old to join (pool_recycle, or opened before one was found lost)
+ * take no more sharers: they go back to the pool after their last one, to be replaced there. */
+static ath_conn *least_shared(ath_pool *pool)
+{
+    ath_conn *best = NULL;
+    pthread_t self = pthread_self();
+    double now = ath_monotonic();
+    for (int i = 0; i < pool->nshared; i++) {
+        ath_conn *c = pool->shared[i];
+        if (!pthread_equal(c->share_thread, self) || c->retired || c->broken)
+            continue;
+        if ((pool->lost_at > 0 && c->created <= pool->lost_at) ||
+            (pool->config.recycle >= 0 && now - c->created > pool->config.recycle)) {
+            c->retired = true;
+            continue;
+        }
+        if (!best || c->sharers < best->sharers)
+            best = c;
+    }
+    return best;
+}
+
+int ath_pool_checkout_shared(ath_pool *pool, ath_conn **out)
+{
+    *out = NULL;
+    struct timespec deadline = deadline_after(pool->config.timeout);
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        ath_conn *best = pool->closed ? NULL : least_shared(pool);
+        bool room = !pool->closed && !pool->single &&
+                    (pool->nidle > 0 || pool->open < pool->config.size);
+        if (best && (!room || best->sharers < SHARE_SPREAD)) {
+            best->sharers++;
+            pthread_mutex_unlock(&pool->lock);
+            ath_event ev = {.kind = ATH_EVENT_CHECKOUT, .connection = best->serial, .rows = -1};
+            ath_engine_event(pool->engine, &ev);
+            *out = best;
+            return ATH_OK;
+        }
+        if (!best && !room && pool->shared_opening > 0 && ath_io_can_park()) {
+            /* a shared connection is being opened: join it when it is there */
+            pthread_mutex_unlock(&pool->lock);
+            int64_t left = ms_until(&deadline);
+            if (left == 0)
+                return ath_fail(ATH_ETIMEOUT, "no connection became free within "
+                                              "pool_timeout=%gs", pool->config.timeout);
+            if (ath_io_park(left) == ATH_ECANCELED)
+                return ath_fail(ATH_ECANCELED, "cancelled while waiting for a pooled connection");
+            continue;
+        }
+        pool->shared_opening++;
+        pthread_mutex_unlock(&pool->lock);
+        ath_conn *conn;
+        int rc = ath_pool_checkout(pool, &conn);
+        if (rc == ATH_OK && conn->info.caps & ATH_CAP_SINGLE_CONNECTION) {
+            rc = 1; /* never shared (not PostgreSQL): used on its own */
+        } else if (rc == ATH_OK && (rc = ath_conn_pipeline(conn, true)) != ATH_OK) {
+            ath_error_saved why;
+            ath_error_save(&why);
+            ath_pool_checkin(pool, conn);
+            ath_error_restore(&why);
+        }
+        pthread_mutex_lock(&pool->lock);
+        pool->shared_opening--;
+        if (rc == ATH_OK) {
+            conn->sharers = 1;
+            conn->retired = false;
+            conn->share_thread = pthread_self();
+            pool->shared[pool->nshared++] = conn;
+        }
+        pthread_mutex_unlock(&pool->lock);
+        if (rc == 1) {
+            ath_pool_checkin(pool, conn);
+            return ath_fail(ATH_EUNSUPPORTED, "this database's connections cannot be shared");
+        }
+        if (rc == ATH_OK)
+            *out = conn;
+        return rc;
+    }
+}
+
+void ath_pool_checkin_shared(ath_pool *pool, ath_conn *conn)
+{
+    if (!conn)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    bool last = --conn->sharers == 0;
+    if (last)
+        for (int i = 0; i < pool->nshared; i++)
+            if (pool->shared[i] == conn) {
+                pool->shared[i] = pool->shared[--pool->nshared];
+                break;
+            }
+    pthread_mutex_unlock(&pool->lock);
+    if (!last) {
+        ath_event ev = {.kind = ATH_EVENT_CHECKIN, .connection = conn->serial, .rows = -1};
+        ath_engine_event(pool->engine, &ev);
+        return;
+    }
+    ath_error_saved mine; /* leaving pipeline mode may fail: the caller's error stays */
+    ath_error_save(&mine);
+    if (!conn->broken)
+        ath_conn_pipeline(conn, false); /* a failure marks it broken: closed below */
+    ath_error_restore(&mine);
+    conn->retired = false;
+    ath_pool_checkin(pool, conn);
 }

@@ -39,6 +39,17 @@ int ath_pool_checkout(ath_pool *pool, ath_conn **out);
 /** Takes a connection back; a broken one, or one beyond pool size, is closed. */
 void ath_pool_checkin(ath_pool *pool, ath_conn *conn);
 
+/**
+ * For a pipelined async read (core/session.c): a connection of the pool in pipeline mode that
+ * other reads of the calling thread may be using at the same time -- the least shared one, or
+ * a newly checked-out one (ath_pool_checkout's rules: pre-ping, recycle, pool_timeout) while
+ * the pool has room below pool_size. Give it back with ath_pool_checkin_shared().
+ */
+int ath_pool_checkout_shared(ath_pool *pool, ath_conn **out);
+/** Gives back one share; the last one takes the connection out of pipeline mode and returns
+ *  it to the pool (ath_pool_checkin: a broken one is closed). */
+void ath_pool_checkin_shared(ath_pool *pool, ath_conn *conn);
+
 void ath_pool_get_status(ath_pool *pool, ath_pool_status *out);
 
 #endif

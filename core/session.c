@@ -21,6 +21,8 @@ struct ath_session {
     bool lent;       /* conn was lent by the caller (ath_session_lend): never checked in here */
     ath_route route; /* ath_session_set_route */
     bool in_tx;
+    bool pipelined; /* ath_session_set_pipelined: the running async read may share a connection */
+    bool shared;    /* conn is shared with other sessions' reads, in pipeline mode, no BEGIN */
     bool failed; /* the database rejected a statement in this transaction */
     int depth;   /* savepoints open */
     int64_t affected;
@@ -111,6 +113,18 @@ static void detach_result(ath_session *s)
     result_finish(r);
 }
 
+/* Gives the connection back to the pool (a shared one: this session's share of it). */
+static void give_back(ath_session *s)
+{
+    if (s->shared)
+        ath_pool_checkin_shared(s->pool, s->conn);
+    else
+        ath_pool_checkin(s->pool, s->conn);
+    s->conn = NULL;
+    s->shared = false;
+    s->on_replica = false;
+}
+
 /* Gives the connection back to the pool and forgets the transaction. */
 static void end_transaction(ath_session *s)
 {
@@ -118,10 +132,16 @@ static void end_transaction(ath_session *s)
     s->in_tx = false;
     s->failed = false;
     s->depth = 0;
-    if (s->conn && !s->lent) {
-        ath_pool_checkin(s->pool, s->conn);
-        s->conn = NULL;
-        s->on_replica = false;
+    if (s->conn && !s->lent)
+        give_back(s);
+}
+
+void ath_session_set_pipelined(ath_session *s, bool on)
+{
+    s->pipelined = on;
+    if (!on && s->conn && s->shared) {
+        detach_result(s);
+        give_back(s); /* the failed flag (a lost connection) stays, as in the blocking API */
     }
 }
 
@@ -164,6 +184,32 @@ static int ensure_at(ath_session *s, bool write, bool primary, ath_conn **conn)
                                     "session: read it to the end or free it first");
     if (s->conn && s->on_replica && primary)
         leave_replica(s);
+    if (s->conn && s->shared && (write || primary || !s->pipelined)) {
+        detach_result(s);
+        give_back(s); /* a write (or a primary read) takes a connection of its own */
+    }
+    if (!s->conn && s->pipelined && !write && !primary && !s->in_tx &&
+        ath_engine_pipelined(s->engine) && ath_engine_replica_count(s->engine) == 0) {
+        /* an autocommit read: shares a pipelined connection, no BEGIN (docs/async.md) */
+        s->pool = ath_engine_pool(s->engine);
+        int rc = ath_pool_checkout_shared(s->pool, &s->conn);
+        if (rc != ATH_OK)
+            return rc;
+        s->shared = true;
+        unsigned gen = ath_engine_schema_gen(s->engine);
+        if (s->conn->schema_gen != gen) { /* the schema changed since these were prepared */
+            ath_conn_flush_cache(s->conn);
+            s->conn->schema_gen = gen;
+        }
+        if (conn)
+            *conn = s->conn;
+        return ATH_OK;
+    }
+    if (s->conn && s->shared) {
+        if (conn)
+            *conn = s->conn;
+        return ATH_OK;
+    }
     if (!s->conn) {
         int rc = 1;
         if (!primary && s->route == ATH_ROUTE_AUTO)

@@ -69,6 +69,14 @@ ath_session *ath_result_session(const ath_result *result);
 /** The session of a streaming iterator; NULL for NULL (core/repo_iter.c). */
 ath_session *ath_repo_iter_session(const ath_repo_iter *iter);
 
+/**
+ * The async runtime runs a pipelinable read on the session (on) or has finished it (off). While
+ * on, a read that finds no transaction open and no connection held shares a pipelined
+ * connection of the engine's pool (ath_pool_checkout_shared) without BEGIN; off gives that
+ * share back. A write meanwhile gives it back and proceeds as usual.
+ */
+void ath_session_set_pipelined(ath_session *session, bool on);
+
 /** Marks the transaction failed after a database error `rc` (ATH_EINVAL does not count). */
 int ath_session_note_error(ath_session *session, int rc);
 

@@ -414,6 +414,15 @@ void pg_close(ath_dconn *conn)
     if (!conn)
         return;
     PQfinish(conn->pg);
+    pg_pipe_free(conn);
+    while (conn->named) { /* the core finalized every statement: only what it never reached */
+        pg_named *e = conn->named;
+        conn->named = e->next;
+        PQclear(e->desc);
+        conn->host->free(e->sql);
+        conn->host->free(e->waiters);
+        conn->host->free(e);
+    }
     conn->host->free(conn->dealloc);
     conn->host->free(conn);
 }
@@ -423,6 +432,10 @@ static int simple(ath_dconn *conn, const char *sql, const char *doing)
 {
     if (conn->lost)
         return pg_fail_lost(conn);
+    if (conn->pipe)
+        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                "the connection is shared in pipeline mode: only prepared "
+                                "statements run on it");
     pg_take_wire(conn);
     PGresult *r = pg_exec_sql(conn, sql);
     int rc = ATH_OK;

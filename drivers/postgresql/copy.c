@@ -96,6 +96,8 @@ int pg_bulk_insert(ath_dconn *conn, const char *table, const char *const *column
         return pg_fail_lost(conn);
     if (ncols == 0 || ncols > 1600)
         return host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL, "COPY needs 1 to 1600 columns");
+    if (conn->pipe)
+        return host->fail(ATH_EUNSUPPORTED, NULL, 0, NULL, "no COPY in pipeline mode");
     pg_take_wire(conn);
     pg_flush_deallocations(conn);
 

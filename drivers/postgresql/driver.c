@@ -116,6 +116,7 @@ static const ath_driver driver = {
     .check = pg_check,
     .bulk_insert = pg_bulk_insert,
     .flags = ATH_DRIVER_NONBLOCKING, /* io=nonblocking: nb.c */
+    .pipeline = pg_pipeline,         /* async reads sharing a connection: pipeline.c */
 };
 
 ATH_API const ath_driver *athanor_postgresql_driver(void);

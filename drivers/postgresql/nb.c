@@ -24,7 +24,7 @@ int pg_nb_cancelled(ath_dconn *conn)
 
 /* The connection is given up (cancelled or lost): nothing touches it again, the core discards
  * it. Records the failure. */
-static int give_up(ath_dconn *conn, int rc)
+int pg_nb_give_up(ath_dconn *conn, int rc)
 {
     conn->nb_failed = rc == ATH_ECANCELED ? ATH_ECANCELED : ATH_ECONNLOST;
     conn->lost = true;
@@ -36,9 +36,9 @@ static int wait_socket(ath_dconn *conn, unsigned events, int64_t timeout_ms)
 {
     int fd = PQsocket(conn->pg);
     if (fd < 0) /* libpq dropped the socket: its error message says why */
-        return give_up(conn, ATH_ECONNLOST);
+        return pg_nb_give_up(conn, ATH_ECONNLOST);
     int ready = conn->host->wait(fd, events, timeout_ms);
-    return ready < 0 ? give_up(conn, ready) : ready;
+    return ready < 0 ? pg_nb_give_up(conn, ready) : ready;
 }
 
 /* libpq read what the socket had, or the connection is lost. TLS (and GSS encryption) decrypt
@@ -46,10 +46,10 @@ static int wait_socket(ath_dconn *conn, unsigned events, int64_t timeout_ms)
  * 8 kB): the rest of a record would wait inside the library where no poll() sees it, and the
  * wait for more input would never end (libpq's own waits look there; host->wait cannot). A
  * second read takes that rest; it never waits. */
-static int consume(ath_dconn *conn)
+int pg_nb_consume(ath_dconn *conn)
 {
     if (!PQconsumeInput(conn->pg) || (conn->nb_encrypted && !PQconsumeInput(conn->pg)))
-        return give_up(conn, ATH_ECONNLOST);
+        return pg_nb_give_up(conn, ATH_ECONNLOST);
     return ATH_OK;
 }
 
@@ -108,10 +108,10 @@ int pg_nb_flush(ath_dconn *conn)
         int ready = wait_socket(conn, ATH_WAIT_READ | ATH_WAIT_WRITE, -1);
         if (ready < 0)
             return ready;
-        if ((ready & ATH_WAIT_READ) && (rc = consume(conn)) != ATH_OK)
+        if ((ready & ATH_WAIT_READ) && (rc = pg_nb_consume(conn)) != ATH_OK)
             return rc;
     }
-    return rc == 0 ? ATH_OK : give_up(conn, ATH_ECONNLOST);
+    return rc == 0 ? ATH_OK : pg_nb_give_up(conn, ATH_ECONNLOST);
 }
 
 /* Waits until PQgetResult can answer without blocking. */
@@ -122,7 +122,7 @@ static int wait_result(ath_dconn *conn)
         if (ready < 0)
             return ready;
         int rc;
-        if (ready > 0 && (rc = consume(conn)) != ATH_OK)
+        if (ready > 0 && (rc = pg_nb_consume(conn)) != ATH_OK)
             return rc;
     }
     return ATH_OK;
@@ -177,7 +177,7 @@ int pg_nb_get_copy(ath_dconn *conn, char **buf)
         int ready = wait_socket(conn, ATH_WAIT_READ, -1);
         if (ready < 0)
             return -2;
-        if (ready > 0 && consume(conn) != ATH_OK)
+        if (ready > 0 && pg_nb_consume(conn) != ATH_OK)
             return -2;
     }
 }

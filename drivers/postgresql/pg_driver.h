@@ -61,7 +61,37 @@ struct ath_dconn {
     int nb_failed;  /* ATH_ECANCELED or ATH_ECONNLOST when a wait of the non-blocking path gave
                        up (lost is then set too): nothing touches the socket again */
     bool nb_encrypted; /* the non-blocking path over TLS or GSS: each read is made twice (nb.c) */
+
+    /* pipeline mode (pipeline.c): several async operations share the connection */
+    bool pipe;                           /* pg_pipeline(on) */
+    struct pg_ticket *pq_head, *pq_tail; /* sent segments whose results are not read, in order */
+    struct pg_ticket *pq_free;           /* tickets to reuse */
+    struct pg_named *named;              /* named statements on the server, by SQL text */
 };
+
+/* One segment sent in pipeline mode (its statement's messages and a Sync), owed its results. */
+typedef struct pg_ticket {
+    struct pg_ticket *next;
+    void *waiter;   /* host->waiter() of the operation that reads it; NULL when abandoned */
+    bool abandoned; /* its operation was cancelled: whoever leads next reads and drops it */
+} pg_ticket;
+
+/* A named statement on the server, shared by every ath_dstmt prepared from the same SQL on the
+ * connection (a second, concurrent user of a cached statement costs no Parse). */
+typedef struct pg_named {
+    struct pg_named *next;
+    uint64_t hash;
+    char *sql;
+    char name[32];
+    PGresult *desc;       /* Describe's answer, owned here */
+    int refs;             /* statements using it, plus operations waiting for it */
+    bool linked;          /* found by SQL (false once its creator went or its Parse failed) */
+    bool ready;           /* prepared and described */
+    bool prepared;        /* the server holds it: DEALLOCATE when the last reference goes */
+    struct ath_dstmt *creator; /* the statement whose prepare made it */
+    void **waiters;       /* operations suspended until its prepare finishes (pipeline mode) */
+    size_t nwaiters, capwaiters;
+} pg_named;
 
 /* A conversion buffer for one result column: its text form when the value is not already text. */
 typedef struct pg_colbuf {
@@ -105,6 +135,7 @@ struct ath_dstmt {
                       the next step says so, never a silent end */
     int64_t changes;
     pg_colbuf *cols;
+    pg_named *named; /* the server statement it uses (named mode, described), desc owned there */
 };
 
 /* copy.c */
@@ -131,6 +162,26 @@ int pg_nb_put_copy(ath_dconn *conn, const char *data, int len, const char *end_e
 int pg_nb_get_copy(ath_dconn *conn, char **buf);
 /** Records ATH_ECANCELED: "cancelled while waiting for the server". */
 int pg_nb_cancelled(ath_dconn *conn);
+/** Gives the connection up (rc ATH_ECANCELED, else lost): nb_failed and lost set, recorded. */
+int pg_nb_give_up(ath_dconn *conn, int rc);
+/** PQconsumeInput (twice over TLS/GSS); ATH_OK or the connection given up. */
+int pg_nb_consume(ath_dconn *conn);
+
+/* pipeline.c: pipeline mode (ath_driver.pipeline) */
+int pg_pipeline(ath_dconn *conn, bool on);
+/**
+ * After the caller queued one segment (its messages and PQpipelineSync): waits for its turn
+ * (segments sent before it are read first, by their own operations), then reads its results up
+ * to the Sync, keeping at most `max` of them in `res` (*n of them; the others are cleared).
+ * ATH_OK; ATH_ECANCELED (recorded; the segment is left to be read and dropped by whoever reads
+ * next); ATH_ECONNLOST (every segment in flight fails with it).
+ */
+int pg_pipe_collect(ath_dconn *conn, PGresult **res, int max, int *n);
+/** The queued segment could not be completed (a send failed half-way): the connection is given
+ *  up, every segment in flight fails with ATH_ECONNLOST. */
+int pg_pipe_lose(ath_dconn *conn);
+/** Frees the tickets (the connection closes). */
+void pg_pipe_free(ath_dconn *conn);
 
 /* One call site per libpq call, whichever path the connection takes: the blocking call itself,
  * or its twin above. */

@@ -39,7 +39,8 @@ static void queue_deallocate(ath_dconn *conn, const char *name)
  * transaction of the caller's. */
 void pg_flush_deallocations(ath_dconn *conn)
 {
-    if (!conn->dealloc_len || conn->lost || PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
+    if (!conn->dealloc_len || conn->lost || conn->pipe ||
+        PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
         return;
     PQclear(pg_exec_sql(conn, conn->dealloc));
     conn->dealloc_len = 0;
@@ -276,10 +277,89 @@ static int advance(ath_dstmt *st)
 
 /* --- the driver entry points ---------------------------------------------------------------- */
 
+/* --- named statements shared by SQL text ------------------------------------------------- */
+
+static uint64_t hash_sql(const char *s)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+static void named_unlink(ath_dconn *conn, pg_named *e)
+{
+    if (!e->linked)
+        return;
+    e->linked = false;
+    for (pg_named **p = &conn->named; *p; p = &(*p)->next)
+        if (*p == e) {
+            *p = e->next;
+            break;
+        }
+}
+
+/* Drops a reference; the last one deallocates the server statement (later, in a batch). */
+static void named_unref(ath_dconn *conn, pg_named *e)
+{
+    if (--e->refs > 0)
+        return;
+    named_unlink(conn, e);
+    if (e->prepared && !conn->lost)
+        queue_deallocate(conn, e->name);
+    PQclear(e->desc);
+    conn->host->free(e->sql);
+    conn->host->free(e->waiters);
+    conn->host->free(e);
+}
+
+/* Resumes every operation waiting for `e`'s prepare to finish. */
+static void named_wake(ath_dconn *conn, pg_named *e)
+{
+    for (size_t i = 0; i < e->nwaiters; i++)
+        conn->host->resume(e->waiters[i]);
+    e->nwaiters = 0;
+}
+
+/* Suspends the running operation until `e` is prepared (pipeline mode: another operation's
+ * Parse is in flight). ATH_OK (look again), ATH_ECANCELED or the connection lost, recorded. */
+static int named_wait(ath_dconn *conn, pg_named *e)
+{
+    void *me = conn->host->waiter();
+    if (!me)
+        return conn->host->fail(ATH_EINVAL, NULL, 0, NULL,
+                                "pipeline: a shared connection used outside an async operation");
+    if (e->nwaiters == e->capwaiters) {
+        size_t cap = e->capwaiters ? e->capwaiters * 2 : 8;
+        void **w = conn->host->realloc(e->waiters, cap * sizeof *w);
+        if (!w)
+            return conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "waiting for a statement");
+        e->waiters = w;
+        e->capwaiters = cap;
+    }
+    e->waiters[e->nwaiters++] = me;
+    e->refs++;
+    int rc = conn->host->suspend();
+    for (size_t i = 0; i < e->nwaiters; i++) /* not resumed through the list: leave it */
+        if (e->waiters[i] == me) {
+            e->waiters[i] = e->waiters[--e->nwaiters];
+            break;
+        }
+    named_unref(conn, e);
+    if (conn->nb_failed || conn->lost)
+        return pg_fail_lost(conn);
+    return rc == ATH_ECANCELED ? pg_nb_cancelled(conn) : rc;
+}
+
 static void stmt_free(ath_dstmt *st)
 {
     const ath_driver_host *host = st->conn->host;
-    PQclear(st->desc);
+    if (st->named)
+        named_unref(st->conn, st->named);
+    else
+        PQclear(st->desc);
     if (st->cols)
         for (int i = 0; i < st->ncols; i++)
             host->free(st->cols[i].heap);
@@ -352,6 +432,91 @@ done:
     return rc;
 }
 
+/* prepare_and_describe on a connection in pipeline mode: one segment of its own. */
+static int pipe_prepare(ath_dstmt *st, const char *sql, bool describe, bool *prepared)
+{
+    ath_dconn *conn = st->conn;
+    PGconn *pg = conn->pg;
+    if (!PQsendPrepare(pg, st->name, sql, 0, NULL))
+        return pg_fail(conn, NULL, "preparing");
+    if ((describe && !PQsendDescribePrepared(pg, st->name)) || !PQpipelineSync(pg))
+        return pg_pipe_lose(conn); /* half a segment is queued */
+    PGresult *res[2];
+    int n, rc = pg_pipe_collect(conn, res, 2, &n);
+    if (rc != ATH_OK)
+        return rc;
+    if (n >= 1 && PQresultStatus(res[0]) == PGRES_COMMAND_OK)
+        *prepared = true;
+    else
+        rc = pg_fail(conn, n >= 1 ? res[0] : NULL, "preparing");
+    if (rc == ATH_OK && describe) {
+        if (n >= 2 && PQresultStatus(res[1]) == PGRES_COMMAND_OK) {
+            st->desc = res[1];
+            res[1] = NULL;
+        } else {
+            rc = pg_fail(conn, n >= 2 ? res[1] : NULL, "describing a statement");
+        }
+    }
+    for (int i = 0; i < n; i++)
+        PQclear(res[i]);
+    return rc;
+}
+
+/* Gives `st` its server statement: one already prepared from the same SQL on the connection
+ * (none is parsed twice, even by two operations at once in pipeline mode), or a new one. */
+static int named_prepare(ath_dstmt *st, const char *sql, bool *prepared)
+{
+    ath_dconn *conn = st->conn;
+    const ath_driver_host *host = conn->host;
+    uint64_t h = hash_sql(sql);
+    for (;;) {
+        pg_named *e = conn->named;
+        while (e && (e->hash != h || strcmp(e->sql, sql) != 0))
+            e = e->next;
+        if (!e)
+            break;
+        if (e->ready) {
+            e->refs++;
+            st->named = e;
+            memcpy(st->name, e->name, sizeof st->name);
+            st->desc = e->desc;
+            return ATH_OK;
+        }
+        int rc = named_wait(conn, e); /* its Parse is in flight: wait for it, look again */
+        if (rc != ATH_OK)
+            return rc;
+    }
+    pg_named *e = host->malloc(sizeof *e);
+    size_t len = strlen(sql);
+    char *copy = host->malloc(len + 1);
+    if (!e || !copy) {
+        host->free(e);
+        host->free(copy);
+        return host->fail(ATH_ENOMEM, NULL, 0, NULL, "allocating a PostgreSQL statement");
+    }
+    memset(e, 0, sizeof *e);
+    memcpy(copy, sql, len + 1);
+    e->sql = copy;
+    e->hash = h;
+    e->refs = 1;
+    e->linked = true;
+    e->creator = st;
+    memcpy(e->name, st->name, sizeof e->name);
+    e->next = conn->named;
+    conn->named = e;
+    st->named = e;
+    int rc = conn->pipe ? pipe_prepare(st, sql, true, &e->prepared)
+                        : prepare_and_describe(st, sql, true, &e->prepared);
+    e->desc = st->desc; /* owned by the entry from here */
+    *prepared = e->prepared;
+    if (rc == ATH_OK)
+        e->ready = true;
+    else
+        named_unlink(conn, e); /* the next prepare tries again */
+    named_wake(conn, e);
+    return rc;
+}
+
 int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out)
 {
     const ath_driver_host *host = conn->host;
@@ -379,7 +544,13 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
 
     bool prepared = false;
     st->described = nparams <= PG_DESCRIBE_MAX_PARAMS;
-    int rc = prepare_and_describe(st, sql, st->described, &prepared);
+    int rc;
+    if (!conn->unnamed && st->described)
+        rc = named_prepare(st, sql, &prepared);
+    else if (conn->pipe)
+        rc = pipe_prepare(st, sql, st->described, &prepared);
+    else
+        rc = prepare_and_describe(st, sql, st->described, &prepared);
     if (rc != ATH_OK)
         goto fail;
     if (st->described) {
@@ -421,7 +592,7 @@ int pg_prepare(ath_dconn *conn, const char *sql, size_t nparams, ath_dstmt **out
     *out = st;
     return ATH_OK;
 fail:
-    if (prepared && !conn->lost && !conn->unnamed)
+    if (prepared && !conn->lost && !conn->unnamed && !st->named)
         queue_deallocate(conn, st->name);
     stmt_free(st);
     return rc;
@@ -432,9 +603,55 @@ void pg_finalize(ath_dstmt *st)
     if (!st)
         return;
     discard_results(st);
-    if (!st->conn->lost && !st->conn->unnamed)
+    if (st->named) {
+        /* the statement that made it goes (cache eviction, schema change): later prepares of
+         * the same SQL make a new one; the others using it keep it until they finish */
+        if (st->named->creator == st) {
+            named_unlink(st->conn, st->named);
+            st->named->creator = NULL;
+        }
+    } else if (!st->conn->lost && !st->conn->unnamed) {
         queue_deallocate(st->conn, st->name);
+    }
     stmt_free(st);
+}
+
+/* pg_execute on a connection in pipeline mode: the statement and a Sync, a segment of its own
+ * (an implicit transaction); its whole result is read before execute returns, rows then come
+ * from memory. */
+static int pipe_execute(ath_dstmt *st)
+{
+    ath_dconn *conn = st->conn;
+    int sent;
+    if (conn->unnamed) {
+        sent = PQsendQueryParams(conn->pg, st->sql, st->nparams, st->types, st->values,
+                                 st->lengths, st->formats, st->result_format);
+        st->checked = !st->described;
+    } else {
+        sent = PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths,
+                                   st->formats, st->result_format);
+    }
+    if (!sent)
+        return pg_fail(conn, NULL, "sending a statement");
+    if (!PQpipelineSync(conn->pg))
+        return pg_pipe_lose(conn);
+    PGresult *res[4];
+    int n, rc = pg_pipe_collect(conn, res, 4, &n);
+    if (rc != ATH_OK)
+        return rc;
+    for (int i = 0; i < n; i++)
+        if (queue_push(st, res[i]) != ATH_OK) {
+            for (int j = i; j < n; j++)
+                PQclear(res[j]);
+            discard_results(st);
+            return conn->host->fail(ATH_ENOMEM, NULL, 0, NULL, "keeping a statement's result");
+        }
+    st->rows_open = true;
+    rc = advance(st);
+    if (rc < 0)
+        return rc;
+    st->primed = rc == 1;
+    return ATH_OK;
 }
 
 int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
@@ -471,6 +688,8 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
         if (rc != ATH_OK)
             return rc;
     }
+    if (conn->pipe)
+        return pipe_execute(st);
     int sent;
     if (conn->unnamed) {
         /* Parse (with the types Describe gave), Bind, Describe, Execute, Sync: one message

@@ -109,6 +109,13 @@ typedef struct ath_engine_options {
      *  then wait with poll(). Drivers without a non-blocking path (SQLite) ignore it: their
      *  async operations run on worker threads. ath_engine_nonblocking() says which applies. */
     bool nonblocking;
+    /** Async reads share pipelined connections (URL option `pipeline=on|off`; default on):
+     *  on a PostgreSQL engine with io=nonblocking, an async get, get_one, get_one_or_none, list,
+     *  count or exists on a session with no transaction open sends its one statement on a
+     *  pooled connection that other sessions' reads are using at the same time, in libpq
+     *  pipeline mode, as its own implicit transaction (no BEGIN). Off: every async operation
+     *  holds a connection of its own, as the blocking API does. docs/async.md. */
+    bool pipeline;
 } ath_engine_options;
 
 /** Fills `opts` with the defaults; NULL is a no-op. */

@@ -27,7 +27,16 @@ static const struct backend {
 
 ath_engine *aq_engine;
 const char *aq_dialect;
+const char *aq_url;
 bool aq_memory;
+ath_event_fn aq_event_hook;
+
+static void on_event(void *ctx, const ath_event *ev)
+{
+    (void)ctx;
+    if (aq_event_hook)
+        aq_event_hook(NULL, ev);
+}
 
 static const void *row_for(const char *url, const char **dialect, const char **label)
 {
@@ -48,7 +57,9 @@ static ath_engine **select_target(const test_target *t, ath_engine_options *opts
     const struct backend *b = t ? t->row : NULL;
     aq_dialect = b ? b->dialect : NULL;
     aq_memory = b && b->memory;
+    aq_url = t ? t->url : NULL;
     if (opts) {
+        opts->on_event = on_event; /* aq_event_hook, when a test sets it */
         opts->nonblocking = true; /* fibers on PostgreSQL and MariaDB */
         opts->pool_size = 8;
         opts->max_overflow = 0;
@@ -73,6 +84,7 @@ void aq_end(void)
     nsessions = 0;
     ath_async_free(runtime); /* runs the closes */
     runtime = NULL;
+    aq_event_hook = NULL;
     test_end();
 }
 

@@ -14,6 +14,10 @@ extern ath_engine *aq_engine;
 /** The running suite's dialect ("sqlite", "postgresql", "mysql") and whether it is in memory. */
 extern const char *aq_dialect;
 extern bool aq_memory;
+/** The running suite's URL. */
+extern const char *aq_url;
+/** Receives the suite engine's events while set (ctx NULL); aq_end() clears it. */
+extern ath_event_fn aq_event_hook;
 
 typedef struct Item {
     int64_t id;

@@ -277,6 +277,25 @@ typedef struct ath_driver_host {
      * anywhere else it is poll(). Records no error on time-out; the driver words its own.
      */
     int (*wait)(int fd, unsigned events, int64_t timeout_ms);
+
+    /* Members below are valid when struct_size covers them (ATH_HOST_HAS): core 0.5 and later.
+     * They serve a driver's pipeline() (see ath_driver.pipeline): several async operations of
+     * one loop thread share one connection and take turns reading it. */
+
+    /** The async operation running now, as a token for resume(); NULL when the caller is not
+     *  an async operation (then suspend() cannot be used). */
+    void *(*waiter)(void);
+    /**
+     * Suspends the running async operation until resume() is called with its token (from
+     * another operation of the same loop thread) or until it is cancelled. Returns ATH_OK when
+     * resumed, ATH_ECANCELED (nothing recorded) when cancelled, ATH_EINVAL when no async
+     * operation runs. A token handed to resume() must be that of an operation still suspended
+     * or running: the driver forgets a token as soon as its operation stops waiting.
+     */
+    int (*suspend)(void);
+    /** Makes the operation `token` (from waiter()) runnable: it returns from suspend() when
+     *  the loop next runs operations. Does nothing when it is not suspended. */
+    void (*resume)(void *token);
 } ath_driver_host;
 
 /** True when the host table `h` has member `m` (a driver built against a newer header may be
@@ -394,6 +413,20 @@ typedef struct ath_driver {
 
     /** ATH_DRIVER_* capability bits (0 when absent). */
     uint32_t flags;
+
+    /**
+     * Optional (core 0.5): pipeline mode. on=true (the connection idle, opened with
+     * ATH_CONNECT_NONBLOCKING): from now on several async operations of one loop thread use
+     * the connection at once -- each prepare()/execute() sends its messages behind the others'
+     * and returns once its own results have arrived, strictly in the order they were sent
+     * (waiting for its turn with host->suspend/resume); each execute() is its own implicit
+     * transaction (a Sync after it), so an error fails only that execute(); step() then reads
+     * rows from memory. exec(), ping() and bulk_insert() are not called while it is on.
+     * on=false (no caller left): results owed to cancelled callers are read and dropped, and
+     * the connection returns to the ordinary mode. Returns ATH_OK, or a negative code (the core
+     * then discards the connection).
+     */
+    int (*pipeline)(ath_dconn *conn, bool on);
 } ath_driver;
 
 /**
