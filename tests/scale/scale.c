@@ -28,14 +28,24 @@ static bool read_url(const char *text, int *port, bool fill)
     return *port > 0;
 }
 
-bool scale_init(void)
+static const char *env(const char *name)
 {
-    scale.primary_url = getenv("ATHANOR_TEST_PG_PRIMARY_URL");
-    scale.standby_url = getenv("ATHANOR_TEST_PG_STANDBY_URL");
-    if (!scale.primary_url || !*scale.primary_url || !scale.standby_url || !*scale.standby_url)
-        return false;
-    return read_url(scale.primary_url, &scale.primary_port, true) &&
-           read_url(scale.standby_url, &scale.standby_port, false);
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+void scale_init(void)
+{
+    scale.primary_url = env("ATHANOR_TEST_PG_PRIMARY_URL");
+    scale.standby_url = env("ATHANOR_TEST_PG_STANDBY_URL");
+    scale.pg = scale.primary_url && scale.standby_url &&
+               read_url(scale.primary_url, &scale.primary_port, true) &&
+               read_url(scale.standby_url, &scale.standby_port, false);
+    scale.my_primary_url = env("ATHANOR_TEST_MY_PRIMARY_URL");
+    scale.my_replica_url = env("ATHANOR_TEST_MY_REPLICA_URL");
+    scale.my_replica_stop = env("ATHANOR_TEST_MY_REPLICA_STOP");
+    scale.my_replica_start = env("ATHANOR_TEST_MY_REPLICA_START");
+    scale.my = scale.my_primary_url && scale.my_replica_url;
 }
 
 const char *scale_multi_url(int first_port, int second_port, const char *query)

@@ -112,6 +112,8 @@ static void test_after_promotion_new_writes_reach_the_new_primary_within_2_s(voi
 
 TEST_SUITE(promotion)
 {
+    if (!scale.pg)
+        return;
     static const test_case tests[] = {
         {"after promotion new writes reach the new primary within 2 s",
          test_after_promotion_new_writes_reach_the_new_primary_within_2_s},

@@ -277,6 +277,8 @@ static void test_a_lagging_standby_is_skipped_under_replica_max_lag(void)
 
 TEST_SUITE(routing)
 {
+    if (!scale.pg)
+        return;
     static const test_case tests[] = {
         {"reads land on the standby", test_reads_land_on_the_standby},
         {"writes land on the primary and the session reads its writes",

@@ -138,6 +138,8 @@ static void test_a_write_on_the_primary_reaches_the_standby(void)
 
 TEST_SUITE(standby)
 {
+    if (!scale.pg)
+        return;
     static const test_case tests[] = {
         {"each server reports its role", test_each_server_reports_its_role},
         {"read-write finds the primary wherever it is listed",
