@@ -158,6 +158,13 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
                           "scalar member always holds a value");
     if (f->onupdate && (flags & (ATH_PK | ATH_IMMUTABLE)))
         return field_fail(m, f, "onupdate on a key or immutable field: it is never updated");
+    const char *onupdate_sql = m->version >= 2 ? f->onupdate_sql : NULL; /* a version-2 member */
+    if (onupdate_sql && (flags & (ATH_PK | ATH_IMMUTABLE)))
+        return field_fail(m, f, "onupdate_sql on a key or immutable field: it is never updated");
+    if (onupdate_sql && f->onupdate)
+        return field_fail(m, f, "both onupdate and onupdate_sql: give the value one way");
+    if (onupdate_sql && !*onupdate_sql)
+        return field_fail(m, f, "onupdate_sql is empty");
     c->model = m;
     c->field = f;
     c->name = ath_field_column(f);
@@ -378,6 +385,9 @@ static int resolve_mixins(ath_mapping *m)
                     c->server_default = role->server_default;
                 if (!c->max_length)
                     c->max_length = role->max_length;
+                if (ath_col_onupdate_sql(c))
+                    return mixin_fail(model, mx, role->name,
+                                      "its member has an onupdate_sql: the mixin writes it");
                 st->role_cols[r] = (int)col;
             } else {
                 size_t slot;
@@ -563,6 +573,7 @@ void ath_mapping_free(ath_mapping *m)
     ath_free(m->sql_select);
     ath_free(m->sql_get);
     ath_free(m->sql_update);
+    ath_free(m->sql_update_returning);
     ath_free(m);
 }
 

@@ -33,6 +33,19 @@ typedef struct ath_col {
     ath_fk_action on_delete;    /* the foreign key's ON DELETE (field or relation) */
 } ath_col;
 
+/** The field's .onupdate_sql expression, or NULL. */
+static inline const char *ath_col_onupdate_sql(const ath_col *c)
+{
+    /* a member of version-2 descriptors (0 and 1 predate it) */
+    return c->field && c->model && c->model->version >= 2 ? c->field->onupdate_sql : NULL;
+}
+
+/** True when every update writes column c (a field's .onupdate or .onupdate_sql). */
+static inline bool ath_col_onupdate(const ath_col *c)
+{
+    return c->field && (c->field->onupdate || ath_col_onupdate_sql(c));
+}
+
 /** A declared relation, resolved (core/relation.c). */
 typedef struct ath_rel {
     const ath_relation *rel; /* &decl */
@@ -74,7 +87,9 @@ typedef struct ath_mapping {
     /* built once per engine for its dialect (ath_sql_mapping_statements), shared by repositories */
     char *sql_select; /* SELECT <columns> FROM <table> */
     char *sql_get;    /* … WHERE <key> */
-    char *sql_update; /* UPDATE <table> SET <non-key> = ? … WHERE <key>; "" with nothing to set */
+    char *sql_update; /* UPDATE <table> SET <non-key> = ? … WHERE <key>; "" with nothing to set
+                         (.onupdate_sql columns last, as `c = <expression>`, unbound) */
+    char *sql_update_returning; /* sql_update … RETURNING <.onupdate_sql columns>, or NULL */
 } ath_mapping;
 
 /** Validates `model` and lays it out. On failure the message names model and field. */

@@ -69,6 +69,7 @@ struct ath_repo {
     ath_stmt_ref update_ref;
     ath_stmt_ref reserve_ref; /* the dialect's reserve_keys */
     bool no_reserve;          /* reserve_keys gave NULL (no sequence) or COPY declined: INSERT */
+    ath_stmt_ref update_returning_ref; /* sql_update_returning */
     chunk_sql chunk; /* the last multi-row insert text */
     insert_sql inserts[INSERT_CACHE];
     size_t ninserts;
@@ -127,6 +128,25 @@ size_t repo_chunk_rows(const ath_conn *conn, size_t cols);
  * ATH_ENOTFOUND when no row matches, ATH_ESTALE when a guard stopped it.
  */
 int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_t n);
+/**
+ * Runs an UPDATE of obj's row (`sql`, its parameters); *changed gets the rows written. A model
+ * with .onupdate_sql columns reads their values back into obj: by `returning_sql` (the same
+ * UPDATE … RETURNING those columns, NULL: built from `sql`) where the connection has UPDATE …
+ * RETURNING, else by a SELECT on obj's key after the update.
+ */
+int repo_update_run(ath_repo *r, const char *sql, ath_stmt_ref *ref, const char *returning_sql,
+                    ath_stmt_ref *returning_ref, const ath_value *params, size_t n, void *obj,
+                    int64_t *changed);
+/**
+ * Reads the .onupdate_sql columns of the rows of objs[0..n) (by their keys) into the objects,
+ * one SELECT per chunk. Objects whose row is not there are left as they are.
+ */
+int repo_reread_onupdate(ath_repo *r, char *objs, size_t n);
+/**
+ * Steps st, whose rows are (key columns…, .onupdate_sql columns…), storing each row's values
+ * into the object of objs[0..n) with that key; releases nothing. *rows counts the rows read.
+ */
+int repo_assign_onupdate(ath_repo *r, ath_stmt *st, char *objs, size_t n, int64_t *rows);
 /** Whether some field of r's model has an onupdate function. */
 bool repo_has_onupdate(const ath_repo *r);
 /** Runs every field's onupdate function on obj and stores each value into its member. */

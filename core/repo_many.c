@@ -44,7 +44,7 @@ static size_t set_columns(const ath_repo *r, const ath_col *const *cols, size_t 
         for (size_t i = 0; i < ncols; i++)
             add_once(out, &n, cols[i]);
         for (size_t i = 0; i < r->m->ncols; i++) /* .onupdate columns, even when not named */
-            if (r->m->cols[i].field && r->m->cols[i].field->onupdate)
+            if (ath_col_onupdate(&r->m->cols[i]))
                 add_once(out, &n, &r->m->cols[i]);
         return n;
     }
@@ -63,8 +63,22 @@ static const char *cast_type(const ath_repo *r, const ath_col *c)
     return t ? t : "TEXT";
 }
 
-/* One UPDATE for `rows` rows into r->sql: keys first, then the set columns, per row. */
-static void update_text(ath_repo *r, const ath_col *const *set, size_t nset, size_t rows)
+/* Appends `, t.c = <expression>` for the .onupdate_sql columns of set (after `sets` others). */
+static void expression_sets(ath_repo *r, const ath_col *const *exprs, size_t nexprs, size_t sets,
+                            const char *qualifier)
+{
+    for (size_t i = 0; i < nexprs; i++) {
+        ath_buf_adds(&r->sql, sets + i ? ", " : "");
+        ath_sql_column(&r->sql, r->d, qualifier, exprs[i]->name);
+        ath_buf_adds(&r->sql, " = ");
+        ath_buf_adds(&r->sql, ath_col_onupdate_sql(exprs[i]));
+    }
+}
+
+/* One UPDATE for `rows` rows into r->sql: keys first, then the bound set columns, per row; the
+ * .onupdate_sql columns (`exprs`) are written as their expressions. */
+static void update_text(ath_repo *r, const ath_col *const *set, size_t nset,
+                        const ath_col *const *exprs, size_t nexprs, size_t rows)
 {
     const ath_dialect *d = r->d;
     const ath_mapping *m = r->m;
@@ -82,6 +96,7 @@ static void update_text(ath_repo *r, const ath_col *const *set, size_t nset, siz
             ath_buf_adds(b, " = ");
             ath_sql_column(b, d, "v", set[i]->name);
         }
+        expression_sets(r, exprs, nexprs, nset, NULL);
         ath_buf_adds(b, " FROM (VALUES ");
         for (size_t row = 0; row < rows; row++) {
             ath_buf_adds(b, row ? ", (" : "(");
@@ -141,14 +156,16 @@ static void update_text(ath_repo *r, const ath_col *const *set, size_t nset, siz
         ath_buf_adds(b, " = ");
         ath_sql_column(b, d, "v", set[i]->name);
     }
+    expression_sets(r, exprs, nexprs, nset, table);
 }
 
 /* One chunk set-based: ATH_OK with *changed, or the statement's error. */
-static int update_chunk(ath_repo *r, const ath_col *const *set, size_t nset, char *objs,
-                        size_t rows, int64_t *changed)
+static int update_chunk(ath_repo *r, const ath_col *const *set, size_t nset,
+                        const ath_col *const *exprs, size_t nexprs, char *objs, size_t rows,
+                        int64_t *changed)
 {
     size_t per_row = r->m->npk + nset, size = r->m->model->struct_size;
-    update_text(r, set, nset, rows);
+    update_text(r, set, nset, exprs, nexprs, rows);
     int rc =
         r->sql.oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, rows * per_row);
     for (size_t row = 0; rc == ATH_OK && row < rows; row++) {
@@ -160,7 +177,11 @@ static int update_chunk(ath_repo *r, const ath_col *const *set, size_t nset, cha
     }
     if (rc != ATH_OK)
         return rc;
-    return repo_run(r, r->sql.data, true, r->vals, rows * per_row, NULL, changed);
+    rc = repo_run(r, r->sql.data, true, r->vals, rows * per_row, NULL, changed);
+    /* the expressions' results, in this savepoint (a chunk that fails is run again per object) */
+    if (rc == ATH_OK && nexprs && *changed == (int64_t)rows)
+        rc = repo_reread_onupdate(r, objs, rows);
+    return rc;
 }
 
 int repo_update_many_set(ath_repo *r, char *objs, size_t n, const ath_col *const *cols,
@@ -170,10 +191,16 @@ int repo_update_many_set(ath_repo *r, char *objs, size_t n, const ath_col *const
     int rc = repo_conn(r, true, &conn);
     if (rc != ATH_OK)
         return rc;
-    const ath_col **set = ath_malloc((r->m->ncols + ncols) * sizeof *set);
+    const ath_col **set = ath_malloc(2 * (r->m->ncols + ncols) * sizeof *set);
     if (!set)
         return ath_fail(ATH_ENOMEM, "update_many");
-    size_t nset = set_columns(r, cols, ncols, set);
+    size_t nall = set_columns(r, cols, ncols, set), nset = 0, nexprs = 0;
+    const ath_col **exprs = set + r->m->ncols + ncols; /* after the set columns' room */
+    for (size_t i = 0; i < nall; i++) /* bound columns, and the .onupdate_sql ones apart */
+        if (ath_col_onupdate_sql(set[i]))
+            exprs[nexprs++] = set[i];
+        else
+            set[nset++] = set[i];
     size_t chunk = repo_chunk_rows(conn, r->m->npk + nset), size = r->m->model->struct_size;
     if (r->m->npk > 1 && chunk > REPO_MULTI_MATCH_ROWS)
         chunk = REPO_MULTI_MATCH_ROWS;
@@ -191,7 +218,7 @@ int repo_update_many_set(ath_repo *r, char *objs, size_t n, const ath_col *const
         if ((rc = ath_session_savepoint(r->session, &sp)) != ATH_OK)
             break;
         int64_t changed = 0;
-        int set_rc = update_chunk(r, set, nset, first, rows, &changed);
+        int set_rc = update_chunk(r, set, nset, exprs, nexprs, first, rows, &changed);
         if (set_rc == ATH_ECONNLOST) {
             rc = set_rc;
             break;

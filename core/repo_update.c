@@ -74,17 +74,19 @@ static int run_update(ath_repo *r, void *obj, const ath_col *const *cols, size_t
                       int64_t *changed)
 {
     ath_buf *b = &r->sql;
-    ath_sql_update_head(b, r->d, r->m, cols, n);
+    ath_sql_update_head(b, r->d, r->m, cols, n, true);
     ath_query_sql_where(q, b);
     int rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, n + q->nparams);
     if (rc != ATH_OK)
         return rc;
+    size_t k = 0; /* .onupdate_sql columns take no parameter */
     for (size_t i = 0; i < n; i++)
-        if ((rc = ath_col_checked(r->m, cols[i], obj, &r->vals[i])) != ATH_OK)
+        if (!ath_col_onupdate_sql(cols[i]) &&
+            (rc = ath_col_checked(r->m, cols[i], obj, &r->vals[k++])) != ATH_OK)
             return rc;
     if (q->nparams)
-        memcpy(r->vals + n, q->params, q->nparams * sizeof *r->vals);
-    return repo_run(r, b->data, true, r->vals, n + q->nparams, NULL, changed);
+        memcpy(r->vals + k, q->params, q->nparams * sizeof *r->vals);
+    return repo_update_run(r, b->data, NULL, NULL, NULL, r->vals, k + q->nparams, obj, changed);
 }
 
 /* Without mixins, updating every column uses the statement prepared at open. */
@@ -104,14 +106,15 @@ static int update_plain(ath_repo *r, void *obj)
         return rc;
     for (size_t i = 0; i < r->m->ncols; i++) {
         const ath_col *c = &r->m->cols[i];
-        if (!c->pk && !(c->flags & ATH_IMMUTABLE) &&
+        if (!c->pk && !(c->flags & ATH_IMMUTABLE) && !ath_col_onupdate_sql(c) &&
             (rc = ath_col_checked(r->m, c, obj, &r->vals[n++])) != ATH_OK)
             return rc;
     }
     repo_key_values(r, obj, r->vals + n);
     int64_t changed = 0;
-    if ((rc = repo_run_ref(r, r->m->sql_update, &r->update_ref, true, r->vals, n + r->m->npk, NULL,
-                           &changed)) != ATH_OK)
+    if ((rc = repo_update_run(r, r->m->sql_update, &r->update_ref, r->m->sql_update_returning,
+                              &r->update_returning_ref, r->vals, n + r->m->npk, obj, &changed)) !=
+        ATH_OK)
         return rc;
     return changed ? ATH_OK
                    : ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
@@ -186,8 +189,7 @@ int repo_update_object(ath_repo *r, void *obj, const ath_col *const *cols, size_
                 if (!listed(set, nset, cols[i]))
                     set[nset++] = cols[i];
             for (size_t i = 0; i < ncols; i++) /* written even when not named */
-                if (r->m->cols[i].field && r->m->cols[i].field->onupdate &&
-                    !listed(set, nset, &r->m->cols[i]))
+                if (ath_col_onupdate(&r->m->cols[i]) && !listed(set, nset, &r->m->cols[i]))
                     set[nset++] = &r->m->cols[i];
         } else {
             for (size_t i = 0; i < ncols; i++)
@@ -271,31 +273,45 @@ static int update_fields_each(ath_repo *r, char *objs, size_t n, const ath_col *
         if (!listed(set, nset, cols[i]))
             set[nset++] = cols[i];
     for (size_t i = 0; rc == ATH_OK && i < m->ncols; i++) /* .onupdate ones, even unnamed */
-        if (m->cols[i].field && m->cols[i].field->onupdate && !listed(set, nset, &m->cols[i]))
+        if (ath_col_onupdate(&m->cols[i]) && !listed(set, nset, &m->cols[i]))
             set[nset++] = &m->cols[i];
+    size_t nbound = 0; /* .onupdate_sql columns take no parameter */
+    for (size_t c = 0; c < nset; c++)
+        nbound += !ath_col_onupdate_sql(set[c]);
+    ath_buf returning;
+    ath_buf_init(&returning);
+    ath_stmt_ref returning_ref = {0};
     if (rc == ATH_OK) {
-        ath_sql_update_head(&sql, r->d, m, set, nset);
+        ath_sql_update_head(&sql, r->d, m, set, nset, true);
         for (size_t k = 0; k < m->npk; k++) {
             ath_buf_adds(&sql, k ? " AND " : " WHERE ");
             ath_sql_ident(&sql, r->d, m->cols[m->pk[k]].name);
             ath_buf_adds(&sql, " = ?");
         }
-        rc = sql.oom ? ath_fail(ATH_ENOMEM, "building an update") : repo_reserve(r, nset + m->npk);
+        if (nbound < nset) {
+            ath_buf_adds(&returning, sql.data ? sql.data : "");
+            ath_sql_returning_onupdate(&returning, r->d, m, NULL);
+        }
+        rc = sql.oom || returning.oom ? ath_fail(ATH_ENOMEM, "building an update")
+                                      : repo_reserve(r, nset + m->npk);
     }
     for (size_t i = 0; rc == ATH_OK && i < n; i++) {
         void *obj = objs + i * m->model->struct_size;
-        for (size_t c = 0; rc == ATH_OK && c < nset; c++)
-            rc = ath_col_checked(m, set[c], obj, &r->vals[c]);
+        for (size_t c = 0, k = 0; rc == ATH_OK && c < nset; c++)
+            if (!ath_col_onupdate_sql(set[c]))
+                rc = ath_col_checked(m, set[c], obj, &r->vals[k++]);
         if (rc != ATH_OK)
             break;
-        repo_key_values(r, obj, r->vals + nset);
+        repo_key_values(r, obj, r->vals + nbound);
         int64_t changed = 0;
-        rc = repo_run_ref(r, sql.data, &ref, true, r->vals, nset + m->npk, NULL, &changed);
+        rc = repo_update_run(r, sql.data, &ref, nbound < nset ? returning.data : NULL,
+                             &returning_ref, r->vals, nbound + m->npk, obj, &changed);
         if (rc == ATH_OK && changed == 0)
             rc = ath_fail(ATH_ENOTFOUND, "no %s row with that primary key to update",
                           m->model->table);
     }
     ath_buf_free(&sql);
+    ath_buf_free(&returning);
     ath_free(set);
     return rc;
 }
@@ -373,7 +389,7 @@ int ath_repo_update_where(ath_repo *r, int64_t *updated, const char *const *fiel
     int64_t changed = 0;
     if (rc == ATH_OK) {
         ath_buf *b = &r->sql;
-        ath_sql_update_head(b, r->d, r->m, cols, nfields);
+        ath_sql_update_head(b, r->d, r->m, cols, nfields, false);
         ath_query_sql_where(&q, b);
         rc = b->oom ? ath_fail(ATH_ENOMEM, "building an update")
                     : repo_reserve(r, nfields + q.nparams);
@@ -408,7 +424,7 @@ static int delete_rows(ath_repo *r, ath_query *q, int64_t *changed)
     ath_buf *b = &r->sql;
     size_t nfirst = 0;
     if (soft) {
-        ath_sql_update_head(b, r->d, r->m, &soft, 1);
+        ath_sql_update_head(b, r->d, r->m, &soft, 1, false);
         nfirst = 1;
     } else {
         ath_buf_clear(b);

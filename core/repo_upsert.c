@@ -206,7 +206,8 @@ static void free_hook_strings(ath_repo *r, void *obj, void **snap);
  * unique index (no ON CONFLICT target), and for mixins whose scopes and guards cannot ride on
  * ON CONFLICT. The whole call runs under a savepoint: when any object fails (ATH_EMULTIPLE
  * when its match finds several rows, a constraint, a guard) nothing of the call is kept and
- * the session's transaction stays usable. Only keys are written back into the objects.
+ * the session's transaction stays usable. Only keys (and .onupdate_sql columns) are written
+ * back into the objects.
  */
 static int upsert_by_lookup(ath_repo *r, const upsert_plan *p, char *objs, size_t n)
 {
@@ -227,12 +228,13 @@ static int upsert_by_lookup(ath_repo *r, const upsert_plan *p, char *objs, size_
         void **snap = snapshot_strings(r, copy);
         rc = snap ? get_or_upsert(r, copy, names, p->nmatch, NULL, 0, true, &created, snap)
                   : ath_fail(ATH_ENOMEM, "upsert");
-        if (rc == ATH_OK)
-            for (size_t k = 0; k < r->m->npk; k++) {
-                const ath_col *c = &r->m->cols[r->m->pk[k]];
-                ath_value v = ath_col_get(c, copy);
-                ath_col_set(c, objs + i * size, &v, NULL);
-            }
+        for (size_t k = 0; rc == ATH_OK && k < r->m->ncols; k++) { /* keys, onupdate_sql */
+            const ath_col *c = &r->m->cols[k];
+            if (!c->pk && !ath_col_onupdate_sql(c))
+                continue;
+            ath_value v = ath_col_get(c, copy);
+            rc = ath_col_set(c, objs + i * size, &v, NULL);
+        }
         if (rc == ATH_OK)
             ath_model_free_strings(r->m->model, copy); /* the stored row's strings */
         else
@@ -293,6 +295,8 @@ static int upsert_all(ath_repo *r, char *objs, size_t n, const char *const *matc
             char *at = objs + (i + done) * size;
             rc = inserts ? repo_insert_rows(r, conn, mask, at, rows, ids)
                          : upsert_rows(r, &p, conn, at, rows);
+            if (rc == ATH_OK && !inserts && ath_mapping_has_onupdate_sql(r->m))
+                rc = repo_reread_onupdate(r, at, rows); /* what the expressions stored */
         }
         if (rc == ATH_OK && n == 1 && !repo_mask_empty(r, mask))
             rc = repo_read_back(r, mask, objs); /* server defaults the row got */

@@ -73,7 +73,8 @@ void repo_upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool retur
     size_t sets = 0;
     for (size_t i = 0; i < m->ncols; i++) {
         const ath_col *c = &m->cols[i];
-        if (repo_mask_omits(p->omitted, i) || c->pk || repo_upsert_matches(p, c) || (c->flags & ATH_IMMUTABLE))
+        if (repo_mask_omits(p->omitted, i) || c->pk || repo_upsert_matches(p, c) ||
+            (c->flags & ATH_IMMUTABLE) || ath_col_onupdate_sql(c))
             continue;
         ath_buf_adds(b, sets++ ? ", " : "");
         ath_sql_ident(b, d, c->name);
@@ -85,6 +86,15 @@ void repo_upsert_text(ath_repo *r, const upsert_plan *p, size_t rows, bool retur
             ath_buf_adds(b, " = excluded.");
             ath_sql_ident(b, d, c->name);
         }
+    }
+    for (size_t i = 0; i < m->ncols; i++) { /* the update writes .onupdate_sql expressions */
+        const ath_col *c = &m->cols[i];
+        if (!ath_col_onupdate_sql(c) || repo_upsert_matches(p, c))
+            continue;
+        ath_buf_adds(b, sets++ ? ", " : "");
+        ath_sql_ident(b, d, c->name);
+        ath_buf_adds(b, " = ");
+        ath_buf_adds(b, ath_col_onupdate_sql(c));
     }
     if (dup_key && m->autoinc >= 0) { /* makes last_insert_id() name the existing row too */
         const char *id = m->cols[m->autoinc].name;

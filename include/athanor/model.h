@@ -34,7 +34,8 @@
  * Field options, as designated initialisers after the kind: `.flags`, `.column` (a column name
  * other than the member's), `.max_length`, `.server_default` (SQL text), `.default_value`
  * (client-side, see ATH_DEFAULT_*), `.references` ("team.id"), `.on_delete`, `.check` (SQL),
- * `.onupdate` (a function giving the value written on every update, see ath_onupdate_fn).
+ * `.onupdate` (a function giving the value written on every update, see ath_onupdate_fn),
+ * `.onupdate_sql` (an SQL expression the database evaluates on every update, read back).
  * Unique constraints and indexes over several columns: ATH_INDEXES() with ATH_UNIQUE_ON() and
  * ATH_INDEX_ON() entries, as an option after the field list of either style.
  */
@@ -98,6 +99,26 @@ typedef enum ath_fk_action {
  */
 typedef int (*ath_onupdate_fn)(ath_value *out, const void *obj);
 
+/*
+ * A field's `.onupdate_sql` (SQLAlchemy's `onupdate=func.now()`): SQL text the database evaluates
+ * on every update of the row, written into the statement as is (`SET edited = CURRENT_TIMESTAMP`),
+ * after the bound columns. A column the expression names reads the row: its own column
+ * (`rev + 1`) holds the value before the update on every backend; a column the same update
+ * writes holds its new value on MariaDB/MySQL (they assign left to right) and its old one on
+ * PostgreSQL and SQLite, so do not rely on that. The same
+ * updates as `.onupdate` write it (update, update_fields and update_many_fields even when the
+ * column is not named, update_many set-based or per object, the update of upsert / upsert_many /
+ * get_and_update / get_or_upsert(_fields)); insert (add, add_many, and the insert of an upsert)
+ * writes the member as it is and update_where writes only what it is given. After the update the
+ * value the database stored is read back into the member (text and blobs as fresh copies the
+ * object owns): RETURNING on PostgreSQL and SQLite 3.35+, a SELECT by key in the same transaction
+ * elsewhere. The text comes from the program, never from data, and must be valid on each backend
+ * it runs on; a column it names that the same update also writes should be qualified with the
+ * table (`"doc"."title"`), since update_many's set-based statement joins rows that carry the
+ * written columns too. Not allowed on a key or ATH_IMMUTABLE field, nor together with
+ * `.onupdate`, nor empty (the repository refuses to open, ATH_EINVAL).
+ */
+
 /** One column. Build with ATH_FIELD() or the ATH_MODEL() field list, not by hand. */
 typedef struct ath_field {
     const char *member;         /**< C member name (and the column name unless `column` is set) */
@@ -118,6 +139,11 @@ typedef struct ath_field {
     const char *check;          /**< CHECK constraint expression (SQL), named ck_<table>_<col> */
     ath_onupdate_fn onupdate;   /**< value written on every update (see ath_onupdate_fn), or NULL */
     /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
+    const char *onupdate_sql;   /**< SQL expression written on every update instead of a value,
+                                     e.g. "CURRENT_TIMESTAMP" or "rev + 1"; the database's result
+                                     is read back into the member (read from version-2
+                                     descriptors only; see .onupdate_sql above) */
+    /* Members above are valid for ATH_MODEL_VERSION 2. */
     int ath_reserved_;          /**< keep last; lets the macros end every initialiser list */
 } ath_field;
 
@@ -194,6 +220,7 @@ typedef struct ath_relation {
  * library knows is refused with ATH_EINVAL naming both numbers.
  * Version 2 appended ath_relation's `through`, `through_local`, `through_remote` (many-to-many);
  * a version-1 relation array is read with the version-1 stride, those members as NULL.
+ * Version 2 also appended ath_field's `onupdate_sql`, not read from a version-0/1 descriptor.
  */
 #define ATH_MODEL_VERSION 2
 

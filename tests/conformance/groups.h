@@ -21,5 +21,6 @@ extern const test_case pagination_tests[];   /* test_pagination.c */
 extern const test_case values_tests[];       /* test_values.c: value kinds, ranges, LIKE */
 extern const test_case relations_tests[];    /* test_relations.c: declared relations, loading */
 extern const test_case onupdate_tests[];     /* test_onupdate.c: a field's onupdate function */
+extern const test_case onupdate_sql_tests[]; /* test_onupdate_sql.c: a field's onupdate_sql expression */
 
 #endif

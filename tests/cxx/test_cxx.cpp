@@ -58,6 +58,14 @@ static const ath_field sheet_fields[] = {ATH_FIELD(Sheet, id, i64, .flags = ATH_
 static const ath_model Sheet_model = ATH_MODEL_OF(Sheet, "cxx_sheet", sheet_fields);
 #define PAGE_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(rev, i64, .onupdate = next_rev)
 ATH_MODEL(Page, "cxx_page", PAGE_FIELDS);
+/* and an onupdate_sql expression, in both styles */
+static const ath_field sheet_sql_fields[] = {
+    ATH_FIELD(Sheet, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(Sheet, rev, i64, .onupdate_sql = "cxx_sheet.rev + 1")};
+static const ath_model SheetSql_model = ATH_MODEL_OF(Sheet, "cxx_sheet", sheet_sql_fields);
+#define STAMPED_FIELDS(F)                                                                          \
+    F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(edited, timestamp, .onupdate_sql = "CURRENT_TIMESTAMP")
+ATH_MODEL(Stamped, "cxx_stamped", STAMPED_FIELDS);
 
 #define NOTE_FIELDS(F) F(id, i64, .flags = ATH_PK | ATH_AUTOINC) F(title, text)
 #define NOTE_MIXINS(M) M(AUDIT)
@@ -169,6 +177,12 @@ static void test_descriptors_match_the_c_macros()
     CU_ASSERT(Page_model.fields[0].onupdate == nullptr);
     CU_ASSERT_EQUAL(ath_model_validate(&Sheet_model), ATH_OK);
     CU_ASSERT_EQUAL(ath_model_validate(&Page_model), ATH_OK);
+    CU_ASSERT_STRING_EQUAL(SheetSql_model.fields[1].onupdate_sql, "cxx_sheet.rev + 1");
+    CU_ASSERT(SheetSql_model.fields[1].onupdate == nullptr);
+    CU_ASSERT_STRING_EQUAL(Stamped_model.fields[1].onupdate_sql, "CURRENT_TIMESTAMP");
+    CU_ASSERT(Stamped_model.fields[0].onupdate_sql == nullptr);
+    CU_ASSERT_EQUAL(ath_model_validate(&SheetSql_model), ATH_OK);
+    CU_ASSERT_EQUAL(ath_model_validate(&Stamped_model), ATH_OK);
     CU_ASSERT_EQUAL(Part_model.nfields, 3u);
     CU_ASSERT_EQUAL(Part_model.struct_size, sizeof(Part));
     CU_ASSERT_EQUAL(PartIx_model.nindexes, 2u);

@@ -98,8 +98,41 @@ static const ath_mixin_use aud_ou_mixins[] = {
 static const ath_model AudOu_model =
     ATH_MODEL_OF(AudOu, "mx_audit_ou", aud_ou_fields, ATH_MIXINS(aud_ou_mixins));
 
-const ath_model *const audit_models[] = {&AudM_model, &AudP_model, &AudIx_model, &AudIu_model,
-                                         &AudOu_model};
+/* Audit next to a field with an `.onupdate_sql` expression: both are written. */
+typedef struct AudSq {
+    int64_t id;
+    char *name;
+    int64_t rev;
+    ath_timestamp created;
+    ath_timestamp modified;
+} AudSq;
+static const ath_field aud_sq_fields[] = {
+    ATH_FIELD(AudSq, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(AudSq, name, text),
+    ATH_FIELD(AudSq, rev, i64, .onupdate_sql = "mx_audit_sq.rev + 1"),
+};
+static const ath_mixin_use aud_sq_mixins[] = {
+    ATH_ATTACH(ath_audit, NULL, ATH_BIND(AudSq, "created_at", created),
+               ATH_BIND(AudSq, "updated_at", modified)),
+};
+static const ath_model AudSq_model =
+    ATH_MODEL_OF(AudSq, "mx_audit_sq", aud_sq_fields, ATH_MIXINS(aud_sq_mixins));
+
+/* A role bound to a field with an `.onupdate_sql`: refused (the mixin writes that column). */
+static const ath_field aud_bad_fields[] = {
+    ATH_FIELD(AudSq, id, i64, .flags = ATH_PK | ATH_AUTOINC),
+    ATH_FIELD(AudSq, name, text),
+    ATH_FIELD(AudSq, modified, timestamp, .onupdate_sql = "CURRENT_TIMESTAMP"),
+};
+static const ath_mixin_use aud_bad_mixins[] = {
+    ATH_ATTACH(ath_audit, NULL, ATH_BIND(AudSq, "created_at", created),
+               ATH_BIND(AudSq, "updated_at", modified)),
+};
+static const ath_model AudBad_model =
+    ATH_MODEL_OF(AudSq, "mx_audit_bad", aud_bad_fields, ATH_MIXINS(aud_bad_mixins));
+
+const ath_model *const audit_models[] = {&AudM_model,  &AudP_model,  &AudIx_model,
+                                         &AudIu_model, &AudOu_model, &AudSq_model};
 const size_t audit_nmodels = sizeof audit_models / sizeof audit_models[0];
 
 /* --- styles
@@ -552,6 +585,40 @@ static void test_audit_with_onupdate_field_writes_both(void)
     mx_end();
 }
 
+static void test_audit_with_onupdate_sql_field_writes_both(void)
+{
+    ath_session *s = mx_begin();
+    ath_repo *r = mx_repo(s, &AudSq_model);
+    AudSq o = {0, "first", 5, 0, 0};
+    ASSERT_RC(ath_repo_add(r, &o), ATH_OK);
+    ath_timestamp updated0 = o.modified;
+    o.name = "second";
+    ASSERT_RC(ath_repo_update_fields(r, &o, name_field, 1), ATH_OK);
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_value k = ath_v_i64(o.id);
+    ASSERT_I64(o.rev, 6); /* the database's, read back */
+    ASSERT_I64(sql_i64(s, "SELECT rev FROM mx_audit_sq WHERE id = ?", &k, 1), 6);
+    CU_ASSERT(o.modified > updated0); /* the mixin still stamps updated_at */
+    ASSERT_I64(sql_ts(s, "SELECT updated_at FROM mx_audit_sq WHERE id = ?", &k, 1), o.modified);
+    AudSq many[2] = {o, o};
+    many[1].id = 0;
+    many[1].name = "other";
+    many[1].rev = 40;
+    ASSERT_RC(ath_repo_add(r, &many[1]), ATH_OK);
+    ASSERT_RC(ath_repo_update_many(r, many, 2), ATH_OK); /* per object: mixins */
+    ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ASSERT_I64(many[0].rev, 7);
+    ASSERT_I64(many[1].rev, 41);
+    ASSERT_I64(sql_i64(s, "SELECT rev FROM mx_audit_sq WHERE id = ?", &k, 1), 7);
+    mx_end();
+}
+
+static void test_audit_role_on_an_onupdate_sql_field_is_refused(void)
+{
+    ASSERT_RC(ath_model_validate(&AudBad_model), ATH_EINVAL);
+    ASSERT_ERR_HAS("role updated_at: its member has an onupdate_sql");
+}
+
 const test_case audit_tests[] = {
     ENTRIES(insert_sets_both),
     ENTRIES(insert_keeps_given_times),
@@ -571,6 +638,9 @@ const test_case audit_tests[] = {
     {"audit_no_index_without_config", test_audit_no_index_without_config},
     {"audit_role_on_a_field", test_audit_role_on_a_field},
     {"audit_with_onupdate_field_writes_both", test_audit_with_onupdate_field_writes_both},
+    {"audit_with_onupdate_sql_field_writes_both", test_audit_with_onupdate_sql_field_writes_both},
+    {"audit_role_on_an_onupdate_sql_field_is_refused",
+     test_audit_role_on_an_onupdate_sql_field_is_refused},
     {NULL, NULL},
 };
 
