@@ -58,6 +58,7 @@ struct ath_async_op {
     ath_async_op *next;                /* the session's queue, then the runtime's done list */
     ath_async_op *ready_next;          /* the runtime's list of fibers to resume */
     ath_async_op *all_prev, *all_next; /* every op not yet delivered */
+    ath_async_op *wait_prev, *wait_next; /* the runtime's io or park list, by `wait` */
     alignas(max_align_t) unsigned char args[];
 };
 
@@ -76,6 +77,11 @@ struct ath_async {
     ath_workers *workers;
     unsigned workers_watched;
     ath_async_op *all;
+    /* the ops suspended in a wait: for their socket (in the order they began waiting), and
+     * parked for a pooled connection (by deadline, which is the order they parked in but for
+     * short pool time-outs); the loop's calls look at these, not at every queued op */
+    ath_async_op *io_head, *io_tail;
+    ath_async_op *park_head, *park_tail;
     ath_async_op *done_head, *done_tail;
     ath_async_op *ready_head, *ready_tail;
     ath_async_session *sessions;
@@ -140,9 +146,9 @@ static int64_t next_deadline(const ath_async *a)
 {
     if (a->done_head || a->ready_head)
         return 0;
-    int64_t at = -1;
-    for (const ath_async_op *op = a->all; op; op = op->all_next)
-        if (op->wait != WAIT_NONE && op->deadline >= 0 && (at < 0 || op->deadline < at))
+    int64_t at = a->park_head ? a->park_head->deadline : -1;
+    for (const ath_async_op *op = a->io_head; op; op = op->wait_next)
+        if (op->deadline >= 0 && (at < 0 || op->deadline < at))
             at = op->deadline;
     return at;
 }
@@ -161,10 +167,52 @@ static void sync_timer(ath_async *a)
 
 /* --- lists -------------------------------------------------------------------------------------- */
 
+/* An op begins waiting (`wait`, deadline already set): into the io list at its end, or into the
+ * park list in deadline order (almost always at its end: from the end backwards). */
+static void link_wait(ath_async *a, ath_async_op *op, enum op_wait wait)
+{
+    ath_async_op **head = wait == WAIT_IO ? &a->io_head : &a->park_head;
+    ath_async_op **tail = wait == WAIT_IO ? &a->io_tail : &a->park_tail;
+    ath_async_op *after = *tail;
+    if (wait == WAIT_PARK)
+        while (after && after->deadline > op->deadline)
+            after = after->wait_prev;
+    op->wait = wait;
+    op->wait_prev = after;
+    op->wait_next = after ? after->wait_next : *head;
+    if (after)
+        after->wait_next = op;
+    else
+        *head = op;
+    if (op->wait_next)
+        op->wait_next->wait_prev = op;
+    else
+        *tail = op;
+}
+
+/* The op waits no more. */
+static void unlink_wait(ath_async *a, ath_async_op *op)
+{
+    if (op->wait == WAIT_NONE)
+        return;
+    ath_async_op **head = op->wait == WAIT_IO ? &a->io_head : &a->park_head;
+    ath_async_op **tail = op->wait == WAIT_IO ? &a->io_tail : &a->park_tail;
+    if (op->wait_prev)
+        op->wait_prev->wait_next = op->wait_next;
+    else
+        *head = op->wait_next;
+    if (op->wait_next)
+        op->wait_next->wait_prev = op->wait_prev;
+    else
+        *tail = op->wait_prev;
+    op->wait_prev = op->wait_next = NULL;
+    op->wait = WAIT_NONE;
+}
+
 static void make_ready(ath_async *a, ath_async_op *op, int value)
 {
     op->ready = value;
-    op->wait = WAIT_NONE;
+    unlink_wait(a, op);
     op->ready_next = NULL;
     if (a->ready_tail)
         a->ready_tail->ready_next = op;
@@ -174,11 +222,14 @@ static void make_ready(ath_async *a, ath_async_op *op, int value)
     sync_watch(a, op);
 }
 
+/* An operation ended, so it may have returned a connection to the pool: the op parked longest
+ * looks again (one: an operation holds at most one connection; waking every parked op made a
+ * thousand of them resume and park again for each one that finished). Connections returned by
+ * other threads are seen at the parked ops' next look (PARK_RECHECK_MS). */
 static void wake_parked(ath_async *a)
 {
-    for (ath_async_op *op = a->all; op; op = op->all_next)
-        if (op->wait == WAIT_PARK)
-            make_ready(a, op, ATH_OK);
+    if (a->park_head)
+        make_ready(a, a->park_head, ATH_OK);
 }
 
 static void start_next(ath_async_session *s);
@@ -187,7 +238,7 @@ static void start_next(ath_async_session *s);
 static void finish(ath_async *a, ath_async_op *op)
 {
     op->state = OP_DONE;
-    op->wait = WAIT_NONE;
+    unlink_wait(a, op);
     sync_watch(a, op);
     ath_async_session *s = op->session;
     if (s->head == op) {
@@ -277,10 +328,10 @@ static int fiber_wait(void *ctx, int fd, unsigned events, int64_t timeout_ms)
     ath_async_op *op = ctx;
     if (op->cancelled)
         return ath_fail(ATH_ECANCELED, "%s was cancelled", op->name);
-    op->wait = WAIT_IO;
     op->wait_fd = fd;
     op->wait_events = events & (ATH_WAIT_READ | ATH_WAIT_WRITE);
     op->deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    link_wait(op->session->async, op, WAIT_IO);
     ath_fiber_yield();
     if (op->ready == ATH_ECANCELED)
         return ath_fail(ATH_ECANCELED, "%s was cancelled while waiting for the server", op->name);
@@ -292,9 +343,9 @@ static int fiber_park(void *ctx, int64_t timeout_ms)
     ath_async_op *op = ctx;
     if (op->cancelled)
         return ath_fail(ATH_ECANCELED, "%s was cancelled", op->name);
-    op->wait = WAIT_PARK;
     int64_t ms = timeout_ms < 0 || timeout_ms > PARK_RECHECK_MS ? PARK_RECHECK_MS : timeout_ms;
     op->deadline = now_ms() + ms;
+    link_wait(op->session->async, op, WAIT_PARK);
     ath_fiber_yield();
     return op->ready == ATH_ECANCELED ? ATH_ECANCELED : ATH_OK;
 }
@@ -656,8 +707,9 @@ int ath_async_process(ath_async *a, int fd, unsigned revents)
         return rc;
     if (a->workers && fd == ath_workers_fd(a->workers))
         ath_workers_drain(a->workers, worker_done, a);
-    for (ath_async_op *op = a->all; op; op = op->all_next)
-        if (op->wait == WAIT_IO && op->wait_fd == fd) {
+    for (ath_async_op *op = a->io_head, *next; op; op = next) {
+        next = op->wait_next; /* make_ready takes op out of the list */
+        if (op->wait_fd == fd) {
             unsigned ready = 0;
             if (revents & ATH_ASYNC_READ)
                 ready |= ATH_WAIT_READ;
@@ -667,6 +719,7 @@ int ath_async_process(ath_async *a, int fd, unsigned revents)
                 ready = op->wait_events; /* error or hang-up: let the client read it */
             make_ready(a, op, (int)ready);
         }
+    }
     return settle(a, !a->delivering);
 }
 
@@ -679,9 +732,13 @@ int ath_async_timeout(ath_async *a)
         return rc;
     a->timer_at = -2;
     int64_t now = now_ms();
-    for (ath_async_op *op = a->all; op; op = op->all_next)
-        if (op->wait != WAIT_NONE && op->deadline >= 0 && op->deadline <= now)
-            make_ready(a, op, 0); /* a wait that timed out returns 0; a park looks again */
+    for (ath_async_op *op = a->io_head, *next; op; op = next) {
+        next = op->wait_next;
+        if (op->deadline >= 0 && op->deadline <= now)
+            make_ready(a, op, 0); /* a wait that timed out returns 0 */
+    }
+    while (a->park_head && a->park_head->deadline <= now)
+        make_ready(a, a->park_head, 0); /* a park looks again */
     if (a->workers)
         ath_workers_drain(a->workers, worker_done, a);
     return settle(a, !a->delivering);
@@ -716,12 +773,11 @@ size_t ath_async_fds(const ath_async *a, ath_async_fd *fds, size_t max)
             fds[n] = (ath_async_fd){ath_workers_fd(a->workers), ATH_ASYNC_READ};
         n++;
     }
-    for (const ath_async_op *op = a->all; op; op = op->all_next)
-        if (op->wait == WAIT_IO) {
-            if (n < max)
-                fds[n] = (ath_async_fd){op->wait_fd, op->wait_events};
-            n++;
-        }
+    for (const ath_async_op *op = a->io_head; op; op = op->wait_next) {
+        if (n < max)
+            fds[n] = (ath_async_fd){op->wait_fd, op->wait_events};
+        n++;
+    }
     return n;
 }
 
