@@ -189,6 +189,17 @@ static void test_a_queued_operation_cancelled_never_runs(void)
     Item first = {.name = "first"}, second = {.name = "second"};
     aq_seen s1 = {0}, s2 = {0}, s3 = {0};
     ath_async_id id2 = 0;
+    /* a statement that certainly waits goes first: a starter runs its operation until it first
+     * waits, so without it a fast server could finish both adds before the cancel (seen under
+     * TSan); the worker path (SQLite) starts the next operation only from the loop */
+    const char *pause_sql = strcmp(aq_dialect, "postgresql") == 0 ? "SELECT pg_sleep(0.1)"
+                            : strcmp(aq_dialect, "mysql") == 0    ? "SELECT SLEEP(0.1)"
+                                                                  : NULL;
+    aq_seen s0 = {0};
+    if (pause_sql)
+        ASSERT_RC(ath_async_session_execute(NULL, ath_async_session_session(as), pause_sql, NULL,
+                                            0, NULL, aq_record, &s0),
+                  ATH_OK);
     ASSERT_RC(ath_async_repo_add(NULL, repo, &first, aq_record, &s1), ATH_OK);
     ASSERT_RC(ath_async_repo_add(&id2, repo, &second, aq_record, &s2), ATH_OK);
     CU_ASSERT(id2 != 0);
@@ -197,6 +208,7 @@ static void test_a_queued_operation_cancelled_never_runs(void)
     ASSERT_RC(ath_async_cancel(a, id2), ATH_OK);
     CU_ASSERT_EQUAL(s2.calls, 0); /* its callback comes from the loop, not from cancel */
     aq_run(a);
+    ASSERT_RC(s0.rc, ATH_OK);
     ASSERT_RC(s1.rc, ATH_OK);
     ASSERT_RC(s2.rc, ATH_ECANCELED);
     CU_ASSERT_EQUAL(s2.err_code, ATH_ECANCELED);
