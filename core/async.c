@@ -27,7 +27,8 @@ enum op_state { OP_QUEUED, OP_RUNNING, OP_DONE };
 enum op_wait {
     WAIT_NONE,
     WAIT_IO,   /* for its socket (host->wait) */
-    WAIT_PARK, /* for a pooled connection: woken by any operation's end, or its recheck timer */
+    WAIT_PARK, /* for a pooled connection: the longest parked is woken by an operation's end;
+                  each by its recheck timer */
     WAIT_TURN  /* for its turn on a pipelined connection: woken only by host->resume */
 };
 
@@ -195,6 +196,10 @@ static void unlink_wait(ath_async *a, ath_async_op *op)
 {
     if (op->wait == WAIT_NONE)
         return;
+    if (op->wait == WAIT_TURN) { /* in no list: host->resume names it */
+        op->wait = WAIT_NONE;
+        return;
+    }
     ath_async_op **head = op->wait == WAIT_IO ? &a->io_head : &a->park_head;
     ath_async_op **tail = op->wait == WAIT_IO ? &a->io_tail : &a->park_tail;
     if (op->wait_prev)
