@@ -158,7 +158,7 @@ static int check_field(const ath_model *m, const ath_field *f, ath_col *c)
                           "scalar member always holds a value");
     if (f->onupdate && (flags & (ATH_PK | ATH_IMMUTABLE)))
         return field_fail(m, f, "onupdate on a key or immutable field: it is never updated");
-    const char *onupdate_sql = m->version >= 2 ? f->onupdate_sql : NULL; /* a version-2 member */
+    const char *onupdate_sql = f->onupdate_sql;
     if (onupdate_sql && (flags & (ATH_PK | ATH_IMMUTABLE)))
         return field_fail(m, f, "onupdate_sql on a key or immutable field: it is never updated");
     if (onupdate_sql && f->onupdate)

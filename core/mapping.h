@@ -36,8 +36,7 @@ typedef struct ath_col {
 /** The field's .onupdate_sql expression, or NULL. */
 static inline const char *ath_col_onupdate_sql(const ath_col *c)
 {
-    /* a member of version-2 descriptors (0 and 1 predate it) */
-    return c->field && c->model && c->model->version >= 2 ? c->field->onupdate_sql : NULL;
+    return c->field ? c->field->onupdate_sql : NULL;
 }
 
 /** True when every update writes column c (a field's .onupdate or .onupdate_sql). */
@@ -96,9 +95,8 @@ typedef struct ath_mapping {
 int ath_mapping_build(ath_mapping **out, const ath_model *model);
 void ath_mapping_free(ath_mapping *m);
 
-/** Relation i of `model`, read after the model's descriptor version: a version-1 array (0 reads
- *  as 1) has the version-1 stride and no many-to-many members, so it is copied into *scratch
- *  with those NULL; a current one is returned in place. */
+/** Relation i of `model`: the one accessor of the array, where a later descriptor version with
+ *  another ath_relation layout will be read (copied into *scratch); version 1 is in place. */
 const ath_relation *ath_model_relation(const ath_model *model, size_t i, ath_relation *scratch);
 /** Resolves the model's relations into m->rels (core/relation.c); the message names the model
  *  and the relation. */

@@ -6,29 +6,12 @@
 #include "error.h"
 #include "mapping.h"
 
-/* The layout of ath_relation in ATH_MODEL_VERSION 1 (the stride of a version-1 array). */
-typedef struct relation_v1 {
-    const char *name;
-    ath_rel_kind kind;
-    const struct ath_model *target;
-    const char *local;
-    const char *remote;
-    size_t offset;
-    size_t count_offset;
-    ath_fk_action on_delete;
-    int ath_reserved_;
-} relation_v1;
-_Static_assert(offsetof(relation_v1, on_delete) == offsetof(ath_relation, on_delete),
-               "version-1 members keep their offsets");
-
+/* The one accessor of a model's relation array: a later ATH_MODEL_VERSION that changes the
+ * layout of ath_relation strides an older program's array here (version 1 is the only one). */
 const ath_relation *ath_model_relation(const ath_model *model, size_t i, ath_relation *scratch)
 {
-    if (model->version >= 2)
-        return &model->relations[i];
-    const relation_v1 *v1 = (const relation_v1 *)(const void *)model->relations + i;
-    memset(scratch, 0, sizeof *scratch);
-    memcpy(scratch, v1, offsetof(relation_v1, ath_reserved_));
-    return scratch;
+    (void)scratch;
+    return &model->relations[i];
 }
 
 size_t ath_rel_offsets(const ath_model *model, size_t end, size_t i, size_t *off, size_t *count_off)

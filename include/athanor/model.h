@@ -138,12 +138,10 @@ typedef struct ath_field {
     ath_fk_action on_delete;    /**< foreign key action */
     const char *check;          /**< CHECK constraint expression (SQL), named ck_<table>_<col> */
     ath_onupdate_fn onupdate;   /**< value written on every update (see ath_onupdate_fn), or NULL */
-    /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
     const char *onupdate_sql;   /**< SQL expression written on every update instead of a value,
                                      e.g. "CURRENT_TIMESTAMP" or "rev + 1"; the database's result
-                                     is read back into the member (read from version-2
-                                     descriptors only; see .onupdate_sql above) */
-    /* Members above are valid for ATH_MODEL_VERSION 2. */
+                                     is read back into the member (see .onupdate_sql above) */
+    /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
     int ath_reserved_;          /**< keep last; lets the macros end every initialiser list */
 } ath_field;
 
@@ -203,11 +201,10 @@ typedef struct ath_relation {
                               laid out after the fields, in list order) */
     size_t count_offset; /**< arrays: offsetof the size_t count member (or AUTO) */
     ath_fk_action on_delete;        /**< many-to-one: the foreign key's ON DELETE */
-    /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
     const struct ath_model *through; /**< many-to-many: the link model */
     const char *through_local;       /**< many-to-many: the link's column referencing this model */
     const char *through_remote;      /**< many-to-many: the link's column referencing the target */
-    /* Members above are valid for ATH_MODEL_VERSION 2. */
+    /* Members above are valid for ATH_MODEL_VERSION 1 (ath_model.version). */
     int ath_reserved_;              /**< keep last */
 } ath_relation;
 
@@ -218,11 +215,10 @@ typedef struct ath_relation {
  * version, and the library reads them only from descriptors whose version covers them. 0 is read
  * as 1 (a descriptor written by hand with designated initialisers); a version above the one the
  * library knows is refused with ATH_EINVAL naming both numbers.
- * Version 2 appended ath_relation's `through`, `through_local`, `through_remote` (many-to-many);
- * a version-1 relation array is read with the version-1 stride, those members as NULL.
- * Version 2 also appended ath_field's `onupdate_sql`, not read from a version-0/1 descriptor.
+ * Version 1 is the first versioned layout (0.5): no release before it carried a version, so
+ * there is no older layout to read.
  */
-#define ATH_MODEL_VERSION 2
+#define ATH_MODEL_VERSION 1
 
 /** A table: name, struct, fields and attached mixins. */
 typedef struct ath_model {

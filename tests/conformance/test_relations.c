@@ -678,60 +678,6 @@ static void test_many_to_many_declarations_are_checked(void)
     ASSERT_RC(ath_model_validate(&RelLabel_model), ATH_OK);
 }
 
-/* A program built against the version-1 header: its ath_relation array has the version-1
- * layout (no many-to-many members), which the library strides by the model's version. */
-typedef struct relation_v1 {
-    const char *name;
-    ath_rel_kind kind;
-    const struct ath_model *target;
-    const char *local;
-    const char *remote;
-    size_t offset;
-    size_t count_offset;
-    ath_fk_action on_delete;
-    int ath_reserved_;
-} relation_v1;
-typedef struct OldAuthor {
-    int64_t id;
-    char *name;
-    RelBook *books;
-    size_t nbooks;
-    RelBook *again;
-    size_t nagain;
-} OldAuthor;
-static const ath_field old_author_fields[] = {
-    ATH_FIELD(OldAuthor, id, i64, .flags = ATH_PK | ATH_AUTOINC),
-    ATH_FIELD(OldAuthor, name, text, .max_length = 80),
-};
-static const relation_v1 old_author_rels[] = {
-    {"books", ATH_REL_ONE_TO_MANY, &RelBook_model, NULL, "author_id", offsetof(OldAuthor, books),
-     offsetof(OldAuthor, nbooks), ATH_FK_NO_ACTION, 0},
-    {"again", ATH_REL_ONE_TO_MANY, &RelBook_model, NULL, "author_id", offsetof(OldAuthor, again),
-     offsetof(OldAuthor, nagain), ATH_FK_NO_ACTION, 0},
-};
-
-static void test_version_1_relation_arrays_are_read_with_their_stride(void)
-{
-    ath_session *s = rel_begin();
-    library l = seed(s);
-    ath_model old = ATH_MODEL_OF(OldAuthor, "rel_author", old_author_fields);
-    old.version = 1;
-    old.relations = (const ath_relation *)(const void *)old_author_rels;
-    old.nrelations = 2;
-    ASSERT_RC(ath_model_validate(&old), ATH_OK);
-    ath_repo *r = NULL;
-    ASSERT_RC(ath_repo_open(&r, s, &old), ATH_OK);
-    ath_list *list = NULL;
-    ath_filter f = ath_where("id", ATH_EQ, ath_v_i64(l.ann));
-    ASSERT_RC(ath_repo_list_load(r, &list, &f, 1, ATH_NAMES("again")), ATH_OK);
-    OldAuthor *a = ath_list_items(list);
-    CU_ASSERT_FATAL(a && a->nagain == 2);
-    ASSERT_STR(a->again[1].title, "Ann two");
-    CU_ASSERT_PTR_NULL(a->books);
-    ath_list_free(list);
-    ath_repo_free(r);
-    rel_end();
-}
 
 /* --- writes -------------------------------------------------------------------------------- */
 
@@ -1026,8 +972,6 @@ const test_case relations_tests[] = {
     {"test_many_to_many_add_graph_inserts_targets_and_links",
      test_many_to_many_add_graph_inserts_targets_and_links},
     {"test_many_to_many_declarations_are_checked", test_many_to_many_declarations_are_checked},
-    {"test_version_1_relation_arrays_are_read_with_their_stride",
-     test_version_1_relation_arrays_are_read_with_their_stride},
     {"test_add_graph_fills_the_foreign_keys_of_children_and_targets",
      test_add_graph_fills_the_foreign_keys_of_children_and_targets},
     {"test_soft_deleted_child_is_not_loaded", test_soft_deleted_child_is_not_loaded},
