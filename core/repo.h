@@ -2,6 +2,8 @@
 #ifndef ATH_CORE_REPO_H
 #define ATH_CORE_REPO_H
 
+#include <string.h>
+
 #include <athanor/repository.h>
 
 #include "buf.h"
@@ -258,5 +260,17 @@ int repo_query_key_array(ath_repo *r, ath_query *q, const ath_value *keys, size_
 
 /** add without auto_commit and custom messages (for composite operations). */
 int repo_add(ath_repo *r, void *obj);
+
+/* An object's key (or match key) as text and its index in the caller's array: sorted with
+ * repo_keyed_compare to match rows read back to the objects they belong to. */
+typedef struct repo_keyed {
+    char *text;
+    size_t index;
+} repo_keyed;
+
+static inline int repo_keyed_compare(const void *a, const void *b)
+{
+    return strcmp(((const repo_keyed *)a)->text, ((const repo_keyed *)b)->text);
+}
 
 #endif

@@ -14,17 +14,6 @@
 #include "session.h"
 #include "sql_build.h"
 
-/* An object's key as text, and where the object is. */
-typedef struct keyed {
-    char *text;
-    size_t index;
-} keyed;
-
-static int compare_keyed(const void *a, const void *b)
-{
-    return strcmp(((const keyed *)a)->text, ((const keyed *)b)->text);
-}
-
 /* Stores the .onupdate_sql columns of `from` (a scratch row) into obj (fresh copies). */
 static int copy_onupdate(const ath_repo *r, const void *from, void *obj)
 {
@@ -62,7 +51,7 @@ int repo_assign_onupdate(ath_repo *r, ath_stmt *st, char *objs, size_t n, int64_
     for (size_t k = 0; k < m->npk; k++)
         pk[k] = &m->cols[m->pk[k]];
     char *tmp = ath_calloc(1, size);
-    keyed *keys = n > 1 ? ath_calloc(n, sizeof *keys) : NULL;
+    repo_keyed *keys = n > 1 ? ath_calloc(n, sizeof *keys) : NULL;
     ath_buf want;
     ath_buf_init(&want);
     ath_arena arena;
@@ -81,7 +70,7 @@ int repo_assign_onupdate(ath_repo *r, ath_stmt *st, char *objs, size_t n, int64_
             keys[nkeys++].index = i;
     }
     if (rc == ATH_OK && n > 1)
-        qsort(keys, nkeys, sizeof *keys, compare_keyed);
+        qsort(keys, nkeys, sizeof *keys, repo_keyed_compare);
     while (rc == ATH_OK && (rc = ath_session_step(r->session, st)) > 0) {
         got++;
         memset(tmp, 0, size);
@@ -95,11 +84,11 @@ int repo_assign_onupdate(ath_repo *r, ath_stmt *st, char *objs, size_t n, int64_
         ath_buf_clear(&want);
         if (ath_cols_encode(pk, m->npk, tmp, &want) <= 0 || !nkeys)
             continue;
-        keyed probe = {want.data, 0};
-        keyed *hit = bsearch(&probe, keys, nkeys, sizeof *keys, compare_keyed);
-        while (hit && hit > keys && compare_keyed(hit - 1, &probe) == 0)
+        repo_keyed probe = {want.data, 0};
+        repo_keyed *hit = bsearch(&probe, keys, nkeys, sizeof *keys, repo_keyed_compare);
+        while (hit && hit > keys && repo_keyed_compare(hit - 1, &probe) == 0)
             hit--; /* the same key given twice: every object holding it */
-        for (; rc == ATH_OK && hit && hit < keys + nkeys && compare_keyed(hit, &probe) == 0; hit++)
+        for (; rc == ATH_OK && hit && hit < keys + nkeys && repo_keyed_compare(hit, &probe) == 0; hit++)
             rc = copy_onupdate(r, tmp, objs + hit->index * size);
     }
     for (size_t i = 0; keys && i < nkeys; i++)

@@ -34,17 +34,6 @@ static int plan_upsert(ath_repo *r, const char *const *names, size_t n, upsert_p
     return ATH_OK;
 }
 
-/* An object's match key as text, and where the object is. */
-typedef struct keyed {
-    char *text;
-    size_t index;
-} keyed;
-
-static int compare_keyed(const void *a, const void *b)
-{
-    return strcmp(((const keyed *)a)->text, ((const keyed *)b)->text);
-}
-
 /*
  * Writes stored keys back into objs[0..rows) by matching rows (key + match columns, read from
  * st) to objects on the match columns' values.
@@ -59,7 +48,7 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
     ath_arena arena;
     ath_arena_init(&arena);
     int rc = tmp ? ATH_OK : ath_fail(ATH_ENOMEM, "matching upserted rows");
-    keyed *keys = rc == ATH_OK ? ath_calloc(rows, sizeof *keys) : NULL;
+    repo_keyed *keys = rc == ATH_OK ? ath_calloc(rows, sizeof *keys) : NULL;
     size_t nkeys = 0;
     if (rc == ATH_OK && !keys)
         rc = ath_fail(ATH_ENOMEM, "matching upserted rows");
@@ -74,7 +63,7 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
             keys[nkeys++].index = i;
     }
     if (rc == ATH_OK) /* sorted, so each returned row finds its object in log n */
-        qsort(keys, nkeys, sizeof *keys, compare_keyed);
+        qsort(keys, nkeys, sizeof *keys, repo_keyed_compare);
     while (rc == ATH_OK && (rc = ath_session_step(r->session, st)) > 0) {
         size_t col = 0;
         memset(tmp, 0, size);
@@ -92,8 +81,8 @@ static int assign_keys(ath_repo *r, const upsert_plan *p, ath_stmt *st, char *ob
         rc = ATH_OK;
         if (ath_cols_encode(p->match, p->nmatch, tmp, &got) <= 0)
             continue;
-        keyed probe = {got.data, 0};
-        keyed *hit = bsearch(&probe, keys, nkeys, sizeof *keys, compare_keyed);
+        repo_keyed probe = {got.data, 0};
+        repo_keyed *hit = bsearch(&probe, keys, nkeys, sizeof *keys, repo_keyed_compare);
         if (!hit)
             continue;
         for (size_t k = 0; k < r->m->npk && rc == ATH_OK; k++) {

@@ -616,22 +616,28 @@ void pg_finalize(ath_dstmt *st)
     stmt_free(st);
 }
 
+/* Sends the statement with its bound parameters; 0 when libpq refused. Unnamed (pgbouncer):
+ * Parse (with the types Describe gave), Bind, Describe, Execute, Sync -- one message train that
+ * a transaction-mode pooler may send to any server connection; else the prepared statement. */
+static int send_statement(ath_dstmt *st)
+{
+    ath_dconn *conn = st->conn;
+    if (conn->unnamed) {
+        st->checked = !st->described;
+        return PQsendQueryParams(conn->pg, st->sql, st->nparams, st->types, st->values,
+                                 st->lengths, st->formats, st->result_format);
+    }
+    return PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths,
+                               st->formats, st->result_format);
+}
+
 /* pg_execute on a connection in pipeline mode: the statement and a Sync, a segment of its own
  * (an implicit transaction); its whole result is read before execute returns, rows then come
  * from memory. */
 static int pipe_execute(ath_dstmt *st)
 {
     ath_dconn *conn = st->conn;
-    int sent;
-    if (conn->unnamed) {
-        sent = PQsendQueryParams(conn->pg, st->sql, st->nparams, st->types, st->values,
-                                 st->lengths, st->formats, st->result_format);
-        st->checked = !st->described;
-    } else {
-        sent = PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths,
-                                   st->formats, st->result_format);
-    }
-    if (!sent)
+    if (!send_statement(st))
         return pg_fail(conn, NULL, "sending a statement");
     if (!PQpipelineSync(conn->pg))
         return pg_pipe_lose(conn);
@@ -690,18 +696,7 @@ int pg_execute(ath_dstmt *st, const ath_value *params, size_t nparams)
     }
     if (conn->pipe)
         return pipe_execute(st);
-    int sent;
-    if (conn->unnamed) {
-        /* Parse (with the types Describe gave), Bind, Describe, Execute, Sync: one message
-         * train that a transaction-mode pooler may send to any server connection */
-        sent = PQsendQueryParams(conn->pg, st->sql, st->nparams, st->types, st->values,
-                                 st->lengths, st->formats, st->result_format);
-        st->checked = !st->described;
-    } else {
-        sent = PQsendQueryPrepared(conn->pg, st->name, st->nparams, st->values, st->lengths,
-                                   st->formats, st->result_format);
-    }
-    if (!sent)
+    if (!send_statement(st))
         return pg_fail(conn, NULL, "sending a statement");
     /* rows arrive one PGresult each, so memory stays bounded however many the caller reads */
     if (st->stream && (st->ncols > 0 || !st->described))

@@ -53,6 +53,22 @@ mariadb_wait_up() {
     return 1
 }
 
+# mariadb_init_datadir INSTALL_DB DIR LABEL: a fresh system database in DIR/data (as root, owned
+# by root: the server then runs with --user=root).
+mariadb_init_datadir() {
+    local install_db=$1 dir=$2 label=$3 as_user=()
+    [ "$(id -u)" -eq 0 ] && as_user=(--user=root)
+    mkdir -p "$dir/data" || return 1
+    log "$label: initialising $dir/data"
+    if ! "$install_db" --no-defaults "${as_user[@]}" --datadir="$dir/data" \
+        --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+        >"$dir/install.log" 2>&1; then
+        tail -20 "$dir/install.log" >&2
+        log "$label: mariadb-install-db failed (log: $dir/install.log)"
+        return 1
+    fi
+}
+
 start_mariadb() {
     local dir=$1
     if ! mariadb_bin mariadbd >/dev/null || ! mariadb_bin mariadb-install-db >/dev/null; then
@@ -63,19 +79,10 @@ start_mariadb() {
     install_db=$(mariadb_bin mariadb-install-db) || { log "mariadb-install-db is missing"; return 1; }
     mariadb_admin_bin >/dev/null || { log "mysqladmin is missing"; return 1; }
 
-    mkdir -p "$dir/data" || return 1
     # as root, the server runs as root (it refuses to otherwise without --user); else as ourselves
     local as_user=()
     [ "$(id -u)" -eq 0 ] && as_user=(--user=root)
-
-    log "mariadb: initialising $dir/data"
-    if ! "$install_db" --no-defaults "${as_user[@]}" --datadir="$dir/data" \
-        --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
-        >"$dir/install.log" 2>&1; then
-        tail -20 "$dir/install.log" >&2
-        log "mariadb: mariadb-install-db failed (log: $dir/install.log)"
-        return 1
-    fi
+    mariadb_init_datadir "$install_db" "$dir" mariadb || return 1
 
     local port
     port=$(free_port)
@@ -177,17 +184,9 @@ start_mariadb_replica() {
         log "mariadb replica: the primary in $pdir has no binary log"
         return 1
     }
-    mkdir -p "$dir/data" || return 1
     local as_user=()
     [ "$(id -u)" -eq 0 ] && as_user=(--user=root)
-    log "mariadb replica: initialising $dir/data"
-    if ! "$install_db" --no-defaults "${as_user[@]}" --datadir="$dir/data" \
-        --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
-        >"$dir/install.log" 2>&1; then
-        tail -20 "$dir/install.log" >&2
-        log "mariadb replica: mariadb-install-db failed (log: $dir/install.log)"
-        return 1
-    fi
+    mariadb_init_datadir "$install_db" "$dir" "mariadb replica" || return 1
     local port
     port=$(free_port)
     log "mariadb replica: starting mariadbd on 127.0.0.1:$port"

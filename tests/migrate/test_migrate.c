@@ -574,6 +574,7 @@ static void test_foreign_key_drift_is_migrated(void)
     ASSERT_RC(ath_session_execute(s, "DELETE FROM mt_team WHERE name = 'Avengers'", NULL, 0, NULL),
               ATH_OK);
     ASSERT_RC(ath_session_commit(s), ATH_OK);
+    ath_session_close(s);
     ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_member"), 2); /* kept, its key set to NULL */
     ASSERT_I64(count_sql("SELECT COUNT(*) FROM mt_member WHERE team_id IS NULL"), 1);
     ASSERT_RC(ath_migrate_downgrade(m, "base", NULL), ATH_OK);
