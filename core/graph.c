@@ -20,6 +20,15 @@ static bool key_unset(const ath_mapping *m, const void *obj)
     return true;
 }
 
+/* The array member of a to-many relation in `obj` and its count; 0 when it holds none. */
+static size_t children_of(const load_node *node, const char *obj, char **arr)
+{
+    size_t count;
+    memcpy(arr, obj + node->rel->offset, sizeof *arr);
+    memcpy(&count, obj + node->rel->count_offset, sizeof count);
+    return *arr ? count : 0;
+}
+
 static int add_targets(ath_repo *r, const load_tree *t, int k, char *objs, size_t n)
 {
     const load_node *node = &t->nodes[k];
@@ -54,10 +63,8 @@ static int add_children(ath_repo *r, const load_tree *t, int k, char *objs, size
     int rc = ath_repo_open(&tr, r->session, node->to->model);
     for (size_t i = 0; rc == ATH_OK && i < n; i++) {
         char *obj = objs + i * size, *arr;
-        size_t count;
-        memcpy(&arr, obj + node->rel->offset, sizeof arr);
-        memcpy(&count, obj + node->rel->count_offset, sizeof count);
-        if (!arr || !count)
+        size_t count = children_of(node, obj, &arr);
+        if (!count)
             continue;
         ath_value v = ath_col_get(local, obj);
         for (size_t j = 0; rc == ATH_OK && j < count; j++)
@@ -89,10 +96,8 @@ static int add_links(ath_repo *r, const load_tree *t, int k, char *objs, size_t 
         rc = ath_fail(ATH_EINVAL, "relation %s: a link column is missing", rel->name);
     for (size_t i = 0; rc == ATH_OK && i < n; i++) {
         char *obj = objs + i * size, *arr;
-        size_t count;
-        memcpy(&arr, obj + node->rel->offset, sizeof arr);
-        memcpy(&count, obj + node->rel->count_offset, sizeof count);
-        if (!arr || !count)
+        size_t count = children_of(node, obj, &arr);
+        if (!count)
             continue;
         for (size_t j = 0; rc == ATH_OK && j < count; j++)
             if (key_unset(node->to, arr + j * csize))
